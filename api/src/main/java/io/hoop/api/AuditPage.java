@@ -1,0 +1,6 @@
+package io.hoop.api;
+
+import java.util.List;
+
+/** {@code GET /v1/audit}: audit events in ascending {@code seq} order. */
+public record AuditPage(List<AuditEvent> events) {}

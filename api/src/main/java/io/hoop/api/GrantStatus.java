@@ -1,0 +1,10 @@
+package io.hoop.api;
+
+/** Lifecycle of a grant. Only {@link #APPROVED} grants open tunnels, and only until expiry. */
+public enum GrantStatus {
+  PENDING,
+  APPROVED,
+  DENIED,
+  EXPIRED,
+  REVOKED
+}

@@ -1,0 +1,274 @@
+package io.hoop.broker;
+
+import io.hoop.api.AuditEvent;
+import io.hoop.api.Json;
+import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.ConfigException;
+import io.hoop.broker.config.ConfigLoader;
+import io.hoop.broker.store.AuditLog;
+import io.hoop.broker.store.Store;
+import io.hoop.broker.util.SecureFiles;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hoop-broker}: runs the broker and inspects its data dir. */
+@Command(
+    name = "hoop-broker",
+    mixinStandardHelpOptions = true,
+    versionProvider = BrokerMain.Version.class,
+    description = "The hoop access broker: grants, tunnels, audit.",
+    subcommands = {
+      BrokerMain.Serve.class,
+      BrokerMain.CheckConfig.class,
+      BrokerMain.Audit.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  hoop-broker serve --dev                          # dev broker, embedded IdP, users alice and bob",
+      "  hoop-broker serve --config /etc/hoop/broker.yaml --data-dir /var/lib/hoop",
+      "  hoop-broker check-config /etc/hoop/broker.yaml",
+      "",
+      "Exit codes: 0 ok, 1 runtime error, 2 usage or invalid config."
+    })
+public final class BrokerMain implements Callable<Integer> {
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new BrokerMain());
+    cl.setExecutionExceptionHandler(
+        (ex, c, parseResult) -> {
+          c.getErr().println("hoop-broker: " + ex.getMessage());
+          return ex instanceof ConfigException ? 2 : 1;
+        });
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 2;
+  }
+
+  static Path defaultDataDir() {
+    String env = System.getenv("HOOP_BROKER_DATA");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    return Path.of(System.getProperty("user.home"), ".local", "share", "hoop-broker");
+  }
+
+  static BrokerConfig loadConfig(Path file, boolean dev) throws ConfigException {
+    if (file == null) {
+      if (!dev) {
+        throw new ConfigException("--config is required outside --dev");
+      }
+      return ConfigLoader.parse("(built-in dev config)", "", true);
+    }
+    return ConfigLoader.load(file, dev);
+  }
+
+  /** {@code hoop-broker serve}. */
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = "Run the broker until interrupted.",
+      footer = {
+        "",
+        "Examples:",
+        "  hoop-broker serve --dev",
+        "  hoop-broker serve --dev --config demo.yaml --data-dir /tmp/hoop --ready-file /tmp/hoop/ready.json",
+        "",
+        "On start it prints the URL and the TLS certificate's SHA-256 fingerprint; pin it with",
+        "  hoop login --broker URL --fingerprint FP"
+      })
+  static final class Serve implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
+    Path config;
+
+    @Option(
+        names = "--dev",
+        description = "Dev mode: embedded OIDC provider at /dev-idp, self-signed certificate.")
+    boolean dev;
+
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description =
+            "Store, keys and certificate (default $HOOP_BROKER_DATA or ~/.local/share/hoop-broker).")
+    Path dataDir;
+
+    @Option(
+        names = "--ready-file",
+        paramLabel = "FILE",
+        description = "Write {url, fingerprint, pid} as JSON here once serving (for scripts).")
+    Path readyFile;
+
+    @Override
+    public Integer call() throws Exception {
+      BrokerConfig cfg = loadConfig(config, dev);
+      Path dir = dataDir == null ? defaultDataDir() : dataDir;
+      BrokerServer server = BrokerServer.start(cfg, dir, dev, Clock.systemUTC());
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    stopped.countDown();
+                  },
+                  "hoop-broker-shutdown"));
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("hoop-broker listening on " + server.url() + (dev ? " (dev mode)" : ""));
+      out.println("TLS certificate SHA-256 fingerprint: " + server.fingerprint());
+      if (dev) {
+        out.println(
+            "dev identity provider: "
+                + server.url()
+                + "/dev-idp (users: "
+                + String.join(", ", cfg.devIdp().users().stream().map(u -> u.username()).toList())
+                + ")");
+      }
+      out.println(
+          "targets: " + String.join(", ", cfg.targets().stream().map(t -> t.name()).toList()));
+      out.println(
+          "log in with: hoop login --broker "
+              + server.url()
+              + " --fingerprint "
+              + server.fingerprint());
+      out.flush();
+      if (readyFile != null) {
+        Map<String, Object> ready = new LinkedHashMap<>();
+        ready.put("url", server.url());
+        ready.put("fingerprint", server.fingerprint());
+        ready.put("pid", ProcessHandle.current().pid());
+        SecureFiles.writePrivate(readyFile, Json.mapper().writeValueAsBytes(ready));
+      }
+      stopped.await();
+      return 0;
+    }
+  }
+
+  /** {@code hoop-broker check-config}. */
+  @Command(
+      name = "check-config",
+      mixinStandardHelpOptions = true,
+      description = "Validate a config file and exit (0 valid, 2 invalid).",
+      footer = {"", "Examples:", "  hoop-broker check-config broker.yaml --dev"})
+  static final class CheckConfig implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--dev", description = "Validate as for dev mode (identity section optional).")
+    boolean dev;
+
+    @Override
+    public Integer call() throws ConfigException {
+      BrokerConfig cfg = ConfigLoader.load(file, dev);
+      spec.commandLine()
+          .getOut()
+          .println(
+              file
+                  + ": ok ("
+                  + cfg.targets().size()
+                  + " targets, "
+                  + cfg.entitlements().size()
+                  + " entitlements)");
+      return 0;
+    }
+  }
+
+  /** {@code hoop-broker audit}: reads the audit log of a stopped broker's data dir. */
+  @Command(
+      name = "audit",
+      mixinStandardHelpOptions = true,
+      description =
+          "List audit events from a data dir (the broker must be stopped; while it runs use"
+              + " `hoop audit`).",
+      footer = {
+        "",
+        "Examples:",
+        "  hoop-broker audit --data-dir /var/lib/hoop --task JIRA-123 -o json"
+      })
+  static final class Audit implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR")
+    Path dataDir;
+
+    @Option(names = "--task", description = "Only events of this task.")
+    String task;
+
+    @Option(names = "--limit", defaultValue = "1000")
+    int limit;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table",
+        description = "table or json (one JSON object per line)")
+    String output;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = dataDir == null ? defaultDataDir() : dataDir;
+      if (!Files.exists(dir.resolve("hoop.mv.db"))) {
+        throw new ConfigException(dir + " holds no broker store (hoop.mv.db)");
+      }
+      List<AuditEvent> events;
+      try (Store store = Store.openEmbedded(dir)) {
+        events = new AuditLog(store, Clock.systemUTC()).list(0, limit, null, task);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            "cannot open the store in " + dir + " (is the broker running? then use `hoop audit`)",
+            e);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      for (AuditEvent e : events) {
+        if ("json".equals(output)) {
+          out.println(new String(Json.mapper().writeValueAsBytes(e), StandardCharsets.UTF_8));
+        } else {
+          out.printf(
+              "%-6d %-24s %-16s %-10s %-12s %-10s %s%n",
+              e.seq(),
+              e.time(),
+              e.type(),
+              e.principal() == null ? "-" : e.principal(),
+              e.target() == null ? "-" : e.target(),
+              e.task() == null ? "-" : e.task(),
+              e.details());
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BrokerMain.class.getPackage().getImplementationVersion();
+      return new String[] {"hoop-broker " + (v == null ? "dev" : v)};
+    }
+  }
+}

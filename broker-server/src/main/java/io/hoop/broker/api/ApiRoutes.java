@@ -1,0 +1,191 @@
+package io.hoop.broker.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.hoop.api.AuditPage;
+import io.hoop.api.AuthConfig;
+import io.hoop.api.GrantRequest;
+import io.hoop.api.Json;
+import io.hoop.api.Principal;
+import io.hoop.api.SessionRequest;
+import io.hoop.api.SessionResponse;
+import io.hoop.api.TargetInfo;
+import io.hoop.api.TargetList;
+import io.hoop.api.WhoAmI;
+import io.hoop.broker.auth.IdentityGateway;
+import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.EntitlementConfig;
+import io.hoop.broker.config.TargetConfig;
+import io.hoop.broker.grants.GrantService;
+import io.hoop.broker.http.ApiException;
+import io.hoop.broker.http.ApiRequest;
+import io.hoop.broker.http.ApiResponse;
+import io.hoop.broker.http.Route;
+import io.hoop.broker.http.Router;
+import io.hoop.broker.store.AuditLog;
+import io.hoop.broker.store.SessionStore;
+import io.hoop.broker.token.InvalidBrokerTokenException;
+import io.hoop.broker.token.TokenService;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The broker's JSON API ({@code /v1/...}); the contract is documented in {@code io.hoop.api}. */
+public final class ApiRoutes {
+  private static final int MAX_AUDIT_PAGE = 1000;
+
+  private final Supplier<BrokerConfig> config;
+  private final AuthConfig authConfig;
+  private final IdentityGateway identity;
+  private final TokenService tokens;
+  private final SessionStore sessions;
+  private final GrantService grants;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public ApiRoutes(
+      Supplier<BrokerConfig> config,
+      AuthConfig authConfig,
+      IdentityGateway identity,
+      TokenService tokens,
+      SessionStore sessions,
+      GrantService grants,
+      AuditLog audit,
+      Clock clock) {
+    this.config = config;
+    this.authConfig = authConfig;
+    this.identity = identity;
+    this.tokens = tokens;
+    this.sessions = sessions;
+    this.grants = grants;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  public Router register(Router router) {
+    router.add("GET /v1/auth/config", req -> ApiResponse.json(200, authConfig));
+    router.add("POST /v1/auth/session", this::login);
+    router.add("GET /v1/whoami", authed(this::whoami));
+    router.add("GET /v1/targets", authed(this::targets));
+    router.add(
+        "POST /v1/grants",
+        authed(
+            (req, caller) ->
+                ApiResponse.json(
+                    200, grants.request(caller.principal(), body(req, GrantRequest.class)))));
+    router.add(
+        "GET /v1/grants/*",
+        authed(
+            (req, caller) ->
+                ApiResponse.json(200, grants.get(caller.principal(), Router.tail(req)))));
+    router.add("GET /v1/audit", authed(this::audit));
+    router.add("GET /healthz", req -> ApiResponse.json(200, Map.of("status", "ok")));
+    return router;
+  }
+
+  private ApiResponse login(ApiRequest req) throws ApiException {
+    SessionRequest sr = body(req, SessionRequest.class);
+    if (sr.idToken() == null || sr.idToken().isBlank()) {
+      throw new ApiException(400, "bad_request", "idToken is required", null);
+    }
+    Principal p = identity.authenticate(sr.idToken(), req.remote());
+    sessions.upsertPrincipal(p, clock.instant());
+    TokenService.IssuedToken t = tokens.issueSession(p, config.get().sessionTtl());
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("method", p.loginMethod());
+    details.put("groups", p.groups());
+    details.put("remote", String.valueOf(req.remote()));
+    audit.append("login", p.name(), null, null, null, details);
+    return ApiResponse.json(200, new SessionResponse(t.token(), t.expiresAt(), p))
+        .withHeader("Cache-Control", "no-store");
+  }
+
+  private ApiResponse whoami(ApiRequest req, TokenService.SessionClaims caller) {
+    return ApiResponse.json(
+        200, new WhoAmI(caller.principal(), authConfig.issuer(), caller.expiresAt()));
+  }
+
+  private ApiResponse targets(ApiRequest req, TokenService.SessionClaims caller) {
+    BrokerConfig cfg = config.get();
+    Principal p = caller.principal();
+    List<TargetInfo> out = new ArrayList<>();
+    for (TargetConfig t : cfg.targets()) {
+      long cap = -1;
+      for (EntitlementConfig e : cfg.entitlements()) {
+        if (e.targets().contains(t.name()) && e.appliesTo(p.name(), p.groups())) {
+          cap = Math.max(cap, Math.min(e.maxDuration().getSeconds(), t.maxDuration().getSeconds()));
+        }
+      }
+      if (cap >= 0) {
+        out.add(new TargetInfo(t.name(), t.type(), t.description(), cap, List.of()));
+      }
+    }
+    return ApiResponse.json(200, new TargetList(out));
+  }
+
+  private ApiResponse audit(ApiRequest req, TokenService.SessionClaims caller) throws ApiException {
+    long after = parseLong(req.query().get("after"), 0, "after");
+    int limit = (int) parseLong(req.query().get("limit"), 100, "limit");
+    if (limit < 1 || limit > MAX_AUDIT_PAGE) {
+      throw new ApiException(
+          400, "bad_request", "limit must be between 1 and " + MAX_AUDIT_PAGE, null);
+    }
+    // Everyone sees their own trail; a full-trail auditor role comes with governance.
+    return ApiResponse.json(
+        200,
+        new AuditPage(
+            audit.list(after, limit, caller.principal().name(), req.query().get("task"))));
+  }
+
+  private static long parseLong(String v, long dflt, String name) throws ApiException {
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new ApiException(400, "bad_request", name + " must be a number", null);
+    }
+  }
+
+  private static <T> T body(ApiRequest req, Class<T> type) throws ApiException {
+    try {
+      T v = Json.mapper().readValue(req.body(), type);
+      if (v == null) {
+        throw new ApiException(400, "bad_request", "request body is empty", null);
+      }
+      return v;
+    } catch (JsonProcessingException e) {
+      throw new ApiException(
+          400,
+          "bad_request",
+          "request body is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(),
+          null);
+    } catch (java.io.IOException e) {
+      throw new ApiException(400, "bad_request", "unreadable request body", null);
+    }
+  }
+
+  private Route authed(AuthedRoute r) {
+    return req -> {
+      String h = req.header("authorization");
+      if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        throw new ApiException(401, "unauthenticated", "not logged in", "run hoop login");
+      }
+      TokenService.SessionClaims claims;
+      try {
+        claims = tokens.verifySession(h.substring(7).trim());
+      } catch (InvalidBrokerTokenException e) {
+        throw new ApiException(401, "unauthenticated", e.getMessage(), "run hoop login");
+      }
+      return r.handle(req, claims);
+    };
+  }
+
+  @FunctionalInterface
+  private interface AuthedRoute {
+    ApiResponse handle(ApiRequest req, TokenService.SessionClaims caller) throws Exception;
+  }
+}

@@ -1,0 +1,31 @@
+package io.hoop.broker.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The broker's validated configuration. Built only by {@link ConfigLoader}; every field is non-null
+ * after loading (optional sections are empty {@link Optional}s).
+ *
+ * @param listen host:port to bind; port 0 picks a free port
+ * @param publicUrl the URL clients use; derived from the bound address when absent
+ * @param sessionTtl lifetime of broker session tokens
+ * @param identity the organisation's OIDC provider; absent only in dev mode
+ * @param devIdp settings of the embedded dev identity provider (dev mode only)
+ * @param targets what can be reached, by unique name
+ * @param entitlements who may request which targets
+ */
+public record BrokerConfig(
+    String listen,
+    Optional<String> publicUrl,
+    Duration sessionTtl,
+    Optional<IdentityConfig> identity,
+    DevIdpConfig devIdp,
+    List<TargetConfig> targets,
+    List<EntitlementConfig> entitlements) {
+
+  public Optional<TargetConfig> target(String name) {
+    return targets.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+}

@@ -1,0 +1,351 @@
+package io.hoop.broker.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.hoop.api.Durations;
+import io.hoop.broker.config.DevIdpConfig.DevUserConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and validates the broker's YAML config. Every failure is a {@link ConfigException} naming
+ * the key (e.g. {@code targets[1].maxDuration}) and what was expected; nothing half-valid escapes.
+ */
+public final class ConfigLoader {
+  static final int MAX_FILE_BYTES = 1024 * 1024;
+  private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
+  private static final Set<String> TYPES = Set.of("tcp", "postgres");
+  private static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(8);
+  private static final Duration DEFAULT_TARGET_MAX = Duration.ofHours(8);
+  private static final Duration DEFAULT_GRANT = Duration.ofHours(1);
+
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .build();
+
+  private final String source;
+
+  private ConfigLoader(String source) {
+    this.source = source;
+  }
+
+  /** Loads a file; {@code dev} relaxes the requirement of an {@code identity} section. */
+  public static BrokerConfig load(Path file, boolean dev) throws ConfigException {
+    byte[] bytes;
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        throw new ConfigException(
+            file + ": file is " + Files.size(file) + " bytes; expected at most " + MAX_FILE_BYTES);
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read config file: " + e.getMessage());
+    }
+    return parse(file.toString(), new String(bytes, StandardCharsets.UTF_8), dev);
+  }
+
+  /** Parses YAML text; {@code source} names it in errors. */
+  public static BrokerConfig parse(String source, String yaml, boolean dev) throws ConfigException {
+    ConfigLoader loader = new ConfigLoader(source);
+    if (yaml.length() > MAX_FILE_BYTES) {
+      throw loader.error("", "config is too large; expected at most " + MAX_FILE_BYTES + " bytes");
+    }
+    RawConfig raw;
+    try {
+      raw = yaml.isBlank() ? null : YAML.readValue(yaml, RawConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      String known =
+          e.getKnownPropertyIds() == null
+              ? ""
+              : " (known keys: "
+                  + e.getKnownPropertyIds().stream()
+                      .map(String::valueOf)
+                      .sorted()
+                      .collect(Collectors.joining(", "))
+                  + ")";
+      throw loader.error(path(e), "unknown key" + known);
+    } catch (JsonMappingException e) {
+      throw loader.error(path(e), "invalid value: " + e.getOriginalMessage());
+    } catch (JacksonException e) {
+      throw loader.error("", "not valid YAML: " + e.getOriginalMessage() + location(e));
+    }
+    if (raw == null) {
+      raw = new RawConfig(null, null, null, null, null, null, null);
+    }
+    return loader.validate(raw, dev);
+  }
+
+  private BrokerConfig validate(RawConfig raw, boolean dev) throws ConfigException {
+    String listen = raw.listen() == null ? "127.0.0.1:8443" : raw.listen();
+    parseHostPort("listen", listen, true);
+    Optional<String> publicUrl = Optional.ofNullable(raw.publicUrl());
+    if (publicUrl.isPresent() && !publicUrl.get().startsWith("https://")) {
+      throw error("publicUrl", "'" + publicUrl.get() + "' must be an https:// URL");
+    }
+    Duration sessionTtl = duration("sessionTtl", raw.sessionTtl(), DEFAULT_SESSION_TTL);
+
+    Optional<IdentityConfig> identity = Optional.empty();
+    if (raw.identity() != null) {
+      RawIdentity ri = raw.identity();
+      String issuer = required("identity.issuer", ri.issuer());
+      if (!issuer.startsWith("https://")) {
+        throw error("identity.issuer", "'" + issuer + "' must be an https:// URL");
+      }
+      identity =
+          Optional.of(
+              new IdentityConfig(
+                  issuer,
+                  required("identity.clientId", ri.clientId()),
+                  ri.scopes() == null ? List.of("openid", "profile", "email") : ri.scopes(),
+                  ri.usernameClaim() == null ? "preferred_username" : ri.usernameClaim(),
+                  ri.groupsClaim() == null ? "groups" : ri.groupsClaim()));
+    } else if (!dev) {
+      throw error(
+          "identity",
+          "missing: outside --dev the broker needs an OIDC provider (identity.issuer and"
+              + " identity.clientId)");
+    }
+
+    DevIdpConfig devIdp = devIdp(raw.devIdp());
+
+    List<TargetConfig> targets = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    List<RawTarget> rawTargets = raw.targets() == null ? List.of() : raw.targets();
+    for (int i = 0; i < rawTargets.size(); i++) {
+      String key = "targets[" + i + "]";
+      RawTarget rt = rawTargets.get(i);
+      if (rt == null) {
+        throw error(key, "empty entry");
+      }
+      String name = required(key + ".name", rt.name());
+      if (!NAME.matcher(name).matches()) {
+        throw error(
+            key + ".name",
+            "'" + name + "' must be lower-case letters, digits, '.', '_' or '-' (max 63)");
+      }
+      Integer first = seen.putIfAbsent(name, i);
+      if (first != null) {
+        throw error(
+            key + ".name",
+            "duplicate target '" + name + "' (already defined at targets[" + first + "])");
+      }
+      String type = required(key + ".type", rt.type());
+      if (!TYPES.contains(type)) {
+        throw error(key + ".type", "'" + type + "' is not a target type; expected one of " + TYPES);
+      }
+      String[] hp =
+          parseHostPort(key + ".address", required(key + ".address", rt.address()), false);
+      Duration max = duration(key + ".maxDuration", rt.maxDuration(), DEFAULT_TARGET_MAX);
+      Duration def =
+          duration(
+              key + ".defaultDuration",
+              rt.defaultDuration(),
+              DEFAULT_GRANT.compareTo(max) < 0 ? DEFAULT_GRANT : max);
+      if (def.compareTo(max) > 0) {
+        throw error(
+            key + ".defaultDuration", "is longer than maxDuration " + Durations.format(max));
+      }
+      targets.add(
+          new TargetConfig(
+              name,
+              type,
+              hp[0],
+              Integer.parseInt(hp[1]),
+              rt.description() == null ? "" : rt.description(),
+              max,
+              def));
+    }
+
+    List<EntitlementConfig> entitlements = new ArrayList<>();
+    List<RawEntitlement> rawEnts = raw.entitlements() == null ? List.of() : raw.entitlements();
+    for (int i = 0; i < rawEnts.size(); i++) {
+      String key = "entitlements[" + i + "]";
+      RawEntitlement re = rawEnts.get(i);
+      if (re == null) {
+        throw error(key, "empty entry");
+      }
+      if ((re.principal() == null) == (re.group() == null)) {
+        throw error(key, "needs exactly one of 'principal' or 'group'");
+      }
+      List<String> ts = re.targets() == null ? List.of() : re.targets();
+      if (ts.isEmpty()) {
+        throw error(key + ".targets", "missing: list the target names this entitlement covers");
+      }
+      for (int j = 0; j < ts.size(); j++) {
+        if (!seen.containsKey(ts.get(j))) {
+          throw error(
+              key + ".targets[" + j + "]",
+              "unknown target '" + ts.get(j) + "'; defined: " + seen.keySet());
+        }
+      }
+      entitlements.add(
+          new EntitlementConfig(
+              Optional.ofNullable(re.principal()),
+              Optional.ofNullable(re.group()),
+              List.copyOf(ts),
+              duration(key + ".maxDuration", re.maxDuration(), DEFAULT_TARGET_MAX)));
+    }
+    return new BrokerConfig(
+        listen,
+        publicUrl,
+        sessionTtl,
+        identity,
+        devIdp,
+        List.copyOf(targets),
+        List.copyOf(entitlements));
+  }
+
+  private DevIdpConfig devIdp(RawDevIdp raw) throws ConfigException {
+    List<DevUserConfig> users = new ArrayList<>();
+    if (raw == null || raw.users() == null) {
+      users.add(new DevUserConfig("alice", "alice@example.test", List.of("engineering")));
+      users.add(new DevUserConfig("bob", "bob@example.test", List.of("reviewers")));
+    } else {
+      Set<String> names = new java.util.HashSet<>();
+      for (int i = 0; i < raw.users().size(); i++) {
+        String key = "devIdp.users[" + i + "]";
+        RawDevUser u = raw.users().get(i);
+        if (u == null) {
+          throw error(key, "empty entry");
+        }
+        String name = required(key + ".username", u.username());
+        if (!NAME.matcher(name).matches()) {
+          throw error(
+              key + ".username", "'" + name + "' must be lower-case letters, digits, . _ -");
+        }
+        if (!names.add(name)) {
+          throw error(key + ".username", "duplicate user '" + name + "'");
+        }
+        users.add(
+            new DevUserConfig(
+                name,
+                u.email() == null ? name + "@example.test" : u.email(),
+                u.groups() == null ? List.of() : List.copyOf(u.groups())));
+      }
+    }
+    String clientId = raw == null || raw.clientId() == null ? "hoop-cli" : raw.clientId();
+    Duration codeTtl =
+        duration("devIdp.codeTtl", raw == null ? null : raw.codeTtl(), Duration.ofMinutes(10));
+    Duration poll =
+        duration(
+            "devIdp.pollInterval", raw == null ? null : raw.pollInterval(), Duration.ofSeconds(5));
+    return new DevIdpConfig(clientId, codeTtl, poll, List.copyOf(users));
+  }
+
+  private Duration duration(String key, String value, Duration dflt) throws ConfigException {
+    if (value == null) {
+      return dflt;
+    }
+    Duration d;
+    try {
+      d = Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
+    }
+    if (d.isZero()) {
+      throw error(key, "must be longer than 0s");
+    }
+    return d;
+  }
+
+  private String required(String key, String value) throws ConfigException {
+    if (value == null || value.isBlank()) {
+      throw error(key, "missing");
+    }
+    return value;
+  }
+
+  private String[] parseHostPort(String key, String value, boolean allowZero)
+      throws ConfigException {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw error(key, "'" + value + "' is not host:port");
+    }
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(value.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw error(key, "'" + value + "' has a port that is not a number");
+    }
+    if (port < (allowZero ? 0 : 1) || port > 65535) {
+      throw error(key, "port " + port + " is out of range " + (allowZero ? 0 : 1) + "-65535");
+    }
+    return new String[] {host, Integer.toString(port)};
+  }
+
+  private ConfigException error(String key, String message) {
+    return new ConfigException(source + ": " + (key.isEmpty() ? "" : key + ": ") + message);
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String location(JacksonException e) {
+    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+  }
+
+  record RawConfig(
+      String listen,
+      String publicUrl,
+      String sessionTtl,
+      RawIdentity identity,
+      RawDevIdp devIdp,
+      List<RawTarget> targets,
+      List<RawEntitlement> entitlements) {}
+
+  record RawIdentity(
+      String issuer,
+      String clientId,
+      List<String> scopes,
+      String usernameClaim,
+      String groupsClaim) {}
+
+  record RawDevIdp(String clientId, String codeTtl, String pollInterval, List<RawDevUser> users) {}
+
+  record RawDevUser(String username, String email, List<String> groups) {}
+
+  record RawTarget(
+      String name,
+      String type,
+      String address,
+      String description,
+      String maxDuration,
+      String defaultDuration) {}
+
+  record RawEntitlement(String principal, String group, List<String> targets, String maxDuration) {}
+}

@@ -1,0 +1,81 @@
+package io.hoop.broker.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps "METHOD /path" to routes. Paths ending in {@code /*} match any one trailing segment, read
+ * back with {@link #tail}. Unknown paths get 404, known paths with another method 405.
+ */
+public final class Router {
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  private final Map<String, Route> exact = new LinkedHashMap<>();
+  private final Map<String, Route> prefix = new LinkedHashMap<>();
+
+  /** Adds a route; {@code key} is e.g. {@code "GET /v1/whoami"} or {@code "GET /v1/grants/*"}. */
+  public Router add(String key, Route route) {
+    if (key.endsWith("/*")) {
+      prefix.put(key.substring(0, key.length() - 1), route);
+    } else {
+      exact.put(key, route);
+    }
+    return this;
+  }
+
+  public Router addAll(Map<String, Route> routes) {
+    routes.forEach(this::add);
+    return this;
+  }
+
+  /** The path segment a {@code /*} route matched. */
+  public static String tail(ApiRequest req) {
+    return req.path().substring(req.path().lastIndexOf('/') + 1);
+  }
+
+  public ApiResponse dispatch(ApiRequest req) {
+    String key = req.method() + " " + req.path();
+    Route r = exact.get(key);
+    if (r == null) {
+      int slash = key.lastIndexOf('/');
+      String tail = key.substring(slash + 1);
+      if (!tail.isEmpty()) {
+        r = prefix.get(key.substring(0, slash + 1));
+      }
+    }
+    if (r == null) {
+      return knownPath(req.path())
+          ? ApiResponse.error(405, "method_not_allowed", req.method() + " not allowed here", null)
+          : ApiResponse.error(404, "not_found", "no such endpoint " + req.path(), null);
+    }
+    try {
+      return r.handle(req);
+    } catch (ApiException e) {
+      return e.toResponse();
+    } catch (RuntimeException | Error e) {
+      LOG.error("request failed path={}", req.path(), e);
+      return ApiResponse.error(
+          500, "internal_error", "the broker failed to handle this request", "see the broker log");
+    } catch (Exception e) {
+      LOG.error("request failed path={}", req.path(), e);
+      return ApiResponse.error(
+          500, "internal_error", "the broker failed to handle this request", "see the broker log");
+    }
+  }
+
+  private boolean knownPath(String path) {
+    for (String k : exact.keySet()) {
+      if (k.substring(k.indexOf(' ') + 1).equals(path)) {
+        return true;
+      }
+    }
+    for (String k : prefix.keySet()) {
+      String p = k.substring(k.indexOf(' ') + 1);
+      if (path.startsWith(p) && path.indexOf('/', p.length()) < 0 && path.length() > p.length()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,226 @@
+package io.hoop.broker.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.hoop.api.Principal;
+import io.hoop.broker.util.SecureFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Issues and verifies the broker's own tokens (ES256 JWTs): session tokens after login and grant
+ * tokens for tunnels. Each kind has its own {@code typ} and audience so one cannot stand in for the
+ * other. The signing key lives in {@code <dataDir>/keys/signing.jwk}, mode 0600.
+ */
+public final class TokenService {
+  /** Tokens longer than this are refused before parsing. */
+  public static final int MAX_TOKEN_CHARS = 16 * 1024;
+
+  static final String ISSUER = "hoop-broker";
+  private static final JOSEObjectType SESSION_TYP = new JOSEObjectType("hoop-session+jwt");
+  private static final JOSEObjectType GRANT_TYP = new JOSEObjectType("hoop-grant+jwt");
+  private static final String SESSION_AUD = "hoop-session";
+  private static final String GRANT_AUD = "hoop-grant";
+
+  private final ECKey key;
+  private final ECDSASigner signer;
+  private final DefaultJWTProcessor<SecurityContext> sessionProcessor;
+  private final DefaultJWTProcessor<SecurityContext> grantProcessor;
+  private final Clock clock;
+
+  private TokenService(ECKey key, Clock clock) throws JOSEException {
+    this.key = key;
+    this.signer = new ECDSASigner(key);
+    this.clock = clock;
+    this.sessionProcessor = processor(key, SESSION_TYP, SESSION_AUD);
+    this.grantProcessor = processor(key, GRANT_TYP, GRANT_AUD);
+  }
+
+  /** Loads the signing key from the data dir, creating it on first start. */
+  public static TokenService loadOrCreate(Path dataDir, Clock clock) throws IOException {
+    Path file = dataDir.resolve("keys").resolve("signing.jwk");
+    try {
+      ECKey key;
+      if (Files.exists(file)) {
+        key = ECKey.parse(Files.readString(file, StandardCharsets.UTF_8));
+      } else {
+        key =
+            new ECKeyGenerator(Curve.P_256)
+                .keyID(UUID.randomUUID().toString())
+                .algorithm(JWSAlgorithm.ES256)
+                .generate();
+        SecureFiles.writePrivate(file, key.toJSONString().getBytes(StandardCharsets.UTF_8));
+      }
+      return new TokenService(key, clock);
+    } catch (ParseException | JOSEException e) {
+      throw new IOException("cannot load broker signing key " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Mints a session token for a principal. */
+  public IssuedToken issueSession(Principal p, Duration ttl) {
+    Instant now = clock.instant();
+    Instant exp = now.plus(ttl);
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(ISSUER)
+            .audience(SESSION_AUD)
+            .subject(p.name())
+            .jwtID(UUID.randomUUID().toString())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(exp))
+            .claim("email", p.email())
+            .claim("groups", p.groups())
+            .claim("amr", p.loginMethod())
+            .build();
+    return new IssuedToken(sign(SESSION_TYP, claims), exp);
+  }
+
+  /** Mints the token a tunnel handshake presents for a grant. */
+  public String issueGrant(String grantId, String principal, String target, Instant expiresAt) {
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(ISSUER)
+            .audience(GRANT_AUD)
+            .subject(principal)
+            .jwtID(grantId)
+            .issueTime(Date.from(clock.instant()))
+            .expirationTime(Date.from(expiresAt))
+            .claim("target", target)
+            .build();
+    return sign(GRANT_TYP, claims);
+  }
+
+  /** Verifies a session token and returns the principal it names. */
+  public SessionClaims verifySession(String token) throws InvalidBrokerTokenException {
+    JWTClaimsSet c = verify(sessionProcessor, token, "session token");
+    try {
+      List<String> groups = c.getStringListClaim("groups");
+      Principal p =
+          new Principal(
+              c.getSubject(),
+              c.getStringClaim("email"),
+              groups == null ? List.of() : List.copyOf(groups),
+              c.getStringClaim("amr"));
+      return new SessionClaims(p, c.getJWTID(), c.getExpirationTime().toInstant());
+    } catch (ParseException e) {
+      throw new InvalidBrokerTokenException("session token has malformed claims");
+    }
+  }
+
+  /**
+   * Verifies a grant token's signature, type and expiry; the grant's state is checked elsewhere.
+   */
+  public GrantClaims verifyGrant(String token) throws InvalidBrokerTokenException {
+    JWTClaimsSet c = verify(grantProcessor, token, "grant token");
+    try {
+      return new GrantClaims(
+          c.getJWTID(),
+          c.getSubject(),
+          c.getStringClaim("target"),
+          c.getExpirationTime().toInstant());
+    } catch (ParseException e) {
+      throw new InvalidBrokerTokenException("grant token has malformed claims");
+    }
+  }
+
+  private JWTClaimsSet verify(
+      DefaultJWTProcessor<SecurityContext> processor, String token, String what)
+      throws InvalidBrokerTokenException {
+    if (token == null || token.isBlank()) {
+      throw new InvalidBrokerTokenException("no " + what + " was presented");
+    }
+    if (token.length() > MAX_TOKEN_CHARS) {
+      throw new InvalidBrokerTokenException(
+          what + " is " + token.length() + " characters; expected at most " + MAX_TOKEN_CHARS);
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = processor.process(token, null);
+    } catch (ParseException e) {
+      throw new InvalidBrokerTokenException(what + " is not a JWT");
+    } catch (BadJOSEException e) {
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      if (m.contains("xpired")) {
+        throw new InvalidBrokerTokenException(what + " has expired");
+      }
+      throw new InvalidBrokerTokenException(what + " was rejected: " + m);
+    } catch (JOSEException e) {
+      throw new InvalidBrokerTokenException(what + " could not be verified");
+    }
+    if (!clock.instant().isBefore(claims.getExpirationTime().toInstant())) {
+      throw new InvalidBrokerTokenException(what + " has expired");
+    }
+    return claims;
+  }
+
+  private String sign(JOSEObjectType typ, JWTClaimsSet claims) {
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).type(typ).keyID(key.getKeyID()).build(),
+            claims);
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign broker token", e);
+    }
+    return jwt.serialize();
+  }
+
+  private static DefaultJWTProcessor<SecurityContext> processor(
+      ECKey key, JOSEObjectType typ, String audience) {
+    DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+    p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(typ));
+    p.setJWSKeySelector(
+        new JWSVerificationKeySelector<>(
+            JWSAlgorithm.ES256, new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK()))));
+    DefaultJWTClaimsVerifier<SecurityContext> v =
+        new DefaultJWTClaimsVerifier<>(
+            audience,
+            new JWTClaimsSet.Builder().issuer(ISSUER).build(),
+            Set.of("sub", "exp", "iat", "jti"));
+    v.setMaxClockSkew(0);
+    p.setJWTClaimsSetVerifier(v);
+    return p;
+  }
+
+  /** A freshly minted token and its expiry. */
+  public record IssuedToken(String token, Instant expiresAt) {
+    @Override
+    public String toString() {
+      return "IssuedToken[token=<redacted>, expiresAt=" + expiresAt + "]";
+    }
+  }
+
+  /** What a verified session token says. */
+  public record SessionClaims(Principal principal, String sessionId, Instant expiresAt) {}
+
+  /** What a verified grant token says. */
+  public record GrantClaims(String grantId, String principal, String target, Instant expiresAt) {}
+}

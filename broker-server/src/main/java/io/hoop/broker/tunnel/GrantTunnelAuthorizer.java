@@ -1,0 +1,98 @@
+package io.hoop.broker.tunnel;
+
+import io.hoop.api.GrantStatus;
+import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.TargetConfig;
+import io.hoop.broker.store.GrantStore;
+import io.hoop.broker.store.StoredGrant;
+import io.hoop.broker.token.InvalidBrokerTokenException;
+import io.hoop.broker.token.TokenService;
+import io.hoop.tunnel.protocol.Handshake;
+import io.hoop.tunnel.server.TunnelAuthorization;
+import io.hoop.tunnel.server.TunnelAuthorizer;
+import io.hoop.tunnel.server.TunnelRejectedException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Admits a tunnel only for an approved, unexpired grant whose token is genuine and which belongs to
+ * the holder of the presented session token. Each check has its own refusal code.
+ */
+public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
+  private final TokenService tokens;
+  private final GrantStore grants;
+  private final Supplier<BrokerConfig> config;
+  private final Clock clock;
+
+  public GrantTunnelAuthorizer(
+      TokenService tokens, GrantStore grants, Supplier<BrokerConfig> config, Clock clock) {
+    this.tokens = tokens;
+    this.grants = grants;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public TunnelAuthorization authorize(Handshake handshake, SocketAddress remote)
+      throws TunnelRejectedException {
+    TokenService.SessionClaims session;
+    TokenService.GrantClaims grant;
+    try {
+      session = tokens.verifySession(handshake.sessionToken());
+    } catch (InvalidBrokerTokenException e) {
+      throw new TunnelRejectedException("unauthenticated", e.getMessage() + "; run hoop login");
+    }
+    try {
+      grant = tokens.verifyGrant(handshake.grantToken());
+    } catch (InvalidBrokerTokenException e) {
+      throw new TunnelRejectedException(
+          e.getMessage().contains("expired") ? "grant_expired" : "bad_grant_token", e.getMessage());
+    }
+    String caller = session.principal().name();
+    if (!grant.principal().equals(caller)) {
+      throw new TunnelRejectedException(
+          "not_your_grant",
+          "grant " + grant.grantId() + " was issued to another principal, not " + caller);
+    }
+    StoredGrant g =
+        grants
+            .find(grant.grantId())
+            .orElseThrow(
+                () ->
+                    new TunnelRejectedException(
+                        "unknown_grant", "grant " + grant.grantId() + " does not exist"));
+    Instant now = clock.instant();
+    GrantStatus status = g.effectiveStatus(now);
+    if (status == GrantStatus.EXPIRED) {
+      throw new TunnelRejectedException(
+          "grant_expired",
+          "grant " + g.id() + " for " + g.target() + " expired at " + g.expiresAt());
+    }
+    if (status != GrantStatus.APPROVED) {
+      throw new TunnelRejectedException(
+          "grant_" + status.name().toLowerCase(java.util.Locale.ROOT),
+          "grant " + g.id() + " is " + status.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    TargetConfig target =
+        config
+            .get()
+            .target(g.target())
+            .orElseThrow(
+                () ->
+                    new TunnelRejectedException(
+                        "unknown_target", "target " + g.target() + " is no longer configured"));
+    return new TunnelAuthorization(
+        "s-" + UUID.randomUUID(),
+        g.id(),
+        caller,
+        g.target(),
+        g.task(),
+        "tcp",
+        InetSocketAddress.createUnresolved(target.host(), target.port()),
+        g.expiresAt());
+  }
+}

@@ -1,0 +1,258 @@
+package io.hoop.tunnel.server;
+
+import io.hoop.api.ApiError;
+import io.hoop.tunnel.internal.Relay;
+import io.hoop.tunnel.protocol.Handshake;
+import io.hoop.tunnel.protocol.HandshakeReply;
+import io.hoop.tunnel.transport.Transports;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one tunnel connection through its phases: read the handshake, authorize it off the event
+ * loop, dial the upstream on the same event loop, reply, then hand over to a {@link Relay}.
+ */
+final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ServerTunnelHandler.class);
+
+  private enum State {
+    HANDSHAKE,
+    AUTHORIZING,
+    CONNECTING,
+    RELAYING,
+    CLOSED
+  }
+
+  private final TunnelServer server;
+  private State state = State.HANDSHAKE;
+  private ChannelHandlerContext ctx;
+  private ScheduledFuture<?> handshakeTimeout;
+
+  ServerTunnelHandler(TunnelServer server) {
+    this.server = server;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    long nanos = server.handshakeTimeout().toNanos();
+    handshakeTimeout =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (state == State.HANDSHAKE) {
+                    refuse(
+                        "handshake_timeout",
+                        "no complete tunnel handshake within "
+                            + describe(server.handshakeTimeout()),
+                        "check the network between hoop and the broker, then retry");
+                  }
+                },
+                nanos,
+                TimeUnit.NANOSECONDS);
+    // Reads are requested explicitly from here on; the handshake decoder asks for more as needed.
+    ctx.channel().config().setAutoRead(false);
+    ctx.channel().read();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof Handshake handshake && state == State.HANDSHAKE) {
+      handshakeTimeout.cancel(false);
+      state = State.AUTHORIZING;
+      authorize(handshake);
+    } else if (msg instanceof HandshakeDecoder.Failure failure) {
+      refuse(failure.code(), failure.message(), hintFor(failure.code()));
+    } else {
+      ReferenceCountUtil.release(msg);
+      if (state != State.CLOSED) {
+        refuse(
+            "bad_handshake",
+            "the client sent data before the broker answered the handshake",
+            hintFor("bad_handshake"));
+      }
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    handshakeTimeout.cancel(false);
+    state = State.CLOSED;
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("tunnel handshake connection failed remote={}", ctx.channel().remoteAddress(), cause);
+    state = State.CLOSED;
+    ctx.close();
+  }
+
+  private void authorize(Handshake handshake) {
+    SocketAddress remote = ctx.channel().remoteAddress();
+    try {
+      server
+          .executor()
+          .execute(
+              () -> {
+                Object outcome;
+                try {
+                  TunnelAuthorization authorization =
+                      server.authorizer().authorize(handshake, remote);
+                  outcome =
+                      authorization == null
+                          ? new TunnelRejectedException(
+                              "internal_error", "the broker could not authorize the tunnel")
+                          : authorization;
+                } catch (TunnelRejectedException e) {
+                  outcome = e;
+                } catch (RuntimeException | Error e) {
+                  log.error("tunnel authorizer failed remote={}", remote, e);
+                  outcome =
+                      new TunnelRejectedException(
+                          "internal_error", "the broker could not authorize the tunnel");
+                }
+                Object result = outcome;
+                ctx.executor().execute(() -> authorized(result));
+              });
+    } catch (RejectedExecutionException e) {
+      refuse("internal_error", "the broker is shutting down", "retry in a moment");
+    }
+  }
+
+  private void authorized(Object outcome) {
+    if (state != State.AUTHORIZING) {
+      return;
+    }
+    if (outcome instanceof TunnelRejectedException rejected) {
+      refuse(rejected.code(), rejected.getMessage(), hintFor(rejected.code()));
+      return;
+    }
+    TunnelAuthorization authorization = (TunnelAuthorization) outcome;
+    if (!server.clock().instant().isBefore(authorization.deadline())) {
+      refuse(
+          "grant_expired",
+          "grant "
+              + authorization.grantId()
+              + " for "
+              + authorization.target()
+              + " expired at "
+              + authorization.deadline(),
+          hintFor("grant_expired"));
+      return;
+    }
+    state = State.CONNECTING;
+    Channel client = ctx.channel();
+    InetSocketAddress upstream = authorization.upstream();
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(client.eventLoop())
+            .channel(Transports.socketChannelClassFor(client.eventLoop()))
+            .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Relay.WATER_MARK)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) TunnelServer.UPSTREAM_CONNECT_TIMEOUT.toMillis())
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    // Handlers are installed by the relay once the client is told it may start.
+                  }
+                })
+            .connect(upstream);
+    connect.addListener((ChannelFutureListener) f -> connected(authorization, f));
+  }
+
+  private void connected(TunnelAuthorization authorization, ChannelFuture f) {
+    if (state != State.CONNECTING) {
+      f.channel().close();
+      return;
+    }
+    if (!f.isSuccess()) {
+      String reason = f.cause() == null ? "unknown error" : f.cause().getMessage();
+      log.info(
+          "tunnel upstream unreachable session={} grant={} target={} upstream={} error={}",
+          authorization.sessionId(),
+          authorization.grantId(),
+          authorization.target(),
+          authorization.upstream(),
+          reason);
+      // The client expects a reply before any frame, so the failure is a refused handshake.
+      refuse(
+          "upstream_unreachable",
+          "cannot connect to target "
+              + authorization.target()
+              + " at "
+              + authorization.upstream()
+              + ": "
+              + reason,
+          "the target may be down; try again or contact the target's owner");
+      return;
+    }
+    state = State.RELAYING;
+    Channel client = ctx.channel();
+    Channel upstream = f.channel();
+    ServerTunnel tunnel = new ServerTunnel(server, authorization, client, upstream);
+    client.writeAndFlush(
+        HandshakeReply.accepted(
+            authorization.sessionId(),
+            authorization.grantId(),
+            authorization.target(),
+            authorization.deadline()));
+    ctx.pipeline().replace(this, "hoop-relay", tunnel.relay().framedHandler());
+    upstream.pipeline().addLast("hoop-relay", tunnel.relay().rawHandler());
+    tunnel.start();
+  }
+
+  private void refuse(String code, String message, String hint) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    handshakeTimeout.cancel(false);
+    SocketAddress remote = ctx.channel().remoteAddress();
+    log.info("tunnel refused remote={} code={} message=\"{}\"", remote, code, message);
+    server.fireRejected(remote, code, message);
+    Channel channel = ctx.channel();
+    if (channel.isActive()) {
+      channel
+          .writeAndFlush(HandshakeReply.refused(new ApiError(code, message, hint)))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      channel.close();
+    }
+  }
+
+  private static String hintFor(String code) {
+    return switch (code) {
+      case "bad_handshake", "handshake_too_large" ->
+          "this client does not speak the hoop tunnel protocol; use a matching hoop version";
+      case "handshake_timeout" -> "check the network between hoop and the broker, then retry";
+      case "grant_expired" -> "request a new grant with `hoop connect`";
+      case "internal_error" -> "retry; if it persists, the broker log has the details";
+      default -> null;
+    };
+  }
+
+  private static String describe(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+}

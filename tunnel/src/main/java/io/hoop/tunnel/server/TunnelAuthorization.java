@@ -1,0 +1,26 @@
+package io.hoop.tunnel.server;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
+/**
+ * What an accepted handshake may do: which upstream to dial and until when.
+ *
+ * @param sessionId id of this tunnel session, unique per connection
+ * @param grantId grant the tunnel runs under
+ * @param principal who opened it
+ * @param target target name
+ * @param task task id of the grant
+ * @param engine engine name; {@code tcp} relays bytes
+ * @param upstream where to connect
+ * @param deadline the tunnel is closed at this instant, however long ago it was opened
+ */
+public record TunnelAuthorization(
+    String sessionId,
+    String grantId,
+    String principal,
+    String target,
+    String task,
+    String engine,
+    InetSocketAddress upstream,
+    Instant deadline) {}

@@ -1,0 +1,187 @@
+package io.hoop.tunnel.server;
+
+import io.hoop.tunnel.internal.TunnelEncoder;
+import io.netty.channel.ChannelPipeline;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker end of tunnels: installs the tunnel protocol on a TLS connection that started with the
+ * magic, authorizes the handshake, relays to the upstream and closes every tunnel at its grant's
+ * deadline or on revoke.
+ */
+public final class TunnelServer {
+  /** How long a client has to send a complete handshake. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long dialing the upstream may take before the tunnel is refused. */
+  public static final Duration UPSTREAM_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
+
+  private final TunnelAuthorizer authorizer;
+  private final TunnelEvents events;
+  private final Executor executor;
+  private final Clock clock;
+  private final Duration handshakeTimeout;
+  private final Set<ServerTunnel> live = ConcurrentHashMap.newKeySet();
+  // Per-tunnel chains keep opened before closed even on a multi-threaded executor.
+  private final Map<ServerTunnel, CompletableFuture<Void>> eventChains = new ConcurrentHashMap<>();
+
+  /**
+   * @param authorizer decides handshakes; called on {@code executor}
+   * @param events audit callbacks; called on {@code executor}
+   * @param executor runs blocking work (authorization, events), never an event loop
+   * @param clock source of "now" for deadlines
+   */
+  public TunnelServer(
+      TunnelAuthorizer authorizer, TunnelEvents events, Executor executor, Clock clock) {
+    this(authorizer, events, executor, clock, DEFAULT_HANDSHAKE_TIMEOUT);
+  }
+
+  /** As {@link #TunnelServer(TunnelAuthorizer, TunnelEvents, Executor, Clock)} with a timeout. */
+  public TunnelServer(
+      TunnelAuthorizer authorizer,
+      TunnelEvents events,
+      Executor executor,
+      Clock clock,
+      Duration handshakeTimeout) {
+    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    this.events = Objects.requireNonNull(events, "events");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "handshakeTimeout " + handshakeTimeout + " must be positive");
+    }
+  }
+
+  /**
+   * Installs the tunnel handlers at the end of {@code pipeline}, which must already decrypt TLS.
+   * Call it from the port-unification handler after it has seen the magic, before it removes
+   * itself: the magic must still be in the stream, the decoder reads and checks it.
+   */
+  public void configure(ChannelPipeline pipeline) {
+    pipeline.addLast("hoop-handshake", new HandshakeDecoder());
+    pipeline.addLast("hoop-encoder", new TunnelEncoder());
+    pipeline.addLast("hoop-tunnel", new ServerTunnelHandler(this));
+  }
+
+  /**
+   * Closes every live tunnel of {@code grantId}, sending each a CLOSE notice with {@code code}
+   * (e.g. {@code grant_revoked}) and {@code message}.
+   *
+   * @return how many tunnels were closed
+   */
+  public int closeGrant(String grantId, String code, String message) {
+    Objects.requireNonNull(grantId, "grantId");
+    int closed = 0;
+    for (ServerTunnel tunnel : live) {
+      if (grantId.equals(tunnel.authorization().grantId())) {
+        tunnel.close(code, message);
+        closed++;
+      }
+    }
+    log.info("tunnels closed grant={} code={} count={}", grantId, code, closed);
+    return closed;
+  }
+
+  /**
+   * Closes every live tunnel with a CLOSE notice, e.g. {@code broker_shutdown} at shutdown.
+   *
+   * @return how many tunnels were closed
+   */
+  public int closeAll(String code, String message) {
+    int closed = 0;
+    for (ServerTunnel tunnel : live) {
+      tunnel.close(code, message);
+      closed++;
+    }
+    log.info("tunnels closed code={} count={}", code, closed);
+    return closed;
+  }
+
+  /** Number of tunnels currently relaying. */
+  public int activeTunnels() {
+    return live.size();
+  }
+
+  TunnelAuthorizer authorizer() {
+    return authorizer;
+  }
+
+  Executor executor() {
+    return executor;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  void register(ServerTunnel tunnel) {
+    live.add(tunnel);
+  }
+
+  void unregister(ServerTunnel tunnel) {
+    live.remove(tunnel);
+  }
+
+  void fireRejected(SocketAddress remote, String code, String message) {
+    dispatch(() -> events.rejected(remote, code, message));
+  }
+
+  void fireOpened(ServerTunnel tunnel, SocketAddress remote) {
+    CompletableFuture<Void> chain =
+        CompletableFuture.runAsync(
+            () -> safely(() -> events.opened(tunnel.authorization(), remote)), executor);
+    eventChains.put(tunnel, chain);
+  }
+
+  void fireClosed(ServerTunnel tunnel, long bytesUp, long bytesDown, String reason) {
+    CompletableFuture<Void> previous = eventChains.remove(tunnel);
+    Runnable closed =
+        () -> safely(() -> events.closed(tunnel.authorization(), bytesUp, bytesDown, reason));
+    try {
+      if (previous == null) {
+        CompletableFuture.runAsync(closed, executor);
+      } else {
+        previous.thenRunAsync(closed, executor);
+      }
+    } catch (RejectedExecutionException e) {
+      log.warn(
+          "tunnel event dropped, executor rejected it session={}",
+          tunnel.authorization().sessionId());
+    }
+  }
+
+  private void dispatch(Runnable event) {
+    try {
+      executor.execute(() -> safely(event));
+    } catch (RejectedExecutionException e) {
+      log.warn("tunnel event dropped, executor rejected it");
+    }
+  }
+
+  private static void safely(Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException e) {
+      log.warn("tunnel event listener failed", e);
+    }
+  }
+}
