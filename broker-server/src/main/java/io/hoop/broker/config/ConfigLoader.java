@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -83,10 +84,15 @@ public final class ConfigLoader {
                       .collect(Collectors.joining(", "))
                   + ")";
       throw loader.error(path(e), "unknown key" + known);
+    } catch (MismatchedInputException e) {
+      throw loader.error(path(e), "invalid value: expected " + describe(e.getTargetType()));
     } catch (JsonMappingException e) {
-      throw loader.error(path(e), "invalid value: " + e.getOriginalMessage());
+      if (e.getCause() instanceof JacksonException syntax) {
+        throw loader.error("", "not valid YAML: " + firstLine(syntax) + location(syntax));
+      }
+      throw loader.error(path(e), "invalid value: " + firstLine(e));
     } catch (JacksonException e) {
-      throw loader.error("", "not valid YAML: " + e.getOriginalMessage() + location(e));
+      throw loader.error("", "not valid YAML: " + firstLine(e) + location(e));
     }
     if (raw == null) {
       raw = new RawConfig(null, null, null, null, null, null, null);
@@ -313,6 +319,27 @@ public final class ConfigLoader {
       }
     }
     return sb.toString();
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == null) {
+      return "another kind of value";
+    }
+    if (type == String.class) {
+      return "a single value (text)";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "a mapping of keys ("
+        + type.getSimpleName().replace("Raw", "").toLowerCase(java.util.Locale.ROOT)
+        + ")";
+  }
+
+  private static String firstLine(JacksonException e) {
+    String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 
   private static String location(JacksonException e) {

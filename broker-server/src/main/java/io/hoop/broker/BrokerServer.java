@@ -1,0 +1,272 @@
+package io.hoop.broker;
+
+import io.hoop.api.AuthConfig;
+import io.hoop.api.Principal;
+import io.hoop.broker.api.ApiRoutes;
+import io.hoop.broker.auth.IdentityGateway;
+import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.DevIdpConfig;
+import io.hoop.broker.config.IdentityConfig;
+import io.hoop.broker.grants.GrantService;
+import io.hoop.broker.http.ApiException;
+import io.hoop.broker.http.PortUnificationHandler;
+import io.hoop.broker.http.Router;
+import io.hoop.broker.identity.InvalidTokenException;
+import io.hoop.broker.identity.OidcValidator;
+import io.hoop.broker.identity.ValidatedIdentity;
+import io.hoop.broker.identity.devidp.DevIdentityProvider;
+import io.hoop.broker.identity.devidp.DevUser;
+import io.hoop.broker.store.AuditLog;
+import io.hoop.broker.store.GrantStore;
+import io.hoop.broker.store.SessionStore;
+import io.hoop.broker.store.Store;
+import io.hoop.broker.tls.DevCertificate;
+import io.hoop.broker.token.TokenService;
+import io.hoop.broker.tunnel.AuditingTunnelEvents;
+import io.hoop.broker.tunnel.GrantTunnelAuthorizer;
+import io.hoop.tunnel.server.TunnelServer;
+import io.hoop.tunnel.tls.Tls;
+import io.hoop.tunnel.transport.Transports;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running broker: one TLS port serving the JSON API, the dev IdP (in dev mode) and the tunnel
+ * endpoint, over the store in its data dir.
+ */
+public final class BrokerServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
+
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final ThreadPoolExecutor blocking;
+  private final Store store;
+  private final TunnelServer tunnels;
+  private final Channel serverChannel;
+  private final String url;
+  private final String fingerprint;
+  private final Path certPath;
+  private final AuditLog audit;
+  private volatile Router router;
+  private volatile String baseUrl;
+
+  private BrokerServer(BrokerConfig config, Path dataDir, boolean dev, Clock clock)
+      throws IOException, InterruptedException {
+    Files.createDirectories(
+        dataDir,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    DevCertificate cert = DevCertificate.loadOrCreate(dataDir, clock);
+    this.fingerprint = cert.fingerprint();
+    this.certPath = cert.certPath();
+    SslContext ssl = Tls.server(cert.certPath(), cert.keyPath());
+    this.store = Store.openEmbedded(dataDir);
+    TokenService tokens = TokenService.loadOrCreate(dataDir, clock);
+    this.audit = new AuditLog(store, clock);
+    SessionStore sessions = new SessionStore(store);
+    GrantStore grantStore = new GrantStore(store);
+    this.blocking = newBlockingPool();
+    this.tunnels =
+        new TunnelServer(
+            new GrantTunnelAuthorizer(tokens, grantStore, () -> config, clock),
+            new AuditingTunnelEvents(audit, sessions, clock),
+            blocking,
+            clock);
+    this.boss = Transports.newGroup(1, "hoop-accept");
+    this.workers = Transports.newGroup(0, "hoop-io");
+    try {
+      this.serverChannel = bind(config.listen(), ssl);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      shutdownQuietly();
+      throw e;
+    }
+    int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    this.url =
+        config
+            .publicUrl()
+            .orElseGet(() -> "https://" + advertisedHost(config.listen()) + ":" + port);
+    this.baseUrl = url;
+
+    Router r = new Router();
+    IdentityGateway identity;
+    AuthConfig authConfig;
+    if (dev) {
+      DevIdpConfig d = config.devIdp();
+      DevIdentityProvider idp =
+          new DevIdentityProvider(
+              url + DevIdentityProvider.PATH,
+              d.clientId(),
+              d.users().stream()
+                  .map(u -> new DevUser(u.username(), u.email(), u.groups()))
+                  .toList(),
+              d.codeTtl(),
+              d.pollInterval(),
+              clock);
+      r.addAll(idp.routes());
+      OidcValidator v = new OidcValidator(idp.issuer(), d.clientId(), cert.trustingSelf());
+      identity = gateway(v, "oidc-device");
+      authConfig =
+          new AuthConfig(
+              idp.issuer(),
+              d.clientId(),
+              List.of("openid", "profile", "email", "offline_access"),
+              true);
+    } else {
+      IdentityConfig ic =
+          config.identity().orElseThrow(() -> new IllegalStateException("identity config missing"));
+      OidcValidator v =
+          new OidcValidator(
+              ic.issuer(),
+              ic.clientId(),
+              null,
+              ic.usernameClaim(),
+              ic.groupsClaim(),
+              OidcValidator.DEFAULT_CLOCK_SKEW,
+              clock);
+      identity = gateway(v, "oidc-device");
+      authConfig = new AuthConfig(ic.issuer(), ic.clientId(), ic.scopes(), false);
+    }
+    GrantService grants = new GrantService(() -> config, grantStore, audit, tokens, clock);
+    new ApiRoutes(() -> config, authConfig, identity, tokens, sessions, grants, audit, clock)
+        .register(r);
+    this.router = r;
+    LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
+  }
+
+  /** Starts a broker; returns once it accepts connections. */
+  public static BrokerServer start(BrokerConfig config, Path dataDir, boolean dev, Clock clock)
+      throws IOException, InterruptedException {
+    return new BrokerServer(config, dataDir, dev, clock);
+  }
+
+  private Channel bind(String listen, SslContext ssl) throws IOException, InterruptedException {
+    int colon = listen.lastIndexOf(':');
+    String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+    int port = Integer.parseInt(listen.substring(colon + 1));
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(Transports.serverChannelClass())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                    ch.pipeline()
+                        .addLast(
+                            "detect",
+                            new PortUnificationHandler(tunnels, () -> router, blocking, baseUrl));
+                  }
+                });
+    var f = b.bind(host, port).await();
+    if (!f.isSuccess()) {
+      throw new IOException(
+          "cannot listen on " + listen + ": " + f.cause().getMessage(), f.cause());
+    }
+    return f.channel();
+  }
+
+  private static IdentityGateway gateway(OidcValidator v, String method) {
+    return (idToken, remote) -> {
+      ValidatedIdentity id;
+      try {
+        id = v.validate(idToken);
+      } catch (InvalidTokenException e) {
+        throw new ApiException(401, "invalid_id_token", e.getMessage(), "run hoop login again");
+      }
+      return new Principal(id.username(), id.email(), id.groups(), method);
+    };
+  }
+
+  private static String advertisedHost(String listen) {
+    String host = listen.substring(0, listen.lastIndexOf(':'));
+    if (host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::")) {
+      return "localhost";
+    }
+    return host;
+  }
+
+  private static ThreadPoolExecutor newBlockingPool() {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            16,
+            16,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(4096),
+            r -> {
+              Thread t = new Thread(r, "hoop-worker-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  public Path certPath() {
+    return certPath;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public TunnelServer tunnels() {
+    return tunnels;
+  }
+
+  @Override
+  public void close() {
+    LOG.info("broker stopping url={}", url);
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly();
+    }
+    tunnels.closeAll("broker_shutdown", "the broker is shutting down");
+    shutdownQuietly();
+  }
+
+  private void shutdownQuietly() {
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    blocking.shutdown();
+    try {
+      blocking.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    store.close();
+  }
+}

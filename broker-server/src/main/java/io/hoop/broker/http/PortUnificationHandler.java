@@ -1,0 +1,61 @@
+package io.hoop.broker.http;
+
+import io.hoop.tunnel.protocol.TunnelProtocol;
+import io.hoop.tunnel.server.TunnelServer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * Inspects the first four bytes after TLS and steps aside: {@code HOOP} hands the connection to the
+ * tunnel server, anything else becomes an HTTP/1.1 connection for the API and dev IdP.
+ */
+public final class PortUnificationHandler extends ByteToMessageDecoder {
+  /** Request bodies over this size get 413. */
+  public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+  private final TunnelServer tunnels;
+  private final Supplier<Router> router;
+  private final Executor workers;
+  private final String baseUrl;
+
+  public PortUnificationHandler(
+      TunnelServer tunnels, Supplier<Router> router, Executor workers, String baseUrl) {
+    this.tunnels = tunnels;
+    this.router = router;
+    this.workers = workers;
+    this.baseUrl = baseUrl;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < TunnelProtocol.MAGIC.length) {
+      return;
+    }
+    ChannelPipeline p = ctx.pipeline();
+    boolean tunnel = true;
+    for (int i = 0; i < TunnelProtocol.MAGIC.length; i++) {
+      if (in.getByte(in.readerIndex() + i) != TunnelProtocol.MAGIC[i]) {
+        tunnel = false;
+        break;
+      }
+    }
+    if (tunnel) {
+      ctx.channel().config().setAutoRead(false);
+      tunnels.configure(p);
+    } else {
+      p.addLast("http-idle", new ReadTimeoutHandler(120));
+      p.addLast("http-codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
+      p.addLast("http-aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
+      p.addLast("http-api", new HttpApiHandler(router, workers, baseUrl));
+    }
+    p.remove(this);
+  }
+}

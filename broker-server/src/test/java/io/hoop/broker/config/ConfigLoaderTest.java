@@ -1,0 +1,177 @@
+package io.hoop.broker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  private static final String GOOD =
+      """
+      listen: 127.0.0.1:0
+      sessionTtl: 2h
+      devIdp:
+        pollInterval: 1s
+        users:
+          - username: alice
+            groups: [engineering]
+      targets:
+        - name: prod-db
+          type: postgres
+          address: db.internal:5432
+          maxDuration: 2h
+        - name: cache
+          type: tcp
+          address: "[::1]:6379"
+      entitlements:
+        - group: engineering
+          targets: [prod-db]
+          maxDuration: 30m
+        - principal: alice
+          targets: [cache]
+      """;
+
+  @Test
+  void parsesAValidFileWithDefaults() throws Exception {
+    BrokerConfig c = ConfigLoader.parse("t.yaml", GOOD, true);
+    assertThat(c.sessionTtl()).isEqualTo(Duration.ofHours(2));
+    assertThat(c.target("prod-db").orElseThrow().host()).isEqualTo("db.internal");
+    assertThat(c.target("prod-db").orElseThrow().port()).isEqualTo(5432);
+    assertThat(c.target("prod-db").orElseThrow().defaultDuration()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.target("cache").orElseThrow().host()).isEqualTo("::1");
+    assertThat(c.target("cache").orElseThrow().maxDuration()).isEqualTo(Duration.ofHours(8));
+    assertThat(c.entitlements().get(0).maxDuration()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(c.devIdp().users()).hasSize(1);
+    assertThat(c.devIdp().pollInterval()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void emptyDevConfigHasTheDefaultUsers() throws Exception {
+    BrokerConfig c = ConfigLoader.parse("dev", "", true);
+    assertThat(c.devIdp().users()).extracting(u -> u.username()).containsExactly("alice", "bob");
+    assertThat(c.listen()).isEqualTo("127.0.0.1:8443");
+  }
+
+  @Test
+  void unknownKeyIsNamedWithItsPath() {
+    String bad = GOOD.replace("address: db.internal:5432", "adress: db.internal:5432");
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", bad, true))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("t.yaml: targets[0].adress: unknown key")
+        .hasMessageContaining("address");
+  }
+
+  @Test
+  void unknownTopLevelKeyIsNamed() {
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", "listn: 1.2.3.4:5\n", true))
+        .hasMessageStartingWith("t.yaml: listn: unknown key");
+  }
+
+  @Test
+  void badDurationIsNamedWithItsPath() {
+    String bad = GOOD.replace("maxDuration: 2h", "maxDuration: 2 hours");
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", bad, true))
+        .hasMessageStartingWith("t.yaml: targets[0].maxDuration: '2 hours' is not a duration");
+  }
+
+  @Test
+  void zeroDurationIsRefused() {
+    String bad = GOOD.replace("sessionTtl: 2h", "sessionTtl: 0s");
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", bad, true))
+        .hasMessage("t.yaml: sessionTtl: must be longer than 0s");
+  }
+
+  @Test
+  void duplicateTargetIsNamed() {
+    String bad = GOOD.replace("name: cache", "name: prod-db");
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", bad, true))
+        .hasMessage(
+            "t.yaml: targets[1].name: duplicate target 'prod-db' (already defined at targets[0])");
+  }
+
+  @Test
+  void entitlementToUnknownTargetIsNamed() {
+    String bad = GOOD.replace("targets: [cache]", "targets: [cache, nope]");
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", bad, true))
+        .hasMessageStartingWith("t.yaml: entitlements[1].targets[1]: unknown target 'nope'");
+  }
+
+  @Test
+  void entitlementNeedsExactlyOneSubject() {
+    String bad = GOOD.replace("- principal: alice", "- principal: alice\n    group: ops");
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", bad, true))
+        .hasMessage("t.yaml: entitlements[1]: needs exactly one of 'principal' or 'group'");
+  }
+
+  @Test
+  void badAddressAndTypeAreNamed() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse("t.yaml", GOOD.replace("db.internal:5432", "db.internal"), true))
+        .hasMessage("t.yaml: targets[0].address: 'db.internal' is not host:port");
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("t.yaml", GOOD.replace("db.internal:5432", "db:99999"), true))
+        .hasMessage("t.yaml: targets[0].address: port 99999 is out of range 1-65535");
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("t.yaml", GOOD.replace("type: tcp", "type: telnet"), true))
+        .hasMessageStartingWith("t.yaml: targets[1].type: 'telnet' is not a target type");
+  }
+
+  @Test
+  void wrongShapeIsNamed() {
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", "targets: oops\n", true))
+        .hasMessageStartingWith("t.yaml: targets: invalid value");
+  }
+
+  @Test
+  void listWhereTextBelongsIsNamed() {
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", "targets:\n  - name: [a, b]\n", true))
+        .hasMessage("t.yaml: targets[0].name: invalid value: expected a single value (text)");
+  }
+
+  @Test
+  void malformedYamlSaysWhere() {
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("t.yaml", "targets:\n  - name: \"unclosed\n  x: [\n", true))
+        .hasMessageStartingWith("t.yaml: not valid YAML")
+        .hasMessageContaining("line");
+  }
+
+  @Test
+  void productionModeNeedsAnIdentityProvider() {
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", GOOD, false))
+        .hasMessageStartingWith("t.yaml: identity: missing");
+    String prod =
+        GOOD + "identity:\n  issuer: https://idp.example.com/realms/eng\n  clientId: hoop-cli\n";
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("t.yaml", prod.replace("https://idp", "http://idp"), false))
+        .hasMessageContaining("identity.issuer");
+  }
+
+  @Test
+  void oversizedFileIsRefusedBeforeParsing(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("big.yaml");
+    Files.write(f, new byte[ConfigLoader.MAX_FILE_BYTES + 1]);
+    assertThatThrownBy(() -> ConfigLoader.load(f, true)).hasMessageContaining("expected at most");
+  }
+
+  @Test
+  void aliasBombIsRefused() {
+    StringBuilder sb = new StringBuilder("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+    char prev = 'a';
+    for (char c = 'b'; c <= 'k'; c++) {
+      sb.append(c).append(": &").append(c).append(" [");
+      for (int i = 0; i < 10; i++) {
+        sb.append(i == 0 ? "" : ",").append('*').append(prev);
+      }
+      sb.append("]\n");
+      prev = c;
+    }
+    assertThatThrownBy(() -> ConfigLoader.parse("bomb.yaml", sb.toString(), true))
+        .isInstanceOf(ConfigException.class);
+  }
+}

@@ -1,0 +1,85 @@
+package io.hoop.broker.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoop.api.AuditEvent;
+import io.hoop.api.GrantStatus;
+import io.hoop.api.Principal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void grantsAuditAndSessionsPersistAcrossReopen() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    StoredGrant g =
+        new StoredGrant(
+            "g-1",
+            "alice",
+            "db",
+            "postgres",
+            null,
+            "JIRA-1",
+            "why",
+            GrantStatus.APPROVED,
+            "ok",
+            Duration.ofMinutes(30),
+            now,
+            now,
+            now.plus(Duration.ofMinutes(30)));
+    try (Store s = Store.openEmbedded(dir)) {
+      new GrantStore(s).insert(g);
+      AuditLog log = new AuditLog(s, Clock.systemUTC());
+      log.append("grant.approved", "alice", "db", "g-1", "JIRA-1", Map.of("decision", "ok"));
+      log.append("login", "bob", null, null, null, Map.of());
+      SessionStore ss = new SessionStore(s);
+      ss.upsertPrincipal(new Principal("alice", "a@x", List.of("eng"), "oidc-device"), now);
+      ss.upsertPrincipal(new Principal("alice", "a@y", List.of("eng", "ops"), "oidc-device"), now);
+      ss.tunnelOpened("s-1", "g-1", "alice", "db", "JIRA-1", "127.0.0.1:1", now);
+      ss.tunnelClosed("s-1", 10, 20, "client_closed", now);
+    }
+    try (Store s = Store.openEmbedded(dir)) {
+      assertThat(new GrantStore(s).find("g-1")).contains(g);
+      assertThat(new GrantStore(s).find("g-2")).isEmpty();
+      AuditLog log = new AuditLog(s, Clock.systemUTC());
+      List<AuditEvent> all = log.list(0, 10, null, null);
+      assertThat(all).extracting(AuditEvent::type).containsExactly("grant.approved", "login");
+      assertThat(all.get(0).seq()).isLessThan(all.get(1).seq());
+      assertThat(all.get(0).details()).containsEntry("decision", "ok");
+      assertThat(log.list(0, 10, "bob", null)).hasSize(1);
+      assertThat(log.list(0, 10, null, "JIRA-1")).hasSize(1);
+      assertThat(log.list(all.get(0).seq(), 10, null, null)).hasSize(1);
+    }
+  }
+
+  @Test
+  void approvedGrantPastExpiryReadsAsExpired() {
+    Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
+    StoredGrant g =
+        new StoredGrant(
+            "g",
+            "a",
+            "db",
+            "tcp",
+            null,
+            "T-1",
+            null,
+            GrantStatus.APPROVED,
+            "",
+            Duration.ofMinutes(30),
+            t0,
+            t0,
+            t0.plus(Duration.ofMinutes(30)));
+    assertThat(g.effectiveStatus(t0.plus(Duration.ofMinutes(29)))).isEqualTo(GrantStatus.APPROVED);
+    assertThat(g.effectiveStatus(t0.plus(Duration.ofMinutes(30)))).isEqualTo(GrantStatus.EXPIRED);
+  }
+}

@@ -1,0 +1,215 @@
+package io.hoop.tunnel.client;
+
+import io.hoop.tunnel.internal.Frames;
+import io.hoop.tunnel.internal.Relay;
+import io.hoop.tunnel.internal.TunnelEncoder;
+import io.hoop.tunnel.protocol.Handshake;
+import io.hoop.tunnel.protocol.HandshakeReply;
+import io.hoop.tunnel.transport.Transports;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.util.ReferenceCountUtil;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted local connection: dials the broker with TLS, sends the handshake while the local
+ * socket is not read, and on acceptance hands both channels to a {@link Relay}.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+  private static final int BROKER_CONNECT_TIMEOUT_MILLIS = 10_000;
+
+  private final TunnelClientConfig config;
+  private Channel local;
+  private Channel broker;
+  private boolean settled;
+
+  ClientConnection(TunnelClientConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    local = ctx.channel();
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(local.eventLoop())
+            .channel(Transports.socketChannelClassFor(local.eventLoop()))
+            .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Relay.WATER_MARK)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, BROKER_CONNECT_TIMEOUT_MILLIS)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            "tls",
+                            config
+                                .sslContext()
+                                .newHandler(ch.alloc(), config.brokerHost(), config.brokerPort()));
+                    ch.pipeline().addLast("hoop-encoder", new TunnelEncoder());
+                    ch.pipeline().addLast("hoop-reply", new ReplyDecoder());
+                    ch.pipeline().addLast("hoop-handshake", new BrokerSide());
+                  }
+                })
+            .connect(config.brokerHost(), config.brokerPort());
+    broker = connect.channel();
+    connect.addListener(
+        (ChannelFutureListener)
+            f -> {
+              if (!f.isSuccess()) {
+                fail(
+                    "cannot connect to broker " + brokerAddress() + ": " + messageOf(f.cause()),
+                    f.cause());
+              }
+            });
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    // Local reads start only after acceptance, when the relay replaces this handler.
+    ReferenceCountUtil.release(msg);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    // The application gave up before the broker answered.
+    settled = true;
+    if (broker != null) {
+      broker.close();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("local connection failed", cause);
+    ctx.close();
+  }
+
+  private void accepted(ChannelHandlerContext brokerCtx, HandshakeReply reply) {
+    settled = true;
+    log.debug("tunnel accepted session={} grant={}", reply.sessionId(), reply.grantId());
+    callListener(() -> config.listener().opened(reply));
+    Relay relay =
+        new Relay(
+            broker,
+            local,
+            new Relay.Reasons("broker_closed", "local_closed", null),
+            "session=" + reply.sessionId() + " grant=" + reply.grantId(),
+            ending ->
+                callListener(
+                    () ->
+                        config
+                            .listener()
+                            .closed(
+                                ending.received(),
+                                ending.bytesFromRaw(),
+                                ending.bytesFromFramed())));
+    brokerCtx.pipeline().replace(brokerCtx.handler(), "hoop-relay", relay.framedHandler());
+    local.pipeline().replace(this, "hoop-relay", relay.rawHandler());
+    relay.start();
+  }
+
+  private void fail(String message, Throwable cause) {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    log.debug("tunnel connection failed: {}", message, cause);
+    callListener(() -> config.listener().failed(message, cause));
+    local.close();
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private String brokerAddress() {
+    return config.brokerHost() + ":" + config.brokerPort();
+  }
+
+  private void callListener(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("tunnel listener failed", e);
+    }
+  }
+
+  /** The most useful line for a user: a certificate problem wins over the TLS wrapper. */
+  static String messageOf(Throwable error) {
+    if (error == null) {
+      return "unknown error";
+    }
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof CertificateException && t.getMessage() != null) {
+        return t.getMessage();
+      }
+    }
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SSLException && t.getMessage() != null) {
+        return "TLS handshake failed: " + t.getMessage();
+      }
+    }
+    return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+  }
+
+  /** The broker side until the reply arrives. */
+  private final class BrokerSide extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      Handshake handshake;
+      try {
+        handshake = config.handshake().get();
+      } catch (RuntimeException e) {
+        fail("cannot build the tunnel handshake: " + e.getMessage(), e);
+        return;
+      }
+      ctx.writeAndFlush(handshake).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+      ctx.read();
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HandshakeReply reply && !settled) {
+        if (reply.ok()) {
+          accepted(ctx, reply);
+        } else {
+          settled = true;
+          log.debug("tunnel refused code={}", reply.error().code());
+          callListener(() -> config.listener().refused(reply.error()));
+          local.close();
+          Frames.closeOnFlush(broker);
+        }
+      } else if (msg instanceof Frames.Malformed malformed) {
+        fail("broker " + brokerAddress() + " sent an invalid reply: " + malformed.message(), null);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      fail("broker " + brokerAddress() + " closed the connection before answering", null);
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      fail("tunnel to broker " + brokerAddress() + " failed: " + messageOf(cause), cause);
+    }
+  }
+}

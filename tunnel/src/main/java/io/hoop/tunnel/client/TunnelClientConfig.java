@@ -1,0 +1,61 @@
+package io.hoop.tunnel.client;
+
+import io.hoop.tunnel.protocol.Handshake;
+import io.netty.handler.ssl.SslContext;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * How a {@link TunnelClient} listens locally and reaches the broker.
+ *
+ * @param brokerHost broker host name, also sent as TLS SNI and checked in CA mode
+ * @param brokerPort broker TLS port
+ * @param sslContext client context from {@code Tls.clientPinned} or {@code Tls.clientWithCa}
+ * @param bindHost local address to listen on; null means {@value #DEFAULT_BIND_HOST}
+ * @param localPort local port; 0 picks a free one
+ * @param handshake supplies the handshake for each new connection, on the event loop (must not
+ *     block; return cached tokens)
+ * @param listener connection events; null means none
+ */
+public record TunnelClientConfig(
+    String brokerHost,
+    int brokerPort,
+    SslContext sslContext,
+    String bindHost,
+    int localPort,
+    Supplier<Handshake> handshake,
+    TunnelClient.Listener listener) {
+
+  /** Loopback only: a tunnel must not be reachable from other machines by default. */
+  public static final String DEFAULT_BIND_HOST = "127.0.0.1";
+
+  public TunnelClientConfig {
+    Objects.requireNonNull(brokerHost, "brokerHost");
+    Objects.requireNonNull(sslContext, "sslContext");
+    Objects.requireNonNull(handshake, "handshake");
+    if (brokerPort < 1 || brokerPort > 65535) {
+      throw new IllegalArgumentException("brokerPort " + brokerPort + " must be in 1..65535");
+    }
+    if (localPort < 0 || localPort > 65535) {
+      throw new IllegalArgumentException(
+          "localPort " + localPort + " must be in 0..65535 (0 picks a free port)");
+    }
+    if (!sslContext.isClient()) {
+      throw new IllegalArgumentException("sslContext must be a client context");
+    }
+    bindHost = bindHost == null ? DEFAULT_BIND_HOST : bindHost;
+    listener = listener == null ? new TunnelClient.Listener() {} : listener;
+  }
+
+  /** A config listening on {@value #DEFAULT_BIND_HOST}. */
+  public static TunnelClientConfig of(
+      String brokerHost,
+      int brokerPort,
+      SslContext sslContext,
+      int localPort,
+      Supplier<Handshake> handshake,
+      TunnelClient.Listener listener) {
+    return new TunnelClientConfig(
+        brokerHost, brokerPort, sslContext, null, localPort, handshake, listener);
+  }
+}

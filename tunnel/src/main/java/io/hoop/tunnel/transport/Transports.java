@@ -1,0 +1,66 @@
+package io.hoop.tunnel.transport;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/** The one place that picks the transport: native epoll when it loads, else NIO. */
+public final class Transports {
+  private Transports() {}
+
+  /** Whether native epoll is in use. */
+  public static boolean epoll() {
+    return Epoll.isAvailable();
+  }
+
+  /** The I/O handler factory for the chosen transport. */
+  public static IoHandlerFactory ioHandlerFactory() {
+    return epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+  }
+
+  /**
+   * A new event loop group with daemon threads named {@code name-N}.
+   *
+   * @param threads number of event loops; 0 means netty's default (twice the cores)
+   */
+  public static EventLoopGroup newGroup(int threads, String name) {
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory(name, true), ioHandlerFactory());
+  }
+
+  /** Server channel class matching {@link #newGroup}. */
+  public static Class<? extends ServerSocketChannel> serverChannelClass() {
+    return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  /** Socket channel class matching {@link #newGroup}. */
+  public static Class<? extends SocketChannel> socketChannelClass() {
+    return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  /**
+   * Socket channel class that can register on {@code loop}, so an outbound connection can share the
+   * event loop of the inbound one even if the caller built its group differently.
+   */
+  public static Class<? extends SocketChannel> socketChannelClassFor(EventLoop loop) {
+    if (loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class)) {
+      return EpollSocketChannel.class;
+    }
+    if (loop instanceof IoEventLoop io && io.isIoType(NioIoHandler.class)) {
+      return NioSocketChannel.class;
+    }
+    return socketChannelClass();
+  }
+}

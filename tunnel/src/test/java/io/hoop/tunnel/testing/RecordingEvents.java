@@ -1,0 +1,35 @@
+package io.hoop.tunnel.testing;
+
+import io.hoop.tunnel.server.TunnelAuthorization;
+import io.hoop.tunnel.server.TunnelEvents;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records audit callbacks, in order, for assertions. */
+public final class RecordingEvents implements TunnelEvents {
+  /** One recorded callback. */
+  public record Event(String type, String sessionId, String code, long bytesUp, long bytesDown) {}
+
+  public final List<Event> events = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void rejected(SocketAddress remote, String code, String message) {
+    events.add(new Event("rejected", null, code, 0, 0));
+  }
+
+  @Override
+  public void opened(TunnelAuthorization authorization, SocketAddress remote) {
+    events.add(new Event("opened", authorization.sessionId(), null, 0, 0));
+  }
+
+  @Override
+  public void closed(
+      TunnelAuthorization authorization, long bytesUp, long bytesDown, String reason) {
+    events.add(new Event("closed", authorization.sessionId(), reason, bytesUp, bytesDown));
+  }
+
+  public List<Event> ofType(String type) {
+    return events.stream().filter(e -> e.type().equals(type)).toList();
+  }
+}
