@@ -104,7 +104,10 @@ public final class OidcValidator {
         new JWSVerificationKeySelector<>(ALLOWED_ALGORITHMS, keys);
     JWSKeySelector<SecurityContext> selector =
         (header, context) -> {
-          List<Key> found = byHeader.selectJWSKeys(header, context);
+          List<Key> found =
+              JWSAlgorithm.EdDSA.equals(header.getAlgorithm())
+                  ? EdDsaSupport.selectKeys(header, keys)
+                  : byHeader.selectJWSKeys(header, context);
           if (found.isEmpty()) {
             throw new KeySourceException(
                 "ID token names key "
@@ -118,6 +121,7 @@ public final class OidcValidator {
         };
     processor = new DefaultJWTProcessor<>();
     processor.setJWSKeySelector(selector);
+    processor.setJWSVerifierFactory(EdDsaSupport.verifierFactory());
     // Claims are checked below, against our clock and with messages that say what was wrong.
     processor.setJWTClaimsSetVerifier(null);
   }

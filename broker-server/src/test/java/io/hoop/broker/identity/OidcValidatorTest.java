@@ -14,9 +14,11 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -30,10 +32,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +60,7 @@ class OidcValidatorTest {
   static String issuer;
   static RSAKey k1;
   static ECKey e1;
+  static KeyPair ed1;
   static final AtomicReference<JWKSet> published = new AtomicReference<>();
 
   final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
@@ -65,6 +73,7 @@ class OidcValidatorTest {
     issuer = server.baseUrl() + "/test-idp";
     k1 = new RSAKeyGenerator(2048).keyID("k1").generate();
     e1 = new ECKeyGenerator(Curve.P_256).keyID("e1").generate();
+    ed1 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     server.addRoutes(
         Map.of(
             "GET /test-idp/.well-known/openid-configuration",
@@ -89,7 +98,7 @@ class OidcValidatorTest {
 
   @BeforeEach
   void freshValidator() {
-    published.set(new JWKSet(List.of(k1.toPublicJWK(), e1.toPublicJWK())));
+    published.set(new JWKSet(List.of(k1.toPublicJWK(), e1.toPublicJWK(), okp("ed1", ed1))));
     validator = validator(issuer, cert);
   }
 
@@ -124,6 +133,22 @@ class OidcValidatorTest {
 
     assertThat(id.username()).isEqualTo("u-123");
     assertThat(id.groups()).containsExactly("solo");
+  }
+
+  @Test
+  void acceptsEdDsaWithTheJdkVerifier() throws Exception {
+    ValidatedIdentity id = validator.validate(signEd25519("ed1", ed1, claims().build()));
+
+    assertThat(id.username()).isEqualTo("alice");
+  }
+
+  @Test
+  void refusesEdDsaSignedByAnotherKey() throws Exception {
+    KeyPair impostor = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+
+    assertRefused(
+        signEd25519("ed1", impostor, claims().build()),
+        "ID token signature does not verify with key 'ed1'");
   }
 
   @Test
@@ -335,6 +360,23 @@ class OidcValidatorTest {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).build(), claims);
     jwt.sign(signer);
     return jwt.serialize();
+  }
+
+  static OctetKeyPair okp(String kid, KeyPair pair) {
+    byte[] spki = pair.getPublic().getEncoded();
+    byte[] x = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+    return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).keyID(kid).build();
+  }
+
+  static String signEd25519(String kid, KeyPair pair, JWTClaimsSet claims) throws Exception {
+    String input =
+        new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(kid).build().toBase64URL()
+            + "."
+            + Base64URL.encode(claims.toString());
+    Signature signer = Signature.getInstance("Ed25519");
+    signer.initSign(pair.getPrivate());
+    signer.update(input.getBytes(StandardCharsets.US_ASCII));
+    return input + "." + Base64URL.encode(signer.sign());
   }
 
   void assertRefused(String token, String message) {

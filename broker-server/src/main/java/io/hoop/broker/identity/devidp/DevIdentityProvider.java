@@ -14,6 +14,7 @@ import io.hoop.broker.http.ApiRequest;
 import io.hoop.broker.http.ApiResponse;
 import io.hoop.broker.http.Route;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -85,7 +86,7 @@ public final class DevIdentityProvider {
     URI uri;
     try {
       uri = new URI(issuer);
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalArgumentException("dev IdP issuer '" + issuer + "' is not a URL", e);
     }
     if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
