@@ -13,8 +13,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -187,7 +189,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!f.isSuccess()) {
-      String reason = f.cause() == null ? "unknown error" : f.cause().getMessage();
+      String reason = describe(f.cause());
       log.info(
           "tunnel upstream unreachable session={} grant={} target={} upstream={} error={}",
           authorization.sessionId(),
@@ -201,7 +203,9 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
           "cannot connect to target "
               + authorization.target()
               + " at "
-              + authorization.upstream()
+              + authorization.upstream().getHostString()
+              + ":"
+              + authorization.upstream().getPort()
               + ": "
               + reason,
           "the target may be down; try again or contact the target's owner");
@@ -250,6 +254,18 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
       case "internal_error" -> "retry; if it persists, the broker log has the details";
       default -> null;
     };
+  }
+
+  private static String describe(Throwable connectFailure) {
+    if (connectFailure instanceof ConnectTimeoutException) {
+      return "no answer within " + describe(TunnelServer.UPSTREAM_CONNECT_TIMEOUT);
+    }
+    if (connectFailure instanceof ConnectException) {
+      return "connection refused";
+    }
+    return connectFailure == null || connectFailure.getMessage() == null
+        ? "connection failed"
+        : connectFailure.getMessage();
   }
 
   private static String describe(Duration d) {

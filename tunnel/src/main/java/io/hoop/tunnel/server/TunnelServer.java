@@ -146,10 +146,16 @@ public final class TunnelServer {
   }
 
   void fireOpened(ServerTunnel tunnel, SocketAddress remote) {
-    CompletableFuture<Void> chain =
-        CompletableFuture.runAsync(
-            () -> safely(() -> events.opened(tunnel.authorization(), remote)), executor);
-    eventChains.put(tunnel, chain);
+    try {
+      eventChains.put(
+          tunnel,
+          CompletableFuture.runAsync(
+              () -> safely(() -> events.opened(tunnel.authorization(), remote)), executor));
+    } catch (RejectedExecutionException e) {
+      log.warn(
+          "tunnel event dropped, executor rejected it session={}",
+          tunnel.authorization().sessionId());
+    }
   }
 
   void fireClosed(ServerTunnel tunnel, long bytesUp, long bytesDown, String reason) {

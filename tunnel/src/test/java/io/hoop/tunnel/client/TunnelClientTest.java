@@ -86,10 +86,12 @@ class TunnelClientTest {
   }
 
   @Test
-  void closingTheLocalSocketClosesTheTunnel() throws Exception {
+  void abortingTheLocalSocketClosesTheTunnel() throws Exception {
     RecordingListener listener = new RecordingListener();
     TunnelClient client = harness.client("good", listener);
     try (Socket socket = Sockets.connect(client.localAddress())) {
+      // Linger 0 makes close() send RST: a real disconnect rather than a half-close.
+      socket.setSoLinger(true, 0);
       socket.getOutputStream().write(1);
       assertThat(socket.getInputStream().read()).isEqualTo(1);
       assertThat(client.activeConnections()).isEqualTo(1);
