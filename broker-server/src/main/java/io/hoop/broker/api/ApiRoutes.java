@@ -1,6 +1,7 @@
 package io.hoop.broker.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.hoop.api.AuditPage;
 import io.hoop.api.AuthConfig;
 import io.hoop.api.GrantRequest;
@@ -127,16 +128,19 @@ public final class ApiRoutes {
 
   private ApiResponse audit(ApiRequest req, TokenService.SessionClaims caller) throws ApiException {
     long after = parseLong(req.query().get("after"), 0, "after");
-    int limit = (int) parseLong(req.query().get("limit"), 100, "limit");
+    long limit = parseLong(req.query().get("limit"), 100, "limit");
     if (limit < 1 || limit > MAX_AUDIT_PAGE) {
       throw new ApiException(
           400, "bad_request", "limit must be between 1 and " + MAX_AUDIT_PAGE, null);
+    }
+    if (after < 0) {
+      throw new ApiException(400, "bad_request", "after must be 0 or a previous seq", null);
     }
     // Everyone sees their own trail; a full-trail auditor role comes with governance.
     return ApiResponse.json(
         200,
         new AuditPage(
-            audit.list(after, limit, caller.principal().name(), req.query().get("task"))));
+            audit.list(after, (int) limit, caller.principal().name(), req.query().get("task"))));
   }
 
   private static long parseLong(String v, long dflt, String name) throws ApiException {
@@ -157,12 +161,20 @@ public final class ApiRoutes {
         throw new ApiException(400, "bad_request", "request body is empty", null);
       }
       return v;
-    } catch (JsonProcessingException e) {
+    } catch (MismatchedInputException e) {
+      // Never echo parser messages: they quote the input, which may hold a token.
+      String field =
+          e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
       throw new ApiException(
           400,
           "bad_request",
-          "request body is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(),
+          field == null
+              ? "request body is not a JSON " + type.getSimpleName() + " object"
+              : "field '" + field + "' of " + type.getSimpleName() + " has the wrong type",
           null);
+    } catch (JsonProcessingException e) {
+      throw new ApiException(
+          400, "bad_request", "request body is not valid JSON for " + type.getSimpleName(), null);
     } catch (java.io.IOException e) {
       throw new ApiException(400, "bad_request", "unreadable request body", null);
     }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   private final Supplier<Router> router;
   private final Executor workers;
   private final String baseUrl;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private boolean busy;
 
   HttpApiHandler(Supplier<Router> router, Executor workers, String baseUrl) {
     this.router = router;
@@ -42,18 +45,37 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
     boolean keepAlive = HttpUtil.isKeepAlive(msg);
+    ApiRequest req = null;
+    ApiResponse early = null;
     if (!msg.decoderResult().isSuccess()) {
-      write(ctx, ApiResponse.error(400, "bad_request", "malformed HTTP request", null), false);
-      return;
+      early = ApiResponse.error(400, "bad_request", "malformed HTTP request", null);
+    } else {
+      try {
+        req = toApiRequest(ctx, msg);
+      } catch (IllegalArgumentException e) {
+        early = ApiResponse.error(400, "bad_request", "malformed request URI", null);
+      }
     }
-    ApiRequest req;
-    try {
-      req = toApiRequest(ctx, msg);
-    } catch (IllegalArgumentException e) {
-      write(ctx, ApiResponse.error(400, "bad_request", "malformed request URI", null), false);
-      return;
-    }
+    // Requests decoded from one network read arrive back to back: answer them strictly in order.
+    pending.add(new Pending(req, early, early == null && keepAlive));
     ctx.channel().config().setAutoRead(false);
+    if (!busy) {
+      next(ctx);
+    }
+  }
+
+  private void next(ChannelHandlerContext ctx) {
+    Pending p = pending.poll();
+    if (p == null) {
+      busy = false;
+      ctx.channel().config().setAutoRead(true);
+      return;
+    }
+    busy = true;
+    if (p.early() != null) {
+      write(ctx, p.early(), false);
+      return;
+    }
     try {
       workers.execute(
           () -> {
@@ -61,13 +83,15 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ApiResponse resp =
                 r == null
                     ? ApiResponse.error(503, "starting", "the broker is starting", "retry")
-                    : r.dispatch(req);
-            ctx.channel().eventLoop().execute(() -> write(ctx, resp, keepAlive));
+                    : r.dispatch(p.request());
+            ctx.channel().eventLoop().execute(() -> write(ctx, resp, p.keepAlive()));
           });
     } catch (RejectedExecutionException e) {
       write(ctx, ApiResponse.error(503, "overloaded", "the broker is overloaded", "retry"), false);
     }
   }
+
+  private record Pending(ApiRequest request, ApiResponse early, boolean keepAlive) {}
 
   private ApiRequest toApiRequest(ChannelHandlerContext ctx, FullHttpRequest msg) {
     QueryStringDecoder qs = new QueryStringDecoder(msg.uri());
@@ -89,7 +113,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         baseUrl);
   }
 
-  private static void write(ChannelHandlerContext ctx, ApiResponse resp, boolean keepAlive) {
+  private void write(ChannelHandlerContext ctx, ApiResponse resp, boolean keepAlive) {
     FullHttpResponse out =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
@@ -105,7 +129,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
           .addListener(
               f -> {
                 if (f.isSuccess()) {
-                  ctx.channel().config().setAutoRead(true);
+                  next(ctx);
                 } else {
                   ctx.close();
                 }

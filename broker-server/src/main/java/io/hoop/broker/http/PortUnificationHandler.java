@@ -3,11 +3,20 @@ package io.hoop.broker.http;
 import io.hoop.tunnel.protocol.TunnelProtocol;
 import io.hoop.tunnel.server.TunnelServer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -53,9 +62,32 @@ public final class PortUnificationHandler extends ByteToMessageDecoder {
     } else {
       p.addLast("http-idle", new ReadTimeoutHandler(120));
       p.addLast("http-codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
-      p.addLast("http-aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
+      p.addLast("http-aggregator", new EnvelopeAggregator());
       p.addLast("http-api", new HttpApiHandler(router, workers, baseUrl));
     }
     p.remove(this);
+  }
+
+  /** Answers oversized bodies with the API's JSON error envelope instead of an empty 413. */
+  private static final class EnvelopeAggregator extends HttpObjectAggregator {
+    EnvelopeAggregator() {
+      super(MAX_BODY_BYTES);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      ApiResponse r =
+          ApiResponse.error(
+              413, "too_large", "request body is larger than " + MAX_BODY_BYTES + " bytes", null);
+      FullHttpResponse out =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              Unpooled.wrappedBuffer(r.body()));
+      out.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+      out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+      out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 }
