@@ -1,0 +1,59 @@
+package io.hoop.cli;
+
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the CLI reads from its process, injected so tests can run it in-process.
+ *
+ * @param env environment variables (never read through {@code System.getenv()} elsewhere)
+ * @param stdin standard input, for prompts
+ * @param interactive whether stdin is a terminal, so prompting makes sense
+ * @param stderrTerminal whether stderr is a terminal, so {@code \r} progress lines make sense
+ * @param clock wall clock for expiry countdowns
+ * @param installSignalHandlers whether {@code hoop connect} may take over SIGINT (only in a real
+ *     process, never inside a test JVM)
+ */
+public record CliEnvironment(
+    Map<String, String> env,
+    InputStream stdin,
+    boolean interactive,
+    boolean stderrTerminal,
+    Clock clock,
+    boolean installSignalHandlers) {
+
+  public CliEnvironment {
+    env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    Objects.requireNonNull(stdin, "stdin");
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The real process: {@code System.getenv()}, the console, the system clock. */
+  public static CliEnvironment ofProcess() {
+    boolean console = System.console() != null;
+    return new CliEnvironment(
+        System.getenv(), System.in, console, console, Clock.systemUTC(), true);
+  }
+
+  /** A non-interactive environment for in-process runs (tests, the demo). */
+  public static CliEnvironment of(Map<String, String> env) {
+    return new CliEnvironment(
+        env, InputStream.nullInputStream(), false, false, Clock.systemUTC(), false);
+  }
+
+  /** The value of an environment variable, or null when unset or blank. */
+  public String get(String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  /** A copy with some variables replaced. */
+  public CliEnvironment with(Map<String, String> overrides) {
+    Map<String, String> merged = new java.util.HashMap<>(env);
+    merged.putAll(overrides);
+    return new CliEnvironment(
+        merged, stdin, interactive, stderrTerminal, clock, installSignalHandlers);
+  }
+}

@@ -1,0 +1,63 @@
+package io.hoop.cli;
+
+import io.hoop.cli.broker.BrokerException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExitCodeExceptionMapper;
+
+/** The CLI's documented exit codes and the one place exceptions are mapped to them. */
+public final class ExitCodes implements IExitCodeExceptionMapper {
+  public static final int OK = 0;
+  public static final int ERROR = 1;
+  public static final int USAGE = 2;
+  public static final int DENIED = 3;
+  public static final int PENDING = 4;
+  public static final int GRANT_ENDED = 5;
+  public static final int NOT_LOGGED_IN = 6;
+
+  /** The "Exit codes:" section shown at the end of {@code hoop --help}. */
+  static final String HELP_SECTION =
+      "%nExit codes:%n"
+          + "  0  ok%n"
+          + "  1  error (broker unreachable, bad response, ...)%n"
+          + "  2  usage: bad option or value%n"
+          + "  3  denied by policy or the identity provider%n"
+          + "  4  request pending approval%n"
+          + "  5  grant expired or revoked%n"
+          + "  6  not logged in or session expired (run hoop login)%n";
+
+  @Override
+  public int getExitCode(Throwable exception) {
+    return of(exception);
+  }
+
+  /** Exit code for an exception thrown by a command. */
+  public static int of(Throwable exception) {
+    if (exception instanceof CommandLine.ParameterException
+        || exception instanceof HoopException.Usage) {
+      return USAGE;
+    }
+    if (exception instanceof HoopException.NotLoggedIn) {
+      return NOT_LOGGED_IN;
+    }
+    if (exception instanceof HoopException.Denied) {
+      return DENIED;
+    }
+    if (exception instanceof HoopException.Pending) {
+      return PENDING;
+    }
+    if (exception instanceof HoopException.GrantEnded) {
+      return GRANT_ENDED;
+    }
+    if (exception instanceof BrokerException broker) {
+      switch (broker.httpStatus()) {
+        case 401:
+          return NOT_LOGGED_IN;
+        case 403:
+          return DENIED;
+        default:
+          return ERROR;
+      }
+    }
+    return ERROR;
+  }
+}

@@ -1,0 +1,108 @@
+package io.hoop.cli;
+
+import io.hoop.cli.commands.AuditCommand;
+import io.hoop.cli.commands.ConnectCommand;
+import io.hoop.cli.commands.DemoCommand;
+import io.hoop.cli.commands.LoginCommand;
+import io.hoop.cli.commands.LogoutCommand;
+import io.hoop.cli.commands.TargetsCommand;
+import io.hoop.cli.commands.VersionCommand;
+import io.hoop.cli.commands.WhoamiCommand;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code hoop} command: just-in-time, task-bound access to targets through a broker. */
+@Command(
+    name = "hoop",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    description = "Just-in-time, task-bound access to databases and servers through a hoop broker.",
+    subcommands = {
+      LoginCommand.class,
+      LogoutCommand.class,
+      WhoamiCommand.class,
+      TargetsCommand.class,
+      ConnectCommand.class,
+      AuditCommand.class,
+      VersionCommand.class,
+      DemoCommand.class
+    },
+    footer = {
+      "%nExamples:",
+      "  hoop demo --once                      try everything on this machine",
+      "  hoop login --broker https://broker.example:8443",
+      "  hoop targets",
+      "  hoop connect prod-db --task JIRA-123 --duration 30m",
+      "  hoop connect prod-db --task JIRA-123 -- psql -c 'select 1'",
+      ExitCodes.HELP_SECTION,
+      "Environment:",
+      "  HOOP_CONFIG_DIR  config directory (else $XDG_CONFIG_HOME/hoop, ~/.config/hoop)",
+      "  HOOP_PROFILE     profile to use when --profile is not given"
+    })
+public final class Hoop implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+
+  public Hoop(CliEnvironment environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+  }
+
+  /** The process (or test) environment the commands read. */
+  public CliEnvironment environment() {
+    return environment;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  /** A fully configured command line: error handlers, exit code mapping, the given writers. */
+  public static CommandLine commandLine(
+      CliEnvironment environment, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Hoop(environment));
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExitCodeExceptionMapper(new ExitCodes());
+    cl.setExecutionExceptionHandler(new ErrorHandlers.Execution());
+    cl.setParameterExceptionHandler(new ErrorHandlers.Parameters());
+    return cl;
+  }
+
+  /**
+   * Runs hoop in-process and returns its exit code, as the {@code hoop} binary would exit.
+   *
+   * @param env the environment variables the command sees (HOOP_CONFIG_DIR, HOOP_PROFILE, HOME,
+   *     PATH, ...)
+   */
+  public static int run(Map<String, String> env, PrintStream out, PrintStream err, String... args) {
+    return run(CliEnvironment.of(env), out, err, args);
+  }
+
+  /** Runs hoop with a complete environment (interactive flags, clock, stdin). */
+  public static int run(
+      CliEnvironment environment, PrintStream out, PrintStream err, String... args) {
+    PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
+    PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
+    try {
+      return commandLine(environment, outWriter, errWriter).execute(args);
+    } finally {
+      outWriter.flush();
+      errWriter.flush();
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(CliEnvironment.ofProcess(), System.out, System.err, args));
+  }
+}

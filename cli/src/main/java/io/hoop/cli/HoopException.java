@@ -1,0 +1,62 @@
+package io.hoop.cli;
+
+/**
+ * A failure the CLI reports as one line; its subclass decides the exit code (see {@link
+ * ExitCodes}).
+ */
+public class HoopException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public HoopException(String message) {
+    super(message);
+  }
+
+  public HoopException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** The caller is not logged in or the session expired: exit 6. */
+  public static final class NotLoggedIn extends HoopException {
+    private static final long serialVersionUID = 1L;
+
+    public NotLoggedIn(String message) {
+      super(message);
+    }
+  }
+
+  /** The broker or the identity provider said no: exit 3. */
+  public static final class Denied extends HoopException {
+    private static final long serialVersionUID = 1L;
+
+    public Denied(String message) {
+      super(message);
+    }
+  }
+
+  /** The request waits for approval: exit 4. */
+  public static final class Pending extends HoopException {
+    private static final long serialVersionUID = 1L;
+
+    public Pending(String message) {
+      super(message);
+    }
+  }
+
+  /** The grant expired or was revoked: exit 5. */
+  public static final class GrantEnded extends HoopException {
+    private static final long serialVersionUID = 1L;
+
+    public GrantEnded(String message) {
+      super(message);
+    }
+  }
+
+  /** The command line was well-formed but its values are not usable: exit 2. */
+  public static final class Usage extends HoopException {
+    private static final long serialVersionUID = 1L;
+
+    public Usage(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.hoop.cli.broker;
+
+import com.google.api.client.http.ByteArrayContent;
+import com.google.api.client.http.GenericUrl;
+import com.google.api.client.http.HttpContent;
+import com.google.api.client.http.HttpRequest;
+import com.google.api.client.http.HttpRequestFactory;
+import com.google.api.client.http.HttpResponse;
+import com.google.api.client.http.HttpTransport;
+import io.hoop.api.ApiError;
+import io.hoop.api.AuditPage;
+import io.hoop.api.AuthConfig;
+import io.hoop.api.Grant;
+import io.hoop.api.GrantRequest;
+import io.hoop.api.Json;
+import io.hoop.api.SessionRequest;
+import io.hoop.api.SessionResponse;
+import io.hoop.api.TargetList;
+import io.hoop.api.WhoAmI;
+import io.hoop.cli.HoopException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLException;
+
+/** Typed calls to the broker's JSON API (see {@link io.hoop.api}). */
+public final class BrokerClient {
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+  private final String baseUrl;
+  private final HttpRequestFactory requests;
+  private final String sessionToken;
+
+  /**
+   * @param baseUrl e.g. {@code https://127.0.0.1:8443}; a trailing slash is ignored
+   * @param transport a transport that trusts the broker
+   * @param sessionToken the broker session token, or null for the public endpoints
+   */
+  public BrokerClient(String baseUrl, HttpTransport transport, String sessionToken) {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.requests = transport.createRequestFactory();
+    this.sessionToken = sessionToken;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public AuthConfig authConfig() {
+    return send("GET", "/v1/auth/config", null, AuthConfig.class);
+  }
+
+  public SessionResponse createSession(String idToken) {
+    return send("POST", "/v1/auth/session", new SessionRequest(idToken), SessionResponse.class);
+  }
+
+  public WhoAmI whoami() {
+    return send("GET", "/v1/whoami", null, WhoAmI.class);
+  }
+
+  public TargetList targets() {
+    return send("GET", "/v1/targets", null, TargetList.class);
+  }
+
+  public Grant createGrant(GrantRequest request) {
+    return send("POST", "/v1/grants", request, Grant.class);
+  }
+
+  public Grant grant(String id) {
+    return send(
+        "GET", "/v1/grants/" + URLEncoder.encode(id, StandardCharsets.UTF_8), null, Grant.class);
+  }
+
+  public AuditPage audit(int limit) {
+    return send("GET", "/v1/audit?limit=" + limit, null, AuditPage.class);
+  }
+
+  private <T> T send(String method, String path, Object body, Class<T> type) {
+    String url = baseUrl + path;
+    try {
+      HttpContent content =
+          body == null
+              ? null
+              : new ByteArrayContent("application/json", Json.mapper().writeValueAsBytes(body));
+      HttpRequest request = requests.buildRequest(method, new GenericUrl(url), content);
+      request.setConnectTimeout((int) TIMEOUT.toMillis());
+      request.setReadTimeout((int) TIMEOUT.toMillis());
+      request.setThrowExceptionOnExecuteError(false);
+      request.getHeaders().setAccept("application/json");
+      if (sessionToken != null) {
+        request.getHeaders().setAuthorization("Bearer " + sessionToken);
+      }
+      HttpResponse response = request.execute();
+      try {
+        byte[] bytes = readBody(response);
+        int status = response.getStatusCode();
+        if (status >= 200 && status < 300) {
+          return parse(bytes, type, method, path, status);
+        }
+        throw error(status, bytes);
+      } finally {
+        response.disconnect();
+      }
+    } catch (IOException e) {
+      throw unreachable(baseUrl, e);
+    }
+  }
+
+  private <T> T parse(byte[] bytes, Class<T> type, String method, String path, int status) {
+    try {
+      return Json.mapper().readValue(bytes, type);
+    } catch (IOException e) {
+      throw new HoopException(
+          "broker answered "
+              + method
+              + " "
+              + path
+              + " with HTTP "
+              + status
+              + " but the body is not a "
+              + type.getSimpleName()
+              + " JSON object; is "
+              + baseUrl
+              + " a hoop broker?");
+    }
+  }
+
+  private RuntimeException error(int status, byte[] bytes) {
+    ApiError error = null;
+    try {
+      ApiError.Envelope envelope = Json.mapper().readValue(bytes, ApiError.Envelope.class);
+      error = envelope == null ? null : envelope.error();
+    } catch (IOException e) {
+      // Not an envelope (a proxy's HTML page, say): report the status alone.
+    }
+    if (status == 401) {
+      String why = error != null && error.message() != null ? error.message() : "not logged in";
+      return new HoopException.NotLoggedIn(why + "; run hoop login");
+    }
+    return new BrokerException(status, error);
+  }
+
+  private static byte[] readBody(HttpResponse response) throws IOException {
+    try (InputStream in = response.getContent()) {
+      if (in == null) {
+        return new byte[0];
+      }
+      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (bytes.length > MAX_BODY_BYTES) {
+        throw new IOException("response body larger than " + MAX_BODY_BYTES + " bytes");
+      }
+      return bytes;
+    }
+  }
+
+  /** Turns a transport failure into one line that says what to check next. */
+  public static HoopException unreachable(String url, IOException e) {
+    if (e instanceof ConnectException) {
+      return new HoopException(
+          "cannot reach broker at " + url + ": " + e.getMessage() + " (is it running?)", e);
+    }
+    if (e instanceof UnknownHostException) {
+      return new HoopException(
+          "cannot reach broker at " + url + ": unknown host " + e.getMessage(), e);
+    }
+    if (e instanceof SocketTimeoutException) {
+      return new HoopException(
+          "broker at " + url + " did not answer within " + TIMEOUT.toSeconds() + " s", e);
+    }
+    if (e instanceof SSLException) {
+      return new HoopException(
+          "TLS check of broker at "
+              + url
+              + " failed: "
+              + e.getMessage()
+              + " (if the broker's certificate changed, get its new fingerprint from the"
+              + " operator and run hoop login --broker "
+              + url
+              + " --fingerprint FP)",
+          e);
+    }
+    return new HoopException("request to broker at " + url + " failed: " + e, e);
+  }
+}

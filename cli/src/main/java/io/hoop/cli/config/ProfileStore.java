@@ -1,0 +1,164 @@
+package io.hoop.cli.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.hoop.api.Json;
+import io.hoop.cli.HoopException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and writes one profile's {@code profile.json} and {@code credentials.json}.
+ *
+ * <p>Files are written to a temp file created with mode 0600 and renamed over the old one, so a
+ * token is never readable by others, not even for an instant, and a crash never leaves half a file.
+ */
+public final class ProfileStore {
+  static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+  static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+
+  private final Path dir;
+  private final String name;
+
+  public ProfileStore(Path dir, String name) {
+    this.dir = Objects.requireNonNull(dir, "dir");
+    this.name = Objects.requireNonNull(name, "name");
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Path profileFile() {
+    return dir.resolve("profile.json");
+  }
+
+  public Path credentialsFile() {
+    return dir.resolve("credentials.json");
+  }
+
+  /** The stored profile, if {@code hoop login} ran for it. */
+  public Optional<Profile> profile() {
+    return read(profileFile(), Profile.class);
+  }
+
+  /** The stored profile, or a "run hoop login" error. */
+  public Profile requireProfile() {
+    return profile()
+        .orElseThrow(
+            () ->
+                new HoopException.NotLoggedIn(
+                    "profile '"
+                        + name
+                        + "' has no broker configured; run hoop login --broker URL"));
+  }
+
+  public Optional<Credentials> credentials() {
+    return read(credentialsFile(), Credentials.class);
+  }
+
+  public void saveProfile(Profile profile) {
+    writeAtomically(profileFile(), toJson(profile));
+  }
+
+  public void saveCredentials(Credentials credentials) {
+    writeAtomically(credentialsFile(), toJson(credentials));
+  }
+
+  /** Deletes the credentials; returns whether there were any. */
+  public boolean deleteCredentials() {
+    try {
+      return Files.deleteIfExists(credentialsFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + credentialsFile(), e);
+    }
+  }
+
+  private <T> Optional<T> read(Path file, Class<T> type) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    try {
+      return Optional.of(Json.mapper().readValue(bytes, type));
+    } catch (IOException e) {
+      throw new HoopException(
+          "cannot parse "
+              + file
+              + " as JSON "
+              + type.getSimpleName()
+              + "; delete it and run hoop login again");
+    }
+  }
+
+  private static byte[] toJson(Object value) {
+    try {
+      return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  private void writeAtomically(Path target, byte[] content) {
+    try {
+      ensureDir();
+      Path temp =
+          Files.createTempFile(
+              dir,
+              "." + target.getFileName(),
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(FILE_MODE));
+      try {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+          ByteBuffer buffer = ByteBuffer.wrap(content);
+          while (buffer.hasRemaining()) {
+            channel.write(buffer);
+          }
+          channel.force(true);
+        }
+        moveOver(temp, target);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target, e);
+    }
+  }
+
+  private static void moveOver(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      // Same directory, so this only happens on exotic file systems; still never world-readable.
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private void ensureDir() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+    }
+    // An older or hand-made directory may be group-readable; tokens live here, so tighten it.
+    Files.setPosixFilePermissions(dir, DIR_MODE);
+  }
+}
