@@ -8,13 +8,15 @@ import java.util.regex.Pattern;
  * Parses and prints human durations such as {@code 90s}, {@code 30m}, {@code 1h30m}, {@code 2d}.
  */
 public final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|d|h|m|s)");
+  private static final Pattern SHAPE =
+      Pattern.compile("(?:(\\d{1,9})d)?(?:(\\d{1,9})h)?(?:(\\d{1,9})m)?(?:(\\d{1,9})s)?");
   private static final int MAX_INPUT = 64;
 
   private Durations() {}
 
   /**
-   * Parses a duration made of number+unit parts (units d, h, m, s, ms), e.g. {@code 1h30m}.
+   * Parses a duration of number+unit parts in the order d, h, m, s, each at most once, e.g. {@code
+   * 1h30m}.
    *
    * @throws IllegalArgumentException naming the input and the expected form
    */
@@ -27,27 +29,19 @@ public final class Durations {
       throw new IllegalArgumentException(
           "duration is " + s.length() + " characters long; expected at most " + MAX_INPUT);
     }
-    Matcher m = PART.matcher(s);
-    Duration total = Duration.ZERO;
-    int at = 0;
-    while (at < s.length()) {
-      if (!m.find(at) || m.start() != at) {
-        throw new IllegalArgumentException(
-            "'" + printable(s) + "' is not a duration (use e.g. 30m, 1h, 1h30m, 90s)");
-      }
-      long n = Long.parseLong(m.group(1));
-      Duration part =
-          switch (m.group(2)) {
-            case "d" -> Duration.ofDays(n);
-            case "h" -> Duration.ofHours(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "s" -> Duration.ofSeconds(n);
-            default -> Duration.ofMillis(n);
-          };
-      total = total.plus(part);
-      at = m.end();
+    Matcher m = SHAPE.matcher(s);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "'" + printable(s) + "' is not a duration (use e.g. 30m, 1h, 1h30m, 90s)");
     }
-    return total;
+    return Duration.ofDays(group(m, 1))
+        .plusHours(group(m, 2))
+        .plusMinutes(group(m, 3))
+        .plusSeconds(group(m, 4));
+  }
+
+  private static long group(Matcher m, int i) {
+    return m.group(i) == null ? 0 : Long.parseLong(m.group(i));
   }
 
   /** Prints the shortest exact form, e.g. {@code 1h30m}, {@code 45s}, {@code 0s}. */

@@ -1,23 +1,20 @@
 package io.hoop.cli.time;
 
+import io.hoop.api.Durations;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * Parses the short durations the CLI accepts: {@code 90s}, {@code 30m}, {@code 1h}, {@code 1h30m},
- * {@code 1h30m15s}. Units are in h-m-s order, each at most once; the result is positive and at most
- * {@link #MAX}.
+ * {@code 1h30m15s}. The grammar is {@link Durations}'s (units in d-h-m-s order, each at most once);
+ * the result is positive and at most {@link #MAX}.
  */
 public final class DurationParser implements ITypeConverter<Duration> {
   /** Longer than any grant a broker would sign; rejects typos like {@code 3000h} early. */
   public static final Duration MAX = Duration.ofDays(7);
 
   private static final int MAX_INPUT_LENGTH = 32;
-  private static final Pattern SHAPE =
-      Pattern.compile("(?:(\\d{1,6})h)?(?:(\\d{1,6})m)?(?:(\\d{1,7})s)?");
 
   /** Parses {@code text} or throws an {@link IllegalArgumentException} naming it. */
   public static Duration parse(String text) {
@@ -31,12 +28,13 @@ public final class DurationParser implements ITypeConverter<Duration> {
               + text.length()
               + " characters): expected e.g. 30m, 1h, 1h30m or 90s");
     }
-    Matcher m = SHAPE.matcher(trimmed);
-    if (trimmed.isEmpty() || !m.matches()) {
+    Duration d;
+    try {
+      d = Durations.parse(trimmed);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "invalid duration '" + printable(text) + "': expected e.g. 30m, 1h, 1h30m or 90s");
     }
-    Duration d = Duration.ofHours(group(m, 1)).plusMinutes(group(m, 2)).plusSeconds(group(m, 3));
     if (d.isZero()) {
       throw new IllegalArgumentException(
           "invalid duration '" + trimmed + "': must be longer than zero");
@@ -61,11 +59,6 @@ public final class DurationParser implements ITypeConverter<Duration> {
     } catch (IllegalArgumentException e) {
       throw new TypeConversionException(e.getMessage());
     }
-  }
-
-  private static long group(Matcher m, int i) {
-    String g = m.group(i);
-    return g == null ? 0 : Long.parseLong(g);
   }
 
   /** Control characters in an error message could rewrite the user's terminal. */

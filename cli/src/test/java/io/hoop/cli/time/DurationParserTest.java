@@ -19,13 +19,14 @@ class DurationParserTest {
     assertThat(DurationParser.parse("2h0m5s")).isEqualTo(Duration.ofSeconds(7205));
     assertThat(DurationParser.parse(" 45M ")).isEqualTo(Duration.ofMinutes(45));
     assertThat(DurationParser.parse("168h")).isEqualTo(DurationParser.MAX);
+    assertThat(DurationParser.parse("1d")).isEqualTo(Duration.ofDays(1));
   }
 
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", " ", "30", "m", "h30", "1.5h", "-5m", "+5m", "30m1h", "1h1h", "1d", "5 m", "1h 30m",
-        "0x10s", "１h", "30mm", "PT30M"
+        "", " ", "30", "m", "h30", "1.5h", "-5m", "+5m", "30m1h", "1h1h", "5 m", "1h 30m", "0x10s",
+        "１h", "30mm", "PT30M"
       })
   void rejectsMalformedInputWithTheExpectedShape(String input) {
     assertThatThrownBy(() -> DurationParser.parse(input))

@@ -19,15 +19,18 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
   private enum State {
     HEADER,
+    DATA,
     FAILED
   }
 
   private State state = State.HEADER;
+  private int dataRemaining;
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     switch (state) {
       case HEADER -> decodeFrame(in, out);
+      case DATA -> decodeData(in, out);
       case FAILED -> in.skipBytes(in.readableBytes());
     }
   }
@@ -51,7 +54,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
               + TunnelProtocol.MAX_FRAME_BYTES);
       return;
     }
-    if (in.readableBytes() < HEADER_BYTES + length) {
+    // DATA payloads stream out as they arrive (no waiting for, or copying into, a whole frame);
+    // control frames are small and decoded whole.
+    if (type != TunnelProtocol.FRAME_DATA && in.readableBytes() < HEADER_BYTES + length) {
       return;
     }
     in.skipBytes(HEADER_BYTES);
@@ -59,7 +64,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     switch (type) {
       case TunnelProtocol.FRAME_DATA -> {
         if (size > 0) {
-          out.add(in.readRetainedSlice(size));
+          dataRemaining = size;
+          state = State.DATA;
+          decodeData(in, out);
         }
       }
       case TunnelProtocol.FRAME_EOF -> {
@@ -68,6 +75,18 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       }
       case TunnelProtocol.FRAME_CLOSE -> out.add(closeNotice(in, size));
       default -> in.skipBytes(size);
+    }
+  }
+
+  private void decodeData(ByteBuf in, List<Object> out) {
+    int n = Math.min(dataRemaining, in.readableBytes());
+    if (n == 0) {
+      return;
+    }
+    out.add(in.readRetainedSlice(n));
+    dataRemaining -= n;
+    if (dataRemaining == 0) {
+      state = State.HEADER;
     }
   }
 

@@ -36,9 +36,16 @@ public final class Tls {
 
   private Tls() {}
 
-  /** The netty provider: BoringSSL through netty-tcnative when it loads, else the JDK. */
+  /**
+   * The netty provider: BoringSSL through netty-tcnative when it loads, else the JDK. The system
+   * property {@code hoop.tls.provider=jdk} forces the JDK's engine (for comparison and as an escape
+   * hatch).
+   */
   public static SslProvider provider() {
-    return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    if ("jdk".equalsIgnoreCase(System.getProperty("hoop.tls.provider"))) {
+      return SslProvider.JDK;
+    }
+    return OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK;
   }
 
   /**
