@@ -1,10 +1,17 @@
 package io.hoop.api;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A grant as the API returns it. {@code token} is present only for the requester of an approved
  * grant; it is what the tunnel handshake carries.
+ *
+ * @param decisionReason why policy or a person decided as they did (for REVOKED: the revoke reason)
+ * @param decidedBy who approved, denied or revoked it last; null for automatic decisions
+ * @param approvals approvals recorded so far, oldest first (empty for automatic grants)
+ * @param approvalsRequired distinct approvers needed while PENDING (0 when none are needed)
+ * @param reviewerGroups groups whose members may approve this request
  */
 public record Grant(
     String id,
@@ -19,7 +26,11 @@ public record Grant(
     Instant requestedAt,
     Instant approvedAt,
     Instant expiresAt,
-    String token) {
+    String token,
+    String decidedBy,
+    List<Approval> approvals,
+    int approvalsRequired,
+    List<String> reviewerGroups) {
 
   /** The same grant without its token, for lists and logs. */
   public Grant withoutToken() {
@@ -36,7 +47,11 @@ public record Grant(
         requestedAt,
         approvedAt,
         expiresAt,
-        null);
+        null,
+        decidedBy,
+        approvals,
+        approvalsRequired,
+        reviewerGroups);
   }
 
   @Override

@@ -12,6 +12,12 @@
  *   <li>{@code POST /v1/grants} {@link io.hoop.api.GrantRequest} → {@link io.hoop.api.Grant}
  *   <li>{@code GET /v1/grants/{id}} → {@link io.hoop.api.Grant}
  *   <li>{@code GET /v1/audit?after=SEQ&limit=N} → {@link io.hoop.api.AuditPage}
+ *   <li>{@code GET /v1/grants?scope=mine|pending|all} → {@link io.hoop.api.GrantList}
+ *   <li>{@code POST /v1/grants/{id}/approve|deny|revoke} {@link io.hoop.api.GrantAction} → {@link
+ *       io.hoop.api.Grant}
+ *   <li>{@code GET /v1/reviews[?due=true]} → {@link io.hoop.api.EntitlementList}
+ *   <li>{@code POST /v1/reviews/{id}/certify|revoke} {@link io.hoop.api.ReviewAction} → {@link
+ *       io.hoop.api.Entitlement}
  * </ul>
  *
  * <p>Authenticated endpoints take {@code Authorization: Bearer <session token>}. Errors are {@link

@@ -4,6 +4,7 @@ import io.hoop.api.Grant;
 import io.hoop.api.GrantStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** A grant row. {@link #effectiveStatus} turns an approved grant past its expiry into EXPIRED. */
 public record StoredGrant(
@@ -42,6 +43,10 @@ public record StoredGrant(
         requestedAt,
         approvedAt,
         expiresAt,
-        token);
+        token,
+        null,
+        List.of(),
+        0,
+        List.of());
   }
 }

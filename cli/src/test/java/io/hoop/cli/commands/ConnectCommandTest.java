@@ -27,7 +27,11 @@ class ConnectCommandTest {
         now,
         now,
         now.plusSeconds(1800),
-        "secret-token");
+        "secret-token",
+        null,
+        java.util.List.of(),
+        0,
+        java.util.List.of());
   }
 
   @Test

@@ -24,7 +24,11 @@ class ConnectionHintsTest {
         now,
         now,
         now.plusSeconds(1800),
-        "secret-token");
+        "secret-token",
+        null,
+        java.util.List.of(),
+        0,
+        java.util.List.of());
   }
 
   @Test

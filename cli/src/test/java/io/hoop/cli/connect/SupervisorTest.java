@@ -45,7 +45,11 @@ class SupervisorTest {
         now,
         now,
         now.plus(lifetime),
-        "tok");
+        "tok",
+        null,
+        java.util.List.of(),
+        0,
+        java.util.List.of());
   }
 
   private Supervisor supervisor(Grant grant) {
