@@ -2,6 +2,7 @@ package io.hoop.broker;
 
 import io.hoop.api.AuditEvent;
 import io.hoop.api.Json;
+import io.hoop.broker.audit.AuditSigner;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigException;
 import io.hoop.broker.config.ConfigLoader;
@@ -206,10 +207,13 @@ public final class BrokerMain implements Callable<Integer> {
       description =
           "List audit events from a data dir (the broker must be stopped; while it runs use"
               + " `hoop audit`).",
+      subcommands = {BrokerMain.AuditPublicKey.class},
       footer = {
         "",
         "Examples:",
-        "  hoop-broker audit --data-dir /var/lib/hoop --task JIRA-123 -o json"
+        "  hoop-broker audit --data-dir /var/lib/hoop --task JIRA-123 -o json",
+        "  hoop-broker audit public-key --data-dir /var/lib/hoop > audit-key.jwk",
+        "  hoop audit verify audit.jsonl --public-key audit-key.jwk"
       })
   static final class Audit implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -259,6 +263,34 @@ public final class BrokerMain implements Callable<Integer> {
               e.details());
         }
       }
+      return 0;
+    }
+  }
+
+  /**
+   * {@code hoop-broker audit public-key}: prints the public JWK audit checkpoints are signed with.
+   */
+  @Command(
+      name = "public-key",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the public key (JWK) of the broker's audit checkpoints, for hoop audit verify"
+              + " --public-key. Works while the broker runs.",
+      footer = {
+        "",
+        "Examples:",
+        "  hoop-broker audit public-key --data-dir /var/lib/hoop > audit-key.jwk"
+      })
+  static final class AuditPublicKey implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = dataDir == null ? defaultDataDir() : dataDir;
+      spec.commandLine().getOut().println(AuditSigner.readPublicJwk(dir));
       return 0;
     }
   }

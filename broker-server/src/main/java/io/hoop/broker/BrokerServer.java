@@ -3,10 +3,16 @@ package io.hoop.broker;
 import io.hoop.api.AuthConfig;
 import io.hoop.api.Principal;
 import io.hoop.broker.api.ApiRoutes;
+import io.hoop.broker.api.AuditRoutes;
+import io.hoop.broker.api.GovernanceRoutes;
+import io.hoop.broker.audit.AuditTrail;
 import io.hoop.broker.auth.IdentityGateway;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.DevIdpConfig;
 import io.hoop.broker.config.IdentityConfig;
+import io.hoop.broker.governance.ApprovalService;
+import io.hoop.broker.governance.EntitlementSeeder;
+import io.hoop.broker.governance.ReviewService;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.ApiException;
 import io.hoop.broker.http.PortUnificationHandler;
@@ -17,6 +23,7 @@ import io.hoop.broker.identity.ValidatedIdentity;
 import io.hoop.broker.identity.devidp.DevIdentityProvider;
 import io.hoop.broker.identity.devidp.DevUser;
 import io.hoop.broker.store.AuditLog;
+import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.SessionStore;
 import io.hoop.broker.store.Store;
@@ -82,6 +89,8 @@ public final class BrokerServer implements AutoCloseable {
     this.audit = new AuditLog(store, clock);
     SessionStore sessions = new SessionStore(store);
     GrantStore grantStore = new GrantStore(store);
+    EntitlementStore entitlements = new EntitlementStore(store);
+    EntitlementSeeder.seed(config, entitlements);
     this.blocking = newBlockingPool();
     this.tunnels =
         new TunnelServer(
@@ -143,8 +152,19 @@ public final class BrokerServer implements AutoCloseable {
       identity = gateway(v, "oidc-device");
       authConfig = new AuthConfig(ic.issuer(), ic.clientId(), ic.scopes(), false);
     }
-    GrantService grants = new GrantService(() -> config, grantStore, audit, tokens, clock);
+    GrantService grants =
+        new GrantService(() -> config, grantStore, entitlements, audit, tokens, clock);
     new ApiRoutes(() -> config, authConfig, identity, tokens, sessions, grants, audit, clock)
+        .register(r);
+    new AuditRoutes(
+            tokens, audit, AuditTrail.start(dataDir, store, audit, workers, blocking, clock))
+        .register(r);
+    ApprovalService approvals =
+        new ApprovalService(() -> config, grantStore, grants, audit, tunnels::closeGrant, clock);
+    new GovernanceRoutes(
+            tokens,
+            approvals,
+            new ReviewService(() -> config, entitlements, approvals, audit, clock))
         .register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());

@@ -1,10 +1,15 @@
 package io.hoop.cli;
 
+import io.hoop.cli.commands.ApproveCommand;
 import io.hoop.cli.commands.AuditCommand;
 import io.hoop.cli.commands.ConnectCommand;
 import io.hoop.cli.commands.DemoCommand;
+import io.hoop.cli.commands.DenyCommand;
 import io.hoop.cli.commands.LoginCommand;
 import io.hoop.cli.commands.LogoutCommand;
+import io.hoop.cli.commands.RequestsCommand;
+import io.hoop.cli.commands.ReviewCommand;
+import io.hoop.cli.commands.RevokeCommand;
 import io.hoop.cli.commands.TargetsCommand;
 import io.hoop.cli.commands.VersionCommand;
 import io.hoop.cli.commands.WhoamiCommand;
@@ -31,6 +36,11 @@ import picocli.CommandLine.Spec;
       WhoamiCommand.class,
       TargetsCommand.class,
       ConnectCommand.class,
+      RequestsCommand.class,
+      ApproveCommand.class,
+      DenyCommand.class,
+      RevokeCommand.class,
+      ReviewCommand.class,
       AuditCommand.class,
       VersionCommand.class,
       DemoCommand.class
@@ -42,6 +52,9 @@ import picocli.CommandLine.Spec;
       "  hoop targets",
       "  hoop connect prod-db --task JIRA-123 --duration 30m",
       "  hoop connect prod-db --task JIRA-123 -- psql -c 'select 1'",
+      "  hoop requests --pending               requests waiting for your approval",
+      "  hoop approve g-4f2k9x --comment 'ok for the incident'",
+      "  hoop review list --due                access reviews to renew",
       ExitCodes.HELP_SECTION,
       "Environment:",
       "  HOOP_CONFIG_DIR  config directory (else $XDG_CONFIG_HOME/hoop, ~/.config/hoop)",

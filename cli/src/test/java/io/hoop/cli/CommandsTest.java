@@ -251,9 +251,10 @@ class CommandsTest {
     loggedIn();
     broker.on(
         "POST /v1/grants", 200, "{\"id\":\"g-8\",\"target\":\"prod-db\",\"status\":\"PENDING\"}");
-    CliRunner.Result r = hoop("connect", "prod-db", "--task", "JIRA-1");
+    CliRunner.Result r = hoop("connect", "prod-db", "--task", "JIRA-1", "--no-wait");
     assertThat(r.exitCode()).isEqualTo(4);
-    assertThat(r.err()).contains("request g-8 is pending approval");
+    assertThat(r.out()).isEqualTo("g-8\n");
+    assertThat(r.err()).contains("Request g-8 for prod-db").contains("needs 1 more approval (0/1)");
   }
 
   @Test

@@ -24,7 +24,6 @@ import io.hoop.broker.http.Route;
 import io.hoop.broker.http.Router;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.SessionStore;
-import io.hoop.broker.token.InvalidBrokerTokenException;
 import io.hoop.broker.token.TokenService;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,6 +44,7 @@ public final class ApiRoutes {
   private final GrantService grants;
   private final AuditLog audit;
   private final Clock clock;
+  private final SessionAuth auth;
 
   public ApiRoutes(
       Supplier<BrokerConfig> config,
@@ -63,6 +63,7 @@ public final class ApiRoutes {
     this.grants = grants;
     this.audit = audit;
     this.clock = clock;
+    this.auth = new SessionAuth(tokens);
   }
 
   public Router register(Router router) {
@@ -154,7 +155,7 @@ public final class ApiRoutes {
     }
   }
 
-  private static <T> T body(ApiRequest req, Class<T> type) throws ApiException {
+  static <T> T body(ApiRequest req, Class<T> type) throws ApiException {
     try {
       T v = Json.mapper().readValue(req.body(), type);
       if (v == null) {
@@ -180,24 +181,7 @@ public final class ApiRoutes {
     }
   }
 
-  private Route authed(AuthedRoute r) {
-    return req -> {
-      String h = req.header("authorization");
-      if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        throw new ApiException(401, "unauthenticated", "not logged in", "run hoop login");
-      }
-      TokenService.SessionClaims claims;
-      try {
-        claims = tokens.verifySession(h.substring(7).trim());
-      } catch (InvalidBrokerTokenException e) {
-        throw new ApiException(401, "unauthenticated", e.getMessage(), "run hoop login");
-      }
-      return r.handle(req, claims);
-    };
-  }
-
-  @FunctionalInterface
-  private interface AuthedRoute {
-    ApiResponse handle(ApiRequest req, TokenService.SessionClaims caller) throws Exception;
+  private Route authed(SessionAuth.AuthedRoute r) {
+    return auth.authed(r);
   }
 }

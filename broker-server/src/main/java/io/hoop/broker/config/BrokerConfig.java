@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param devIdp settings of the embedded dev identity provider (dev mode only)
  * @param targets what can be reached, by unique name
  * @param entitlements who may request which targets
+ * @param reviewPeriod how long a certification lasts when the reviewer names no end
  */
 public record BrokerConfig(
     String listen,
@@ -23,7 +24,8 @@ public record BrokerConfig(
     Optional<IdentityConfig> identity,
     DevIdpConfig devIdp,
     List<TargetConfig> targets,
-    List<EntitlementConfig> entitlements) {
+    List<EntitlementConfig> entitlements,
+    Duration reviewPeriod) {
 
   public Optional<TargetConfig> target(String name) {
     return targets.stream().filter(t -> t.name().equals(name)).findFirst();

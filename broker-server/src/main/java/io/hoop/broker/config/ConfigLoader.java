@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,9 @@ public final class ConfigLoader {
   private static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(8);
   private static final Duration DEFAULT_TARGET_MAX = Duration.ofHours(8);
   private static final Duration DEFAULT_GRANT = Duration.ofHours(1);
+  private static final Duration DEFAULT_PENDING_TIMEOUT = Duration.ofHours(1);
+  private static final Duration DEFAULT_REVIEW_PERIOD = Duration.ofDays(90);
+  private static final int MAX_APPROVALS = 20;
 
   private static final ObjectMapper YAML =
       YAMLMapper.builder(new YAMLFactory())
@@ -95,7 +99,7 @@ public final class ConfigLoader {
       throw loader.error("", "not valid YAML: " + firstLine(e) + location(e));
     }
     if (raw == null) {
-      raw = new RawConfig(null, null, null, null, null, null, null);
+      raw = new RawConfig(null, null, null, null, null, null, null, null);
     }
     return loader.validate(raw, dev);
   }
@@ -178,10 +182,17 @@ public final class ConfigLoader {
               Integer.parseInt(hp[1]),
               rt.description() == null ? "" : rt.description(),
               max,
-              def));
+              def,
+              reviewers(key + ".reviewers", rt.reviewers()),
+              approvals(key + ".approvals", rt.approvals()),
+              onNoEntitlement(key, rt),
+              duration(key + ".pendingTimeout", rt.pendingTimeout(), DEFAULT_PENDING_TIMEOUT),
+              taskPattern(key + ".task.pattern", rt.task()),
+              rt.breakGlass() != null && rt.breakGlass()));
     }
 
     List<EntitlementConfig> entitlements = new ArrayList<>();
+    Map<String, String> covered = new HashMap<>();
     List<RawEntitlement> rawEnts = raw.entitlements() == null ? List.of() : raw.entitlements();
     for (int i = 0; i < rawEnts.size(); i++) {
       String key = "entitlements[" + i + "]";
@@ -196,19 +207,58 @@ public final class ConfigLoader {
       if (ts.isEmpty()) {
         throw error(key + ".targets", "missing: list the target names this entitlement covers");
       }
+      String subject =
+          re.principal() != null ? "principal " + re.principal() : "group " + re.group();
       for (int j = 0; j < ts.size(); j++) {
         if (!seen.containsKey(ts.get(j))) {
           throw error(
               key + ".targets[" + j + "]",
               "unknown target '" + ts.get(j) + "'; defined: " + seen.keySet());
         }
+        // The store keys entitlements by subject and target, so each pair may appear only once.
+        String first = covered.putIfAbsent(subject + " -> " + ts.get(j), key);
+        if (first != null) {
+          throw error(
+              key + ".targets[" + j + "]",
+              "duplicate entitlement for "
+                  + subject
+                  + " on target '"
+                  + ts.get(j)
+                  + "' (already in "
+                  + first
+                  + ")");
+        }
+      }
+      Optional<Instant> reviewedAt = instant(key + ".reviewedAt", re.reviewedAt());
+      Optional<Instant> reviewExpiresAt = instant(key + ".reviewExpiresAt", re.reviewExpiresAt());
+      Optional<String> reviewedBy = Optional.ofNullable(re.reviewedBy());
+      if (reviewedBy.isPresent() && reviewedBy.get().isBlank()) {
+        throw error(key + ".reviewedBy", "must name the reviewer");
+      }
+      if (reviewedBy.isPresent() != reviewExpiresAt.isPresent()) {
+        throw error(
+            key + (reviewedBy.isPresent() ? ".reviewExpiresAt" : ".reviewedBy"),
+            "missing: a seeded review needs both reviewedBy and reviewExpiresAt");
+      }
+      if (reviewedAt.isPresent() && reviewedBy.isEmpty()) {
+        throw error(key + ".reviewedBy", "missing: reviewedAt needs reviewedBy");
+      }
+      if (reviewedAt.isPresent()
+          && reviewExpiresAt.isPresent()
+          && !reviewedAt.get().isBefore(reviewExpiresAt.get())) {
+        throw error(
+            key + ".reviewExpiresAt",
+            reviewExpiresAt.get() + " must be after reviewedAt " + reviewedAt.get());
       }
       entitlements.add(
           new EntitlementConfig(
               Optional.ofNullable(re.principal()),
               Optional.ofNullable(re.group()),
               List.copyOf(ts),
-              duration(key + ".maxDuration", re.maxDuration(), DEFAULT_TARGET_MAX)));
+              duration(key + ".maxDuration", re.maxDuration(), DEFAULT_TARGET_MAX),
+              reviewedBy,
+              reviewedAt,
+              reviewExpiresAt));
     }
     return new BrokerConfig(
         listen,
@@ -217,7 +267,78 @@ public final class ConfigLoader {
         identity,
         devIdp,
         List.copyOf(targets),
-        List.copyOf(entitlements));
+        List.copyOf(entitlements),
+        duration("reviewPeriod", raw.reviewPeriod(), DEFAULT_REVIEW_PERIOD));
+  }
+
+  private List<String> reviewers(String key, List<String> raw) throws ConfigException {
+    if (raw == null) {
+      return List.of();
+    }
+    Set<String> unique = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < raw.size(); i++) {
+      String g = raw.get(i);
+      if (g == null || g.isBlank()) {
+        throw error(key + "[" + i + "]", "empty group name");
+      }
+      if (!unique.add(g)) {
+        throw error(key + "[" + i + "]", "duplicate group '" + g + "'");
+      }
+    }
+    return List.copyOf(unique);
+  }
+
+  private int approvals(String key, Integer raw) throws ConfigException {
+    if (raw == null) {
+      return 1;
+    }
+    if (raw < 1 || raw > MAX_APPROVALS) {
+      throw error(key, raw + " is out of range; expected 1-" + MAX_APPROVALS);
+    }
+    return raw;
+  }
+
+  private TargetConfig.OnNoEntitlement onNoEntitlement(String key, RawTarget rt)
+      throws ConfigException {
+    String v = rt.onNoEntitlement();
+    if (v == null || v.equals("deny")) {
+      return TargetConfig.OnNoEntitlement.DENY;
+    }
+    if (!v.equals("review")) {
+      throw error(key + ".onNoEntitlement", "'" + v + "' is not allowed; expected deny or review");
+    }
+    if (rt.reviewers() == null || rt.reviewers().isEmpty()) {
+      throw error(
+          key + ".onNoEntitlement",
+          "'review' needs reviewers: list the groups that approve requests in "
+              + key
+              + ".reviewers");
+    }
+    return TargetConfig.OnNoEntitlement.REVIEW;
+  }
+
+  private String taskPattern(String key, RawTask raw) throws ConfigException {
+    if (raw == null || raw.pattern() == null) {
+      return TargetConfig.DEFAULT_TASK_PATTERN;
+    }
+    try {
+      Pattern.compile(raw.pattern());
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw error(
+          key, "'" + raw.pattern() + "' is not a regular expression: " + e.getDescription());
+    }
+    return raw.pattern();
+  }
+
+  private Optional<Instant> instant(String key, String value) throws ConfigException {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(value));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw error(key, "'" + value + "' is not an ISO instant; expected e.g. 2026-01-31T00:00:00Z");
+    }
   }
 
   private DevIdpConfig devIdp(RawDevIdp raw) throws ConfigException {
@@ -328,6 +449,12 @@ public final class ConfigLoader {
     if (type == String.class) {
       return "a single value (text)";
     }
+    if (type == Integer.class || type == int.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
     if (List.class.isAssignableFrom(type)) {
       return "a list";
     }
@@ -353,7 +480,8 @@ public final class ConfigLoader {
       RawIdentity identity,
       RawDevIdp devIdp,
       List<RawTarget> targets,
-      List<RawEntitlement> entitlements) {}
+      List<RawEntitlement> entitlements,
+      String reviewPeriod) {}
 
   record RawIdentity(
       String issuer,
@@ -372,7 +500,22 @@ public final class ConfigLoader {
       String address,
       String description,
       String maxDuration,
-      String defaultDuration) {}
+      String defaultDuration,
+      List<String> reviewers,
+      Integer approvals,
+      String onNoEntitlement,
+      String pendingTimeout,
+      RawTask task,
+      Boolean breakGlass) {}
 
-  record RawEntitlement(String principal, String group, List<String> targets, String maxDuration) {}
+  record RawTask(String pattern) {}
+
+  record RawEntitlement(
+      String principal,
+      String group,
+      List<String> targets,
+      String maxDuration,
+      String reviewedBy,
+      String reviewedAt,
+      String reviewExpiresAt) {}
 }

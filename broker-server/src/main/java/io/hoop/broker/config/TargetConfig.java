@@ -1,6 +1,7 @@
 package io.hoop.broker.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One target.
@@ -12,6 +13,13 @@ import java.time.Duration;
  * @param description free text
  * @param maxDuration longest grant on this target
  * @param defaultDuration grant length when the request names none
+ * @param reviewers groups whose members approve requests and certify entitlements; empty means the
+ *     target has no review process (entitlements grant at once, review or not)
+ * @param approvals distinct approvers a pending request needs (at least 1)
+ * @param onNoEntitlement what a request without an entitlement gets
+ * @param pendingTimeout how long a pending request waits for approvers before it expires
+ * @param taskPattern regular expression every task id must match (whole string)
+ * @param breakGlass whether emergency self-service access may be allowed (configuration only)
  */
 public record TargetConfig(
     String name,
@@ -20,9 +28,59 @@ public record TargetConfig(
     int port,
     String description,
     Duration maxDuration,
-    Duration defaultDuration) {
+    Duration defaultDuration,
+    List<String> reviewers,
+    int approvals,
+    OnNoEntitlement onNoEntitlement,
+    Duration pendingTimeout,
+    String taskPattern,
+    boolean breakGlass) {
+
+  /** Default task id rule: 1-128 letters, digits or {@code . _ : # / -}, starting alphanumeric. */
+  public static final String DEFAULT_TASK_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,127}$";
+
+  /** What a request gets when no entitlement covers the caller. */
+  public enum OnNoEntitlement {
+    /** Refused at once. */
+    DENY,
+    /** Sent to the target's reviewers. */
+    REVIEW
+  }
+
+  public TargetConfig {
+    reviewers = List.copyOf(reviewers);
+  }
+
+  /** A target with the governance defaults (no reviewers, deny without entitlement). */
+  public static TargetConfig basic(
+      String name,
+      String type,
+      String host,
+      int port,
+      Duration maxDuration,
+      Duration defaultDuration) {
+    return new TargetConfig(
+        name,
+        type,
+        host,
+        port,
+        "",
+        maxDuration,
+        defaultDuration,
+        List.of(),
+        1,
+        OnNoEntitlement.DENY,
+        Duration.ofHours(1),
+        DEFAULT_TASK_PATTERN,
+        false);
+  }
 
   public String address() {
     return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+  }
+
+  /** Whether a caller in these groups reviews this target. */
+  public boolean isReviewer(List<String> groups) {
+    return reviewers.stream().anyMatch(groups::contains);
   }
 }

@@ -1,5 +1,6 @@
 package io.hoop.broker.grants;
 
+import io.hoop.api.Approval;
 import io.hoop.api.Durations;
 import io.hoop.api.Grant;
 import io.hoop.api.GrantRequest;
@@ -8,9 +9,11 @@ import io.hoop.api.Principal;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.TargetConfig;
 import io.hoop.broker.http.ApiException;
-import io.hoop.broker.policy.GrantDecision;
+import io.hoop.broker.policy.Decision;
 import io.hoop.broker.policy.GrantPolicy;
+import io.hoop.broker.policy.TaskRule;
 import io.hoop.broker.store.AuditLog;
+import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.StoredGrant;
 import io.hoop.broker.token.TokenService;
@@ -19,13 +22,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
-/** Takes grant requests: validates them, asks policy, stores the decision and audits it. */
+/**
+ * Takes grant requests: validates them, asks policy, stores the decision and audits it; shows
+ * grants to the people allowed to see them.
+ */
 public final class GrantService {
-  private static final Pattern TASK = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,127}$");
+  private static final int MAX_TASK = 200;
   private static final int MAX_REASON = 1000;
   private static final Duration MAX_REQUEST = Duration.ofDays(30);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,6 +40,7 @@ public final class GrantService {
 
   private final Supplier<BrokerConfig> config;
   private final GrantStore grants;
+  private final EntitlementStore entitlements;
   private final AuditLog audit;
   private final TokenService tokens;
   private final Clock clock;
@@ -40,11 +48,13 @@ public final class GrantService {
   public GrantService(
       Supplier<BrokerConfig> config,
       GrantStore grants,
+      EntitlementStore entitlements,
       AuditLog audit,
       TokenService tokens,
       Clock clock) {
     this.config = config;
     this.grants = grants;
+    this.entitlements = entitlements;
     this.audit = audit;
     this.tokens = tokens;
     this.clock = clock;
@@ -57,13 +67,6 @@ public final class GrantService {
     if (req.task() == null || req.task().isBlank()) {
       throw new ApiException(
           400, "task_required", "every grant needs a task id", "pass --task, e.g. --task JIRA-123");
-    }
-    if (!TASK.matcher(req.task()).matches()) {
-      throw new ApiException(
-          400,
-          "bad_task",
-          "task id must be 1-128 letters, digits or . _ : # / - and start with a letter or digit",
-          "e.g. --task JIRA-123");
     }
     if (req.reason() != null && req.reason().length() > MAX_REASON) {
       throw new ApiException(
@@ -86,10 +89,25 @@ public final class GrantService {
                         "unknown_target",
                         "no target named '" + req.target() + "'",
                         "hoop targets lists the targets you may request"));
-    GrantDecision d =
-        GrantPolicy.decide(
-            caller, target, cfg.entitlements(), Duration.ofSeconds(req.durationSeconds()));
+    if (req.task().length() > MAX_TASK) {
+      throw new ApiException(
+          400, "bad_task", "task id is longer than " + MAX_TASK + " characters", null);
+    }
+    Optional<String> badTask = TaskRule.check(target, req.task());
+    if (badTask.isPresent()) {
+      throw new ApiException(
+          400, "bad_task", badTask.get(), "use a task id of the form the target expects");
+    }
     Instant now = clock.instant();
+    Decision d =
+        GrantPolicy.decide(
+            caller,
+            target,
+            entitlements.forTarget(target.name()),
+            Duration.ofSeconds(req.durationSeconds()),
+            now);
+    boolean approved = d.outcome() == Decision.Outcome.APPROVED;
+    boolean pending = d.outcome() == Decision.Outcome.PENDING;
     StoredGrant g =
         new StoredGrant(
             newId(),
@@ -99,45 +117,86 @@ public final class GrantService {
             req.role(),
             req.task(),
             req.reason(),
-            d.approved() ? GrantStatus.APPROVED : GrantStatus.DENIED,
+            GrantStatus.valueOf(d.outcome().name()),
             d.reason(),
             d.duration(),
             now,
-            d.approved() ? now : null,
-            d.approved() ? now.plus(d.duration()) : null);
+            approved ? now : null,
+            approved ? now.plus(d.duration()) : null,
+            null,
+            d.entitlementId(),
+            target.reviewers(),
+            d.approvalsRequired(),
+            pending ? now.plus(target.pendingTimeout()) : null);
     grants.insert(g);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("decision", d.reason());
     if (req.reason() != null) {
       details.put("reason", req.reason());
     }
-    if (d.approved()) {
+    if (d.entitlementId() != null) {
+      details.put("entitlement", d.entitlementId());
+    }
+    if (approved) {
       details.put("duration", Durations.format(d.duration()));
       details.put("expiresAt", g.expiresAt().toString());
     }
+    if (pending) {
+      details.put("duration", Durations.format(d.duration()));
+      details.put("reviewers", d.reviewers());
+      details.put("approvalsRequired", d.approvalsRequired());
+      details.put("pendingExpiresAt", g.pendingExpiresAt().toString());
+    }
     audit.append(
-        d.approved() ? "grant.approved" : "grant.denied",
+        "grant." + d.outcome().name().toLowerCase(java.util.Locale.ROOT),
         caller.name(),
         target.name(),
         g.id(),
         g.task(),
         details);
     String token =
-        d.approved()
-            ? tokens.issueGrant(g.id(), caller.name(), target.name(), g.expiresAt())
-            : null;
-    return g.toApi(now, token);
+        approved ? tokens.issueGrant(g.id(), caller.name(), target.name(), g.expiresAt()) : null;
+    return g.toApi(now, token, List.of());
   }
 
-  /** A grant its requester may see; others get 404 so ids do not leak. */
+  /**
+   * A grant as its requester or one of its reviewers sees it; others get 404 so ids do not leak.
+   * Only the requester gets the token, only while the grant is approved and unexpired, and only for
+   * a grant that went through reviewers: that is how a requester whose request was pending picks up
+   * access once it is approved. Grants approved at once returned their token with the request and
+   * never hand it out again.
+   */
   public Grant get(Principal caller, String id) throws ApiException {
+    Instant now = clock.instant();
     StoredGrant g =
         grants
             .find(id)
-            .filter(x -> x.principal().equals(caller.name()))
+            .filter(x -> x.principal().equals(caller.name()) || isReviewer(caller, x))
             .orElseThrow(
                 () -> new ApiException(404, "unknown_grant", "no grant '" + id + "'", null));
-    return g.toApi(clock.instant(), null);
+    String token =
+        g.principal().equals(caller.name())
+                && g.approvalsRequired() > 0
+                && g.effectiveStatus(now) == GrantStatus.APPROVED
+            ? tokens.issueGrant(g.id(), g.principal(), g.target(), g.expiresAt())
+            : null;
+    return view(g, now, token);
+  }
+
+  /** The API view of a stored grant with its approvals. */
+  public Grant view(StoredGrant g, Instant now, String token) {
+    List<Approval> approvals =
+        g.approvalsRequired() > 0 ? grants.approvals(g.id()) : List.<Approval>of();
+    return g.toApi(now, token, approvals);
+  }
+
+  /**
+   * Whether the caller reviews the grant's target: a member of its reviewer groups when it was
+   * requested, or of the target's reviewer groups now.
+   */
+  public boolean isReviewer(Principal caller, StoredGrant g) {
+    return g.reviewerGroups().stream().anyMatch(caller.groups()::contains)
+        || config.get().target(g.target()).map(t -> t.isReviewer(caller.groups())).orElse(false);
   }
 
   static String newId() {

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
@@ -86,8 +88,19 @@ public final class PortUnificationHandler extends ByteToMessageDecoder {
               Unpooled.wrappedBuffer(r.body()));
       out.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
       out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
-      out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      // Like netty's own handling: a keep-alive client still sending its body gets the answer and
+      // the rest of the body is discarded; closing now would reset the connection under the
+      // client and it might never read the 413.
+      boolean keepOpen =
+          !(oversized instanceof FullHttpMessage)
+              && (HttpUtil.is100ContinueExpected(oversized) || HttpUtil.isKeepAlive(oversized));
+      out.headers()
+          .set(
+              HttpHeaderNames.CONNECTION,
+              keepOpen ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(out)
+          .addListener(
+              keepOpen ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
     }
   }
 }

@@ -7,16 +7,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Maps "METHOD /path" to routes. Paths ending in {@code /*} match any one trailing segment, read
- * back with {@link #tail}. Unknown paths get 404, known paths with another method 405.
+ * back with {@link #tail}; a {@code *} inside a path (e.g. {@code /v1/grants/*}{@code /approve})
+ * matches one segment, read back with {@link #segment}. Unknown paths get 404, known paths with
+ * another method 405.
  */
 public final class Router {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
   private final Map<String, Route> exact = new LinkedHashMap<>();
   private final Map<String, Route> prefix = new LinkedHashMap<>();
+  private final Map<String, Route> patterns = new LinkedHashMap<>();
 
   /** Adds a route; {@code key} is e.g. {@code "GET /v1/whoami"} or {@code "GET /v1/grants/*"}. */
   public Router add(String key, Route route) {
-    if (key.endsWith("/*")) {
+    if (key.contains("/*/")) {
+      patterns.put(key, route);
+    } else if (key.endsWith("/*")) {
       prefix.put(key.substring(0, key.length() - 1), route);
     } else {
       exact.put(key, route);
@@ -34,6 +39,35 @@ public final class Router {
     return req.path().substring(req.path().lastIndexOf('/') + 1);
   }
 
+  /** The {@code index}-th segment of the path, counting from 0 after the leading slash. */
+  public static String segment(ApiRequest req, int index) {
+    return req.path().substring(1).split("/", -1)[index];
+  }
+
+  private static boolean matches(String pattern, String path) {
+    String[] p = pattern.split("/", -1);
+    String[] a = path.split("/", -1);
+    if (p.length != a.length) {
+      return false;
+    }
+    for (int i = 0; i < p.length; i++) {
+      if (p[i].equals("*") ? a[i].isEmpty() : !p[i].equals(a[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Route pattern(String method, String path) {
+    for (Map.Entry<String, Route> e : patterns.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith(method + " ") && matches(k.substring(k.indexOf(' ') + 1), path)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
   public ApiResponse dispatch(ApiRequest req) {
     String key = req.method() + " " + req.path();
     Route r = exact.get(key);
@@ -43,6 +77,9 @@ public final class Router {
       if (!tail.isEmpty()) {
         r = prefix.get(key.substring(0, slash + 1));
       }
+    }
+    if (r == null) {
+      r = pattern(req.method(), req.path());
     }
     if (r == null) {
       return knownPath(req.path())
@@ -67,6 +104,11 @@ public final class Router {
   private boolean knownPath(String path) {
     for (String k : exact.keySet()) {
       if (k.substring(k.indexOf(' ') + 1).equals(path)) {
+        return true;
+      }
+    }
+    for (String k : patterns.keySet()) {
+      if (matches(k.substring(k.indexOf(' ') + 1), path)) {
         return true;
       }
     }

@@ -2,28 +2,60 @@ package io.hoop.broker.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hoop.api.AuditCanonical;
 import io.hoop.api.AuditEvent;
+import io.hoop.api.AuditRecord;
 import io.hoop.api.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Append-only audit records in the store. Callers never pass secrets in {@code details}. */
+/**
+ * Append-only, hash-chained audit records in the store. Each record stores the SHA-256 of its
+ * canonical encoding ({@link AuditCanonical}), which includes the previous record's hash, so
+ * editing, deleting or reordering any record breaks every later link. Callers never pass secrets in
+ * {@code details}.
+ */
 public final class AuditLog {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+  private static final String COLUMNS =
+      "seq, event_time, event_type, principal, target, grant_id, task, details, prev_hash, hash";
+  private static final int MAX_APPEND_ATTEMPTS = 3;
+
   private final Store store;
   private final Clock clock;
+  private final Object appendLock = new Object();
+  // Written only under appendLock; volatile so head() and the checkpointer read it without it.
+  private volatile Head head;
 
+  /** Opens the log: chains records written before hashing existed, then caches the head. */
   public AuditLog(Store store, Clock clock) {
     this.store = store;
     this.clock = clock;
+    synchronized (appendLock) {
+      this.head = chainUnhashed();
+    }
+  }
+
+  /** The last record's seq and hash ({@code 0} and the genesis hash for an empty log). */
+  public record Head(long seq, String hash) {}
+
+  /** The last record appended (cached; appends keep it current). */
+  public Head head() {
+    return head;
   }
 
   /** Appends one event and returns it with its sequence number. */
@@ -34,33 +66,61 @@ public final class AuditLog {
       String grantId,
       String task,
       Map<String, Object> details) {
-    var now = clock.instant();
-    String json;
-    try {
-      json = Json.mapper().writeValueAsString(details);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("audit details for " + type + " are not serializable", e);
-    }
-    String sql =
-        "insert into audit_events (event_time, event_type, principal, target, grant_id, task,"
-            + " details) values (?, ?, ?, ?, ?, ?, ?)";
-    try (Connection c = store.connection();
-        PreparedStatement ps = c.prepareStatement(sql, new String[] {"seq"})) {
-      ps.setObject(1, Store.ts(now));
-      ps.setString(2, type);
-      ps.setString(3, principal);
-      ps.setString(4, target);
-      ps.setString(5, grantId);
-      ps.setString(6, task);
-      ps.setString(7, json);
-      ps.executeUpdate();
-      try (ResultSet keys = ps.getGeneratedKeys()) {
-        keys.next();
-        return new AuditEvent(
-            keys.getLong(1), now, type, principal, target, grantId, task, Map.copyOf(details));
+    Map<String, Object> d = details == null ? Map.of() : details;
+    JsonNode tree = Json.mapper().valueToTree(d);
+    String json = AuditCanonical.json(tree);
+    // One writer: seq, time and prev hash are taken together, so the chain is one line and times
+    // never go backwards along it. The seq primary key is the last line of defence: a second
+    // writer on the same database (another replica) makes our insert fail instead of forking.
+    synchronized (appendLock) {
+      for (int attempt = 1; ; attempt++) {
+        Head prev = head;
+        long seq = prev.seq() + 1;
+        Instant now = AuditCanonical.truncate(clock.instant());
+        String hash =
+            AuditCanonical.hash(
+                seq, now, type, principal, target, grantId, task, tree, prev.hash());
+        try {
+          insert(seq, now, type, principal, target, grantId, task, json, prev.hash(), hash);
+          head = new Head(seq, hash);
+          return new AuditEvent(seq, now, type, principal, target, grantId, task, Map.copyOf(d));
+        } catch (SQLException e) {
+          if (!"23505".equals(e.getSQLState()) || attempt >= MAX_APPEND_ATTEMPTS) {
+            throw new StoreException("cannot append audit event " + type + " at seq " + seq, e);
+          }
+          LOG.warn("audit seq={} taken by another writer; reloading the chain head", seq);
+          head = loadHead();
+        }
       }
-    } catch (SQLException e) {
-      throw new StoreException("cannot append audit event " + type, e);
+    }
+  }
+
+  private void insert(
+      long seq,
+      Instant now,
+      String type,
+      String principal,
+      String target,
+      String grantId,
+      String task,
+      String json,
+      String prevHash,
+      String hash)
+      throws SQLException {
+    String sql = "insert into audit_events (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    try (Connection c = store.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, seq);
+      ps.setObject(2, Store.ts(now));
+      ps.setString(3, type);
+      ps.setString(4, principal);
+      ps.setString(5, target);
+      ps.setString(6, grantId);
+      ps.setString(7, task);
+      ps.setString(8, json);
+      ps.setString(9, prevHash);
+      ps.setString(10, hash);
+      ps.executeUpdate();
     }
   }
 
@@ -112,5 +172,146 @@ public final class AuditLog {
     } catch (SQLException | JsonProcessingException e) {
       throw new StoreException("cannot list audit events", e);
     }
+  }
+
+  /**
+   * Streams records with their hashes, oldest first, to {@code sink}; stops at {@code toSeq}.
+   *
+   * @param since only records at or after this time, or all when null
+   * @param principal only this principal's records, or all when null
+   * @param task only this task's records, or all when null
+   * @param target only this target's records, or all when null
+   */
+  public void records(
+      long toSeq,
+      Instant since,
+      String principal,
+      String task,
+      String target,
+      Consumer<AuditRecord> sink) {
+    StringBuilder sql =
+        new StringBuilder("select " + COLUMNS + " from audit_events where seq <= ?");
+    List<Object> args = new ArrayList<>();
+    args.add(toSeq);
+    if (since != null) {
+      sql.append(" and event_time >= ?");
+      args.add(Store.ts(since));
+    }
+    for (String[] f :
+        new String[][] {{"principal", principal}, {"task", task}, {"target", target}}) {
+      if (f[1] != null) {
+        sql.append(" and ").append(f[0]).append(" = ?");
+        args.add(f[1]);
+      }
+    }
+    sql.append(" order by seq");
+    try (Connection c = store.connection();
+        PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      ps.setFetchSize(500);
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(record(rs));
+        }
+      }
+    } catch (SQLException | JsonProcessingException e) {
+      throw new StoreException("cannot read audit records", e);
+    }
+  }
+
+  /** The stored hash of record {@code seq}, or null if there is no such record. */
+  public String hashAt(long seq) {
+    try (Connection c = store.connection();
+        PreparedStatement ps = c.prepareStatement("select hash from audit_events where seq = ?")) {
+      ps.setLong(1, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read audit record " + seq, e);
+    }
+  }
+
+  private static AuditRecord record(ResultSet rs) throws SQLException, JsonProcessingException {
+    return new AuditRecord(
+        rs.getLong(1),
+        AuditCanonical.time(Store.instant(rs.getObject(2, OffsetDateTime.class))),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        Json.mapper().readTree(rs.getString(8)),
+        rs.getString(9),
+        rs.getString(10));
+  }
+
+  private Head loadHead() {
+    try (Connection c = store.connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select seq, hash from audit_events where hash is not null"
+                    + " order by seq desc limit 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next()
+          ? new Head(rs.getLong(1), rs.getString(2))
+          : new Head(0, AuditCanonical.GENESIS_HASH);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the audit chain head", e);
+    }
+  }
+
+  /**
+   * Records written before version 2 of the schema have no hashes: chain them once, in seq order,
+   * after the last hashed record. Later starts find none and only read the head.
+   */
+  private Head chainUnhashed() {
+    Head h = loadHead();
+    String select =
+        "select " + COLUMNS + " from audit_events where hash is null and seq > ? order by seq";
+    int n = 0;
+    try (Connection c = store.connection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(select);
+          PreparedStatement upd =
+              c.prepareStatement("update audit_events set prev_hash = ?, hash = ? where seq = ?")) {
+        ps.setLong(1, h.seq());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            AuditRecord r = record(rs);
+            Instant t = AuditCanonical.parseTime(r.time());
+            String hash =
+                AuditCanonical.hash(
+                    r.seq(),
+                    t,
+                    r.type(),
+                    r.principal(),
+                    r.target(),
+                    r.grantId(),
+                    r.task(),
+                    r.details(),
+                    h.hash());
+            upd.setString(1, h.hash());
+            upd.setString(2, hash);
+            upd.setLong(3, r.seq());
+            upd.executeUpdate();
+            h = new Head(r.seq(), hash);
+            n++;
+          }
+        }
+        c.commit();
+      } catch (SQLException | JsonProcessingException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException | JsonProcessingException e) {
+      throw new StoreException("cannot chain existing audit records", e);
+    }
+    if (n > 0) {
+      LOG.info("audit chained {} records written before hashing existed; head seq={}", n, h.seq());
+    }
+    return h;
   }
 }

@@ -1,19 +1,37 @@
 package io.hoop.broker.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.hoop.api.Approval;
 import io.hoop.api.GrantStatus;
+import io.hoop.api.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-/** Grants in the store. */
+/**
+ * Grants and their approvals in the store. Every status change is a compare-and-set on the current
+ * status (and, for live grants, on not having expired), so two reviewers acting at once cannot both
+ * win and a timed-out request cannot be approved.
+ */
 public final class GrantStore {
   private static final String COLUMNS =
       "id, principal, target, target_type, role, task, reason, status, decision_reason,"
-          + " duration_seconds, requested_at, approved_at, expires_at";
+          + " duration_seconds, requested_at, approved_at, expires_at, decided_by, entitlement_id,"
+          + " reviewer_groups, approvals_required, pending_expires_at";
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String STILL_LIVE =
+      " and ((status = 'APPROVED' and expires_at > ?) or (status = 'PENDING' and"
+          + " pending_expires_at > ?))";
+
   private final Store store;
 
   public GrantStore(Store store) {
@@ -22,7 +40,9 @@ public final class GrantStore {
 
   public void insert(StoredGrant g) {
     String sql =
-        "insert into grants (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "insert into grants ("
+            + COLUMNS
+            + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     try (Connection c = store.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, g.id());
@@ -38,26 +58,167 @@ public final class GrantStore {
       ps.setObject(11, Store.ts(g.requestedAt()));
       ps.setObject(12, Store.ts(g.approvedAt()));
       ps.setObject(13, Store.ts(g.expiresAt()));
+      ps.setString(14, g.decidedBy());
+      ps.setString(15, g.entitlementId());
+      ps.setString(16, Json.mapper().writeValueAsString(g.reviewerGroups()));
+      ps.setInt(17, g.approvalsRequired());
+      ps.setObject(18, Store.ts(g.pendingExpiresAt()));
       ps.executeUpdate();
-    } catch (SQLException e) {
+    } catch (SQLException | JsonProcessingException e) {
       throw new StoreException("cannot store grant " + g.id(), e);
     }
   }
 
   public Optional<StoredGrant> find(String id) {
+    List<StoredGrant> l = query("where id = ?", List.of(id), 1);
+    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  /** The principal's grants, newest first. */
+  public List<StoredGrant> byPrincipal(String principal, int limit) {
+    return query("where principal = ? order by requested_at desc", List.of(principal), limit);
+  }
+
+  /** Grants stored with this status (effective status may differ), newest first. */
+  public List<StoredGrant> byStatus(GrantStatus status, int limit) {
+    return query("where status = ? order by requested_at desc", List.of(status.name()), limit);
+  }
+
+  /** All grants, newest first. */
+  public List<StoredGrant> recent(int limit) {
+    return query("order by requested_at desc", List.of(), limit);
+  }
+
+  /** Grants made under an entitlement that are still pending or approved (as stored). */
+  public List<StoredGrant> liveUnderEntitlement(String entitlementId) {
+    return query(
+        "where entitlement_id = ? and status in ('PENDING', 'APPROVED') order by requested_at",
+        List.of(entitlementId),
+        10_000);
+  }
+
+  /**
+   * Records one person's approval.
+   *
+   * @return false when this person had already approved this grant (nothing changes)
+   */
+  public boolean addApproval(String grantId, String approver, Instant at, String comment) {
+    String sql =
+        "insert into grant_approvals (grant_id, approver, approved_at, comment) values (?, ?, ?, ?)";
     try (Connection c = store.connection();
-        PreparedStatement ps =
-            c.prepareStatement("select " + COLUMNS + " from grants where id = ?")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-      }
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, grantId);
+      ps.setString(2, approver);
+      ps.setObject(3, Store.ts(at));
+      ps.setString(4, comment);
+      ps.executeUpdate();
+      return true;
     } catch (SQLException e) {
-      throw new StoreException("cannot read grant " + id, e);
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        return false;
+      }
+      throw new StoreException("cannot store approval of grant " + grantId, e);
     }
   }
 
-  private static StoredGrant read(ResultSet rs) throws SQLException {
+  /** Approvals of a grant, oldest first. */
+  public List<Approval> approvals(String grantId) {
+    String sql =
+        "select approver, approved_at, comment from grant_approvals where grant_id = ?"
+            + " order by approved_at, approver";
+    try (Connection c = store.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, grantId);
+      List<Approval> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Approval(
+                  rs.getString(1),
+                  Store.instant(rs.getObject(2, OffsetDateTime.class)),
+                  rs.getString(3),
+                  0));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read approvals of grant " + grantId, e);
+    }
+  }
+
+  /**
+   * PENDING → APPROVED, only while the request has not timed out.
+   *
+   * @return false when someone else decided first or the request timed out
+   */
+  public boolean approve(
+      String id, String decidedBy, String reason, Instant approvedAt, Instant expiresAt) {
+    String sql =
+        "update grants set status = 'APPROVED', decided_by = ?, decision_reason = ?,"
+            + " approved_at = ?, expires_at = ? where id = ? and status = 'PENDING'"
+            + " and pending_expires_at > ?";
+    try (Connection c = store.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, decidedBy);
+      ps.setString(2, reason);
+      ps.setObject(3, Store.ts(approvedAt));
+      ps.setObject(4, Store.ts(expiresAt));
+      ps.setString(5, id);
+      ps.setObject(6, Store.ts(approvedAt));
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StoreException("cannot approve grant " + id, e);
+    }
+  }
+
+  /**
+   * Moves a live grant (pending and not timed out, or approved and not expired) from {@code from}
+   * to {@code to}: deny and revoke.
+   *
+   * @return false when the grant was no longer {@code from} or no longer live at {@code now}
+   */
+  public boolean decide(
+      String id, GrantStatus from, GrantStatus to, String decidedBy, String reason, Instant now) {
+    String sql =
+        "update grants set status = ?, decided_by = ?, decision_reason = ? where id = ?"
+            + " and status = ?"
+            + STILL_LIVE;
+    try (Connection c = store.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, to.name());
+      ps.setString(2, decidedBy);
+      ps.setString(3, reason);
+      ps.setString(4, id);
+      ps.setString(5, from.name());
+      ps.setObject(6, Store.ts(now));
+      ps.setObject(7, Store.ts(now));
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StoreException("cannot update grant " + id, e);
+    }
+  }
+
+  private List<StoredGrant> query(String where, List<String> args, int limit) {
+    String sql = "select " + COLUMNS + " from grants " + where + " limit " + limit;
+    try (Connection c = store.connection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setString(i + 1, args.get(i));
+      }
+      List<StoredGrant> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(read(rs));
+        }
+      }
+      return out;
+    } catch (SQLException | JsonProcessingException e) {
+      throw new StoreException("cannot read grants", e);
+    }
+  }
+
+  private static StoredGrant read(ResultSet rs) throws SQLException, JsonProcessingException {
+    String groups = rs.getString(16);
     return new StoredGrant(
         rs.getString(1),
         rs.getString(2),
@@ -71,6 +232,11 @@ public final class GrantStore {
         Duration.ofSeconds(rs.getLong(10)),
         Store.instant(rs.getObject(11, OffsetDateTime.class)),
         Store.instant(rs.getObject(12, OffsetDateTime.class)),
-        Store.instant(rs.getObject(13, OffsetDateTime.class)));
+        Store.instant(rs.getObject(13, OffsetDateTime.class)),
+        rs.getString(14),
+        rs.getString(15),
+        groups == null || groups.isEmpty() ? List.of() : Json.mapper().readValue(groups, STRINGS),
+        rs.getInt(17),
+        Store.instant(rs.getObject(18, OffsetDateTime.class)));
   }
 }

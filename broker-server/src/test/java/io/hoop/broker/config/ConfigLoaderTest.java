@@ -174,4 +174,122 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse("bomb.yaml", sb.toString(), true))
         .isInstanceOf(ConfigException.class);
   }
+
+  @Test
+  void governanceDefaults() throws Exception {
+    BrokerConfig c = ConfigLoader.parse("t.yaml", GOOD, true);
+    TargetConfig t = c.target("prod-db").orElseThrow();
+    assertThat(t.reviewers()).isEmpty();
+    assertThat(t.approvals()).isEqualTo(1);
+    assertThat(t.onNoEntitlement()).isEqualTo(TargetConfig.OnNoEntitlement.DENY);
+    assertThat(t.pendingTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(t.taskPattern()).isEqualTo("^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,127}$");
+    assertThat(t.breakGlass()).isFalse();
+    assertThat(c.reviewPeriod()).isEqualTo(Duration.ofDays(90));
+    assertThat(c.entitlements().get(0).reviewedBy()).isEmpty();
+    assertThat(c.entitlements().get(0).reviewExpiresAt()).isEmpty();
+  }
+
+  static final String GOVERNED =
+      GOOD.replace(
+                  "    maxDuration: 2h\n",
+                  """
+                  maxDuration: 2h
+                  reviewers: [dba, security]
+                  approvals: 2
+                  onNoEntitlement: review
+                  pendingTimeout: 15m
+                  task:
+                    pattern: "^[A-Z]+-[0-9]+$"
+                  breakGlass: true
+              """)
+              .replace(
+                  "    maxDuration: 30m\n",
+                  """
+                  maxDuration: 30m
+                  reviewedBy: carol
+                  reviewedAt: 2026-01-01T00:00:00Z
+                  reviewExpiresAt: 2026-04-01T00:00:00Z
+              """)
+          + "reviewPeriod: 30d\n";
+
+  @Test
+  void parsesGovernanceKeys() throws Exception {
+    BrokerConfig c = ConfigLoader.parse("t.yaml", GOVERNED, true);
+    TargetConfig t = c.target("prod-db").orElseThrow();
+    assertThat(t.reviewers()).containsExactly("dba", "security");
+    assertThat(t.approvals()).isEqualTo(2);
+    assertThat(t.onNoEntitlement()).isEqualTo(TargetConfig.OnNoEntitlement.REVIEW);
+    assertThat(t.pendingTimeout()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(t.taskPattern()).isEqualTo("^[A-Z]+-[0-9]+$");
+    assertThat(t.breakGlass()).isTrue();
+    assertThat(c.reviewPeriod()).isEqualTo(Duration.ofDays(30));
+    EntitlementConfig e = c.entitlements().get(0);
+    assertThat(e.reviewedBy()).contains("carol");
+    assertThat(e.reviewedAt()).contains(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(e.reviewExpiresAt()).contains(java.time.Instant.parse("2026-04-01T00:00:00Z"));
+  }
+
+  @Test
+  void governanceErrorsNameTheKey() {
+    assertGovernedError(
+        "approvals: 2",
+        "approvals: 0",
+        "t.yaml: targets[0].approvals: 0 is out of range; expected 1-20");
+    assertGovernedError(
+        "approvals: 2",
+        "approvals: two",
+        "t.yaml: targets[0].approvals: invalid value: expected a whole number");
+    assertGovernedError(
+        "onNoEntitlement: review",
+        "onNoEntitlement: maybe",
+        "t.yaml: targets[0].onNoEntitlement: 'maybe' is not allowed; expected deny or review");
+    assertGovernedError(
+        "reviewers: [dba, security]",
+        "reviewers: []",
+        "t.yaml: targets[0].onNoEntitlement: 'review' needs reviewers: list the groups that"
+            + " approve requests in targets[0].reviewers");
+    assertGovernedError(
+        "reviewers: [dba, security]",
+        "reviewers: [dba, dba]",
+        "t.yaml: targets[0].reviewers[1]: duplicate group 'dba'");
+    assertGovernedError(
+        "pendingTimeout: 15m",
+        "pendingTimeout: soon",
+        "t.yaml: targets[0].pendingTimeout: 'soon' is not a duration");
+    assertGovernedError(
+        "pattern: \"^[A-Z]+-[0-9]+$\"",
+        "pattern: \"^[A-Z+$\"",
+        "t.yaml: targets[0].task.pattern: '^[A-Z+$' is not a regular expression");
+    assertGovernedError(
+        "reviewExpiresAt: 2026-04-01T00:00:00Z",
+        "reviewExpiresAt: next spring",
+        "t.yaml: entitlements[0].reviewExpiresAt: 'next spring' is not an ISO instant");
+    assertGovernedError(
+        "reviewExpiresAt: 2026-04-01T00:00:00Z",
+        "reviewExpiresAt: 2025-04-01T00:00:00Z",
+        "t.yaml: entitlements[0].reviewExpiresAt: 2025-04-01T00:00:00Z must be after reviewedAt");
+    assertGovernedError(
+        "    reviewedBy: carol\n", "", "t.yaml: entitlements[0].reviewedBy: missing");
+    assertGovernedError(
+        "reviewPeriod: 30d", "reviewPeriod: 0s", "t.yaml: reviewPeriod: must be longer than 0s");
+    assertGovernedError(
+        "breakGlass: true", "breakGlass: [x]", "t.yaml: targets[0].breakGlass: invalid value");
+  }
+
+  @Test
+  void duplicateEntitlementOfOneSubjectOnOneTargetIsNamed() {
+    String bad = GOOD.replace("targets: [cache]", "targets: [cache, cache]");
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", bad, true))
+        .hasMessage(
+            "t.yaml: entitlements[1].targets[1]: duplicate entitlement for principal alice on"
+                + " target 'cache' (already in entitlements[1])");
+  }
+
+  private static void assertGovernedError(String from, String to, String expected) {
+    assertThat(GOVERNED).contains(from);
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", GOVERNED.replace(from, to), true))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(expected);
+  }
 }

@@ -35,7 +35,12 @@ class StoreTest {
             Duration.ofMinutes(30),
             now,
             now,
-            now.plus(Duration.ofMinutes(30)));
+            now.plus(Duration.ofMinutes(30)),
+            null,
+            "e-1",
+            List.of("dba"),
+            0,
+            null);
     try (Store s = Store.openEmbedded(dir)) {
       new GrantStore(s).insert(g);
       AuditLog log = new AuditLog(s, Clock.systemUTC());
@@ -78,7 +83,12 @@ class StoreTest {
             Duration.ofMinutes(30),
             t0,
             t0,
-            t0.plus(Duration.ofMinutes(30)));
+            t0.plus(Duration.ofMinutes(30)),
+            null,
+            null,
+            List.of(),
+            0,
+            null);
     assertThat(g.effectiveStatus(t0.plus(Duration.ofMinutes(29)))).isEqualTo(GrantStatus.APPROVED);
     assertThat(g.effectiveStatus(t0.plus(Duration.ofMinutes(30)))).isEqualTo(GrantStatus.EXPIRED);
   }

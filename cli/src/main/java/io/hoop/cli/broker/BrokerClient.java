@@ -10,9 +10,14 @@ import com.google.api.client.http.HttpTransport;
 import io.hoop.api.ApiError;
 import io.hoop.api.AuditPage;
 import io.hoop.api.AuthConfig;
+import io.hoop.api.Entitlement;
+import io.hoop.api.EntitlementList;
 import io.hoop.api.Grant;
+import io.hoop.api.GrantAction;
+import io.hoop.api.GrantList;
 import io.hoop.api.GrantRequest;
 import io.hoop.api.Json;
+import io.hoop.api.ReviewAction;
 import io.hoop.api.SessionRequest;
 import io.hoop.api.SessionResponse;
 import io.hoop.api.TargetList;
@@ -77,6 +82,46 @@ public final class BrokerClient {
   public Grant grant(String id) {
     return send(
         "GET", "/v1/grants/" + URLEncoder.encode(id, StandardCharsets.UTF_8), null, Grant.class);
+  }
+
+  /**
+   * Grants visible to the caller.
+   *
+   * @param scope {@code mine}, {@code pending} (what the caller may approve) or {@code all}
+   */
+  public GrantList grants(String scope) {
+    return send(
+        "GET",
+        "/v1/grants?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8),
+        null,
+        GrantList.class);
+  }
+
+  /**
+   * Approves, denies or revokes a grant.
+   *
+   * @param verb {@code approve}, {@code deny} or {@code revoke}
+   */
+  public Grant decide(String id, String verb, GrantAction action) {
+    return send("POST", "/v1/grants/" + segment(id) + "/" + verb, action, Grant.class);
+  }
+
+  /** Entitlements and their access reviews; {@code due} keeps only stale or expiring ones. */
+  public EntitlementList reviews(boolean due) {
+    return send("GET", due ? "/v1/reviews?due=true" : "/v1/reviews", null, EntitlementList.class);
+  }
+
+  /**
+   * Certifies or revokes an entitlement.
+   *
+   * @param verb {@code certify} or {@code revoke}
+   */
+  public Entitlement review(String id, String verb, ReviewAction action) {
+    return send("POST", "/v1/reviews/" + segment(id) + "/" + verb, action, Entitlement.class);
+  }
+
+  private static String segment(String id) {
+    return URLEncoder.encode(id, StandardCharsets.UTF_8);
   }
 
   public AuditPage audit(int limit) {

@@ -1,33 +1,35 @@
 package io.hoop.cli.commands;
 
-import io.hoop.api.AuditPage;
-import io.hoop.cli.ExitCodes;
+import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.Hoop;
-import io.hoop.cli.broker.BrokerSession;
-import io.hoop.cli.output.AuditTable;
-import io.hoop.cli.output.JsonOutput;
+import io.hoop.cli.audit.AuditExportCommand;
+import io.hoop.cli.audit.AuditListCommand;
+import io.hoop.cli.audit.AuditVerifyCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code hoop audit}: the broker's audit trail. */
+/** {@code hoop audit}: the broker's audit trail; without a subcommand it lists recent events. */
 @Command(
     name = "audit",
-    description = "Show recent audit events: logins, grants, tunnels opened and closed.",
+    description = {
+      "The broker's audit trail: recent events, a tamper-evident export, offline verification.",
+      "Without a subcommand: the same as `hoop audit list`."
+    },
+    subcommands = {AuditListCommand.class, AuditExportCommand.class, AuditVerifyCommand.class},
     footer = {
       "%nExamples:",
       "  hoop audit",
       "  hoop audit --limit 20",
-      "  hoop audit -o json | jq '.events[] | select(.type == \"grant.denied\")'"
+      "  hoop audit -o json | jq '.events[] | select(.type == \"grant.denied\")'",
+      "  hoop audit export -o jsonl > audit.jsonl",
+      "  hoop audit verify audit.jsonl"
     })
 public final class AuditCommand implements Callable<Integer> {
-  static final int MAX_LIMIT = 1000;
-
   @ParentCommand Hoop hoop;
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
@@ -37,23 +39,19 @@ public final class AuditCommand implements Callable<Integer> {
       names = "--limit",
       paramLabel = "N",
       defaultValue = "50",
-      description = "How many events to show, 1.." + MAX_LIMIT + " (default: ${DEFAULT-VALUE}).")
+      description =
+          "How many events to show, 1.."
+              + AuditListCommand.MAX_LIMIT
+              + " (default: ${DEFAULT-VALUE}).")
   int limit;
+
+  /** The environment the subcommands read (profiles, clock, stdin). */
+  public CliEnvironment environment() {
+    return hoop.environment();
+  }
 
   @Override
   public Integer call() {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw new ParameterException(
-          spec.commandLine(), "--limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
-    }
-    BrokerSession session =
-        BrokerSession.open(common.store(hoop.environment()), hoop.environment().clock());
-    AuditPage page = session.client().audit(limit);
-    if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), page);
-    } else {
-      AuditTable.print(spec.commandLine().getOut(), page);
-    }
-    return ExitCodes.OK;
+    return AuditListCommand.list(spec, common.store(environment()), environment(), output, limit);
   }
 }

@@ -2,10 +2,12 @@ package io.hoop.cli.commands;
 
 import io.hoop.api.Grant;
 import io.hoop.api.GrantRequest;
+import io.hoop.api.GrantStatus;
 import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.connect.ApprovalWait;
 import io.hoop.cli.connect.ConnectionHints;
 import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
@@ -36,7 +38,9 @@ import picocli.CommandLine.Spec;
       "Request just-in-time access to a target for a task and open a local port to it.",
       "Without a command the tunnel stays open until the grant expires or Ctrl-C.",
       "With '-- CMD ARGS...' the command runs with HOOP_HOST and HOOP_PORT set",
-      "(and PGHOST, PGPORT for PostgreSQL targets); hoop exits with its exit code."
+      "(and PGHOST, PGPORT for PostgreSQL targets); hoop exits with its exit code.",
+      "When the request needs approval, hoop says who may approve it and waits",
+      "(Ctrl-C stops waiting; resume later with --request ID)."
     },
     footer = {
       "%nExamples:",
@@ -44,7 +48,9 @@ import picocli.CommandLine.Spec;
       "  hoop connect prod-db --task JIRA-123 --duration 1h30m --reason 'fix order 7'",
       "  hoop connect prod-db --task JIRA-123 --port 15432 --role readonly",
       "  hoop connect prod-db --task JIRA-123 -- psql -c 'select count(*) from t'",
-      "  hoop connect prod-db --task JIRA-123 -o json    (grant and port as JSON)"
+      "  hoop connect prod-db --task JIRA-123 -o json    (grant and port as JSON)",
+      "  hoop connect prod-db --task JIRA-123 --no-wait  (prints the request id, exits 4)",
+      "  hoop connect --request g-4f2k9x -- psql         (resume once it is approved)"
     })
 public final class ConnectCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -52,7 +58,11 @@ public final class ConnectCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin OutputOptions output;
 
-  @Parameters(index = "0", paramLabel = "TARGET", description = "Target name (see hoop targets).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "TARGET",
+      description = "Target name (see hoop targets); not needed with --request.")
   String target;
 
   @Parameters(
@@ -63,10 +73,24 @@ public final class ConnectCommand implements Callable<Integer> {
 
   @Option(
       names = "--task",
-      required = true,
       paramLabel = "ID",
-      description = "Task the access is for, e.g. JIRA-123 (recorded in the audit log).")
+      description =
+          "Task the access is for, e.g. JIRA-123 (recorded in the audit log); required"
+              + " unless --request is given.")
   String task;
+
+  @Option(
+      names = "--request",
+      paramLabel = "ID",
+      description =
+          "Resume an earlier request (from --no-wait or Ctrl-C) instead of asking again: wait"
+              + " while it is pending, connect once it is approved.")
+  String request;
+
+  @Option(
+      names = "--no-wait",
+      description = "If the request needs approval, print its id and exit 4 instead of waiting.")
+  boolean noWait;
 
   @Option(
       names = "--duration",
@@ -93,16 +117,31 @@ public final class ConnectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    resolvePositionals();
     validate();
     CliEnvironment env = hoop.environment();
     PrintWriter err = spec.commandLine().getErr();
     BrokerSession session = BrokerSession.open(common.store(env), env.clock());
     Grant grant =
-        session
-            .client()
-            .createGrant(
-                new GrantRequest(
-                    target, task, reason, duration == null ? 0 : duration.toSeconds(), role));
+        request != null
+            ? session.client().grant(request)
+            : session
+                .client()
+                .createGrant(
+                    new GrantRequest(
+                        target, task, reason, duration == null ? 0 : duration.toSeconds(), role));
+    if (request != null && target != null && !target.equals(grant.target())) {
+      throw new HoopException.Usage(
+          "request " + grant.id() + " is for target " + grant.target() + ", not " + target);
+    }
+    ApprovalWait.requireUsable(grant);
+    if (grant.status() == GrantStatus.PENDING) {
+      PendingNotice.announce(grant, err);
+      if (noWait) {
+        return PendingNotice.noWait(grant, output.json(), spec.commandLine().getOut(), err);
+      }
+      grant = PendingNotice.await(session, grant, env, err);
+    }
     requireApproved(grant);
     try (GrantTunnel tunnel = GrantTunnel.open(session, grant, port, err)) {
       int localPort = tunnel.localPort();
@@ -137,7 +176,27 @@ public final class ConnectCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    if (task.isBlank() || task.length() > 128 || task.chars().anyMatch(Character::isISOControl)) {
+    if (request == null) {
+      if (target == null) {
+        throw new HoopException.Usage(
+            "missing TARGET: name the target to connect to (see hoop targets), or resume a"
+                + " request with --request ID");
+      }
+      if (task == null) {
+        throw new HoopException.Usage(
+            "missing --task ID: every grant is tied to a task, e.g. --task JIRA-123 (or resume"
+                + " a request with --request ID)");
+      }
+    } else if (task != null || duration != null || reason != null || role != null) {
+      throw new HoopException.Usage(
+          "--request resumes request "
+              + request
+              + " as it was asked: --task, --duration, --reason and --role cannot change it");
+    }
+    if (task != null
+        && (task.isBlank()
+            || task.length() > 128
+            || task.chars().anyMatch(Character::isISOControl))) {
       throw new HoopException.Usage(
           "invalid --task value: expected a task id such as JIRA-123 (1-128 printable characters)");
     }
@@ -147,25 +206,41 @@ public final class ConnectCommand implements Callable<Integer> {
     }
   }
 
-  static void requireApproved(Grant grant) {
-    if (grant.status() == null) {
-      throw new HoopException("broker returned grant " + grant.id() + " without a status");
+  /**
+   * With --request the target is optional, so in {@code hoop connect --request ID -- psql} picocli
+   * takes {@code psql} for the target; what came after {@code --} is the command.
+   */
+  private void resolvePositionals() {
+    if (request == null || target == null) {
+      return;
     }
-    switch (grant.status()) {
-      case APPROVED:
-        return;
-      case DENIED:
-        throw new HoopException.Denied(
-            "access to "
-                + grant.target()
-                + " denied: "
-                + (grant.decisionReason() == null ? "no reason given" : grant.decisionReason()));
-      case PENDING:
-        throw new HoopException.Pending(
-            "request " + grant.id() + " is pending approval; ask a reviewer to approve it");
-      default:
-        throw new HoopException.GrantEnded(
-            "grant " + grant.id() + " is already " + grant.status().name().toLowerCase());
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    int positionals = 1 + (command == null ? 0 : command.size());
+    if (positionalsBeforeDashes(args, positionals) == 0) {
+      List<String> all = new java.util.ArrayList<>();
+      all.add(target);
+      if (command != null) {
+        all.addAll(command);
+      }
+      command = all;
+      target = null;
+    }
+  }
+
+  /** How many of the {@code positionals} came before the first {@code --} of {@code args}. */
+  static int positionalsBeforeDashes(List<String> args, int positionals) {
+    int dashes = args.indexOf("--");
+    if (dashes < 0) {
+      return positionals;
+    }
+    return Math.max(0, positionals - (args.size() - dashes - 1));
+  }
+
+  static void requireApproved(Grant grant) {
+    ApprovalWait.requireUsable(grant);
+    if (grant.status() == GrantStatus.PENDING) {
+      throw new HoopException.Pending(
+          "request " + grant.id() + " is pending approval; ask a reviewer to approve it");
     }
   }
 

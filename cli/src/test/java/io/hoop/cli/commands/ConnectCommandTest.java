@@ -9,6 +9,7 @@ import io.hoop.api.GrantStatus;
 import io.hoop.api.Json;
 import io.hoop.cli.HoopException;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConnectCommandTest {
@@ -58,5 +59,14 @@ class ConnectCommandTest {
         .hasMessageStartingWith("request g-1 is pending approval");
     assertThatThrownBy(() -> ConnectCommand.requireApproved(grant(GrantStatus.REVOKED)))
         .isInstanceOf(HoopException.GrantEnded.class);
+  }
+
+  @Test
+  void withRequestWhatFollowsDashesIsTheCommandNotATarget() {
+    List<String> resume = List.of("connect", "--request", "g-1", "--", "psql", "-c", "select 1");
+    assertThat(ConnectCommand.positionalsBeforeDashes(resume, 3)).isZero();
+    List<String> named = List.of("connect", "db", "--request", "g-1", "--", "psql");
+    assertThat(ConnectCommand.positionalsBeforeDashes(named, 2)).isEqualTo(1);
+    assertThat(ConnectCommand.positionalsBeforeDashes(List.of("connect", "db"), 1)).isEqualTo(1);
   }
 }

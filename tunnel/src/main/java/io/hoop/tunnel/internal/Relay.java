@@ -3,7 +3,6 @@ package io.hoop.tunnel.internal;
 import io.hoop.tunnel.protocol.CloseNotice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -98,17 +97,10 @@ public final class Relay {
     return new RawSide();
   }
 
-  private static AdaptiveRecvByteBufAllocator newRecvAllocator() {
-    return new AdaptiveRecvByteBufAllocator(1024, 16 * 1024, 256 * 1024);
-  }
-
   /** Starts moving bytes, once both handlers are installed. */
   public void start() {
     framed.config().setWriteBufferWaterMark(WATER_MARK);
     raw.config().setWriteBufferWaterMark(WATER_MARK);
-    // Bigger reads mean fewer syscalls, wake-ups and TLS records per byte on a busy tunnel.
-    framed.config().setRecvByteBufAllocator(newRecvAllocator());
-    raw.config().setRecvByteBufAllocator(newRecvAllocator());
     framed.read();
     raw.read();
   }

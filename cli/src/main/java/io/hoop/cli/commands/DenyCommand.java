@@ -1,0 +1,61 @@
+package io.hoop.cli.commands;
+
+import io.hoop.api.Grant;
+import io.hoop.api.GrantAction;
+import io.hoop.cli.ExitCodes;
+import io.hoop.cli.Hoop;
+import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.output.GrantMessages;
+import io.hoop.cli.output.JsonOutput;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code hoop deny}: a reviewer turns a pending request down. */
+@Command(
+    name = "deny",
+    description = {
+      "Deny a pending access request. The requester sees your name and reason,",
+      "and a waiting hoop connect exits with code 3."
+    },
+    footer = {
+      "%nExamples:",
+      "  hoop deny g-4f2k9x --reason 'use the read replica for this'",
+      "  hoop requests --pending    (to find the ID)"
+    })
+public final class DenyCommand implements Callable<Integer> {
+  @ParentCommand Hoop hoop;
+  @Spec CommandSpec spec;
+  @Mixin CommonOptions common;
+  @Mixin OutputOptions output;
+
+  @Parameters(index = "0", paramLabel = "ID", description = "Request to deny (see hoop requests).")
+  String id;
+
+  @Option(
+      names = "--reason",
+      required = true,
+      paramLabel = "TEXT",
+      description = "Why; shown to the requester and kept in the audit log.")
+  String reason;
+
+  @Override
+  public Integer call() {
+    ReviewerInput.requireText("--reason", reason);
+    BrokerSession session =
+        BrokerSession.open(common.store(hoop.environment()), hoop.environment().clock());
+    Grant grant = session.client().decide(id, "deny", new GrantAction(null, reason));
+    if (output.json()) {
+      JsonOutput.print(spec.commandLine().getOut(), grant.withoutToken());
+    } else {
+      spec.commandLine().getOut().println(GrantMessages.denied(grant));
+      spec.commandLine().getOut().flush();
+    }
+    return ExitCodes.OK;
+  }
+}

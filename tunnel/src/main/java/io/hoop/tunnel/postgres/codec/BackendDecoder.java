@@ -1,0 +1,89 @@
+package io.hoop.tunnel.postgres.codec;
+
+import io.hoop.tunnel.postgres.message.DecodeFailure;
+import io.hoop.tunnel.postgres.message.backend.BackendMessages;
+import io.hoop.tunnel.postgres.message.backend.EncryptionResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Decodes what a PostgreSQL server sends: optionally the unframed one-byte answer to an SSLRequest,
+ * then typed messages. Bad input is reported once as a {@link DecodeFailure}, after which all input
+ * is discarded.
+ */
+public final class BackendDecoder extends ByteToMessageDecoder {
+  /** The default and largest message size, 1 GiB, as in PostgreSQL. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = MessageFraming.HARD_MAX_MESSAGE_BYTES;
+
+  private enum State {
+    ENCRYPTION_RESPONSE,
+    MESSAGES,
+    FAILED
+  }
+
+  private final int maxMessageBytes;
+  private State state;
+
+  /** A decoder for a connection that starts with typed messages (no SSLRequest was sent). */
+  public BackendDecoder() {
+    this(false, DEFAULT_MAX_MESSAGE_BYTES);
+  }
+
+  /**
+   * A decoder that first expects the {@link EncryptionResponse} byte when {@code afterSslRequest},
+   * refusing messages longer than {@code maxMessageBytes} (at most 1 GiB).
+   */
+  public BackendDecoder(boolean afterSslRequest, int maxMessageBytes) {
+    this.maxMessageBytes = MessageFraming.checkMax(maxMessageBytes);
+    this.state = afterSslRequest ? State.ENCRYPTION_RESPONSE : State.MESSAGES;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (true) {
+      switch (state) {
+        case ENCRYPTION_RESPONSE -> {
+          if (!in.isReadable()) {
+            return;
+          }
+          byte answer = in.readByte();
+          if (answer != 'S' && answer != 'N' && answer != 'G') {
+            fail(
+                in,
+                out,
+                "server answered SSLRequest with byte "
+                    + MessageFraming.describe(answer)
+                    + ", expected 'S' or 'N'");
+            return;
+          }
+          out.add(new EncryptionResponse(answer));
+          state = State.MESSAGES;
+          // After 'S' the next bytes are TLS and belong to the SslHandler the caller installs.
+          return;
+        }
+        case MESSAGES -> {
+          if (!MessageFraming.decodeOne(
+              in, out, maxMessageBytes, "server", BackendMessages::decode)) {
+            if (!out.isEmpty() && out.get(out.size() - 1) instanceof DecodeFailure) {
+              state = State.FAILED;
+              in.skipBytes(in.readableBytes());
+            }
+            return;
+          }
+        }
+        case FAILED -> {
+          in.skipBytes(in.readableBytes());
+          return;
+        }
+      }
+    }
+  }
+
+  private void fail(ByteBuf in, List<Object> out, String message) {
+    state = State.FAILED;
+    in.skipBytes(in.readableBytes());
+    out.add(new DecodeFailure(message));
+  }
+}

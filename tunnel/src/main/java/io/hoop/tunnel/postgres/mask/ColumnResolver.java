@@ -1,0 +1,11 @@
+package io.hoop.tunnel.postgres.mask;
+
+/**
+ * Names the table column behind a result column, from RowDescription's table OID and column number
+ * (looked up in pg_attribute by the engine), so aliases cannot hide a column from its rule.
+ */
+@FunctionalInterface
+public interface ColumnResolver {
+  /** {@code schema.table.column}, or null when the column is unknown. */
+  String resolve(int tableOid, int columnNumber);
+}
