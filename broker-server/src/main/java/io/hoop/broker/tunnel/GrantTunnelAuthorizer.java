@@ -7,6 +7,7 @@ import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.StoredGrant;
 import io.hoop.broker.token.InvalidBrokerTokenException;
 import io.hoop.broker.token.TokenService;
+import io.hoop.tunnel.postgres.engine.EngineSettings;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelAuthorizer;
@@ -93,6 +94,7 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
         g.task(),
         "tcp",
         InetSocketAddress.createUnresolved(target.host(), target.port()),
-        g.expiresAt());
+        g.expiresAt(),
+        EngineSettings.none());
   }
 }

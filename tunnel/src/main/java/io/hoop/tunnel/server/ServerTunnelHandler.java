@@ -2,6 +2,7 @@ package io.hoop.tunnel.server;
 
 import io.hoop.api.ApiError;
 import io.hoop.tunnel.internal.Relay;
+import io.hoop.tunnel.postgres.engine.PostgresEngine;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.protocol.HandshakeReply;
 import io.hoop.tunnel.transport.Transports;
@@ -223,6 +224,15 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
             authorization.deadline()));
     ctx.pipeline().replace(this, "hoop-relay", tunnel.relay().framedHandler());
     upstream.pipeline().addLast("hoop-relay", tunnel.relay().rawHandler());
+    if (PostgresEngine.NAME.equals(authorization.engine())) {
+      PostgresEngine.install(
+          client,
+          upstream,
+          "hoop-relay",
+          authorization.settings(),
+          authorization.target(),
+          "session=" + authorization.sessionId() + " grant=" + authorization.grantId());
+    }
     tunnel.start();
   }
 

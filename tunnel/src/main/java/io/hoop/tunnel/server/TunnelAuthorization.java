@@ -1,10 +1,12 @@
 package io.hoop.tunnel.server;
 
+import io.hoop.tunnel.postgres.engine.EngineSettings;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
 /**
- * What an accepted handshake may do: which upstream to dial and until when.
+ * What an accepted handshake may do: which upstream to dial, with which engine settings, and until
+ * when.
  *
  * @param sessionId id of this tunnel session, unique per connection
  * @param grantId grant the tunnel runs under
@@ -14,6 +16,7 @@ import java.time.Instant;
  * @param engine engine name; {@code tcp} relays bytes
  * @param upstream where to connect
  * @param deadline the tunnel is closed at this instant, however long ago it was opened
+ * @param settings what the engine needs beyond the upstream address, e.g. postgres credentials
  */
 public record TunnelAuthorization(
     String sessionId,
@@ -23,4 +26,5 @@ public record TunnelAuthorization(
     String task,
     String engine,
     InetSocketAddress upstream,
-    Instant deadline) {}
+    Instant deadline,
+    EngineSettings settings) {}

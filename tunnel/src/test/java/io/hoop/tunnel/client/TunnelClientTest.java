@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.hoop.api.ApiError;
+import io.hoop.tunnel.postgres.engine.EngineSettings;
 import io.hoop.tunnel.protocol.HandshakeReply;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.testing.EchoServer;
@@ -133,7 +134,15 @@ class TunnelClientTest {
     harness.authorizer =
         (handshake, remote) ->
             new TunnelAuthorization(
-                "s-x", "g-1", "alice", "demo", "T-1", "tcp", target, Instant.now().plusSeconds(60));
+                "s-x",
+                "g-1",
+                "alice",
+                "demo",
+                "T-1",
+                "tcp",
+                target,
+                Instant.now().plusSeconds(60),
+                EngineSettings.none());
     RecordingListener listener = new RecordingListener();
     TunnelClient client = harness.client("good", listener);
     try (Socket socket = Sockets.connect(client.localAddress())) {

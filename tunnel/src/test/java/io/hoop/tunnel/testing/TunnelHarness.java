@@ -2,6 +2,7 @@ package io.hoop.tunnel.testing;
 
 import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.client.TunnelClientConfig;
+import io.hoop.tunnel.postgres.engine.EngineSettings;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelAuthorizer;
@@ -69,7 +70,8 @@ public final class TunnelHarness implements AutoCloseable {
         "T-1",
         "tcp",
         echo.address(),
-        deadline);
+        deadline,
+        EngineSettings.none());
   }
 
   public String fingerprint() {
