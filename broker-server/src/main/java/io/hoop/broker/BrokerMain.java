@@ -128,7 +128,8 @@ public final class BrokerMain implements Callable<Integer> {
     public Integer call() throws Exception {
       BrokerConfig cfg = loadConfig(config, dev);
       Path dir = dataDir == null ? defaultDataDir() : dataDir;
-      BrokerServer server = BrokerServer.start(cfg, dir, dev, Clock.systemUTC());
+      BrokerServer server = BrokerServer.start(cfg, config, dir, dev, Clock.systemUTC());
+      server.configWatcher().reloadOnSighup();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(

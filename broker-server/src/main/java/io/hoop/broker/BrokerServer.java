@@ -5,9 +5,11 @@ import io.hoop.api.Principal;
 import io.hoop.broker.api.ApiRoutes;
 import io.hoop.broker.api.AuditRoutes;
 import io.hoop.broker.api.GovernanceRoutes;
+import io.hoop.broker.api.NotificationRoutes;
 import io.hoop.broker.audit.AuditTrail;
 import io.hoop.broker.auth.IdentityGateway;
 import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.ConfigWatcher;
 import io.hoop.broker.config.DevIdpConfig;
 import io.hoop.broker.config.IdentityConfig;
 import io.hoop.broker.governance.ApprovalService;
@@ -22,6 +24,8 @@ import io.hoop.broker.identity.OidcValidator;
 import io.hoop.broker.identity.ValidatedIdentity;
 import io.hoop.broker.identity.devidp.DevIdentityProvider;
 import io.hoop.broker.identity.devidp.DevUser;
+import io.hoop.broker.notify.DeliveryLog;
+import io.hoop.broker.notify.Notifier;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
@@ -72,10 +76,12 @@ public final class BrokerServer implements AutoCloseable {
   private final String fingerprint;
   private final Path certPath;
   private final AuditLog audit;
+  private final ConfigWatcher configs;
+  private final Notifier notifier;
   private volatile Router router;
   private volatile String baseUrl;
 
-  private BrokerServer(BrokerConfig config, Path dataDir, boolean dev, Clock clock)
+  private BrokerServer(BrokerConfig config, Path configFile, Path dataDir, boolean dev, Clock clock)
       throws IOException, InterruptedException {
     Files.createDirectories(
         dataDir,
@@ -84,17 +90,23 @@ public final class BrokerServer implements AutoCloseable {
     this.fingerprint = cert.fingerprint();
     this.certPath = cert.certPath();
     SslContext ssl = Tls.server(cert.certPath(), cert.keyPath());
-    this.store = Store.openEmbedded(dataDir);
+    this.store = Store.open(config.store(), dataDir);
     TokenService tokens = TokenService.loadOrCreate(dataDir, clock);
     this.audit = new AuditLog(store, clock);
     SessionStore sessions = new SessionStore(store);
     GrantStore grantStore = new GrantStore(store);
     EntitlementStore entitlements = new EntitlementStore(store);
     EntitlementSeeder.seed(config, entitlements);
+    this.configs =
+        ConfigWatcher.start(config, configFile, dev, new ConfigReloads(audit, entitlements));
+    DeliveryLog deliveries = new DeliveryLog(store);
+    this.notifier =
+        new Notifier(() -> configs.get().notifications(), grantStore, deliveries, clock);
+    notifier.resume();
     this.blocking = newBlockingPool();
     this.tunnels =
         new TunnelServer(
-            new GrantTunnelAuthorizer(tokens, grantStore, () -> config, clock),
+            new GrantTunnelAuthorizer(tokens, grantStore, configs, clock),
             new AuditingTunnelEvents(audit, sessions, clock),
             blocking,
             clock);
@@ -153,19 +165,19 @@ public final class BrokerServer implements AutoCloseable {
       authConfig = new AuthConfig(ic.issuer(), ic.clientId(), ic.scopes(), false);
     }
     GrantService grants =
-        new GrantService(() -> config, grantStore, entitlements, audit, tokens, clock);
-    new ApiRoutes(() -> config, authConfig, identity, tokens, sessions, grants, audit, clock)
+        new GrantService(configs, grantStore, entitlements, audit, tokens, notifier, clock);
+    new ApiRoutes(configs, authConfig, identity, tokens, sessions, grants, audit, clock)
         .register(r);
     new AuditRoutes(
             tokens, audit, AuditTrail.start(dataDir, store, audit, workers, blocking, clock))
         .register(r);
     ApprovalService approvals =
-        new ApprovalService(() -> config, grantStore, grants, audit, tunnels::closeGrant, clock);
+        new ApprovalService(
+            configs, grantStore, grants, audit, tunnels::closeGrant, notifier, clock);
     new GovernanceRoutes(
-            tokens,
-            approvals,
-            new ReviewService(() -> config, entitlements, approvals, audit, clock))
+            tokens, approvals, new ReviewService(configs, entitlements, approvals, audit, clock))
         .register(r);
+    new NotificationRoutes(tokens, configs, deliveries).register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
   }
@@ -173,7 +185,17 @@ public final class BrokerServer implements AutoCloseable {
   /** Starts a broker; returns once it accepts connections. */
   public static BrokerServer start(BrokerConfig config, Path dataDir, boolean dev, Clock clock)
       throws IOException, InterruptedException {
-    return new BrokerServer(config, dataDir, dev, clock);
+    return new BrokerServer(config, null, dataDir, dev, clock);
+  }
+
+  /**
+   * Starts a broker whose config came from {@code configFile}: it reloads the file when it changes
+   * ({@link ConfigWatcher}).
+   */
+  public static BrokerServer start(
+      BrokerConfig config, Path configFile, Path dataDir, boolean dev, Clock clock)
+      throws IOException, InterruptedException {
+    return new BrokerServer(config, configFile, dataDir, dev, clock);
   }
 
   private Channel bind(String listen, SslContext ssl) throws IOException, InterruptedException {
@@ -268,6 +290,11 @@ public final class BrokerServer implements AutoCloseable {
     return tunnels;
   }
 
+  /** The config in force, reloadable. */
+  public ConfigWatcher configWatcher() {
+    return configs;
+  }
+
   @Override
   public void close() {
     LOG.info("broker stopping url={}", url);
@@ -279,6 +306,8 @@ public final class BrokerServer implements AutoCloseable {
   }
 
   private void shutdownQuietly() {
+    configs.close();
+    notifier.close();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     blocking.shutdown();

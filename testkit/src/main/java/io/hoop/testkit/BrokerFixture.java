@@ -29,10 +29,16 @@ public final class BrokerFixture implements AutoCloseable {
   private final Path dir;
   private final BrokerServer server;
   private final HttpClient http;
+  private final Path configFile;
 
   private BrokerFixture(Path dir, BrokerServer server) {
+    this(dir, server, null);
+  }
+
+  private BrokerFixture(Path dir, BrokerServer server, Path configFile) {
     this.dir = dir;
     this.server = server;
+    this.configFile = configFile;
     this.http =
         HttpClient.newBuilder()
             .sslContext(Tls.jdkClientPinned(server.fingerprint()))
@@ -57,6 +63,34 @@ public final class BrokerFixture implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting the broker", e);
     }
+  }
+
+  /**
+   * Like {@link #start}, but the YAML is written to {@code broker.yaml} in the fixture's directory
+   * and the broker reloads it when it changes ({@link #configFile}).
+   */
+  public static BrokerFixture startFromFile(String yaml) throws IOException {
+    String withListen = yaml.contains("listen:") ? yaml : "listen: 127.0.0.1:0\n" + yaml;
+    Path dir = Files.createTempDirectory("hoop-broker-");
+    Path file = Files.writeString(dir.resolve("broker.yaml"), withListen);
+    try {
+      BrokerConfig cfg = ConfigLoader.load(file, true);
+      return new BrokerFixture(
+          dir, BrokerServer.start(cfg, file, dir.resolve("data"), true, Clock.systemUTC()), file);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the broker", e);
+    }
+  }
+
+  /** The watched config file of a broker started with {@link #startFromFile}. */
+  public Path configFile() {
+    if (configFile == null) {
+      throw new IllegalStateException("this broker was not started with startFromFile");
+    }
+    return configFile;
   }
 
   public BrokerServer server() {

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param targets what can be reached, by unique name
  * @param entitlements who may request which targets
  * @param reviewPeriod how long a certification lasts when the reviewer names no end
+ * @param store the PostgreSQL store; absent means the embedded H2 store in the data dir
+ * @param notifications webhooks called on grant events
  */
 public record BrokerConfig(
     String listen,
@@ -25,7 +27,9 @@ public record BrokerConfig(
     DevIdpConfig devIdp,
     List<TargetConfig> targets,
     List<EntitlementConfig> entitlements,
-    Duration reviewPeriod) {
+    Duration reviewPeriod,
+    Optional<io.hoop.broker.store.PostgresConfig> store,
+    NotificationsSection notifications) {
 
   public Optional<TargetConfig> target(String name) {
     return targets.stream().filter(t -> t.name().equals(name)).findFirst();

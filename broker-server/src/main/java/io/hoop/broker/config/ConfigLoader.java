@@ -99,7 +99,7 @@ public final class ConfigLoader {
       throw loader.error("", "not valid YAML: " + firstLine(e) + location(e));
     }
     if (raw == null) {
-      raw = new RawConfig(null, null, null, null, null, null, null, null);
+      raw = new RawConfig(null, null, null, null, null, null, null, null, null, null);
     }
     return loader.validate(raw, dev);
   }
@@ -268,7 +268,9 @@ public final class ConfigLoader {
         devIdp,
         List.copyOf(targets),
         List.copyOf(entitlements),
-        duration("reviewPeriod", raw.reviewPeriod(), DEFAULT_REVIEW_PERIOD));
+        duration("reviewPeriod", raw.reviewPeriod(), DEFAULT_REVIEW_PERIOD),
+        StoreSection.parse(source, raw.store()),
+        NotificationsSection.parse(source, raw.notifications()));
   }
 
   private List<String> reviewers(String key, List<String> raw) throws ConfigException {
@@ -481,7 +483,9 @@ public final class ConfigLoader {
       RawDevIdp devIdp,
       List<RawTarget> targets,
       List<RawEntitlement> entitlements,
-      String reviewPeriod) {}
+      String reviewPeriod,
+      com.fasterxml.jackson.databind.JsonNode store,
+      NotificationsSection.RawNotifications notifications) {}
 
   record RawIdentity(
       String issuer,

@@ -8,8 +8,10 @@ import io.hoop.api.GrantList;
 import io.hoop.api.GrantStatus;
 import io.hoop.api.Principal;
 import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.NotificationsSection.Event;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.ApiException;
+import io.hoop.broker.notify.Notifier;
 import io.hoop.broker.policy.ApprovalRules;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.GrantStore;
@@ -37,6 +39,7 @@ public final class ApprovalService {
   private final GrantService grantService;
   private final AuditLog audit;
   private final TunnelCloser tunnels;
+  private final Notifier notifier;
   private final Clock clock;
 
   public ApprovalService(
@@ -45,12 +48,14 @@ public final class ApprovalService {
       GrantService grantService,
       AuditLog audit,
       TunnelCloser tunnels,
+      Notifier notifier,
       Clock clock) {
     this.config = config;
     this.grants = grants;
     this.grantService = grantService;
     this.audit = audit;
     this.tunnels = tunnels;
+    this.notifier = notifier;
     this.clock = clock;
   }
 
@@ -130,6 +135,7 @@ public final class ApprovalService {
         d.put("duration", Durations.format(g.duration()));
         d.put("expiresAt", expiresAt.toString());
         audit.append("grant.approved", g.principal(), g.target(), id, g.task(), d);
+        notifier.grant(Event.APPROVED, id);
       }
     }
     return grantService.view(find(id), clock.instant(), null);
@@ -148,6 +154,7 @@ public final class ApprovalService {
     Map<String, Object> d = details(g, caller);
     d.put("reason", reason);
     audit.append("grant.denied", g.principal(), g.target(), id, g.task(), d);
+    notifier.grant(Event.DENIED, id);
     return grantService.view(find(id), now, null);
   }
 
@@ -210,6 +217,7 @@ public final class ApprovalService {
       d.put("entitlement", ent);
     }
     audit.append("grant.revoked", g.principal(), g.target(), g.id(), g.task(), d);
+    notifier.grant(Event.REVOKED, g.id());
     return true;
   }
 

@@ -7,8 +7,10 @@ import io.hoop.api.GrantRequest;
 import io.hoop.api.GrantStatus;
 import io.hoop.api.Principal;
 import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.NotificationsSection.Event;
 import io.hoop.broker.config.TargetConfig;
 import io.hoop.broker.http.ApiException;
+import io.hoop.broker.notify.Notifier;
 import io.hoop.broker.policy.Decision;
 import io.hoop.broker.policy.GrantPolicy;
 import io.hoop.broker.policy.TaskRule;
@@ -43,6 +45,7 @@ public final class GrantService {
   private final EntitlementStore entitlements;
   private final AuditLog audit;
   private final TokenService tokens;
+  private final Notifier notifier;
   private final Clock clock;
 
   public GrantService(
@@ -51,12 +54,14 @@ public final class GrantService {
       EntitlementStore entitlements,
       AuditLog audit,
       TokenService tokens,
+      Notifier notifier,
       Clock clock) {
     this.config = config;
     this.grants = grants;
     this.entitlements = entitlements;
     this.audit = audit;
     this.tokens = tokens;
+    this.notifier = notifier;
     this.clock = clock;
   }
 
@@ -154,6 +159,7 @@ public final class GrantService {
         g.id(),
         g.task(),
         details);
+    notifier.grant(Event.valueOf(d.outcome().name()), g.id());
     String token =
         approved ? tokens.issueGrant(g.id(), caller.name(), target.name(), g.expiresAt()) : null;
     return g.toApi(now, token, List.of());

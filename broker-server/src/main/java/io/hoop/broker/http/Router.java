@@ -1,5 +1,6 @@
 package io.hoop.broker.http;
 
+import io.hoop.broker.store.StoreException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -90,6 +91,15 @@ public final class Router {
       return r.handle(req);
     } catch (ApiException e) {
       return e.toResponse();
+    } catch (StoreException e) {
+      // Fail closed: no grant, login or decision is made without the store, and the caller is
+      // told to retry rather than shown an internal error.
+      LOG.warn("store unavailable path={} error={}", req.path(), e.getMessage());
+      return ApiResponse.error(
+          503,
+          "store_unavailable",
+          "the broker's store is unavailable, so the request was refused",
+          "try again in a moment; if it persists, tell the broker's operator");
     } catch (RuntimeException | Error e) {
       LOG.error("request failed path={}", req.path(), e);
       return ApiResponse.error(

@@ -5,14 +5,22 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /** The broker's relational store: a pooled DataSource with the schema migrated by Flyway. */
 public final class Store implements AutoCloseable {
+  // The HTTP workers (16) and the tunnel authorizer share the pool; the audit chain has one
+  // writer anyway, so more connections would mostly wait on its lock.
+  private static final int POOL_SIZE = 8;
+  private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
   private final HikariDataSource dataSource;
 
   private Store(HikariDataSource dataSource) {
@@ -28,15 +36,54 @@ public final class Store implements AutoCloseable {
     return open(url, "hoop", "");
   }
 
+  /**
+   * Opens the configured store: PostgreSQL when {@code postgres} is present, the embedded H2 store
+   * in {@code dataDir} otherwise.
+   */
+  public static Store open(Optional<PostgresConfig> postgres, Path dataDir) {
+    return postgres.isPresent() ? openPostgres(postgres.get()) : openEmbedded(dataDir);
+  }
+
+  /**
+   * Opens a PostgreSQL store and migrates it.
+   *
+   * @throws StoreException naming the server and user (never the password) when it cannot be
+   *     reached, the login fails or the schema cannot be migrated
+   */
+  public static Store openPostgres(PostgresConfig pg) {
+    HikariConfig hc = poolConfig(pg.jdbcUrl(), pg.user(), pg.password());
+    // Fail a request within seconds when the server is gone rather than hold a worker for the
+    // driver's defaults (no socket timeout at all): the API answers 503 and the caller retries.
+    hc.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+    hc.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+    hc.addDataSourceProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toSeconds()));
+    hc.addDataSourceProperty("tcpKeepAlive", "true");
+    hc.addDataSourceProperty("ApplicationName", "hoop-broker");
+    try {
+      return migrate(new HikariDataSource(hc));
+    } catch (RuntimeException e) {
+      // Hikari's and Flyway's messages carry the URL and the server's reason, never the password.
+      throw new StoreException(
+          "cannot open the PostgreSQL store " + pg.describe() + ": " + rootMessage(e), e);
+    }
+  }
+
   /** Opens any JDBC store and migrates it. */
   public static Store open(String jdbcUrl, String user, String password) {
+    return migrate(new HikariDataSource(poolConfig(jdbcUrl, user, password)));
+  }
+
+  private static HikariConfig poolConfig(String jdbcUrl, String user, String password) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(jdbcUrl);
     hc.setUsername(user);
     hc.setPassword(password);
-    hc.setMaximumPoolSize(8);
+    hc.setMaximumPoolSize(POOL_SIZE);
     hc.setPoolName("hoop-store");
-    HikariDataSource ds = new HikariDataSource(hc);
+    return hc;
+  }
+
+  private static Store migrate(HikariDataSource ds) {
     try {
       Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
     } catch (RuntimeException e) {
@@ -44,6 +91,16 @@ public final class Store implements AutoCloseable {
       throw e;
     }
     return new Store(ds);
+  }
+
+  /** The driver's own words (e.g. "password authentication failed"), else the root cause's. */
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t && !(t instanceof SQLException)) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m.strip();
   }
 
   public DataSource dataSource() {

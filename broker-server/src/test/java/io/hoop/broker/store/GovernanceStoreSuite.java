@@ -6,16 +6,21 @@ import io.hoop.api.GrantStatus;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigLoader;
 import io.hoop.broker.governance.EntitlementSeeder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class GovernanceStoreTest {
+/**
+ * Entitlement seeding and reviews, approvals and compare-and-set grant transitions; run against
+ * each store by a subclass that says which ({@code H2GovernanceStoreTest}, {@code
+ * PostgresGovernanceStoreIT} in testkit).
+ */
+public abstract class GovernanceStoreSuite {
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
-  @TempDir Path dir;
+
+  /** Opens the store of the current test: empty on the first call, the same data after. */
+  protected abstract Store openStore();
 
   static BrokerConfig config(String maxDuration, boolean withCache) throws Exception {
     return ConfigLoader.parse(
@@ -65,14 +70,14 @@ class GovernanceStoreTest {
   }
 
   @Test
-  void seedingInsertsOncePerSubjectAndTargetKeepsReviewsAndRemovesWhatTheConfigDropped()
+  public void seedingInsertsOncePerSubjectAndTargetKeepsReviewsAndRemovesWhatTheConfigDropped()
       throws Exception {
     String groupDb = StoredEntitlement.idFor(null, "eng", "db");
     String groupCache = StoredEntitlement.idFor(null, "eng", "cache");
     String aliceDb = StoredEntitlement.idFor("alice", null, "db");
     assertThat(groupDb).matches("e-[0-9a-f]{12}").isNotEqualTo(aliceDb).isNotEqualTo(groupCache);
     assertThat(StoredEntitlement.idFor("eng", null, "db")).isNotEqualTo(groupDb);
-    try (Store s = Store.openEmbedded(dir)) {
+    try (Store s = openStore()) {
       EntitlementStore es = new EntitlementStore(s);
       assertThat(EntitlementSeeder.seed(config("1h", true), es)).isEqualTo(3);
       StoredEntitlement alice = es.find(aliceDb).orElseThrow();
@@ -82,7 +87,7 @@ class GovernanceStoreTest {
       es.certify(groupDb, "bob", T0, T0.plus(Duration.ofDays(90)), "still needed");
       es.revoke(aliceDb, "bob", T0, "left the team");
     }
-    try (Store s = Store.openEmbedded(dir)) {
+    try (Store s = openStore()) {
       EntitlementStore es = new EntitlementStore(s);
       assertThat(EntitlementSeeder.seed(config("2h", false), es)).isZero();
       StoredEntitlement g = es.find(groupDb).orElseThrow();
@@ -100,8 +105,8 @@ class GovernanceStoreTest {
   }
 
   @Test
-  void approvalsCountEachPersonOnceAndTransitionsAreCompareAndSet() {
-    try (Store s = Store.openEmbedded(dir)) {
+  public void approvalsCountEachPersonOnceAndTransitionsAreCompareAndSet() {
+    try (Store s = openStore()) {
       GrantStore gs = new GrantStore(s);
       gs.insert(pending("g-1", "e-1"));
       gs.insert(pending("g-2", null));
