@@ -139,7 +139,13 @@ class PsqlThroughHoopIT {
     assertThat(Files.readString(result)).isEqualTo("1|one\n2|two\n3|three\n");
     assertThat(r.err()).contains("demo-db").contains("IT-1");
 
-    var events = broker.server().audit().list(0, 1000, "alice", "IT-1");
+    // The broker records the close off the event loop, just after the CLI has exited.
+    var events =
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(5))
+            .until(
+                () -> broker.server().audit().list(0, 1000, "alice", "IT-1"),
+                list -> list.stream().anyMatch(e -> e.type().equals("tunnel.close")));
     assertThat(events)
         .extracting(e -> e.type())
         .contains("grant.approved", "tunnel.open", "tunnel.close");

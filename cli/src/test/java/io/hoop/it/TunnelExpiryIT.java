@@ -102,7 +102,14 @@ class TunnelExpiryIT {
           .containsExactly("grant_expired", "grant_expired");
       assertThat(notices.get(0).message()).isEqualTo("grant " + grant.id() + " for echo expired");
     }
-    assertThat(broker.server().audit().list(0, 1000, "alice", "EXP-1"))
+    // Close events are recorded off the event loop, right after the sockets close.
+    var events =
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () -> broker.server().audit().list(0, 1000, "alice", "EXP-1"),
+                list -> list.stream().filter(e -> e.type().equals("tunnel.close")).count() == 2);
+    assertThat(events)
         .filteredOn(e -> e.type().equals("tunnel.close"))
         .hasSize(2)
         .allSatisfy(e -> assertThat(e.details()).containsEntry("reason", "grant_expired"));

@@ -30,8 +30,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Issues and verifies the broker's own tokens (ES256 JWTs): session tokens after login and grant
@@ -43,6 +45,7 @@ public final class TokenService {
   public static final int MAX_TOKEN_CHARS = 16 * 1024;
 
   static final String ISSUER = "hoop-broker";
+  private static final int MAX_CACHED_SESSIONS = 10_000;
   private static final JOSEObjectType SESSION_TYP = new JOSEObjectType("hoop-session+jwt");
   private static final JOSEObjectType GRANT_TYP = new JOSEObjectType("hoop-grant+jwt");
   private static final String SESSION_AUD = "hoop-session";
@@ -53,6 +56,7 @@ public final class TokenService {
   private final DefaultJWTProcessor<SecurityContext> sessionProcessor;
   private final DefaultJWTProcessor<SecurityContext> grantProcessor;
   private final Clock clock;
+  private final Map<String, SessionClaims> verifiedSessions = new ConcurrentHashMap<>();
 
   private TokenService(ECKey key, Clock clock) throws JOSEException {
     this.key = key;
@@ -119,6 +123,24 @@ public final class TokenService {
 
   /** Verifies a session token and returns the principal it names. */
   public SessionClaims verifySession(String token) throws InvalidBrokerTokenException {
+    // A verified token cannot change: its claims are reused until it expires, which spares an
+    // ECDSA verification on every API call. (Session revocation, when it comes, must evict.)
+    SessionClaims cached = token == null ? null : verifiedSessions.get(token);
+    if (cached != null) {
+      if (clock.instant().isBefore(cached.expiresAt())) {
+        return cached;
+      }
+      verifiedSessions.remove(token);
+    }
+    SessionClaims fresh = verifySessionUncached(token);
+    if (verifiedSessions.size() >= MAX_CACHED_SESSIONS) {
+      verifiedSessions.clear();
+    }
+    verifiedSessions.put(token, fresh);
+    return fresh;
+  }
+
+  private SessionClaims verifySessionUncached(String token) throws InvalidBrokerTokenException {
     JWTClaimsSet c = verify(sessionProcessor, token, "session token");
     try {
       List<String> groups = c.getStringListClaim("groups");

@@ -34,6 +34,35 @@ class TokenServiceTest {
   }
 
   @Test
+  void cachedSessionStillExpiresOnTime() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+    Clock clock =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now.get();
+          }
+        };
+    TokenService ts = TokenService.loadOrCreate(dir, clock);
+    String t = ts.issueSession(alice, Duration.ofSeconds(30)).token();
+    assertThat(ts.verifySession(t).principal()).isEqualTo(alice);
+    assertThat(ts.verifySession(t).principal()).isEqualTo(alice);
+    now.set(now.get().plusSeconds(31));
+    assertThatThrownBy(() -> ts.verifySession(t)).hasMessage("session token has expired");
+  }
+
+  @Test
   void grantTokenCannotStandInForASessionAndViceVersa() throws Exception {
     TokenService ts = TokenService.loadOrCreate(dir, Clock.systemUTC());
     String grant = ts.issueGrant("g-1", "alice", "db", Instant.now().plusSeconds(60));
