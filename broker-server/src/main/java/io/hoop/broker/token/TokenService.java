@@ -4,11 +4,15 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -36,9 +40,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Issues and verifies the broker's own tokens (ES256 JWTs): session tokens after login and grant
- * tokens for tunnels. Each kind has its own {@code typ} and audience so one cannot stand in for the
- * other. The signing key lives in {@code <dataDir>/keys/signing.jwk}, mode 0600.
+ * Issues and verifies the broker's own tokens: session tokens after login (ES256) and grant tokens
+ * for tunnels (HS256, verified only by brokers). Each kind has its own {@code typ} and audience so
+ * one cannot stand in for the other. The signing key lives in {@code <dataDir>/keys/signing.jwk},
+ * mode 0600.
  */
 public final class TokenService {
   /** Tokens longer than this are refused before parsing. */
@@ -53,23 +58,55 @@ public final class TokenService {
 
   private final ECKey key;
   private final ECDSASigner signer;
+  private final OctetSequenceKey grantKey;
+  private final MACSigner grantSigner;
   private final DefaultJWTProcessor<SecurityContext> sessionProcessor;
   private final DefaultJWTProcessor<SecurityContext> grantProcessor;
   private final Clock clock;
   private final Map<String, SessionClaims> verifiedSessions = new ConcurrentHashMap<>();
 
-  private TokenService(ECKey key, Clock clock) throws JOSEException {
+  private TokenService(ECKey key, OctetSequenceKey grantKey, Clock clock) throws JOSEException {
     this.key = key;
     this.signer = new ECDSASigner(key);
+    this.grantKey = grantKey;
+    this.grantSigner = new MACSigner(grantKey);
     this.clock = clock;
-    this.sessionProcessor = processor(key, SESSION_TYP, SESSION_AUD);
-    this.grantProcessor = processor(key, GRANT_TYP, GRANT_AUD);
+    this.sessionProcessor =
+        processor(
+            new JWSVerificationKeySelector<>(
+                JWSAlgorithm.ES256, new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK()))),
+            SESSION_TYP,
+            SESSION_AUD);
+    this.grantProcessor =
+        processor(
+            new JWSVerificationKeySelector<>(
+                JWSAlgorithm.HS256, new ImmutableJWKSet<>(new JWKSet(grantKey))),
+            GRANT_TYP,
+            GRANT_AUD);
   }
 
-  /** Loads the signing key from the data dir, creating it on first start. */
+  /**
+   * Loads the signing keys from the data dir, creating them on first start: the ES256 key for
+   * session tokens and a 256-bit HMAC key for grant tokens. Grant tokens are only ever verified by
+   * brokers (which hold the key anyway), and HS256 costs microseconds where the JDK's P-256 signing
+   * costs milliseconds on every grant.
+   */
   public static TokenService loadOrCreate(Path dataDir, Clock clock) throws IOException {
     Path file = dataDir.resolve("keys").resolve("signing.jwk");
+    Path grantFile = dataDir.resolve("keys").resolve("grant.jwk");
     try {
+      OctetSequenceKey grantKey;
+      if (Files.exists(grantFile)) {
+        grantKey = OctetSequenceKey.parse(Files.readString(grantFile, StandardCharsets.UTF_8));
+      } else {
+        grantKey =
+            new OctetSequenceKeyGenerator(256)
+                .keyID(UUID.randomUUID().toString())
+                .algorithm(JWSAlgorithm.HS256)
+                .generate();
+        SecureFiles.writePrivate(
+            grantFile, grantKey.toJSONString().getBytes(StandardCharsets.UTF_8));
+      }
       ECKey key;
       if (Files.exists(file)) {
         key = ECKey.parse(Files.readString(file, StandardCharsets.UTF_8));
@@ -81,7 +118,7 @@ public final class TokenService {
                 .generate();
         SecureFiles.writePrivate(file, key.toJSONString().getBytes(StandardCharsets.UTF_8));
       }
-      return new TokenService(key, clock);
+      return new TokenService(key, grantKey, clock);
     } catch (ParseException | JOSEException e) {
       throw new IOException("cannot load broker signing key " + file + ": " + e.getMessage(), e);
     }
@@ -103,7 +140,15 @@ public final class TokenService {
             .claim("groups", p.groups())
             .claim("amr", p.loginMethod())
             .build();
-    return new IssuedToken(sign(SESSION_TYP, claims), exp);
+    return new IssuedToken(
+        sign(
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(SESSION_TYP)
+                .keyID(key.getKeyID())
+                .build(),
+            claims,
+            signer),
+        exp);
   }
 
   /** Mints the token a tunnel handshake presents for a grant. */
@@ -118,7 +163,13 @@ public final class TokenService {
             .expirationTime(Date.from(expiresAt))
             .claim("target", target)
             .build();
-    return sign(GRANT_TYP, claims);
+    return sign(
+        new JWSHeader.Builder(JWSAlgorithm.HS256)
+            .type(GRANT_TYP)
+            .keyID(grantKey.getKeyID())
+            .build(),
+        claims,
+        grantSigner);
   }
 
   /** Verifies a session token and returns the principal it names. */
@@ -202,13 +253,10 @@ public final class TokenService {
     return claims;
   }
 
-  private String sign(JOSEObjectType typ, JWTClaimsSet claims) {
-    SignedJWT jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.ES256).type(typ).keyID(key.getKeyID()).build(),
-            claims);
+  private String sign(JWSHeader header, JWTClaimsSet claims, JWSSigner with) {
+    SignedJWT jwt = new SignedJWT(header, claims);
     try {
-      jwt.sign(signer);
+      jwt.sign(with);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign broker token", e);
     }
@@ -216,12 +264,10 @@ public final class TokenService {
   }
 
   private static DefaultJWTProcessor<SecurityContext> processor(
-      ECKey key, JOSEObjectType typ, String audience) {
+      JWSVerificationKeySelector<SecurityContext> keys, JOSEObjectType typ, String audience) {
     DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
     p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(typ));
-    p.setJWSKeySelector(
-        new JWSVerificationKeySelector<>(
-            JWSAlgorithm.ES256, new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK()))));
+    p.setJWSKeySelector(keys);
     DefaultJWTClaimsVerifier<SecurityContext> v =
         new DefaultJWTClaimsVerifier<>(
             audience,
