@@ -1,12 +1,7 @@
 package io.hoop.cli.commands;
 
-import io.hoop.api.Grant;
-import io.hoop.api.GrantAction;
-import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
-import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.output.GrantMessages;
-import io.hoop.cli.output.JsonOutput;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,16 +41,7 @@ public final class DenyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ReviewerInput.requireText("--reason", reason);
-    BrokerSession session =
-        BrokerSession.open(common.store(hoop.environment()), hoop.environment().clock());
-    Grant grant = session.client().decide(id, "deny", new GrantAction(null, reason));
-    if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), grant.withoutToken());
-    } else {
-      spec.commandLine().getOut().println(GrantMessages.denied(grant));
-      spec.commandLine().getOut().flush();
-    }
-    return ExitCodes.OK;
+    return GrantDecisions.decide(
+        spec, hoop, common, output, id, "deny", reason, GrantMessages::denied);
   }
 }
