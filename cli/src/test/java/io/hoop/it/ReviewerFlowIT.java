@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoop.api.Json;
 import io.hoop.cli.Hoop;
+import io.hoop.cli.connect.RevocationWatch;
 import io.hoop.testkit.BrokerFixture;
 import io.hoop.testkit.PostgresCluster;
 import java.io.ByteArrayOutputStream;
@@ -269,5 +270,25 @@ class ReviewerFlowIT {
       client.setSoTimeout(5000);
       assertThat(client.getInputStream().read()).as("local connection closed").isEqualTo(-1);
     }
+  }
+
+  @Test
+  void revokingAnIdleTunnelEndsConnectToo() throws Exception {
+    Run asked = hoop("alice", "connect", "db", "--task", "T-5", "--no-wait");
+    String id = asked.out().strip();
+    assertThat(hoop("bob", "approve", id).code()).isZero();
+
+    Running alice = inBackground("alice", "connect", "--request", id);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> LOCAL_PORT.matcher(alice.errSoFar()).find() || alice.result().isDone());
+    assertThat(LOCAL_PORT.matcher(alice.errSoFar()).find()).as(alice.errSoFar()).isTrue();
+    // Nothing is connected: no CLOSE notice can travel, the CLI must notice by itself.
+    Run revoke = hoop("bob", "revoke", id, "--reason", "wrong ticket");
+    assertThat(revoke.code()).as(revoke.err()).isZero();
+
+    Run done = alice.result().get(RevocationWatch.INTERVAL.toSeconds() + 10, TimeUnit.SECONDS);
+    assertThat(done.code()).as(done.err()).isEqualTo(5);
+    assertThat(done.err()).contains("revoked by bob").contains("wrong ticket");
   }
 }

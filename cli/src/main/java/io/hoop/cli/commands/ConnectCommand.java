@@ -11,6 +11,7 @@ import io.hoop.cli.connect.ApprovalWait;
 import io.hoop.cli.connect.ConnectionHints;
 import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
+import io.hoop.cli.connect.RevocationWatch;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.time.DurationFormat;
@@ -160,8 +161,15 @@ public final class ConnectCommand implements Callable<Integer> {
           err.println("Tunnel open; press Ctrl-C to close it.");
           err.flush();
         }
-        int code =
-            new Supervisor(grant, tunnel.ended(), env.clock(), err).await(child, interrupted);
+        RevocationWatch watch =
+            RevocationWatch.start(
+                session.client(), grant, tunnel.ended(), RevocationWatch.INTERVAL);
+        int code;
+        try {
+          code = new Supervisor(grant, tunnel.ended(), env.clock(), err).await(child, interrupted);
+        } finally {
+          watch.close();
+        }
         if (interrupted.isDone()) {
           err.println("tunnel closed");
           err.flush();
