@@ -7,7 +7,8 @@ import java.util.Map;
  * ErrorResponse ('E'): an error; the server then sends ReadyForQuery (or closes, for FATAL). Fields
  * are keyed by the codes in {@link Field}.
  */
-public record ErrorResponse(Map<Character, String> fields) implements BackendMessage {
+public record ErrorResponse(Map<Character, String> fields)
+    implements BackendMessage, NoticeFieldsView {
   public static final byte TYPE = 'E';
 
   public ErrorResponse {
@@ -22,21 +23,6 @@ public record ErrorResponse(Map<Character, String> fields) implements BackendMes
   /** A copy with one more field, e.g. {@link Field#DETAIL} or {@link Field#HINT}. */
   public ErrorResponse with(char code, String value) {
     return new ErrorResponse(NoticeFields.with(fields, code, value));
-  }
-
-  /** The SQLSTATE code, or null when absent. */
-  public String sqlState() {
-    return fields.get(Field.SQLSTATE);
-  }
-
-  /** The primary message, or null when absent. */
-  public String message() {
-    return fields.get(Field.MESSAGE);
-  }
-
-  /** The severity, preferring the non-localized field. */
-  public String severity() {
-    return fields.getOrDefault(Field.SEVERITY_NONLOCALIZED, fields.get(Field.SEVERITY));
   }
 
   /** Decodes the body of a ErrorResponse message. */

@@ -7,7 +7,8 @@ import java.util.Map;
  * NoticeResponse ('N'): a warning or notice that does not end the command. Fields are keyed by the
  * codes in {@link Field}.
  */
-public record NoticeResponse(Map<Character, String> fields) implements BackendMessage {
+public record NoticeResponse(Map<Character, String> fields)
+    implements BackendMessage, NoticeFieldsView {
   public static final byte TYPE = 'N';
 
   public NoticeResponse {
@@ -22,21 +23,6 @@ public record NoticeResponse(Map<Character, String> fields) implements BackendMe
   /** A copy with one more field, e.g. {@link Field#DETAIL} or {@link Field#HINT}. */
   public NoticeResponse with(char code, String value) {
     return new NoticeResponse(NoticeFields.with(fields, code, value));
-  }
-
-  /** The SQLSTATE code, or null when absent. */
-  public String sqlState() {
-    return fields.get(Field.SQLSTATE);
-  }
-
-  /** The primary message, or null when absent. */
-  public String message() {
-    return fields.get(Field.MESSAGE);
-  }
-
-  /** The severity, preferring the non-localized field. */
-  public String severity() {
-    return fields.getOrDefault(Field.SEVERITY_NONLOCALIZED, fields.get(Field.SEVERITY));
   }
 
   /** Decodes the body of a NoticeResponse message. */
