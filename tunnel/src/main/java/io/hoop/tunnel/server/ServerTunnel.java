@@ -1,10 +1,13 @@
 package io.hoop.tunnel.server;
 
 import io.hoop.tunnel.internal.Relay;
+import io.hoop.tunnel.postgres.engine.PostgresEngine;
 import io.hoop.tunnel.protocol.CloseNotice;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +16,19 @@ import org.slf4j.LoggerFactory;
 final class ServerTunnel {
   private static final Logger log = LoggerFactory.getLogger(ServerTunnel.class);
 
+  /** How long before the deadline a postgres client is warned. */
+  static final Duration EXPIRY_NOTICE_LEAD = Duration.ofMinutes(5);
+
+  private static final DateTimeFormatter CLOCK_TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
   private final TunnelServer server;
   private final TunnelAuthorization authorization;
   private final Channel client;
   private final Relay relay;
+  private PostgresEngine engine;
   private ScheduledFuture<?> deadline;
+  private ScheduledFuture<?> notice;
 
   ServerTunnel(
       TunnelServer server, TunnelAuthorization authorization, Channel client, Channel upstream) {
@@ -46,8 +57,12 @@ final class ServerTunnel {
     return relay;
   }
 
-  /** Registers, reports and starts the tunnel, and arms the grant deadline. On the event loop. */
-  void start() {
+  /**
+   * Registers, reports and starts the tunnel, and arms the grant deadline (and, for a postgres
+   * {@code engine}, the expiry warning). On the event loop.
+   */
+  void start(PostgresEngine engine) {
+    this.engine = engine;
     server.register(this);
     server.fireOpened(this, client.remoteAddress());
     log.info(
@@ -74,17 +89,66 @@ final class ServerTunnel {
                             + " expired"),
                 delay,
                 TimeUnit.NANOSECONDS);
+    if (engine != null) {
+      // A grant shorter than the lead time is warned about at once (the engine holds the notice
+      // until the client's session is ready).
+      long warnIn = Math.max(0, delay - EXPIRY_NOTICE_LEAD.toNanos());
+      notice = client.eventLoop().schedule(this::warnExpiry, warnIn, TimeUnit.NANOSECONDS);
+    }
     relay.start();
   }
 
   /** Sends a CLOSE notice and closes both sides; the code doubles as the audit reason. */
   void close(String code, String message) {
+    if (!client.eventLoop().inEventLoop()) {
+      client.eventLoop().execute(() -> close(code, message));
+      return;
+    }
+    if (engine != null) {
+      engine.goodbye(goodbyeText(code, message), "grant_expired".equals(code) ? null : message);
+    }
     relay.closeWith(new CloseNotice(code, message), code);
+  }
+
+  private String goodbyeText(String code, String message) {
+    String grant = "hoop: grant " + authorization.grantId() + " for task " + authorization.task();
+    return switch (code) {
+      case "grant_expired" -> grant + " expired";
+      case "grant_revoked" -> grant + " was revoked";
+      default -> "hoop: the broker closed this session (" + code + "): " + message;
+    };
+  }
+
+  private void warnExpiry() {
+    Duration left = Duration.between(server.clock().instant(), authorization.deadline());
+    if (left.isNegative() || left.isZero()) {
+      return;
+    }
+    long seconds = Math.round(left.toMillis() / 1000.0);
+    String in =
+        seconds >= EXPIRY_NOTICE_LEAD.toSeconds() - 1
+            ? "in 5 minutes"
+            : seconds >= 60
+                ? "in " + seconds / 60 + " min " + seconds % 60 + " s"
+                : "in " + seconds + " seconds";
+    engine.warn(
+        "hoop: grant "
+            + authorization.grantId()
+            + " for task "
+            + authorization.task()
+            + " expires at "
+            + CLOCK_TIME.format(authorization.deadline())
+            + " UTC ("
+            + in
+            + ")");
   }
 
   private void ended(Relay.Ending ending) {
     if (deadline != null) {
       deadline.cancel(false);
+    }
+    if (notice != null) {
+      notice.cancel(false);
     }
     server.unregister(this);
     log.info(

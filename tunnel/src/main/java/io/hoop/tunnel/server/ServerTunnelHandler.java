@@ -3,6 +3,8 @@ package io.hoop.tunnel.server;
 import io.hoop.api.ApiError;
 import io.hoop.tunnel.internal.Relay;
 import io.hoop.tunnel.postgres.engine.PostgresEngine;
+import io.hoop.tunnel.postgres.engine.UpstreamUnreachable;
+import io.hoop.tunnel.protocol.CloseNotice;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.protocol.HandshakeReply;
 import io.hoop.tunnel.transport.Transports;
@@ -198,6 +200,28 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
           authorization.target(),
           authorization.upstream(),
           reason);
+      if (PostgresEngine.NAME.equals(authorization.engine())) {
+        // psql cannot show a refused handshake: accept, then answer its startup with a FATAL.
+        server.fireRejected(ctx.channel().remoteAddress(), "upstream_unreachable", reason);
+        state = State.CLOSED;
+        String where =
+            authorization.upstream().getHostString() + ":" + authorization.upstream().getPort();
+        ctx.channel()
+            .writeAndFlush(
+                HandshakeReply.accepted(
+                    authorization.sessionId(),
+                    authorization.grantId(),
+                    authorization.target(),
+                    authorization.deadline()));
+        UpstreamUnreachable.install(
+            ctx.pipeline(),
+            ctx.name(),
+            "hoop: cannot reach upstream " + where + " (" + reason + ")",
+            new CloseNotice(
+                "upstream_unreachable",
+                "cannot connect to target " + authorization.target() + " at " + where));
+        return;
+      }
       // The client expects a reply before any frame, so the failure is a refused handshake.
       refuse(
           "upstream_unreachable",
@@ -224,16 +248,18 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
             authorization.deadline()));
     ctx.pipeline().replace(this, "hoop-relay", tunnel.relay().framedHandler());
     upstream.pipeline().addLast("hoop-relay", tunnel.relay().rawHandler());
+    PostgresEngine engine = null;
     if (PostgresEngine.NAME.equals(authorization.engine())) {
-      PostgresEngine.install(
-          client,
-          upstream,
-          "hoop-relay",
-          authorization.settings(),
-          authorization.target(),
-          "session=" + authorization.sessionId() + " grant=" + authorization.grantId());
+      engine =
+          PostgresEngine.install(
+              client,
+              upstream,
+              "hoop-relay",
+              authorization.settings(),
+              authorization.target(),
+              "session=" + authorization.sessionId() + " grant=" + authorization.grantId());
     }
-    tunnel.start();
+    tunnel.start(engine);
   }
 
   private void refuse(String code, String message, String hint) {

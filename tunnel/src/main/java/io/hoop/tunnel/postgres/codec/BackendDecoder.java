@@ -24,6 +24,7 @@ public final class BackendDecoder extends ByteToMessageDecoder {
   }
 
   private final int maxMessageBytes;
+  private final boolean rawDataRows;
   private State state;
 
   /** A decoder for a connection that starts with typed messages (no SSLRequest was sent). */
@@ -36,7 +37,16 @@ public final class BackendDecoder extends ByteToMessageDecoder {
    * refusing messages longer than {@code maxMessageBytes} (at most 1 GiB).
    */
   public BackendDecoder(boolean afterSslRequest, int maxMessageBytes) {
+    this(afterSslRequest, maxMessageBytes, false);
+  }
+
+  /**
+   * As {@link #BackendDecoder(boolean, int)}; with {@code rawDataRows}, DataRows are emitted as
+   * {@link RawDataRow} frames, undecoded (their fields are checked only if they are decoded later).
+   */
+  public BackendDecoder(boolean afterSslRequest, int maxMessageBytes, boolean rawDataRows) {
     this.maxMessageBytes = MessageFraming.checkMax(maxMessageBytes);
+    this.rawDataRows = rawDataRows;
     this.state = afterSslRequest ? State.ENCRYPTION_RESPONSE : State.MESSAGES;
   }
 
@@ -64,6 +74,9 @@ public final class BackendDecoder extends ByteToMessageDecoder {
           return;
         }
         case MESSAGES -> {
+          if (rawDataRows && rawDataRow(in, out)) {
+            continue;
+          }
           if (!MessageFraming.decodeOne(
               in, out, maxMessageBytes, "server", BackendMessages::decode)) {
             if (!out.isEmpty() && out.get(out.size() - 1) instanceof DecodeFailure) {
@@ -79,6 +92,19 @@ public final class BackendDecoder extends ByteToMessageDecoder {
         }
       }
     }
+  }
+
+  /** Emits a whole, well-sized DataRow undecoded; false leaves everything else to the framing. */
+  private boolean rawDataRow(ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < 5 || in.getByte(in.readerIndex()) != 'D') {
+      return false;
+    }
+    long length = in.getUnsignedInt(in.readerIndex() + 1);
+    if (length < 6 || length > maxMessageBytes || in.readableBytes() < 1 + length) {
+      return false;
+    }
+    out.add(new RawDataRow(in.readRetainedSlice(1 + (int) length)));
+    return true;
   }
 
   private void fail(ByteBuf in, List<Object> out, String message) {

@@ -6,6 +6,12 @@ package io.hoop.tunnel.postgres.mask;
  */
 @FunctionalInterface
 public interface ColumnResolver {
+  /**
+   * Returned for a column of a table the resolver has not loaded yet (created after the catalog was
+   * read): the masker redacts it, failing closed until the catalog is refreshed.
+   */
+  String UNRESOLVED = "\u0000unresolved";
+
   /** {@code schema.table.column}, or null when the column is unknown. */
   String resolve(int tableOid, int columnNumber);
 }

@@ -30,6 +30,9 @@ final class Masks {
     String current = value;
     boolean changed = false;
     for (Detector detector : detectors) {
+      if (!detector.mayMatch(current)) {
+        continue;
+      }
       Matcher m = detector.pattern().matcher(current);
       StringBuilder out = null;
       int last = 0;

@@ -33,6 +33,7 @@ public final class RowMasker {
   private final Masks masks;
   private final List<RowDescription.Column> columns;
   private final List<MaskStyle> columnStyles = new ArrayList<>();
+  private final boolean passThrough;
 
   private RowMasker(RowDescription description, MaskingRules rules, ColumnResolver resolver) {
     this.rules = rules;
@@ -40,8 +41,13 @@ public final class RowMasker {
     this.columns = description.columns();
     for (RowDescription.Column c : columns) {
       String name = c.tableOid() == 0 ? null : resolver.resolve(c.tableOid(), c.columnNumber());
-      columnStyles.add(name == null ? null : styleFor(name));
+      columnStyles.add(
+          name == null
+              ? null
+              : ColumnResolver.UNRESOLVED.equals(name) ? MaskStyle.REDACT : styleFor(name));
     }
+    this.passThrough =
+        rules.detectors().isEmpty() && columnStyles.stream().allMatch(s -> s == null);
   }
 
   /** Prepares masking for the rows described by {@code description}. */
@@ -55,7 +61,7 @@ public final class RowMasker {
 
   /** Whether no column rule applies and no detector is on, so rows can pass untouched. */
   public boolean passThrough() {
-    return rules.detectors().isEmpty() && columnStyles.stream().allMatch(s -> s == null);
+    return passThrough;
   }
 
   /** Masks one row; fields beyond the description are treated as text. */

@@ -37,6 +37,14 @@ final class LocalPostgres implements AutoCloseable {
   }
 
   static LocalPostgres start() throws IOException {
+    return start(null, null, "");
+  }
+
+  /**
+   * A cluster with {@code ssl=on} using {@code certPem}/{@code keyPem} (when not null) and {@code
+   * hbaFirst} lines put before initdb's pg_hba.conf rules.
+   */
+  static LocalPostgres start(Path certPem, Path keyPem, String hbaFirst) throws IOException {
     Path initdb =
         onPath("initdb")
             .or(LocalPostgres::debianInitdb)
@@ -72,6 +80,28 @@ final class LocalPostgres implements AutoCloseable {
               "--auth-local=trust",
               "--auth-host=scram-sha-256",
               "--no-sync"));
+      String options = "";
+      if (certPem != null) {
+        Path cert = dir.resolve("server.crt");
+        Path key = dir.resolve("server.key");
+        Files.copy(certPem, cert);
+        Files.copy(keyPem, key);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        if (root) {
+          for (Path file : List.of(cert, key)) {
+            Files.setOwner(
+                file,
+                file.getFileSystem()
+                    .getUserPrincipalLookupService()
+                    .lookupPrincipalByName("postgres"));
+          }
+        }
+        options = " -c ssl=on -c ssl_cert_file=" + cert + " -c ssl_key_file=" + key;
+      }
+      if (!hbaFirst.isEmpty()) {
+        Path hba = dir.resolve("data/pg_hba.conf");
+        Files.writeString(hba, hbaFirst + "\n" + Files.readString(hba));
+      }
       pg.port = freePort();
       check(
           pg.server(
@@ -84,7 +114,12 @@ final class LocalPostgres implements AutoCloseable {
               "-l",
               dir.resolve("log").toString(),
               "-o",
-              "-c listen_addresses=127.0.0.1 -p " + pg.port + " -k " + dir + " -c fsync=off",
+              "-c listen_addresses=127.0.0.1 -p "
+                  + pg.port
+                  + " -k "
+                  + dir
+                  + " -c fsync=off"
+                  + options,
               "start"));
       return pg;
     } catch (RuntimeException e) {

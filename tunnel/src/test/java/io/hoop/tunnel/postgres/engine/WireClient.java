@@ -6,6 +6,7 @@ import io.hoop.tunnel.postgres.message.backend.BackendMessages;
 import io.hoop.tunnel.postgres.message.backend.ReadyForQuery;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ final class WireClient implements AutoCloseable {
   WireClient(InetSocketAddress address) throws IOException {
     socket = new Socket(address.getAddress(), address.getPort());
     socket.setSoTimeout(20_000);
-    in = new DataInputStream(socket.getInputStream());
+    in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 65536));
     out = socket.getOutputStream();
   }
 
@@ -38,6 +39,11 @@ final class WireClient implements AutoCloseable {
     } finally {
       buf.release();
     }
+  }
+
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
   }
 
   int readByte() throws IOException {

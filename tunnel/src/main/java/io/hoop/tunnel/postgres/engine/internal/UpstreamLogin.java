@@ -17,18 +17,25 @@ import java.util.HexFormat;
 
 /**
  * Answers the upstream server's authentication requests with the broker-held password:
- * SCRAM-SHA-256 or MD5. Cleartext is refused because upstream TLS is not supported yet and the
- * password would cross the network readable. Pure: no I/O, so every branch is unit-tested.
+ * SCRAM-SHA-256 or MD5, and cleartext only when the connection is TLS (otherwise the password would
+ * cross the network readable). Pure: no I/O, so every branch is unit-tested.
  */
 public final class UpstreamLogin {
   private final String user;
   private final String password;
+  private final boolean tls;
   private ScramClient scram;
 
-  /** Logs in as {@code user} with {@code password}. */
+  /** Logs in as {@code user} with {@code password} over a plaintext connection. */
   public UpstreamLogin(String user, String password) {
+    this(user, password, false);
+  }
+
+  /** Logs in as {@code user} with {@code password}; {@code tls} allows cleartext passwords. */
+  public UpstreamLogin(String user, String password, boolean tls) {
     this.user = requireNonNull(user, "user");
     this.password = requireNonNull(password, "password");
+    this.tls = tls;
   }
 
   /**
@@ -66,9 +73,13 @@ public final class UpstreamLogin {
       return AuthenticationResponse.password(md5Answer(user, password, md5.salt()));
     }
     if (request instanceof AuthenticationCleartextPassword) {
+      if (tls) {
+        return AuthenticationResponse.password(password);
+      }
       throw new LoginFailure(
-          "the server asks for a cleartext password, which hoop sends only over TLS, and upstream"
-              + " TLS is not supported yet; configure scram-sha-256 or md5 for role "
+          "the server asks for a cleartext password, which hoop sends only over TLS, and this"
+              + " target's upstream TLS is disabled; set sslmode require or verify-full, or"
+              + " configure scram-sha-256 or md5 for role "
               + user
               + " in pg_hba.conf");
     }

@@ -1,0 +1,241 @@
+package io.hoop.tunnel.postgres.engine;
+
+import io.hoop.tunnel.postgres.engine.Pending.Describing;
+import io.hoop.tunnel.postgres.engine.Pending.ExecuteRun;
+import io.hoop.tunnel.postgres.engine.Pending.QueryRun;
+import io.hoop.tunnel.postgres.engine.Pending.SyncPoint;
+import io.hoop.tunnel.postgres.engine.internal.Recording;
+import io.hoop.tunnel.postgres.guard.Decision;
+import io.hoop.tunnel.postgres.guard.GuardrailPolicy;
+import io.hoop.tunnel.postgres.guard.Rules;
+import io.hoop.tunnel.postgres.mask.MaskingRules;
+import io.hoop.tunnel.postgres.mask.TextMasker;
+import io.hoop.tunnel.postgres.message.backend.ErrorResponse;
+import io.hoop.tunnel.postgres.message.backend.Field;
+import io.hoop.tunnel.postgres.message.frontend.Bind;
+import io.hoop.tunnel.postgres.message.frontend.Close;
+import io.hoop.tunnel.postgres.message.frontend.Describe;
+import io.hoop.tunnel.postgres.message.frontend.Execute;
+import io.hoop.tunnel.postgres.message.frontend.FrontendMessage;
+import io.hoop.tunnel.postgres.message.frontend.FunctionCall;
+import io.hoop.tunnel.postgres.message.frontend.ObjectKind;
+import io.hoop.tunnel.postgres.message.frontend.Parse;
+import io.hoop.tunnel.postgres.message.frontend.Query;
+import io.hoop.tunnel.postgres.message.frontend.Sync;
+import io.hoop.tunnel.postgres.message.frontend.Terminate;
+import io.hoop.tunnel.postgres.sql.SqlTokenizer;
+import io.hoop.tunnel.postgres.sql.Statement;
+import io.hoop.tunnel.postgres.sql.Token;
+import io.hoop.tunnel.postgres.sql.TokenizedSql;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's side of a ready session: every message is checked against the guardrails (and the
+ * masking's COPY restriction), remembered for the recording and queued as a {@link Pending}
+ * expectation before it goes upstream; an Execute the client did not describe gets a Describe the
+ * engine adds, so the rows' formats and origins are always known for masking.
+ */
+final class Requests {
+  private static final Logger log = LoggerFactory.getLogger(Requests.class);
+
+  /** Named statements and portals remembered for the recording; beyond that SQL shows unknown. */
+  private static final int MAX_NAMES = 10_000;
+
+  /** A bound portal's statement and parameters, for the Execute's recording. */
+  private record Bound(String sql, List<String> parameters) {}
+
+  private final PostgresEngine engine;
+  private final Deque<Pending> pending;
+  private final Rules rules;
+  private final MaskingRules masking;
+  private final TextMasker textMasker;
+  private final boolean columnRules;
+  private final QueryListener listener;
+  private final Map<String, String> statements = new HashMap<>();
+  private final Map<String, Bound> portals = new HashMap<>();
+  private final Set<String> describedPortals = new HashSet<>();
+  private boolean batchForwarded;
+  private boolean discarding;
+
+  Requests(PostgresEngine engine, Deque<Pending> pending, PostgresSettings settings) {
+    this.engine = engine;
+    this.pending = pending;
+    this.rules = settings.rules();
+    this.masking = settings.masking();
+    this.textMasker = masking == null ? null : new TextMasker(masking);
+    this.columnRules = masking != null && !masking.columns().isEmpty();
+    this.listener = settings.listener();
+  }
+
+  /** Whether an extended-protocol batch was sent without its Sync yet. */
+  boolean inBatch() {
+    return batchForwarded;
+  }
+
+  /** Blocks or forwards one client message. */
+  void guard(FrontendMessage message) {
+    if (discarding) {
+      // After a blocked Parse the server would skip everything up to Sync; so do we.
+      if (message instanceof Sync) {
+        discarding = false;
+        batchForwarded = false;
+        engine.reply(null, true);
+      }
+      return;
+    }
+    if (message instanceof Query query) {
+      Decision decision = decide(query.sql());
+      if (!decision.allowed()) {
+        blocked(query.sql(), List.of(), decision);
+        engine.reply(denial(decision), true);
+        return;
+      }
+      pending.add(new QueryRun(query.sql(), split(query.sql())));
+    } else if (message instanceof Parse parse) {
+      Decision decision = decide(parse.sql());
+      if (!decision.allowed()) {
+        blocked(parse.sql(), List.of(), decision);
+        if (batchForwarded) {
+          // Close the part of the batch already sent, so its replies precede our error.
+          engine.toUpstream(Sync.INSTANCE);
+          pending.add(new SyncPoint(false));
+        }
+        engine.reply(denial(decision), false);
+        discarding = true;
+        return;
+      }
+      remember(statements, parse.statement(), parse.sql());
+      batchForwarded = true;
+    } else if (message instanceof Bind bind) {
+      String sql = statements.getOrDefault(bind.statement(), "<unknown statement>");
+      List<String> parameters =
+          listener == QueryListener.NONE ? List.of() : Recording.parameters(bind, textMasker);
+      remember(portals, bind.portal(), new Bound(sql, parameters));
+      describedPortals.remove(bind.portal());
+      batchForwarded = true;
+    } else if (message instanceof Describe describe) {
+      boolean portal = describe.kind() == ObjectKind.PORTAL;
+      if (portal && describedPortals.size() < MAX_NAMES) {
+        describedPortals.add(describe.name());
+      }
+      pending.add(new Describing(portal, describe.name(), true));
+      batchForwarded = true;
+    } else if (message instanceof Execute execute) {
+      if (masking != null && !describedPortals.contains(execute.portal())) {
+        // The rows' formats and origins are only known from the portal's description.
+        engine.toUpstream(new Describe(ObjectKind.PORTAL, execute.portal()));
+        pending.add(new Describing(true, execute.portal(), false));
+        describedPortals.add(execute.portal());
+      }
+      Bound bound =
+          portals.getOrDefault(execute.portal(), new Bound("<unknown portal>", List.of()));
+      pending.add(new ExecuteRun(execute.portal(), new Recording(bound.sql(), bound.parameters())));
+      batchForwarded = true;
+    } else if (message instanceof Close close) {
+      if (close.kind() == ObjectKind.PORTAL) {
+        portals.remove(close.name());
+        describedPortals.remove(close.name());
+      } else {
+        statements.remove(close.name());
+      }
+      batchForwarded = true;
+    } else if (message instanceof Sync) {
+      batchForwarded = false;
+      pending.add(new SyncPoint(true));
+    } else if (message instanceof FunctionCall && !rules.isEmpty()) {
+      Decision decision =
+          Decision.deny(
+              "function-call",
+              "statement blocked by guardrail function-call: fast-path function calls bypass"
+                  + " the SQL guardrails and are not allowed on this target");
+      blocked("<function call>", List.of(), decision);
+      engine.reply(denial(decision), true);
+      return;
+    } else if (message instanceof FunctionCall) {
+      pending.add(new SyncPoint(true));
+    } else if (message instanceof Terminate) {
+      engine.terminating();
+    }
+    engine.toUpstream(message);
+  }
+
+  private Decision decide(String sql) {
+    Decision decision = GuardrailPolicy.decide(sql, rules);
+    if (decision.allowed() && columnRules && copiesOut(sql)) {
+      return Decision.deny(
+          "masking:copy",
+          "statement blocked by masking: COPY ... TO cannot be masked by column on this target;"
+              + " use SELECT, whose results are masked");
+    }
+    return decision;
+  }
+
+  /** Whether any statement is a COPY with TO outside parentheses (COPY ... TO STDOUT or a file). */
+  private static boolean copiesOut(String sql) {
+    if (sql.toLowerCase(Locale.ROOT).indexOf("copy") < 0) {
+      return false;
+    }
+    for (Statement statement : SqlTokenizer.tokenize(sql).statements()) {
+      List<Token> tokens = statement.tokens();
+      if (tokens.isEmpty() || !tokens.get(0).isWord("copy")) {
+        continue;
+      }
+      int depth = 0;
+      for (Token token : tokens) {
+        if (token.isPunct("(")) {
+          depth++;
+        } else if (token.isPunct(")")) {
+          depth--;
+        } else if (depth == 0 && token.isWord("to")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The texts of the statements of a simple Query, for one recording each. */
+  private static List<String> split(String sql) {
+    int semicolon = sql.indexOf(';');
+    if (semicolon < 0 || sql.substring(semicolon + 1).isBlank()) {
+      return List.of(semicolon < 0 ? sql.strip() : sql.substring(0, semicolon).strip());
+    }
+    TokenizedSql tokenized = SqlTokenizer.tokenize(sql);
+    if (!tokenized.complete()) {
+      return List.of();
+    }
+    List<String> texts = new ArrayList<>();
+    for (Statement statement : tokenized.statements()) {
+      if (!statement.isEmpty()) {
+        List<Token> tokens = statement.tokens();
+        texts.add(sql.substring(tokens.get(0).start(), tokens.get(tokens.size() - 1).end()));
+      }
+    }
+    return texts;
+  }
+
+  private static <V> void remember(Map<String, V> names, String name, V value) {
+    if (name.isEmpty() || names.size() < MAX_NAMES || names.containsKey(name)) {
+      names.put(name, value);
+    }
+  }
+
+  private void blocked(String sql, List<String> parameters, Decision decision) {
+    log.info("postgres statement blocked {} rule={}", engine.label(), decision.ruleName());
+    engine.record(new Recording(sql, parameters).blocked(decision.ruleName()));
+  }
+
+  private static ErrorResponse denial(Decision decision) {
+    return ErrorResponse.of("ERROR", "42501", decision.message())
+        .with(Field.HINT, "hoop guardrails of this target deny it; ask the target's owner");
+  }
+}
