@@ -9,5 +9,31 @@ import java.util.List;
  * @param clientId the public client id registered for the CLI
  * @param scopes scopes to request (always includes {@code openid})
  * @param dev whether the broker runs in dev mode with its embedded identity provider
+ * @param federation the external issuers the broker trusts for workload identity federation (public
+ *     data only: no claim conditions), so the CLI can pick the audience to request
  */
-public record AuthConfig(String issuer, String clientId, List<String> scopes, boolean dev) {}
+public record AuthConfig(
+    String issuer,
+    String clientId,
+    List<String> scopes,
+    boolean dev,
+    List<FederatedIssuer> federation) {
+
+  /** A config without federation. */
+  public AuthConfig(String issuer, String clientId, List<String> scopes, boolean dev) {
+    this(issuer, clientId, scopes, dev, List.of());
+  }
+
+  public AuthConfig {
+    federation = federation == null ? List.of() : List.copyOf(federation);
+  }
+
+  /**
+   * One trusted external issuer.
+   *
+   * @param name the broker's name for the entry
+   * @param issuer the issuer URL
+   * @param audience the audience its tokens must carry for this broker
+   */
+  public record FederatedIssuer(String name, String issuer, String audience) {}
+}

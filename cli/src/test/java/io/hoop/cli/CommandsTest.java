@@ -133,8 +133,13 @@ class CommandsTest {
         .containsPattern("broker\\s+" + broker.url())
         .containsPattern("session expires\\s+2099-01-01 .*\\(in \\d+d");
     JsonNode node = Json.mapper().readTree(hoop("whoami", "-o", "json").out());
-    assertThat(node.at("/principal/name").asText()).isEqualTo("alice");
+    assertThat(node.at("/principal").asText()).isEqualTo("alice");
+    assertThat(node.at("/groups/0").asText()).isEqualTo("engineering");
+    assertThat(node.at("/loginMethod").asText()).isEqualTo("oidc-device");
     assertThat(node.at("/sessionExpiresAt").asText()).isEqualTo("2099-01-01T00:00:00Z");
+    assertThat(node.at("/sessionRemainingSeconds").asLong()).isPositive();
+    assertThat(node.at("/profile").asText()).isEqualTo("default");
+    assertThat(node.at("/broker").asText()).isEqualTo(broker.url());
   }
 
   @Test
@@ -294,10 +299,11 @@ class CommandsTest {
               + idp.url()
               + "\",\"clientId\":\"hoop-cli\",\"scopes\":[\"openid\"],\"dev\":true}");
       broker.on(
-          "POST /v1/auth/session",
+          "POST /v1/auth/token",
           200,
           "{\"sessionToken\":\"sess-1\",\"expiresAt\":\"2099-01-01T00:00:00Z\","
-              + "\"principal\":{\"name\":\"alice\",\"groups\":[\"engineering\",\"ops\"]}}");
+              + "\"principal\":{\"name\":\"alice\",\"groups\":[\"engineering\",\"ops\"]},"
+              + "\"tokenType\":\"DPoP\"}");
       String fp = broker.fingerprint().replace(":", "").toLowerCase();
       CliRunner.Result r =
           hoop(
@@ -316,8 +322,22 @@ class CommandsTest {
               "Logged in to "
                   + broker.url()
                   + " as alice (groups: engineering, ops), session expires 2099-01-01");
-      assertThat(Json.mapper().readTree(broker.requests.get(1).body()).get("idToken").asText())
-          .isEqualTo("idt");
+      FakeBroker.Request exchange = broker.requests.get(1);
+      JsonNode body = Json.mapper().readTree(exchange.body());
+      assertThat(body.get("subjectToken").asText()).isEqualTo("idt");
+      assertThat(body.get("subjectTokenType").asText())
+          .isEqualTo("urn:ietf:params:oauth:token-type:id_token");
+      assertThat(body.get("grantType").asText())
+          .isEqualTo("urn:ietf:params:oauth:grant-type:token-exchange");
+      // The login's proof names the key the new session is bound to, and carries no token hash.
+      assertThat(exchange.authorization()).isNull();
+      com.nimbusds.jwt.SignedJWT proof = com.nimbusds.jwt.SignedJWT.parse(exchange.dpop());
+      assertThat(proof.getJWTClaimsSet().getClaim("ath")).isNull();
+      assertThat(proof.getHeader().getJWK().computeThumbprint().toString())
+          .isEqualTo(store().key().orElseThrow().thumbprint())
+          .isEqualTo(store().credentials().orElseThrow().keyThumbprint());
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store().keyFile())))
+          .isEqualTo("rw-------");
       assertThat(store().profile().orElseThrow())
           .isEqualTo(new Profile(broker.url(), broker.fingerprint(), null, idp.url(), "hoop-cli"));
       assertThat(store().credentials().orElseThrow().sessionToken()).isEqualTo("sess-1");
@@ -327,9 +347,15 @@ class CommandsTest {
                   Files.getPosixFilePermissions(store().credentialsFile())))
           .isEqualTo("rw-------");
 
+      broker.on("POST /v1/auth/logout", 204, "");
       CliRunner.Result logout = hoop("logout");
-      assertThat(logout.exitCode()).isZero();
+      assertThat(logout.exitCode()).as(logout.err()).isZero();
+      FakeBroker.Request revoke = broker.requests.get(broker.requests.size() - 1);
+      assertThat(revoke.path()).isEqualTo("/v1/auth/logout");
+      assertThat(revoke.authorization()).isEqualTo("DPoP sess-1");
+      assertThat(revoke.dpop()).isNotNull();
       assertThat(store().credentials()).isEmpty();
+      assertThat(store().key()).isEmpty();
       assertThat(store().profile()).isPresent();
       assertThat(hoop("whoami").exitCode()).isEqualTo(6);
     }

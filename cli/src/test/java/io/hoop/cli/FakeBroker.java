@@ -30,7 +30,7 @@ import javax.net.ssl.SSLContext;
 final class FakeBroker implements AutoCloseable {
   record Answer(int status, String body) {}
 
-  record Request(String method, String path, String authorization, String body) {}
+  record Request(String method, String path, String authorization, String body, String dpop) {}
 
   private final HttpsServer server;
   private final String fingerprint;
@@ -110,7 +110,8 @@ final class FakeBroker implements AutoCloseable {
             ex.getRequestMethod(),
             query == null ? path : path + "?" + query,
             ex.getRequestHeaders().getFirst("Authorization"),
-            body));
+            body,
+            ex.getRequestHeaders().getFirst("DPoP")));
     Answer answer = answers.get(ex.getRequestMethod() + " " + path);
     if (answer == null) {
       answer =
@@ -118,7 +119,7 @@ final class FakeBroker implements AutoCloseable {
     }
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(answer.status(), bytes.length);
+    ex.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(bytes);
     }

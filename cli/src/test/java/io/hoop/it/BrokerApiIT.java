@@ -587,8 +587,10 @@ class BrokerApiIT {
       for (int round = 0; round < 3; round++) {
         StringBuilder batch = new StringBuilder();
         batch.append(
-            "GET /v1/audit?limit=1000 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            "GET /v1/audit?limit=1000 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: DPoP "
                 + alice
+                + "\r\nDPoP: "
+                + broker.proof("GET", broker.url() + "/v1/audit", alice)
                 + "\r\n\r\n");
         for (int i = 0; i < 15; i++) {
           batch.append("GET /order/" + round + "-" + i + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
@@ -716,8 +718,13 @@ class BrokerApiIT {
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
-    if (authorization != null) {
+    // As the CLI does: bound sessions go with a DPoP proof, logins carry one.
+    if (authorization != null && authorization.startsWith("Bearer ")) {
+      broker.authorize(b, method, path, authorization.substring(7));
+    } else if (authorization != null) {
       b.header("Authorization", authorization);
+    } else if (method.equals("POST") && path.startsWith("/v1/auth/")) {
+      b.header("DPoP", broker.proof(method, broker.url() + path, null));
     }
     b.method(
         method,

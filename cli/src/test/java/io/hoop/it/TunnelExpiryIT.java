@@ -8,7 +8,6 @@ import io.hoop.testkit.BrokerFixture;
 import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.client.TunnelClientConfig;
 import io.hoop.tunnel.protocol.CloseNotice;
-import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.tls.Tls;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -81,7 +80,7 @@ class TunnelExpiryIT {
                 broker.port(),
                 Tls.clientPinned(broker.fingerprint()),
                 0,
-                () -> new Handshake(grant.token(), alice),
+                () -> broker.handshake(grant.token(), alice),
                 listener))) {
       Socket early = connectAndPing(client);
       long untilOneSecondBefore =

@@ -83,7 +83,7 @@ class TunnelHandshakeIT {
   private void assertStillServes() throws IOException {
     try (RawTunnel t = new RawTunnel(broker.port(), broker.fingerprint())) {
       t.magic();
-      t.frame(Json.mapper().writeValueAsBytes(new Handshake(grantToken(alice, 60), alice)));
+      t.frame(Json.mapper().writeValueAsBytes(broker.handshake(grantToken(alice, 60), alice)));
       HandshakeReply r = t.reply();
       assertThat(r.ok()).isTrue();
       byte[] hello = "ping".getBytes(StandardCharsets.UTF_8);
@@ -106,7 +106,7 @@ class TunnelHandshakeIT {
 
   @Test
   void noTokensAreRefused() throws Exception {
-    HandshakeReply r = handshake(new Handshake(null, null));
+    HandshakeReply r = handshake(broker.handshake(null, null));
     assertThat(r.ok()).isFalse();
     assertThat(r.error().message()).isNotBlank();
     assertStillServes();
@@ -114,7 +114,7 @@ class TunnelHandshakeIT {
 
   @Test
   void missingGrantTokenIsRefused() throws Exception {
-    HandshakeReply r = handshake(new Handshake(null, alice));
+    HandshakeReply r = handshake(broker.handshake(null, alice));
     assertThat(r.ok()).isFalse();
     assertThat(r.error().message()).contains("grantToken");
     assertStillServes();
@@ -122,7 +122,7 @@ class TunnelHandshakeIT {
 
   @Test
   void garbageTokenIsRefused() throws Exception {
-    HandshakeReply r = handshake(new Handshake("not.a.jwt", alice));
+    HandshakeReply r = handshake(broker.handshake("not.a.jwt", alice));
     assertThat(r.ok()).isFalse();
     assertThat(r.error().code()).isEqualTo("bad_grant_token");
     assertThat(r.error().message()).contains("grant token").doesNotContain("not.a.jwt");
@@ -133,7 +133,7 @@ class TunnelHandshakeIT {
   void expiredGrantTokenIsRefused() throws Exception {
     String token = grantToken(alice, 1);
     Thread.sleep(1500);
-    HandshakeReply r = handshake(new Handshake(token, alice));
+    HandshakeReply r = handshake(broker.handshake(token, alice));
     assertThat(r.ok()).isFalse();
     assertThat(r.error().code()).isEqualTo("grant_expired");
     assertThat(r.error().message()).contains("expired");
@@ -143,7 +143,7 @@ class TunnelHandshakeIT {
   @Test
   void anotherUsersGrantIsRefused() throws Exception {
     String alicesGrant = grantToken(alice, 60);
-    HandshakeReply r = handshake(new Handshake(alicesGrant, bob));
+    HandshakeReply r = handshake(broker.handshake(alicesGrant, bob));
     assertThat(r.ok()).isFalse();
     assertThat(r.error().code()).isEqualTo("not_your_grant");
     assertThat(r.error().message()).contains("bob");
@@ -152,7 +152,7 @@ class TunnelHandshakeIT {
 
   @Test
   void sessionTokenInPlaceOfGrantIsRefused() throws Exception {
-    HandshakeReply r = handshake(new Handshake(alice, alice));
+    HandshakeReply r = handshake(broker.handshake(alice, alice));
     assertThat(r.ok()).isFalse();
     assertThat(r.error().code()).isEqualTo("bad_grant_token");
     assertStillServes();
@@ -217,7 +217,7 @@ class TunnelHandshakeIT {
 
   @Test
   void rejectionsAreAudited() throws Exception {
-    handshake(new Handshake("garbage", alice));
+    handshake(broker.handshake("garbage", alice));
     assertThat(broker.server().audit().list(0, 1000, null, null))
         .anyMatch(e -> e.type().equals("tunnel.rejected"));
   }

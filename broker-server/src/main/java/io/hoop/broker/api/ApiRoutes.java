@@ -11,10 +11,12 @@ import io.hoop.api.SessionRequest;
 import io.hoop.api.SessionResponse;
 import io.hoop.api.TargetInfo;
 import io.hoop.api.TargetList;
+import io.hoop.api.TokenExchangeRequest;
 import io.hoop.api.WhoAmI;
 import io.hoop.broker.auth.IdentityGateway;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.EntitlementConfig;
+import io.hoop.broker.config.IdentityConfig;
 import io.hoop.broker.config.TargetConfig;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.ApiException;
@@ -24,6 +26,8 @@ import io.hoop.broker.http.Route;
 import io.hoop.broker.http.Router;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.SessionStore;
+import io.hoop.broker.token.DpopException;
+import io.hoop.broker.token.RevocationCache;
 import io.hoop.broker.token.TokenService;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,6 +49,10 @@ public final class ApiRoutes {
   private final AuditLog audit;
   private final Clock clock;
   private final SessionAuth auth;
+  private final RevocationCache revocations;
+  // Like the rest of the identity section, applied at start (a reload logs that it needs a
+  // restart).
+  private final boolean requireDpop;
 
   public ApiRoutes(
       Supplier<BrokerConfig> config,
@@ -54,7 +62,10 @@ public final class ApiRoutes {
       SessionStore sessions,
       GrantService grants,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      RevocationCache revocations) {
+    this.revocations = revocations;
+    this.requireDpop = config.get().identity().map(IdentityConfig::requireDpop).orElse(true);
     this.config = config;
     this.authConfig = authConfig;
     this.identity = identity;
@@ -69,6 +80,8 @@ public final class ApiRoutes {
   public Router register(Router router) {
     router.add("GET /v1/auth/config", req -> ApiResponse.json(200, authConfig));
     router.add("POST /v1/auth/session", this::login);
+    router.add("POST /v1/auth/token", this::exchange);
+    router.add("POST /v1/auth/logout", authed(this::logout));
     router.add("GET /v1/whoami", authed(this::whoami));
     router.add("GET /v1/targets", authed(this::targets));
     router.add(
@@ -92,21 +105,76 @@ public final class ApiRoutes {
     if (sr.idToken() == null || sr.idToken().isBlank()) {
       throw new ApiException(400, "bad_request", "idToken is required", null);
     }
-    Principal p = identity.authenticate(sr.idToken(), req.remote());
+    String jkt = loginKey(req);
+    return session(req, identity.authenticate(sr.idToken(), req.remote()), jkt);
+  }
+
+  private ApiResponse exchange(ApiRequest req) throws ApiException {
+    TokenExchangeRequest ter = body(req, TokenExchangeRequest.class);
+    if (!TokenExchangeRequest.GRANT_TYPE.equals(ter.grantType())) {
+      throw new ApiException(
+          400,
+          "unsupported_grant_type",
+          "grantType "
+              + ter.grantType()
+              + " is not supported; expected "
+              + TokenExchangeRequest.GRANT_TYPE,
+          null);
+    }
+    String jkt = loginKey(req);
+    return session(
+        req, identity.exchange(ter.subjectToken(), ter.subjectTokenType(), req.remote()), jkt);
+  }
+
+  /** The thumbprint of the login's DPoP key; null only when the config allows unbound sessions. */
+  private String loginKey(ApiRequest req) throws ApiException {
+    String proof = req.header("dpop");
+    if (proof == null) {
+      if (requireDpop) {
+        throw new ApiException(
+            400,
+            DpopException.REQUIRED,
+            "this broker requires a DPoP proof at login, so that the session token is bound to"
+                + " this machine's key",
+            "use a hoop CLI that sends DPoP proofs");
+      }
+      return null;
+    }
+    try {
+      return tokens.dpop().verifyHttp(proof, req.method(), req.path(), null, null);
+    } catch (DpopException e) {
+      throw new ApiException(401, e.code(), e.getMessage(), "retry hoop login");
+    }
+  }
+
+  private ApiResponse session(ApiRequest req, Principal p, String jkt) {
     sessions.upsertPrincipal(p, clock.instant());
-    TokenService.IssuedToken t = tokens.issueSession(p, config.get().sessionTtl());
+    TokenService.IssuedToken t = tokens.issueSession(p, config.get().sessionTtl(), jkt);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("method", p.loginMethod());
     details.put("groups", p.groups());
     details.put("remote", String.valueOf(req.remote()));
+    details.put("bound", jkt != null);
     audit.append("login", p.name(), null, null, null, details);
-    return ApiResponse.json(200, new SessionResponse(t.token(), t.expiresAt(), p))
+    return ApiResponse.json(
+            200, new SessionResponse(t.token(), t.expiresAt(), p, jkt == null ? "Bearer" : "DPoP"))
         .withHeader("Cache-Control", "no-store");
+  }
+
+  private ApiResponse logout(ApiRequest req, TokenService.SessionClaims caller) {
+    revocations.revoke(caller.sessionId(), caller.expiresAt(), caller.principal().name(), "logout");
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("session", caller.sessionId());
+    details.put("method", caller.principal().loginMethod());
+    audit.append("logout", caller.principal().name(), null, null, null, details);
+    return ApiResponse.json(200, Map.of("revoked", caller.sessionId()));
   }
 
   private ApiResponse whoami(ApiRequest req, TokenService.SessionClaims caller) {
     return ApiResponse.json(
-        200, new WhoAmI(caller.principal(), authConfig.issuer(), caller.expiresAt()));
+        200,
+        new WhoAmI(
+            caller.principal(), authConfig.issuer(), caller.expiresAt(), caller.keyThumbprint()));
   }
 
   private ApiResponse targets(ApiRequest req, TokenService.SessionClaims caller) {

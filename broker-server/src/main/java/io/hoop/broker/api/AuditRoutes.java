@@ -7,7 +7,6 @@ import io.hoop.broker.http.ApiRequest;
 import io.hoop.broker.http.ApiResponse;
 import io.hoop.broker.http.Router;
 import io.hoop.broker.store.AuditLog;
-import io.hoop.broker.token.InvalidBrokerTokenException;
 import io.hoop.broker.token.TokenService;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -110,14 +109,6 @@ public final class AuditRoutes {
   }
 
   private TokenService.SessionClaims caller(ApiRequest req) throws ApiException {
-    String h = req.header("authorization");
-    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ApiException(401, "unauthenticated", "not logged in", "run hoop login");
-    }
-    try {
-      return tokens.verifySession(h.substring(7).trim());
-    } catch (InvalidBrokerTokenException e) {
-      throw new ApiException(401, "unauthenticated", e.getMessage(), "run hoop login");
-    }
+    return SessionAuth.authenticate(tokens, req);
   }
 }

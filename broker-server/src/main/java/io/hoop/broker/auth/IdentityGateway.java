@@ -1,11 +1,29 @@
 package io.hoop.broker.auth;
 
 import io.hoop.api.Principal;
+import io.hoop.api.TokenExchangeRequest;
 import io.hoop.broker.http.ApiException;
 import java.net.SocketAddress;
 
-/** Turns an IdP token presented at login into a principal, or refuses it with a 401. */
+/** Turns a token presented at login into a principal, or refuses it with a 4xx/5xx. */
 @FunctionalInterface
 public interface IdentityGateway {
+  /** An ID token of the configured IdP (device-flow login). */
   Principal authenticate(String idToken, SocketAddress remote) throws ApiException;
+
+  /**
+   * Any token the broker exchanges ({@link TokenExchangeRequest} types); only ID tokens unless the
+   * implementation knows more.
+   */
+  default Principal exchange(String subjectToken, String subjectTokenType, SocketAddress remote)
+      throws ApiException {
+    if (TokenExchangeRequest.ID_TOKEN.equals(subjectTokenType)) {
+      return authenticate(subjectToken, remote);
+    }
+    throw new ApiException(
+        400,
+        "unsupported_token_type",
+        "subjectTokenType " + subjectTokenType + " is not supported by this broker",
+        null);
+  }
 }

@@ -33,7 +33,7 @@ import java.util.Set;
  * Ed25519 ({@code alg: EdDSA}) verification with the JDK's own implementation: nimbus only verifies
  * EdDSA through Google Tink, which the broker does not ship.
  */
-final class EdDsaSupport {
+public final class EdDsaSupport {
   // DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32-byte public key follows.
   private static final byte[] SPKI_PREFIX = {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
@@ -42,7 +42,7 @@ final class EdDsaSupport {
   private EdDsaSupport() {}
 
   /** The issuer's Ed25519 keys matching the header, as JDK public keys. */
-  static List<Key> selectKeys(JWSHeader header, JWKSource<SecurityContext> source)
+  public static List<Key> selectKeys(JWSHeader header, JWKSource<SecurityContext> source)
       throws KeySourceException {
     List<Key> keys = new ArrayList<>();
     for (JWK jwk : source.get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null)) {
@@ -70,7 +70,7 @@ final class EdDsaSupport {
   }
 
   /** Nimbus's default factory, plus EdDSA over JDK keys. */
-  static JWSVerifierFactory verifierFactory() {
+  public static JWSVerifierFactory verifierFactory() {
     DefaultJWSVerifierFactory defaults = new DefaultJWSVerifierFactory();
     return new JWSVerifierFactory() {
       @Override

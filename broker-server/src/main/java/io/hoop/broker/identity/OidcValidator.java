@@ -4,11 +4,13 @@ import static io.hoop.broker.identity.RemoteIssuer.quote;
 import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -48,6 +50,8 @@ public final class OidcValidator {
   static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS =
       Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA);
   private static final String ALLOWED_NAMES = "RS256, PS256, ES256, EdDSA";
+  private static final String UNKNOWN_KEY_PREFIX = "the token names key ";
+  private static final JOSEObjectType ACCESS_TOKEN_TYP = new JOSEObjectType("at+jwt");
 
   private final String issuer;
   private final String audience;
@@ -86,6 +90,30 @@ public final class OidcValidator {
       String groupsClaim,
       Duration clockSkew,
       Clock clock) {
+    this(
+        issuer,
+        audience,
+        sslContext,
+        usernameClaim,
+        groupsClaim,
+        clockSkew,
+        clock,
+        RemoteIssuer.DEFAULT_MAX_AGE);
+  }
+
+  /**
+   * Like the other constructors, with how long cached keys stay usable while the issuer cannot be
+   * reached ({@code jwksMaxAge}); older keys fail closed.
+   */
+  public OidcValidator(
+      String issuer,
+      String audience,
+      SSLContext sslContext,
+      String usernameClaim,
+      String groupsClaim,
+      Duration clockSkew,
+      Clock clock,
+      Duration jwksMaxAge) {
     this.issuer = requireNonNull(issuer, "issuer");
     this.audience = requireNonNull(audience, "audience");
     this.usernameClaim = requireNonNull(usernameClaim, "usernameClaim");
@@ -99,7 +127,7 @@ public final class OidcValidator {
       throw new IllegalArgumentException(
           "clockSkew " + clockSkew + " is out of range; expected between 0 and 5 minutes");
     }
-    RemoteIssuer keys = new RemoteIssuer(issuer, sslContext, clock);
+    RemoteIssuer keys = new RemoteIssuer(issuer, sslContext, clock, jwksMaxAge);
     JWSVerificationKeySelector<SecurityContext> byHeader =
         new JWSVerificationKeySelector<>(ALLOWED_ALGORITHMS, keys);
     JWSKeySelector<SecurityContext> selector =
@@ -110,7 +138,7 @@ public final class OidcValidator {
                   : byHeader.selectJWSKeys(header, context);
           if (found.isEmpty()) {
             throw new KeySourceException(
-                "ID token names key "
+                UNKNOWN_KEY_PREFIX
                     + quote(truncate(header.getKeyID()))
                     + " for "
                     + header.getAlgorithm()
@@ -122,6 +150,10 @@ public final class OidcValidator {
     processor = new DefaultJWTProcessor<>();
     processor.setJWSKeySelector(selector);
     processor.setJWSVerifierFactory(EdDsaSupport.verifierFactory());
+    // RFC 9068 access tokens say at+jwt; ID tokens with that type are refused in verify().
+    processor.setJWSTypeVerifier(
+        new DefaultJOSEObjectTypeVerifier<>(
+            JOSEObjectType.JWT, null, ACCESS_TOKEN_TYP, new JOSEObjectType("application/at+jwt")));
     // Claims are checked below, against our clock and with messages that say what was wrong.
     processor.setJWTClaimsSetVerifier(null);
   }
@@ -140,12 +172,42 @@ public final class OidcValidator {
    * @throws InvalidTokenException naming what was wrong, or the issuer when it cannot be reached
    */
   public ValidatedIdentity validate(String idToken) throws InvalidTokenException {
+    JWTClaimsSet claims = verify(idToken, "ID token", true);
+    return identity(claims, "ID token");
+  }
+
+  /**
+   * Checks a JWT access token of this issuer (client-credentials grant): signature, {@code iss},
+   * {@code aud} and times as for ID tokens, but {@code azp} names the machine client, not us.
+   *
+   * @return the verified claims
+   */
+  public JWTClaimsSet validateAccessToken(String accessToken) throws InvalidTokenException {
+    return verify(accessToken, "access token", false);
+  }
+
+  /**
+   * Checks any JWT of this issuer for this audience (workload identity federation).
+   *
+   * @param what names the token in error messages
+   */
+  public JWTClaimsSet validateJwt(String token, String what) throws InvalidTokenException {
+    return verify(token, what, false);
+  }
+
+  /** The groups at the configured claim path of verified claims. */
+  public List<String> groupsOf(JWTClaimsSet claims, String what) throws InvalidTokenException {
+    return groups(claims, what);
+  }
+
+  private JWTClaimsSet verify(String idToken, String what, boolean checkAzp)
+      throws InvalidTokenException {
     if (idToken == null || idToken.isBlank()) {
-      throw new InvalidTokenException("no ID token was presented");
+      throw new InvalidTokenException("no " + what + " was presented");
     }
     if (idToken.length() > MAX_TOKEN_CHARS) {
       throw new InvalidTokenException(
-          "ID token is " + idToken.length() + " bytes; at most " + MAX_TOKEN_CHARS + " accepted");
+          what + " is " + idToken.length() + " bytes; at most " + MAX_TOKEN_CHARS + " accepted");
     }
     JWT jwt;
     try {
@@ -157,46 +219,59 @@ public final class OidcValidator {
     } catch (ParseException e) {
       // The parser's message may quote parts of the token, so it is not passed on.
       throw new InvalidTokenException(
-          "ID token is not a well-formed JWT (expected a JWS in compact serialization)");
+          what + " is not a well-formed JWT (expected a JWS in compact serialization)");
     }
     if (jwt instanceof PlainJWT) {
       throw new InvalidTokenException(
-          "ID token is unsigned (alg none); expected one of " + ALLOWED_NAMES);
+          what + " is unsigned (alg none); expected one of " + ALLOWED_NAMES);
     }
     if (jwt instanceof EncryptedJWT) {
       throw new InvalidTokenException(
-          "ID token is encrypted (JWE); only signed tokens are accepted");
+          what + " is encrypted (JWE); only signed tokens are accepted");
     }
     SignedJWT signed = (SignedJWT) jwt;
     JWSHeader header = signed.getHeader();
     if (!ALLOWED_ALGORITHMS.contains(header.getAlgorithm())) {
       throw new InvalidTokenException(
-          "ID token algorithm "
+          what
+              + " algorithm "
               + header.getAlgorithm()
               + " is not accepted; expected one of "
               + ALLOWED_NAMES);
+    }
+    if (checkAzp
+        && header.getType() != null
+        && header.getType().getType().toLowerCase(java.util.Locale.ROOT).endsWith("at+jwt")) {
+      throw new InvalidTokenException(
+          what + " is an access token (typ " + header.getType() + "); expected an ID token");
     }
     JWTClaimsSet claims;
     try {
       claims = processor.process(signed, null);
     } catch (KeySourceException e) {
-      throw new InvalidTokenException(e.getMessage(), e);
+      // The key selector reports unknown keys itself; every other key failure is the issuer's.
+      throw new InvalidTokenException(
+          e.getMessage(), e, !e.getMessage().startsWith(UNKNOWN_KEY_PREFIX));
     } catch (BadJWSException e) {
       throw new InvalidTokenException(
-          "ID token signature does not verify with key "
+          what
+              + " signature does not verify with key "
               + quote(truncate(header.getKeyID()))
               + " of issuer "
               + issuer);
     } catch (BadJOSEException | JOSEException e) {
-      throw new InvalidTokenException("ID token rejected: " + e.getMessage());
+      throw new InvalidTokenException(what + " rejected: " + e.getMessage());
     }
-    return checkClaims(claims);
+    checkClaims(claims, what, checkAzp);
+    return claims;
   }
 
-  private ValidatedIdentity checkClaims(JWTClaimsSet claims) throws InvalidTokenException {
+  private void checkClaims(JWTClaimsSet claims, String what, boolean checkAzp)
+      throws InvalidTokenException {
     if (!issuer.equals(claims.getIssuer())) {
       throw new InvalidTokenException(
-          "ID token issuer "
+          what
+              + " issuer "
               + quote(truncate(claims.getIssuer()))
               + " does not match the expected "
               + quote(issuer));
@@ -204,47 +279,64 @@ public final class OidcValidator {
     List<String> aud = claims.getAudience();
     if (!aud.contains(audience)) {
       throw new InvalidTokenException(
-          "ID token audience " + truncate(aud.toString()) + " does not include " + audience);
+          what + " audience " + truncate(aud.toString()) + " does not include " + audience);
     }
     String azp = stringClaim(claims, "azp");
-    if (azp != null && !azp.equals(audience)) {
+    if (checkAzp && azp != null && !azp.equals(audience)) {
       throw new InvalidTokenException(
-          "ID token authorized party (azp) " + quote(truncate(azp)) + " is not " + audience);
+          what + " authorized party (azp) " + quote(truncate(azp)) + " is not " + audience);
     }
     Instant now = clock.instant();
     Date exp = claims.getExpirationTime();
     if (exp == null) {
-      throw new InvalidTokenException("ID token has no exp claim");
+      throw new InvalidTokenException(what + " has no exp claim");
     }
     if (now.isAfter(exp.toInstant().plus(clockSkew))) {
       throw new InvalidTokenException(
-          "ID token expired at " + exp.toInstant() + " (now " + now + ", skew " + clockSkew + ")");
+          what + " expired at " + exp.toInstant() + " (now " + now + ", skew " + clockSkew + ")");
     }
     Date nbf = claims.getNotBeforeTime();
     if (nbf != null && now.plus(clockSkew).isBefore(nbf.toInstant())) {
       throw new InvalidTokenException(
-          "ID token is not valid before " + nbf.toInstant() + " (now " + now + ")");
+          what + " is not valid before " + nbf.toInstant() + " (now " + now + ")");
     }
     Date iat = claims.getIssueTime();
     if (iat != null && now.plus(clockSkew).isBefore(iat.toInstant())) {
       throw new InvalidTokenException(
-          "ID token is issued in the future at " + iat.toInstant() + " (now " + now + ")");
+          what + " is issued in the future at " + iat.toInstant() + " (now " + now + ")");
     }
     String subject = claims.getSubject();
     if (subject == null || subject.isBlank()) {
-      throw new InvalidTokenException("ID token has no sub claim");
+      throw new InvalidTokenException(what + " has no sub claim");
     }
-    String username = stringClaim(claims, usernameClaim);
+  }
+
+  private ValidatedIdentity identity(JWTClaimsSet claims, String what)
+      throws InvalidTokenException {
+    String username = stringAt(claims, usernameClaim, what);
+    // Only the default claim falls back to email: a configured claim is meant exactly.
+    if ((username == null || username.isBlank()) && usernameClaim.equals(DEFAULT_USERNAME_CLAIM)) {
+      username = stringClaim(claims, "email");
+    }
     if (username == null || username.isBlank()) {
-      username = subject;
+      username = claims.getSubject();
     }
     return new ValidatedIdentity(
-        subject,
+        claims.getSubject(),
         username,
         stringClaim(claims, "email"),
-        groups(claims),
+        groups(claims, what),
         claims.getIssuer(),
-        exp.toInstant());
+        claims.getExpirationTime().toInstant());
+  }
+
+  private static String stringAt(JWTClaimsSet claims, String path, String what)
+      throws InvalidTokenException {
+    Object v = ClaimPaths.get(claims, path);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    throw new InvalidTokenException(what + " claim " + path + " is not a string");
   }
 
   private static String stringClaim(JWTClaimsSet claims, String name) throws InvalidTokenException {
@@ -255,8 +347,8 @@ public final class OidcValidator {
     }
   }
 
-  private List<String> groups(JWTClaimsSet claims) throws InvalidTokenException {
-    Object value = claims.getClaim(groupsClaim);
+  private List<String> groups(JWTClaimsSet claims, String what) throws InvalidTokenException {
+    Object value = ClaimPaths.get(claims, groupsClaim);
     if (value == null) {
       return List.of();
     }
@@ -268,14 +360,15 @@ public final class OidcValidator {
       for (Object item : list) {
         if (!(item instanceof String s)) {
           throw new InvalidTokenException(
-              "ID token claim " + groupsClaim + " holds a non-string element; expected strings");
+              what + " claim " + groupsClaim + " holds a non-string element; expected strings");
         }
         out.add(s);
       }
       return out;
     }
     throw new InvalidTokenException(
-        "ID token claim "
+        what
+            + " claim "
             + groupsClaim
             + " is a "
             + value.getClass().getSimpleName()

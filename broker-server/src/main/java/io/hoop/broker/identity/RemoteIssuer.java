@@ -34,22 +34,32 @@ final class RemoteIssuer implements JWKSource<SecurityContext> {
   // Keys an IdP has withdrawn must eventually stop verifying tokens, even without an unknown kid.
   static final Duration MAX_KEY_AGE = Duration.ofMinutes(15);
   static final int MAX_DOCUMENT_BYTES = 1 << 20;
+  static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
 
   private static final Logger log = LoggerFactory.getLogger(RemoteIssuer.class);
 
   private final String issuer;
   private final HttpClient http;
   private final Clock clock;
+  private final Duration maxAge;
+  private final Duration refreshAfter;
 
   // Guarded by this.
   private URI jwksUri;
   private JWKSet keys;
   private Instant fetchedAt;
   private Instant lastAttemptAt;
+  private String lastError;
 
-  RemoteIssuer(String issuer, SSLContext sslContext, Clock clock) {
+  /**
+   * @param maxAge how long fetched keys stay usable when the issuer cannot be reached; after that
+   *     every token is refused until a fetch succeeds
+   */
+  RemoteIssuer(String issuer, SSLContext sslContext, Clock clock, Duration maxAge) {
     this.issuer = issuer;
     this.clock = clock;
+    this.maxAge = maxAge;
+    this.refreshAfter = maxAge.compareTo(MAX_KEY_AGE) < 0 ? maxAge : MAX_KEY_AGE;
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .connectTimeout(TIMEOUT)
@@ -69,14 +79,27 @@ final class RemoteIssuer implements JWKSource<SecurityContext> {
     if (keys == null) {
       refresh(now);
       fetchedNow = true;
-    } else if (!now.isBefore(fetchedAt.plus(MAX_KEY_AGE)) && mayRefetch(now)) {
+    } else if (!now.isBefore(fetchedAt.plus(refreshAfter)) && mayRefetch(now)) {
       try {
         refresh(now);
         fetchedNow = true;
       } catch (KeySourceException e) {
         // A brief IdP outage must not lock everybody out: keep the keys we have a while longer.
         log.warn("event=jwks_refresh_failed issuer={} reason={}", issuer, e.getMessage());
+        lastError = e.getMessage();
       }
+    }
+    if (!now.isBefore(fetchedAt.plus(maxAge))) {
+      // Fail closed: keys this old may have been withdrawn by the IdP long ago.
+      throw new KeySourceException(
+          "the signing keys of identity provider "
+              + issuer
+              + " were last fetched at "
+              + fetchedAt
+              + ", longer ago than jwksMaxAge "
+              + maxAge
+              + ", and it cannot be reached now"
+              + (lastError == null ? "" : " (" + lastError + ")"));
     }
     List<JWK> found = selector.select(keys);
     if (found.isEmpty() && !fetchedNow && mayRefetch(now)) {
@@ -104,6 +127,7 @@ final class RemoteIssuer implements JWKSource<SecurityContext> {
           "the JWKS at " + jwksUri + " of issuer " + issuer + " is not a valid JWK set", e);
     }
     fetchedAt = now;
+    lastError = null;
   }
 
   private URI discoverJwksUri() throws KeySourceException {

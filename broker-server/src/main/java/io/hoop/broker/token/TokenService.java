@@ -64,9 +64,14 @@ public final class TokenService {
   private final DefaultJWTProcessor<SecurityContext> grantProcessor;
   private final Clock clock;
   private final Map<String, SessionClaims> verifiedSessions = new ConcurrentHashMap<>();
+  private final Revocations revocations;
+  private final DpopVerifier dpop;
 
-  private TokenService(ECKey key, OctetSequenceKey grantKey, Clock clock) throws JOSEException {
+  private TokenService(ECKey key, OctetSequenceKey grantKey, Clock clock, Revocations revocations)
+      throws JOSEException {
     this.key = key;
+    this.revocations = revocations;
+    this.dpop = new DpopVerifier(clock);
     this.signer = new ECDSASigner(key);
     this.grantKey = grantKey;
     this.grantSigner = new MACSigner(grantKey);
@@ -92,6 +97,12 @@ public final class TokenService {
    * costs milliseconds on every grant.
    */
   public static TokenService loadOrCreate(Path dataDir, Clock clock) throws IOException {
+    return loadOrCreate(dataDir, clock, Revocations.NONE);
+  }
+
+  /** As {@link #loadOrCreate(Path, Clock)}; sessions whose id is revoked are refused. */
+  public static TokenService loadOrCreate(Path dataDir, Clock clock, Revocations revocations)
+      throws IOException {
     Path file = dataDir.resolve("keys").resolve("signing.jwk");
     Path grantFile = dataDir.resolve("keys").resolve("grant.jwk");
     try {
@@ -118,14 +129,27 @@ public final class TokenService {
                 .generate();
         SecureFiles.writePrivate(file, key.toJSONString().getBytes(StandardCharsets.UTF_8));
       }
-      return new TokenService(key, grantKey, clock);
+      return new TokenService(key, grantKey, clock, revocations);
     } catch (ParseException | JOSEException e) {
       throw new IOException("cannot load broker signing key " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Mints a session token for a principal. */
+  /** Mints an unbound (Bearer) session token for a principal. */
   public IssuedToken issueSession(Principal p, Duration ttl) {
+    return issueSession(p, ttl, null, UUID.randomUUID().toString());
+  }
+
+  /**
+   * Mints a session token bound to a key ({@code cnf.jkt}) when {@code keyThumbprint} is non-null:
+   * the broker then accepts it only with a proof signed by that key ({@link DpopVerifier}).
+   */
+  public IssuedToken issueSession(Principal p, Duration ttl, String keyThumbprint) {
+    return issueSession(p, ttl, keyThumbprint, UUID.randomUUID().toString());
+  }
+
+  /** Mints a session token with a chosen id (admin tokens are listed and revoked by it). */
+  public IssuedToken issueSession(Principal p, Duration ttl, String keyThumbprint, String id) {
     Instant now = clock.instant();
     Instant exp = now.plus(ttl);
     JWTClaimsSet claims =
@@ -133,12 +157,13 @@ public final class TokenService {
             .issuer(ISSUER)
             .audience(SESSION_AUD)
             .subject(p.name())
-            .jwtID(UUID.randomUUID().toString())
+            .jwtID(id)
             .issueTime(Date.from(now))
             .expirationTime(Date.from(exp))
             .claim("email", p.email())
             .claim("groups", p.groups())
             .claim("amr", p.loginMethod())
+            .claim("cnf", keyThumbprint == null ? null : Map.of("jkt", keyThumbprint))
             .build();
     return new IssuedToken(
         sign(
@@ -172,10 +197,28 @@ public final class TokenService {
         grantSigner);
   }
 
-  /** Verifies a session token and returns the principal it names. */
+  /** The verifier of proofs of possession, shared so its replay cache covers every entry point. */
+  public DpopVerifier dpop() {
+    return dpop;
+  }
+
+  /**
+   * Verifies a session token (signature, expiry, not revoked) and returns what it says. A bound
+   * token's proof is checked by the caller with {@link #dpop()}.
+   */
   public SessionClaims verifySession(String token) throws InvalidBrokerTokenException {
+    SessionClaims claims = verifySessionSignature(token);
+    if (revocations.isRevoked(claims.sessionId())) {
+      throw new InvalidBrokerTokenException(
+          InvalidBrokerTokenException.REVOKED,
+          "session " + claims.sessionId() + " was revoked (logged out or revoked by an admin)");
+    }
+    return claims;
+  }
+
+  private SessionClaims verifySessionSignature(String token) throws InvalidBrokerTokenException {
     // A verified token cannot change: its claims are reused until it expires, which spares an
-    // ECDSA verification on every API call. (Session revocation, when it comes, must evict.)
+    // ECDSA verification on every API call. Revocation is checked after the cache, on every use.
     SessionClaims cached = token == null ? null : verifiedSessions.get(token);
     if (cached != null) {
       if (clock.instant().isBefore(cached.expiresAt())) {
@@ -201,7 +244,12 @@ public final class TokenService {
               c.getStringClaim("email"),
               groups == null ? List.of() : List.copyOf(groups),
               c.getStringClaim("amr"));
-      return new SessionClaims(p, c.getJWTID(), c.getExpirationTime().toInstant());
+      Map<String, Object> cnf = c.getJSONObjectClaim("cnf");
+      Object jkt = cnf == null ? null : cnf.get("jkt");
+      if (cnf != null && !(jkt instanceof String)) {
+        throw new InvalidBrokerTokenException("session token has a cnf claim without jkt");
+      }
+      return new SessionClaims(p, c.getJWTID(), c.getExpirationTime().toInstant(), (String) jkt);
     } catch (ParseException e) {
       throw new InvalidBrokerTokenException("session token has malformed claims");
     }
@@ -286,8 +334,18 @@ public final class TokenService {
     }
   }
 
-  /** What a verified session token says. */
-  public record SessionClaims(Principal principal, String sessionId, Instant expiresAt) {}
+  /**
+   * What a verified session token says.
+   *
+   * @param keyThumbprint the {@code cnf.jkt} the token is bound to, null for an unbound token
+   */
+  public record SessionClaims(
+      Principal principal, String sessionId, Instant expiresAt, String keyThumbprint) {
+    /** Whether requests with this token need a proof of possession. */
+    public boolean bound() {
+      return keyThumbprint != null;
+    }
+  }
 
   /** What a verified grant token says. */
   public record GrantClaims(String grantId, String principal, String target, Instant expiresAt) {}

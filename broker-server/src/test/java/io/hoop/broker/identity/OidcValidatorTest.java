@@ -62,6 +62,8 @@ class OidcValidatorTest {
   static ECKey e1;
   static KeyPair ed1;
   static final AtomicReference<JWKSet> published = new AtomicReference<>();
+  static final java.util.concurrent.atomic.AtomicBoolean down =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
   OidcValidator validator;
@@ -79,7 +81,10 @@ class OidcValidatorTest {
             "GET /test-idp/.well-known/openid-configuration",
             req -> ApiResponse.json(200, Map.of("issuer", issuer, "jwks_uri", issuer + "/jwks")),
             "GET /test-idp/jwks",
-            req -> ApiResponse.json(200, published.get().toJSONObject(true)),
+            req ->
+                down.get()
+                    ? ApiResponse.json(503, Map.of("error", "down"))
+                    : ApiResponse.json(200, published.get().toJSONObject(true)),
             "GET /liar-idp/.well-known/openid-configuration",
             req ->
                 ApiResponse.json(
@@ -98,6 +103,7 @@ class OidcValidatorTest {
 
   @BeforeEach
   void freshValidator() {
+    down.set(false);
     published.set(new JWKSet(List.of(k1.toPublicJWK(), e1.toPublicJWK(), okp("ed1", ed1))));
     validator = validator(issuer, cert);
   }
@@ -127,12 +133,109 @@ class OidcValidatorTest {
 
   @Test
   void acceptsEs256AndFallsBackToSubForTheUsername() throws Exception {
-    JWTClaimsSet c = claims().claim("preferred_username", null).claim("groups", "solo").build();
+    JWTClaimsSet c =
+        claims()
+            .claim("preferred_username", null)
+            .claim("email", null)
+            .claim("groups", "solo")
+            .build();
 
     ValidatedIdentity id = validator.validate(sign(e1, c));
 
     assertThat(id.username()).isEqualTo("u-123");
     assertThat(id.groups()).containsExactly("solo");
+  }
+
+  @Test
+  void theDefaultUsernameClaimFallsBackToEmailThenSub() throws Exception {
+    JWTClaimsSet c = claims().claim("preferred_username", null).build();
+
+    assertThat(validator.validate(sign(k1, c)).username()).isEqualTo("alice@example.test");
+  }
+
+  @Test
+  void aConfiguredUsernameClaimIsMeantExactly() throws Exception {
+    OidcValidator byUpn =
+        new OidcValidator(
+            issuer, CLIENT, cert.trustingSelf(), "upn", "groups", Duration.ofSeconds(60), clock);
+
+    assertThat(byUpn.validate(sign(k1, claims().claim("upn", "alice@corp").build())).username())
+        .isEqualTo("alice@corp");
+    assertThat(byUpn.validate(sign(k1, claims().build())).username()).isEqualTo("u-123");
+  }
+
+  @Test
+  void groupsComeFromADottedClaimPath() throws Exception {
+    OidcValidator keycloak =
+        new OidcValidator(
+            issuer,
+            CLIENT,
+            cert.trustingSelf(),
+            "preferred_username",
+            "realm_access.roles",
+            Duration.ofSeconds(60),
+            clock);
+    JWTClaimsSet c = claims().claim("realm_access", Map.of("roles", List.of("ops", "dba"))).build();
+
+    assertThat(keycloak.validate(sign(k1, c)).groups()).containsExactly("ops", "dba");
+    assertThat(keycloak.validate(sign(k1, claims().build())).groups()).isEmpty();
+    JWTClaimsSet bad = claims().claim("realm_access", Map.of("roles", List.of(1, 2))).build();
+    assertRefusedBy(keycloak, sign(k1, bad), "realm_access.roles holds a non-string element");
+  }
+
+  @Test
+  void accessTokensOfOtherClientsAreAcceptedWhereIdTokensAreNot() throws Exception {
+    JWTClaimsSet c = claims().claim("azp", "ci-bot").claim("client_id", "ci-bot").build();
+
+    assertRefused(sign(k1, c), "authorized party (azp) 'ci-bot'");
+    assertThat(validator.validateAccessToken(sign(k1, c)).getStringClaim("client_id"))
+        .isEqualTo("ci-bot");
+  }
+
+  @Test
+  void anAccessTokenIsNotAnIdToken() throws Exception {
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID("k1")
+                .type(new com.nimbusds.jose.JOSEObjectType("at+jwt"))
+                .build(),
+            claims().build());
+    jwt.sign(new RSASSASigner(k1));
+
+    assertRefused(jwt.serialize(), "is an access token (typ at+jwt)");
+    assertThat(validator.validateAccessToken(jwt.serialize()).getSubject()).isEqualTo("u-123");
+  }
+
+  @Test
+  void cachedKeysOutliveAnOutageUntilJwksMaxAgeThenFailClosed() throws Exception {
+    OidcValidator v =
+        new OidcValidator(
+            issuer,
+            CLIENT,
+            cert.trustingSelf(),
+            "preferred_username",
+            "groups",
+            Duration.ofSeconds(60),
+            clock,
+            Duration.ofHours(1));
+    v.validate(sign(k1, claims().build()));
+    down.set(true);
+
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(v.validate(sign(k1, claims().build())).subject()).isEqualTo("u-123");
+
+    clock.advance(Duration.ofMinutes(31));
+    String token = sign(k1, claims().build());
+    assertThatThrownBy(() -> v.validate(token))
+        .isInstanceOf(InvalidTokenException.class)
+        .hasMessageContaining("identity provider " + issuer)
+        .hasMessageContaining("jwksMaxAge")
+        .satisfies(e -> assertThat(((InvalidTokenException) e).issuerUnreachable()).isTrue());
+
+    down.set(false);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(v.validate(sign(k1, claims().build())).subject()).isEqualTo("u-123");
   }
 
   @Test
@@ -212,7 +315,7 @@ class OidcValidatorTest {
 
     assertRefused(
         sign(k9, claims().build()),
-        "ID token names key 'k9' for RS256, which is not among the published keys of issuer "
+        "the token names key 'k9' for RS256, which is not among the published keys of issuer "
             + issuer);
   }
 
@@ -260,7 +363,8 @@ class OidcValidatorTest {
 
     assertThatThrownBy(() -> v.validate(sign(k1, claims().issuer(gone).build())))
         .isInstanceOf(InvalidTokenException.class)
-        .hasMessageContaining("cannot reach identity provider " + gone);
+        .hasMessageContaining("cannot reach identity provider " + gone)
+        .satisfies(e -> assertThat(((InvalidTokenException) e).issuerUnreachable()).isTrue());
   }
 
   @Test
@@ -285,7 +389,7 @@ class OidcValidatorTest {
     RSAKey k2 = new RSAKeyGenerator(2048).keyID("k2").generate();
     published.set(new JWKSet(List.of(k1.toPublicJWK(), k2.toPublicJWK())));
     clock.advance(Duration.ofSeconds(10));
-    assertRefused(sign(k2, claims().build()), "ID token names key 'k2'");
+    assertRefused(sign(k2, claims().build()), "the token names key 'k2'");
     assertThat(server.hits("GET /test-idp/jwks")).isEqualTo(before + 1);
 
     clock.advance(Duration.ofSeconds(51));
@@ -380,7 +484,11 @@ class OidcValidatorTest {
   }
 
   void assertRefused(String token, String message) {
-    assertThatThrownBy(() -> validator.validate(token))
+    assertRefusedBy(validator, token, message);
+  }
+
+  void assertRefusedBy(OidcValidator v, String token, String message) {
+    assertThatThrownBy(() -> v.validate(token))
         .isInstanceOf(InvalidTokenException.class)
         .hasMessageContaining(message)
         .satisfies(

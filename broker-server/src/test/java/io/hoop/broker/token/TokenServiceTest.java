@@ -111,4 +111,25 @@ class TokenServiceTest {
     assertThatThrownBy(() -> ts.verifyGrant(forged))
         .isInstanceOf(InvalidBrokerTokenException.class);
   }
+
+  @Test
+  void boundSessionsCarryTheKeyThumbprintAndRevokedOnesAreRefused() throws Exception {
+    java.util.Set<String> revoked = new java.util.HashSet<>();
+    TokenService ts = TokenService.loadOrCreate(dir, Clock.systemUTC(), revoked::contains);
+    TokenService.IssuedToken bound = ts.issueSession(alice, Duration.ofMinutes(5), "jkt-1");
+    TokenService.SessionClaims c = ts.verifySession(bound.token());
+    assertThat(c.keyThumbprint()).isEqualTo("jkt-1");
+    assertThat(c.bound()).isTrue();
+    assertThat(ts.verifySession(ts.issueSession(alice, Duration.ofMinutes(5)).token()).bound())
+        .isFalse();
+
+    revoked.add(c.sessionId());
+    assertThatThrownBy(() -> ts.verifySession(bound.token()))
+        .isInstanceOf(InvalidBrokerTokenException.class)
+        .hasMessageContaining("was revoked")
+        .satisfies(
+            e ->
+                assertThat(((InvalidBrokerTokenException) e).code())
+                    .isEqualTo(InvalidBrokerTokenException.REVOKED));
+  }
 }

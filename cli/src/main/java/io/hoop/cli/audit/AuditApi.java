@@ -9,6 +9,7 @@ import io.hoop.api.Json;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerClient;
 import io.hoop.cli.broker.BrokerException;
+import io.hoop.cli.broker.RequestAuth;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,12 +35,12 @@ final class AuditApi {
 
   private final String baseUrl;
   private final HttpTransport transport;
-  private final String sessionToken;
+  private final RequestAuth auth;
 
-  AuditApi(String baseUrl, HttpTransport transport, String sessionToken) {
+  AuditApi(String baseUrl, HttpTransport transport, RequestAuth auth) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.transport = transport;
-    this.sessionToken = sessionToken;
+    this.auth = auth;
   }
 
   /** {@code GET /v1/audit/public-key}: the JWK text. */
@@ -96,9 +97,7 @@ final class AuditApi {
       request.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
       request.setReadTimeout((int) READ_TIMEOUT.toMillis());
       request.setThrowExceptionOnExecuteError(false);
-      if (sessionToken != null) {
-        request.getHeaders().setAuthorization("Bearer " + sessionToken);
-      }
+      auth.apply(request.getHeaders(), "GET", url);
       HttpResponse response = request.execute();
       try (InputStream in = response.getContent()) {
         int status = response.getStatusCode();

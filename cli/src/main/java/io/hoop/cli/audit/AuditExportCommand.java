@@ -74,10 +74,7 @@ public final class AuditExportCommand implements Callable<Integer> {
     String from = since == null ? null : since(since, parent.environment().clock().instant());
     BrokerSession session =
         BrokerSession.open(common.store(parent.environment()), parent.environment().clock());
-    new AuditApi(
-            session.profile().brokerUrl(),
-            session.tls().transport(),
-            session.credentials().sessionToken())
+    new AuditApi(session.profile().brokerUrl(), session.tls().transport(), session.live())
         .export(from, task, target, spec.commandLine().getOut());
     return ExitCodes.OK;
   }

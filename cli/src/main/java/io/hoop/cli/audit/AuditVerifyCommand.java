@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.broker.RequestAuth;
 import io.hoop.cli.commands.AuditCommand;
 import io.hoop.cli.commands.CommonOptions;
 import java.io.BufferedInputStream;
@@ -84,7 +85,8 @@ public final class AuditVerifyCommand implements Callable<Integer> {
       BrokerSession session =
           BrokerSession.open(common.store(parent.environment()), parent.environment().clock());
       String jwk =
-          new AuditApi(session.profile().brokerUrl(), session.tls().transport(), null).publicKey();
+          new AuditApi(session.profile().brokerUrl(), session.tls().transport(), RequestAuth.none())
+              .publicKey();
       ecKey = parseKey(jwk, "the broker's audit key");
       keySource = "broker " + session.profile().brokerUrl();
     }

@@ -1,17 +1,8 @@
 package io.hoop.cli.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.api.client.http.GenericUrl;
-import com.google.api.client.http.HttpContent;
-import com.google.api.client.http.HttpRequest;
-import com.google.api.client.http.HttpRequestFactory;
-import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpTransport;
-import com.google.api.client.http.UrlEncodedContent;
-import io.hoop.api.Json;
 import io.hoop.cli.HoopException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +19,6 @@ public final class DeviceFlowClient {
   static final String DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   static final Duration SLOW_DOWN_STEP = Duration.ofSeconds(5);
-  private static final int TIMEOUT_MILLIS = 10_000;
-  private static final int MAX_BODY_BYTES = 1024 * 1024;
 
   /** Called before each poll of the token endpoint. */
   @FunctionalInterface
@@ -41,12 +30,12 @@ public final class DeviceFlowClient {
     void polling(Duration elapsed, Duration interval);
   }
 
-  private final HttpRequestFactory requests;
+  private final IdpHttp http;
   private final Sleeper sleeper;
   private final Clock clock;
 
   public DeviceFlowClient(HttpTransport transport, Sleeper sleeper, Clock clock) {
-    this.requests = transport.createRequestFactory();
+    this.http = new IdpHttp(transport);
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -55,31 +44,38 @@ public final class DeviceFlowClient {
   public ProviderMetadata discover(String issuer) {
     String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     String url = base + "/.well-known/openid-configuration";
-    Reply reply = send(url, null);
-    if (reply.status != 200) {
+    IdpHttp.Reply reply = send(url, null);
+    if (reply.status() != 200) {
       throw new HoopException(
-          "identity provider discovery at " + url + " answered HTTP " + reply.status);
+          "identity provider discovery at " + url + " answered HTTP " + reply.status());
     }
     return new ProviderMetadata(
-        text(reply.json, "issuer", url, false),
-        text(reply.json, "device_authorization_endpoint", url, true),
-        text(reply.json, "token_endpoint", url, true));
+        text(reply.json(), "issuer", url, false),
+        text(reply.json(), "device_authorization_endpoint", url, false),
+        text(reply.json(), "token_endpoint", url, true));
   }
 
   /** Starts a device authorization (RFC 8628 section 3.1). */
   public DeviceAuthorization authorize(String endpoint, String clientId, List<String> scopes) {
+    if (endpoint == null) {
+      throw new HoopException(
+          "the identity provider offers no device authorization endpoint; enable the device"
+              + " authorization grant for client "
+              + clientId
+              + " (see README, Logging in)");
+    }
     Map<String, String> form = new LinkedHashMap<>();
     form.put("client_id", clientId);
     form.put("scope", String.join(" ", scopes));
-    Reply reply = send(endpoint, form);
-    if (reply.status != 200) {
+    IdpHttp.Reply reply = send(endpoint, form);
+    if (reply.status() != 200) {
       throw new HoopException(
           "identity provider refused the device authorization at "
               + endpoint
               + ": "
-              + describeError(reply.json, reply.status));
+              + describeError(reply.json(), reply.status()));
     }
-    JsonNode json = reply.json;
+    JsonNode json = reply.json();
     return new DeviceAuthorization(
         text(json, "device_code", endpoint, true),
         text(json, "user_code", endpoint, true),
@@ -112,14 +108,14 @@ public final class DeviceFlowClient {
         throw expired();
       }
       progress.polling(Duration.between(start, now), interval);
-      Reply reply = send(tokenEndpoint, form);
-      if (reply.status == 200) {
+      IdpHttp.Reply reply = send(tokenEndpoint, form);
+      if (reply.status() == 200) {
         return new TokenResponse(
-            text(reply.json, "id_token", tokenEndpoint, true),
-            text(reply.json, "access_token", tokenEndpoint, false),
-            text(reply.json, "refresh_token", tokenEndpoint, false));
+            text(reply.json(), "id_token", tokenEndpoint, true),
+            text(reply.json(), "access_token", tokenEndpoint, false),
+            text(reply.json(), "refresh_token", tokenEndpoint, false));
       }
-      String error = reply.json.path("error").asText("");
+      String error = reply.json().path("error").asText("");
       switch (error) {
         case "authorization_pending":
           break;
@@ -133,34 +129,14 @@ public final class DeviceFlowClient {
           throw new HoopException.Denied("sign-in was denied at the identity provider");
         default:
           throw new HoopException(
-              "identity provider refused the sign-in: " + describeError(reply.json, reply.status));
+              "identity provider refused the sign-in: "
+                  + describeError(reply.json(), reply.status()));
       }
     }
   }
 
   private static HoopException expired() {
     return new HoopException("the code expired before sign-in finished; run hoop login again");
-  }
-
-  private static String describeError(JsonNode json, int status) {
-    String error = json.path("error").asText("");
-    String description = json.path("error_description").asText("");
-    if (error.isEmpty()) {
-      return "HTTP " + status;
-    }
-    return description.isEmpty() ? error : error + ": " + description;
-  }
-
-  private static String text(JsonNode json, String field, String url, boolean required) {
-    JsonNode node = json.get(field);
-    if (node == null || node.isNull() || !node.isTextual() || node.asText().isEmpty()) {
-      if (required) {
-        throw new HoopException(
-            "identity provider response from " + url + " has no string field '" + field + "'");
-      }
-      return null;
-    }
-    return node.asText();
   }
 
   private static Duration seconds(JsonNode json, String field, Duration fallback) {
@@ -172,43 +148,15 @@ public final class DeviceFlowClient {
     return Duration.ofSeconds(Math.min(node.asLong(), 3600));
   }
 
-  private record Reply(int status, JsonNode json) {}
+  private IdpHttp.Reply send(String url, Map<String, String> form) {
+    return http.send(url, form, null);
+  }
 
-  private Reply send(String url, Map<String, String> form) {
-    try {
-      HttpContent content = form == null ? null : new UrlEncodedContent(form);
-      HttpRequest request =
-          requests.buildRequest(form == null ? "GET" : "POST", new GenericUrl(url), content);
-      request.setConnectTimeout(TIMEOUT_MILLIS);
-      request.setReadTimeout(TIMEOUT_MILLIS);
-      request.setThrowExceptionOnExecuteError(false);
-      request.getHeaders().setAccept("application/json");
-      HttpResponse response = request.execute();
-      try {
-        byte[] body;
-        try (InputStream in = response.getContent()) {
-          body = in == null ? new byte[0] : in.readNBytes(MAX_BODY_BYTES);
-        }
-        JsonNode json;
-        try {
-          json = Json.mapper().readTree(body);
-        } catch (IOException e) {
-          json = null;
-        }
-        if (json == null || !json.isObject()) {
-          throw new HoopException(
-              "identity provider at "
-                  + url
-                  + " answered HTTP "
-                  + response.getStatusCode()
-                  + " with a body that is not a JSON object");
-        }
-        return new Reply(response.getStatusCode(), json);
-      } finally {
-        response.disconnect();
-      }
-    } catch (IOException e) {
-      throw new HoopException("cannot reach identity provider at " + url + ": " + e, e);
-    }
+  private static String describeError(JsonNode json, int status) {
+    return IdpHttp.describeError(json, status);
+  }
+
+  private static String text(JsonNode json, String field, String url, boolean required) {
+    return IdpHttp.text(json, field, url, required);
   }
 }

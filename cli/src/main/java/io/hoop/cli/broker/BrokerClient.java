@@ -21,6 +21,7 @@ import io.hoop.api.ReviewAction;
 import io.hoop.api.SessionRequest;
 import io.hoop.api.SessionResponse;
 import io.hoop.api.TargetList;
+import io.hoop.api.TokenExchangeRequest;
 import io.hoop.api.WhoAmI;
 import io.hoop.cli.HoopException;
 import java.io.IOException;
@@ -41,18 +42,18 @@ public final class BrokerClient {
 
   private final String baseUrl;
   private final HttpRequestFactory requests;
-  private final String sessionToken;
+  private final RequestAuth auth;
 
   /**
    * @param baseUrl e.g. {@code https://127.0.0.1:8443}; a trailing slash is ignored
    * @param transport a transport that trusts the broker
-   * @param sessionToken the broker session token, or null for the public endpoints
+   * @param auth adds the credentials (and DPoP proof) to every request
    */
-  public BrokerClient(String baseUrl, HttpTransport transport, String sessionToken) {
+  public BrokerClient(String baseUrl, HttpTransport transport, RequestAuth auth) {
     Objects.requireNonNull(baseUrl, "baseUrl");
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.requests = transport.createRequestFactory();
-    this.sessionToken = sessionToken;
+    this.auth = Objects.requireNonNull(auth, "auth");
   }
 
   public String baseUrl() {
@@ -67,6 +68,16 @@ public final class BrokerClient {
     return send("POST", "/v1/auth/session", new SessionRequest(idToken), SessionResponse.class);
   }
 
+  /** {@code POST /v1/auth/token}: exchanges a token for a session bound to the proof's key. */
+  public SessionResponse exchange(TokenExchangeRequest exchange) {
+    return send("POST", "/v1/auth/token", exchange, SessionResponse.class);
+  }
+
+  /** {@code POST /v1/auth/logout}: revokes the presented session until it would have expired. */
+  public void logout() {
+    send("POST", "/v1/auth/logout", null, Void.class);
+  }
+
   public WhoAmI whoami() {
     return send("GET", "/v1/whoami", null, WhoAmI.class);
   }
@@ -77,6 +88,11 @@ public final class BrokerClient {
 
   public Grant createGrant(GrantRequest request) {
     return send("POST", "/v1/grants", request, Grant.class);
+  }
+
+  /** Break-glass access: granted at once where the target allows it, reviewed afterwards. */
+  public Grant breakGlass(GrantRequest request) {
+    return send("POST", "/v1/grants/break-glass", request, Grant.class);
   }
 
   public Grant grant(String id) {
@@ -128,6 +144,11 @@ public final class BrokerClient {
     return send("GET", "/v1/audit?limit=" + limit, null, AuditPage.class);
   }
 
+  /** {@code GET path} (with its query, already encoded) read as {@code type}. */
+  public <T> T get(String path, Class<T> type) {
+    return send("GET", path, null, type);
+  }
+
   private <T> T send(String method, String path, Object body, Class<T> type) {
     String url = baseUrl + path;
     try {
@@ -140,14 +161,15 @@ public final class BrokerClient {
       request.setReadTimeout((int) TIMEOUT.toMillis());
       request.setThrowExceptionOnExecuteError(false);
       request.getHeaders().setAccept("application/json");
-      if (sessionToken != null) {
-        request.getHeaders().setAuthorization("Bearer " + sessionToken);
-      }
+      auth.apply(request.getHeaders(), method, url);
       HttpResponse response = request.execute();
       try {
         byte[] bytes = readBody(response);
         int status = response.getStatusCode();
         if (status >= 200 && status < 300) {
+          if (type == Void.class) {
+            return null;
+          }
           return parse(bytes, type, method, path, status);
         }
         throw error(status, bytes);

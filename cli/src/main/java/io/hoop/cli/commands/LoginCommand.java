@@ -9,10 +9,13 @@ import io.hoop.cli.HoopException;
 import io.hoop.cli.auth.DeviceAuthorization;
 import io.hoop.cli.auth.LoginFlow;
 import io.hoop.cli.auth.Sleeper;
+import io.hoop.cli.config.LoginSource;
 import io.hoop.cli.config.Profile;
 import io.hoop.cli.config.ProfileStore;
+import io.hoop.cli.identity.FederatedTokens;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,11 +27,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code hoop login}: signs in through the broker's identity provider (device flow). */
+/**
+ * {@code hoop login}: signs in through the broker's identity provider (device flow, client
+ * credentials) or with a workload's own token (federation).
+ */
 @Command(
     name = "login",
     description = {
-      "Sign in to a broker with your identity provider (OAuth device flow).",
+      "Sign in to a broker. People use the OAuth device flow of the broker's identity",
+      "provider; CI jobs and agents use a federated token (file, variable, or GitHub",
+      "Actions, detected automatically) or OAuth client credentials.",
+      "Each login makes a new key pair (dpop.jwk, mode 0600) the session is bound to;",
+      "commands renew the session before it expires while the login allows it.",
       "On first contact the broker's certificate is shown and, once you confirm it,",
       "pinned in the profile."
     },
@@ -37,7 +47,12 @@ import picocli.CommandLine.Spec;
       "  hoop login --broker https://broker.example:8443",
       "  hoop login --broker https://127.0.0.1:8443 --fingerprint AB:CD:...:EF",
       "  hoop login --broker https://broker.example:8443 --ca-cert /etc/hoop/ca.pem",
-      "  hoop login                     sign in again to the profile's broker"
+      "  hoop login                     sign in again to the profile's broker",
+      "  hoop login --profile staging --broker https://staging.example:8443",
+      "  hoop login --client-id ci-bot --client-secret-file /run/secrets/hoop",
+      "  hoop login --federated-token-file /var/run/secrets/tokens/hoop",
+      "  hoop login --federated-token-env CI_JOB_JWT",
+      "  hoop login --audience hoop     (in GitHub Actions: the job's OIDC token)"
     })
 public final class LoginCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -69,6 +84,44 @@ public final class LoginCommand implements Callable<Integer> {
   }
 
   @Option(
+      names = "--client-id",
+      paramLabel = "ID",
+      description = "OAuth client id for client credentials (with --client-secret-file).")
+  String clientId;
+
+  @Option(
+      names = "--client-secret-file",
+      paramLabel = "FILE",
+      description = "File holding the client secret; must be mode 0600 or 0400.")
+  Path clientSecretFile;
+
+  @Option(
+      names = "--federated-token-file",
+      paramLabel = "FILE",
+      description =
+          "Exchange the token in FILE (e.g. a Kubernetes projected service-account token);"
+              + " re-read when the session is renewed.")
+  Path federatedTokenFile;
+
+  @Option(
+      names = "--federated-token-env",
+      paramLabel = "VAR",
+      description = "Exchange the token in environment variable VAR.")
+  String federatedTokenEnv;
+
+  @Option(
+      names = "--audience",
+      paramLabel = "AUD",
+      description =
+          "Audience to request from GitHub Actions (default: the broker's, from its auth config).")
+  String audience;
+
+  @Option(
+      names = "--device",
+      description = "Use the device flow even where GitHub Actions is detected.")
+  boolean device;
+
+  @Option(
       names = "--no-browser",
       description = "Do not try to open the verification page in a browser.")
   boolean noBrowser;
@@ -78,29 +131,90 @@ public final class LoginCommand implements Callable<Integer> {
     CliEnvironment env = hoop.environment();
     ProfileStore store = common.store(env);
     PrintWriter err = spec.commandLine().getErr();
+    LoginSource workload = workloadSource(env);
     Profile trusted = new BrokerTrust(env, err).resolve(store, broker, fingerprint(), caCert());
+    LoginFlow flow = new LoginFlow(Sleeper.REAL, env.clock());
+    if (workload != null) {
+      SessionResponse session =
+          workload.method().equals(LoginSource.CLIENT_CREDENTIALS)
+              ? flow.loginClientCredentials(store, trusted, clientId, clientSecretFile)
+              : flow.loginFederated(store, trusted, workload);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(summary(trusted.brokerUrl(), session));
+      out.flush();
+      return ExitCodes.OK;
+    }
     ProgressLine progress = new ProgressLine(err, env.stderrTerminal());
     SessionResponse session =
-        new LoginFlow(Sleeper.REAL, env.clock())
-            .login(
-                store,
-                trusted,
-                new LoginFlow.Listener() {
-                  @Override
-                  public void userCode(DeviceAuthorization authorization) {
-                    announce(err, authorization);
-                  }
+        flow.login(
+            store,
+            trusted,
+            new LoginFlow.Listener() {
+              @Override
+              public void userCode(DeviceAuthorization authorization) {
+                announce(err, authorization);
+              }
 
-                  @Override
-                  public void polling(Duration elapsed, Duration interval) {
-                    progress.update("Waiting for sign-in", elapsed);
-                  }
-                });
+              @Override
+              public void polling(Duration elapsed, Duration interval) {
+                progress.update("Waiting for sign-in", elapsed);
+              }
+            });
     progress.done();
     PrintWriter out = spec.commandLine().getOut();
     out.println(summary(trusted.brokerUrl(), session));
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The non-interactive login the options ask for, or null for the device flow. */
+  private LoginSource workloadSource(CliEnvironment env) {
+    int modes =
+        (clientId != null || clientSecretFile != null ? 1 : 0)
+            + (federatedTokenFile != null ? 1 : 0)
+            + (federatedTokenEnv != null ? 1 : 0)
+            + (device ? 1 : 0);
+    if (modes > 1) {
+      throw new HoopException.Usage(
+          "choose one way to log in: --client-id/--client-secret-file, --federated-token-file,"
+              + " --federated-token-env or --device");
+    }
+    if (clientId != null || clientSecretFile != null) {
+      if (clientId == null || clientSecretFile == null) {
+        throw new HoopException.Usage(
+            "client credentials need both --client-id ID and --client-secret-file FILE");
+      }
+      return new LoginSource(LoginSource.CLIENT_CREDENTIALS, clientId, null, null, null, null);
+    }
+    if (federatedTokenFile != null) {
+      return new LoginSource(
+          LoginSource.FEDERATED,
+          null,
+          null,
+          federatedTokenFile.toAbsolutePath().toString(),
+          null,
+          null);
+    }
+    if (federatedTokenEnv != null) {
+      if (env.get(federatedTokenEnv) == null) {
+        throw new HoopException.Usage(
+            "--federated-token-env " + federatedTokenEnv + ": the variable is not set or empty");
+      }
+      return new LoginSource(LoginSource.FEDERATED, null, null, null, federatedTokenEnv, null);
+    }
+    if (!device && FederatedTokens.inGithubActions(env)) {
+      spec.commandLine()
+          .getErr()
+          .println("GitHub Actions detected: logging in with the job's OIDC token.");
+      return new LoginSource(LoginSource.FEDERATED, null, null, null, null, audience);
+    }
+    if (audience != null) {
+      throw new HoopException.Usage(
+          "--audience applies to GitHub Actions tokens, but "
+              + FederatedTokens.GITHUB_URL
+              + " is not set (does the job have 'permissions: id-token: write'?)");
+    }
+    return null;
   }
 
   static String summary(String brokerUrl, SessionResponse session) {
@@ -115,7 +229,9 @@ public final class LoginCommand implements Callable<Integer> {
         + (p == null ? "?" : p.name())
         + " (groups: "
         + groups
-        + "), session expires "
+        + ")"
+        + (p == null || p.loginMethod() == null ? "" : " with " + p.loginMethod())
+        + ", session expires "
         + DurationFormat.local(session.expiresAt());
   }
 

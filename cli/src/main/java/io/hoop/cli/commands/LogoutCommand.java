@@ -1,35 +1,131 @@
 package io.hoop.cli.commands;
 
+import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
+import io.hoop.cli.HoopException;
+import io.hoop.cli.broker.BrokerClient;
+import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.broker.BrokerTls;
+import io.hoop.cli.config.ConfigDirs;
+import io.hoop.cli.config.Credentials;
+import io.hoop.cli.config.Profile;
 import io.hoop.cli.config.ProfileStore;
+import io.hoop.cli.identity.DpopKey;
+import io.hoop.cli.identity.LiveCredentials;
+import io.hoop.cli.time.DurationFormat;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code hoop logout}: forgets the profile's session. */
+/**
+ * {@code hoop logout}: revokes the profile's broker session and deletes its credentials and key.
+ */
 @Command(
     name = "logout",
-    description = "Delete the stored session of a profile (the broker URL and pin are kept).",
-    footer = {"%nExamples:", "  hoop logout", "  hoop logout --profile staging"})
+    description = {
+      "Revoke the session at the broker and delete the profile's credentials and key",
+      "(the broker URL and pin are kept). Works offline: when the broker cannot be",
+      "reached the local login is deleted anyway, with a warning. Open tunnels keep",
+      "running until their grant ends."
+    },
+    footer = {
+      "%nExamples:",
+      "  hoop logout",
+      "  hoop logout --profile staging",
+      "  hoop logout --all              every profile"
+    })
 public final class LogoutCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
+  @Option(names = "--all", description = "Log out of every profile.")
+  boolean all;
+
   @Override
   public Integer call() {
-    ProfileStore store = common.store(hoop.environment());
-    boolean deleted = store.deleteCredentials();
-    spec.commandLine()
-        .getErr()
-        .println(
-            deleted
-                ? "Logged out (profile " + store.name() + ")."
-                : "Not logged in (profile " + store.name() + "); nothing to do.");
+    CliEnvironment env = hoop.environment();
+    PrintWriter err = spec.commandLine().getErr();
+    if (env.get(BrokerSession.TOKEN_ENV) != null) {
+      err.println(
+          "note: HOOP_TOKEN is set; it is not stored anywhere, unset it (an admin revokes it"
+              + " with hoop-broker token revoke ID)");
+    }
+    List<ProfileStore> stores =
+        all
+            ? ConfigDirs.profileNames(env).stream()
+                .map(n -> new ProfileStore(ConfigDirs.profileDir(env, n), n, env))
+                .toList()
+            : List.of(common.store(env));
+    if (stores.isEmpty()) {
+      err.println("No profiles; nothing to do.");
+    }
+    for (ProfileStore store : stores) {
+      logout(store, env, err);
+    }
+    err.flush();
     return ExitCodes.OK;
+  }
+
+  private static void logout(ProfileStore store, CliEnvironment env, PrintWriter err) {
+    Optional<Credentials> credentials = store.credentials();
+    Optional<Profile> profile = store.profile();
+    if (credentials.isEmpty()) {
+      store.deleteLogin();
+      err.println("Not logged in (profile " + store.name() + "); nothing to do.");
+      return;
+    }
+    String broker = profile.map(Profile::brokerUrl).orElse("?");
+    if (profile.isPresent()) {
+      revoke(store, profile.get(), credentials.get(), env, err);
+    }
+    store.deleteLogin();
+    err.println("Logged out of " + broker + " (profile " + store.name() + ").");
+  }
+
+  /** Best effort: a session that is expired, revoked or unreachable still gets deleted locally. */
+  private static void revoke(
+      ProfileStore store, Profile profile, Credentials c, CliEnvironment env, PrintWriter err) {
+    if (c.sessionExpiresAt() != null && !env.clock().instant().isBefore(c.sessionExpiresAt())) {
+      return;
+    }
+    try {
+      DpopKey key =
+          c.keyThumbprint() == null
+              ? null
+              : store.key().filter(k -> k.thumbprint().equals(c.keyThumbprint())).orElse(null);
+      if (c.keyThumbprint() != null && key == null) {
+        err.println(
+            "warning: the key of profile "
+                + store.name()
+                + " is missing, so the session cannot be revoked; it ends by itself at "
+                + DurationFormat.local(c.sessionExpiresAt()));
+        return;
+      }
+      BrokerTls tls = BrokerTls.of(profile);
+      new BrokerClient(
+              profile.brokerUrl(), tls.transport(), new LiveCredentials(c, key, env.clock()))
+          .logout();
+    } catch (HoopException.NotLoggedIn e) {
+      // Already revoked or expired at the broker: nothing left to revoke.
+    } catch (HoopException e) {
+      err.println(
+          "warning: could not revoke the session at "
+              + profile.brokerUrl()
+              + " ("
+              + e.getMessage()
+              + "); deleted it locally, it stays valid at the broker until "
+              + (c.sessionExpiresAt() == null
+                  ? "it expires"
+                  : DurationFormat.local(c.sessionExpiresAt())));
+    }
   }
 }

@@ -5,11 +5,14 @@ import io.hoop.api.WhoAmI;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.identity.DpopKey;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,11 +21,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code hoop whoami}: who the broker thinks you are. */
+/** {@code hoop whoami}: who the broker thinks you are, and how you logged in. */
 @Command(
     name = "whoami",
-    description = "Show the principal of the current session, its groups and when it expires.",
-    footer = {"%nExamples:", "  hoop whoami", "  hoop whoami -o json"})
+    description = {
+      "Show the principal of the current session, its groups, how it logged in, when the",
+      "session expires, the profile and broker, and the thumbprint of the key the session",
+      "is bound to. Exits 6 when not logged in."
+    },
+    footer = {
+      "%nExamples:",
+      "  hoop whoami",
+      "  hoop whoami -o json",
+      "  hoop whoami --profile staging",
+      "  HOOP_TOKEN=... HOOP_BROKER=https://broker:8443 hoop whoami"
+    })
 public final class WhoamiCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
   @Spec CommandSpec spec;
@@ -34,27 +47,69 @@ public final class WhoamiCommand implements Callable<Integer> {
     BrokerSession session = BrokerSession.open(common.store(hoop.environment()), clock());
     WhoAmI who = session.client().whoami();
     PrintWriter out = spec.commandLine().getOut();
+    Map<String, Object> view = view(session, who, clock().instant());
     if (output.json()) {
-      JsonOutput.print(out, who);
+      JsonOutput.print(out, view);
       return ExitCodes.OK;
     }
-    Principal p = who.principal();
-    Instant now = clock().instant();
+    Instant expires = who.sessionExpiresAt();
     Map<String, String> rows = new LinkedHashMap<>();
-    rows.put("principal", p == null ? "-" : p.name());
-    rows.put("email", p == null || p.email() == null ? "-" : p.email());
-    rows.put("groups", p == null || p.groups() == null ? "-" : String.join(", ", p.groups()));
-    rows.put("login method", p == null || p.loginMethod() == null ? "-" : p.loginMethod());
-    rows.put("broker", session.profile().brokerUrl());
+    rows.put("principal", text(view.get("principal")));
+    rows.put("email", text(view.get("email")));
+    rows.put("groups", text(view.get("groups")));
+    rows.put("login method", text(view.get("loginMethod")));
+    rows.put("profile", text(view.get("profile")));
+    rows.put("broker", text(view.get("broker")));
     rows.put(
         "session expires",
-        DurationFormat.local(who.sessionExpiresAt())
-            + " ("
-            + DurationFormat.relative(who.sessionExpiresAt(), now)
-            + ")");
+        expires == null
+            ? "-"
+            : DurationFormat.local(expires)
+                + " ("
+                + DurationFormat.relative(expires, clock().instant())
+                + ")");
+    rows.put("bound key", text(view.get("keyThumbprint")));
     rows.forEach((k, v) -> out.printf("%-16s %s%n", k, v));
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The fields of both outputs; JSON keys are stable for scripts. */
+  static Map<String, Object> view(BrokerSession session, WhoAmI who, Instant now) {
+    Principal p = who.principal();
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("principal", p == null ? null : p.name());
+    view.put("email", p == null ? null : p.email());
+    view.put("groups", p == null || p.groups() == null ? List.of() : p.groups());
+    String method = p == null || p.loginMethod() == null ? null : p.loginMethod();
+    view.put("loginMethod", method != null ? method : session.credentials().loginMethod());
+    view.put("issuer", who.issuer());
+    Instant expires =
+        who.sessionExpiresAt() != null
+            ? who.sessionExpiresAt()
+            : session.credentials().sessionExpiresAt();
+    view.put("sessionExpiresAt", expires);
+    view.put(
+        "sessionRemainingSeconds",
+        expires == null ? null : Math.max(0, Duration.between(now, expires).toSeconds()));
+    view.put("profile", session.fromTokenEnvironment() ? "(HOOP_TOKEN)" : session.store().name());
+    view.put("broker", session.profile().brokerUrl());
+    String thumbprint =
+        who.keyThumbprint() != null
+            ? who.keyThumbprint()
+            : session.live().key().map(DpopKey::thumbprint).orElse(null);
+    view.put("keyThumbprint", thumbprint);
+    return view;
+  }
+
+  private static String text(Object value) {
+    if (value == null) {
+      return "-";
+    }
+    if (value instanceof List<?> list) {
+      return list.isEmpty() ? "-" : String.join(", ", list.stream().map(String::valueOf).toList());
+    }
+    return value.toString();
   }
 
   private java.time.Clock clock() {

@@ -2,7 +2,12 @@ package io.hoop.cli.config;
 
 import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.HoopException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Where hoop keeps its profiles: {@code $HOOP_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/hoop}, else
@@ -46,6 +51,19 @@ public final class ConfigDirs {
               + "': expected letters, digits, '.', '_' or '-' (at most 64)");
     }
     return name;
+  }
+
+  /** The names of the profiles that have a directory, sorted. */
+  public static List<String> profileNames(CliEnvironment environment) {
+    Path root = configDir(environment).resolve("profiles");
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> dirs = Files.list(root)) {
+      return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + root, e);
+    }
   }
 
   /** The directory of one profile. */

@@ -9,9 +9,28 @@ import java.time.Instant;
  * @param sessionExpiresAt when the broker session ends
  * @param refreshToken the identity provider's refresh token, or null
  * @param principal the principal name the broker mapped the login to
+ * @param keyThumbprint thumbprint of the profile key ({@code dpop.jwk}) the session is bound to, or
+ *     null for an unbound session
+ * @param source how the login was made, to renew it; null for logins of older versions
  */
 public record Credentials(
-    String sessionToken, Instant sessionExpiresAt, String refreshToken, String principal) {
+    String sessionToken,
+    Instant sessionExpiresAt,
+    String refreshToken,
+    String principal,
+    String keyThumbprint,
+    LoginSource source) {
+
+  /** Unbound credentials of a device login (tests and older files). */
+  public Credentials(
+      String sessionToken, Instant sessionExpiresAt, String refreshToken, String principal) {
+    this(sessionToken, sessionExpiresAt, refreshToken, principal, null, null);
+  }
+
+  /** The login method, as the broker names it. */
+  public String loginMethod() {
+    return source == null ? null : source.method();
+  }
 
   @Override
   public String toString() {
@@ -21,6 +40,10 @@ public record Credentials(
         + (refreshToken == null ? "null" : "<redacted>")
         + ", principal="
         + principal
+        + ", keyThumbprint="
+        + keyThumbprint
+        + ", source="
+        + source
         + "]";
   }
 }

@@ -2,11 +2,14 @@ package io.hoop.cli.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.hoop.api.Json;
+import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.HoopException;
+import io.hoop.cli.identity.DpopKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,7 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads and writes one profile's {@code profile.json} and {@code credentials.json}.
+ * Reads and writes one profile's {@code profile.json}, {@code credentials.json} and {@code
+ * dpop.jwk}.
  *
  * <p>Files are written to a temp file created with mode 0600 and renamed over the old one, so a
  * token is never readable by others, not even for an instant, and a crash never leaves half a file.
@@ -31,10 +35,35 @@ public final class ProfileStore {
 
   private final Path dir;
   private final String name;
+  private final CliEnvironment environment;
 
   public ProfileStore(Path dir, String name) {
+    this(dir, name, CliEnvironment.of(java.util.Map.of()));
+  }
+
+  /**
+   * @param environment the variables of this run: {@code HOOP_TOKEN} and friends replace the stored
+   *     login, federated token variables are read when a session is renewed
+   */
+  public ProfileStore(Path dir, String name, CliEnvironment environment) {
     this.dir = Objects.requireNonNull(dir, "dir");
     this.name = Objects.requireNonNull(name, "name");
+    this.environment = Objects.requireNonNull(environment, "environment");
+  }
+
+  /** The environment this store was opened in. */
+  public CliEnvironment environment() {
+    return environment;
+  }
+
+  /** Whether this is the default profile, so messages need no {@code --profile}. */
+  public boolean isDefault() {
+    return ConfigDirs.DEFAULT_PROFILE.equals(name);
+  }
+
+  /** {@code hoop login} plus {@code --profile NAME} when this is not the default profile. */
+  public String loginCommand() {
+    return isDefault() ? "hoop login" : "hoop login --profile " + name;
   }
 
   public Path dir() {
@@ -51,6 +80,38 @@ public final class ProfileStore {
 
   public Path credentialsFile() {
     return dir.resolve("credentials.json");
+  }
+
+  /** The private key the profile's session is bound to (JWK, mode 0600). */
+  public Path keyFile() {
+    return dir.resolve("dpop.jwk");
+  }
+
+  /** The stored key pair, if a login created one. */
+  public Optional<DpopKey> key() {
+    String json;
+    try {
+      json = Files.readString(keyFile(), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + keyFile(), e);
+    }
+    try {
+      return Optional.of(DpopKey.parse(json));
+    } catch (IllegalArgumentException e) {
+      throw new HoopException.NotLoggedIn(
+          "cannot use the key in "
+              + keyFile()
+              + " ("
+              + e.getMessage()
+              + "); run "
+              + loginCommand());
+    }
+  }
+
+  public void saveKey(DpopKey key) {
+    writeAtomically(keyFile(), key.toPrivateJson().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The stored profile, if {@code hoop login} ran for it. */
@@ -88,6 +149,17 @@ public final class ProfileStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + credentialsFile(), e);
     }
+  }
+
+  /** Deletes credentials and key; returns whether there were credentials. */
+  public boolean deleteLogin() {
+    boolean had = deleteCredentials();
+    try {
+      Files.deleteIfExists(keyFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + keyFile(), e);
+    }
+    return had;
   }
 
   private <T> Optional<T> read(Path file, Class<T> type) {

@@ -4,31 +4,46 @@ import io.hoop.api.ApiError;
 import io.hoop.api.Grant;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.identity.Renewer;
 import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.client.TunnelClientConfig;
 import io.hoop.tunnel.protocol.CloseNotice;
-import io.hoop.tunnel.protocol.Handshake;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The local listener of one approved grant. Per-connection problems are reported on stderr; a
  * broker notice that the grant ended completes {@link #ended()}.
+ *
+ * <p>The tunnel lives as long as the grant, not as long as the login: connections already open are
+ * never closed because the session expired. Each new connection presents the current session token
+ * with a fresh proof, so a background keeper renews the session before it expires; when it cannot,
+ * it says so once and new connections are refused by the broker until {@code hoop login} runs in
+ * another terminal (the keeper then picks up that login).
  */
 public final class GrantTunnel implements AutoCloseable {
   private static final Set<String> GRANT_ENDED = Set.of("grant_expired", "grant_revoked");
 
+  /** How often the keeper checks the session's expiry. */
+  static final Duration KEEPER_INTERVAL = Duration.ofSeconds(20);
+
   private final TunnelClient client;
   private final CompletableFuture<CloseNotice> ended = new CompletableFuture<>();
+  private final ScheduledExecutorService keeper;
 
   private GrantTunnel(BrokerSession session, Grant grant, int localPort, PrintWriter err) {
     URI broker = URI.create(session.profile().brokerUrl());
     int brokerPort = broker.getPort() == -1 ? 443 : broker.getPort();
-    String grantToken = grant.token();
-    String sessionToken = session.credentials().sessionToken();
+    String relogin = session.store().loginCommand();
     TunnelClient.Listener listener =
         new TunnelClient.Listener() {
           @Override
@@ -38,7 +53,14 @@ public final class GrantTunnel implements AutoCloseable {
             if (code != null && GRANT_ENDED.contains(code)) {
               ended.complete(new CloseNotice(code, message));
             } else {
-              err.println("hoop: broker refused a connection: " + message);
+              err.println(
+                  "hoop: broker refused a connection: "
+                      + message
+                      + (sessionProblem(code)
+                          ? " (open connections stay open until the grant ends; run "
+                              + relogin
+                              + " in another terminal to open new ones)"
+                          : ""));
               err.flush();
             }
           }
@@ -67,10 +89,98 @@ public final class GrantTunnel implements AutoCloseable {
                   brokerPort,
                   session.tls().nettyContext(),
                   localPort,
-                  () -> new Handshake(grantToken, sessionToken),
+                  session.live().handshake(grant.id(), grant.token()),
                   listener));
     } catch (BindException e) {
       throw new HoopException.Usage(e.getMessage());
+    }
+    this.keeper = session.fromTokenEnvironment() ? null : startKeeper(session, err);
+  }
+
+  /** Refusals about the login (expired, revoked, bad proof), not about the grant. */
+  private static boolean sessionProblem(String code) {
+    return code != null
+        && (code.equals("unauthenticated")
+            || code.startsWith("session_")
+            || code.startsWith("dpop_")
+            || code.equals("invalid_dpop_proof"));
+  }
+
+  private static ScheduledExecutorService startKeeper(BrokerSession session, PrintWriter err) {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "hoop-session-keeper");
+              t.setDaemon(true);
+              return t;
+            });
+    new Keeper(session, session.renewer(), timer, err).schedule();
+    return timer;
+  }
+
+  /**
+   * Keeps the session fresh for new connections; says once when it cannot, once when it can again.
+   */
+  private static final class Keeper implements Runnable {
+    private final BrokerSession session;
+    private final Renewer renewer;
+    private final ScheduledExecutorService timer;
+    private final PrintWriter err;
+    private boolean failing;
+
+    Keeper(
+        BrokerSession session, Renewer renewer, ScheduledExecutorService timer, PrintWriter err) {
+      this.session = session;
+      this.renewer = renewer;
+      this.timer = timer;
+      this.err = err;
+    }
+
+    void schedule() {
+      try {
+        timer.schedule(this, delay().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // The tunnel closed meanwhile: nothing left to keep fresh.
+      }
+    }
+
+    /** Half the time left, between 1 s and the interval: short sessions are checked often. */
+    private Duration delay() {
+      Instant expires = session.credentials().sessionExpiresAt();
+      if (expires == null) {
+        return KEEPER_INTERVAL;
+      }
+      Duration half = Duration.between(session.live().clock().instant(), expires).dividedBy(2);
+      if (half.compareTo(Duration.ofSeconds(1)) < 0) {
+        return Duration.ofSeconds(1);
+      }
+      return half.compareTo(KEEPER_INTERVAL) > 0 ? KEEPER_INTERVAL : half;
+    }
+
+    @Override
+    public void run() {
+      boolean fresh;
+      try {
+        fresh = session.live().keepFresh(session.store(), renewer, null);
+      } catch (RuntimeException e) {
+        fresh = false;
+      }
+      if (!fresh && !failing) {
+        failing = true;
+        err.println(
+            "hoop: your login to "
+                + session.profile().brokerUrl()
+                + " expires and cannot be renewed; open connections stay open until the grant"
+                + " ends, new ones need a new login: run "
+                + session.store().loginCommand()
+                + " in another terminal");
+        err.flush();
+      } else if (fresh && failing) {
+        failing = false;
+        err.println("hoop: login renewed; new connections work again");
+        err.flush();
+      }
+      schedule();
     }
   }
 
@@ -95,6 +205,9 @@ public final class GrantTunnel implements AutoCloseable {
 
   @Override
   public void close() {
+    if (keeper != null) {
+      keeper.shutdownNow();
+    }
     client.close();
   }
 }

@@ -61,6 +61,11 @@ public final class FakeIdp implements AutoCloseable {
     server.start();
   }
 
+  /** The forms posted to the token endpoint, in order. */
+  public List<String> tokenForms() {
+    return tokenForms;
+  }
+
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }

@@ -71,14 +71,13 @@ class StoreOutageIT {
   static HttpResponse<String> requestGrant(BrokerFixture broker, String token) throws Exception {
     HttpClient http =
         HttpClient.newBuilder().sslContext(Tls.jdkClientPinned(broker.fingerprint())).build();
-    HttpRequest req =
+    HttpRequest.Builder req =
         HttpRequest.newBuilder(URI.create(broker.url() + "/v1/grants"))
             .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"target\":\"db\",\"task\":\"OPS-1\"}"))
-            .build();
-    return http.send(req, HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString("{\"target\":\"db\",\"task\":\"OPS-1\"}"));
+    broker.authorize(req, "POST", "/v1/grants", token);
+    return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

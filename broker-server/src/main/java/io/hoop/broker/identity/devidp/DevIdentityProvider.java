@@ -77,6 +77,21 @@ public final class DevIdentityProvider {
       Duration codeTtl,
       Duration pollInterval,
       Clock clock) {
+    this(issuer, clientId, users, List.of(), codeTtl, pollInterval, clock);
+  }
+
+  /**
+   * As the constructor without clients, plus machine clients served with the client-credentials
+   * grant (their access tokens are RS256 JWTs for audience {@code clientId}).
+   */
+  public DevIdentityProvider(
+      String issuer,
+      String clientId,
+      List<DevUser> users,
+      List<DevClient> clients,
+      Duration codeTtl,
+      Duration pollInterval,
+      Clock clock) {
     this.issuer = requireNonNull(issuer, "issuer");
     this.clientId = requireNonNull(clientId, "clientId");
     requireNonNull(users, "users");
@@ -134,7 +149,14 @@ public final class DevIdentityProvider {
     this.codeTtl = codeTtl;
     this.codes = new DeviceCodes(codeTtl, pollInterval, clock);
     this.tokens =
-        new TokenEndpoint(issuer, clientId, codes, new RefreshTokens(clock), signingKey, clock);
+        new TokenEndpoint(
+            issuer,
+            clientId,
+            codes,
+            new RefreshTokens(clock),
+            signingKey,
+            clock,
+            new ClientCredentials(issuer, clientId, clients, signingKey, clock));
     this.userList = List.copyOf(byName.values());
   }
 
@@ -176,7 +198,9 @@ public final class DevIdentityProvider {
     d.put("response_types_supported", List.of("id_token"));
     d.put("subject_types_supported", List.of("public"));
     d.put("id_token_signing_alg_values_supported", List.of("RS256"));
-    d.put("grant_types_supported", List.of(TokenEndpoint.DEVICE_GRANT, "refresh_token"));
+    d.put(
+        "grant_types_supported",
+        List.of(TokenEndpoint.DEVICE_GRANT, "refresh_token", ClientCredentials.GRANT));
     d.put("scopes_supported", SCOPES);
     d.put(
         "claims_supported",
@@ -192,7 +216,9 @@ public final class DevIdentityProvider {
             "preferred_username",
             "email",
             "groups"));
-    d.put("token_endpoint_auth_methods_supported", List.of("none"));
+    d.put(
+        "token_endpoint_auth_methods_supported",
+        List.of("none", "client_secret_post", "client_secret_basic"));
     return ApiResponse.json(200, d);
   }
 

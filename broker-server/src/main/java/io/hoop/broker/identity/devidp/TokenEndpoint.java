@@ -34,6 +34,7 @@ final class TokenEndpoint {
   private final RSASSASigner signer;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  private final ClientCredentials clientCredentials;
 
   TokenEndpoint(
       String issuer,
@@ -41,7 +42,9 @@ final class TokenEndpoint {
       DeviceCodes codes,
       RefreshTokens refreshTokens,
       RSAKey signingKey,
-      Clock clock) {
+      Clock clock,
+      ClientCredentials clientCredentials) {
+    this.clientCredentials = clientCredentials;
     this.issuer = issuer;
     this.clientId = clientId;
     this.codes = codes;
@@ -72,10 +75,17 @@ final class TokenEndpoint {
     if (REFRESH_GRANT.equals(grantType)) {
       return refresh(form);
     }
+    if (ClientCredentials.GRANT.equals(grantType)) {
+      return clientCredentials.handle(form, request.header("authorization"));
+    }
     return error(
         400,
         "unsupported_grant_type",
-        "grant_type " + grantType + " is not supported; use " + DEVICE_GRANT + " or refresh_token");
+        "grant_type "
+            + grantType
+            + " is not supported; use "
+            + DEVICE_GRANT
+            + ", refresh_token or client_credentials");
   }
 
   private ApiResponse deviceCode(Map<String, String> form) {

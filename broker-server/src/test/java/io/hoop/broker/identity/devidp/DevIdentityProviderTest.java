@@ -53,6 +53,76 @@ class DevIdentityProviderTest {
   }
 
   @Test
+  void clientCredentialsGiveAnRs256AccessTokenForTheBroker() throws Exception {
+    DevIdentityProvider withClient =
+        new DevIdentityProvider(
+            ISSUER,
+            "hoop-cli",
+            USERS,
+            List.of(new DevClient("ci-bot", "s3cret-s3cret-s3cret", List.of("ci"))),
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(5),
+            clock);
+    idp = withClient;
+    routes = withClient.routes();
+
+    JsonNode form =
+        json(
+            call(
+                "POST",
+                "/dev-idp/token",
+                Map.of(
+                    "grant_type", "client_credentials",
+                    "client_id", "ci-bot",
+                    "client_secret", "s3cret-s3cret-s3cret")),
+            200);
+    JWTClaimsSet c = verifiedClaims(form.path("access_token").asText());
+    assertThat(c.getIssuer()).isEqualTo(ISSUER);
+    assertThat(c.getAudience()).containsExactly("hoop-cli");
+    assertThat(c.getSubject()).isEqualTo("ci-bot");
+    assertThat(c.getStringClaim("client_id")).isEqualTo("ci-bot");
+    assertThat(c.getStringListClaim("groups")).containsExactly("ci");
+    assertThat(form.path("token_type").asText()).isEqualTo("Bearer");
+
+    String basic =
+        java.util.Base64.getEncoder()
+            .encodeToString("ci-bot:s3cret-s3cret-s3cret".getBytes(StandardCharsets.UTF_8));
+    ApiResponse viaBasic =
+        routes
+            .get("POST /dev-idp/token")
+            .handle(
+                new ApiRequest(
+                    "POST",
+                    "/dev-idp/token",
+                    Map.of(),
+                    Map.of("authorization", "Basic " + basic),
+                    "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8),
+                    new InetSocketAddress("127.0.0.1", 50000),
+                    "https://127.0.0.1:8443"));
+    assertThat(verifiedClaims(json(viaBasic, 200).path("access_token").asText()).getSubject())
+        .isEqualTo("ci-bot");
+
+    assertOAuthError(
+        call(
+            "POST",
+            "/dev-idp/token",
+            Map.of(
+                "grant_type", "client_credentials",
+                "client_id", "ci-bot",
+                "client_secret", "wrong-wrong-wrong-wrong")),
+        401,
+        "invalid_client");
+    assertOAuthError(
+        call(
+            "POST",
+            "/dev-idp/token",
+            Map.of(
+                "grant_type", "client_credentials", "client_id", "nobody", "client_secret", "x")),
+        401,
+        "invalid_client");
+  }
+
+  @Test
   void discoveryDocumentDescribesTheProvider() throws Exception {
     JsonNode d = json(call("GET", "/dev-idp/.well-known/openid-configuration", Map.of()), 200);
 
@@ -65,7 +135,8 @@ class DevIdentityProviderTest {
     assertThat(d.path("grant_types_supported").toString())
         .contains(DEVICE_GRANT)
         .contains("refresh_token");
-    assertThat(d.path("token_endpoint_auth_methods_supported").toString()).isEqualTo("[\"none\"]");
+    assertThat(d.path("token_endpoint_auth_methods_supported").toString())
+        .isEqualTo("[\"none\",\"client_secret_post\",\"client_secret_basic\"]");
     assertThat(d.path("scopes_supported").toString()).contains("openid");
     assertThat(d.path("claims_supported").toString()).contains("groups", "preferred_username");
     assertThat(d.has("response_types_supported")).isTrue();

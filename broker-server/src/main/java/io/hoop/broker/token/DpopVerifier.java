@@ -1,0 +1,331 @@
+package io.hoop.broker.token;
+
+import static java.util.Objects.requireNonNull;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import io.hoop.broker.identity.EdDsaSupport;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verifies DPoP-style proofs of possession (RFC 9449 shapes): a JWT of type {@code dpop+jwt},
+ * signed with an allowed algorithm by the public key in its own header, made for this method and
+ * path (or tunnel), recent, carrying the hash of the presented token, and never seen before. HTTP
+ * proofs are matched on method and path only: host and port differ behind port-forwards and
+ * proxies.
+ */
+public final class DpopVerifier {
+  /** How old a proof may be. */
+  public static final Duration MAX_AGE = Duration.ofSeconds(60);
+
+  /** How far in the future a proof's {@code iat} may lie (clock drift). */
+  public static final Duration MAX_FUTURE = Duration.ofSeconds(5);
+
+  /** The {@code htm} of tunnel handshake proofs. */
+  public static final String TUNNEL_METHOD = "TUNNEL";
+
+  static final int MAX_PROOF_CHARS = 8 * 1024;
+  static final int MAX_REPLAY_ENTRIES = 200_000;
+  private static final int MAX_JTI_CHARS = 256;
+  private static final JOSEObjectType TYP = new JOSEObjectType("dpop+jwt");
+  private static final Set<JWSAlgorithm> ALLOWED =
+      Set.of(JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.RS256, JWSAlgorithm.EdDSA);
+  private static final String RELOGIN =
+      "this token is bound to the key of the login that created it; run hoop login on this machine";
+
+  private final Clock clock;
+  // Key thumbprint + jti -> when the entry may be forgotten (the proof is too old by then anyway).
+  // Guarded by this; insertion order is expiry order because every entry lives equally long.
+  private final LinkedHashMap<String, Instant> seen = new LinkedHashMap<>();
+
+  public DpopVerifier(Clock clock) {
+    this.clock = requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Verifies the proof of an HTTP request.
+   *
+   * @param proof the {@code DPoP} header; null means none was sent
+   * @param method the request method
+   * @param path the request path, compared with the path of the proof's {@code htu}
+   * @param token the session token presented with the proof (its hash must be in {@code ath}), or
+   *     null at login
+   * @param boundTo the thumbprint the token is bound to, or null to accept any key (login)
+   * @return the RFC 7638 SHA-256 thumbprint (base64url) of the proof's key
+   */
+  public String verifyHttp(String proof, String method, String path, String token, String boundTo)
+      throws DpopException {
+    Checked checked = verify(proof, method, token, boundTo);
+    JWTClaimsSet c = checked.claims();
+    String htu = stringClaim(c, "htu");
+    String htuPath;
+    try {
+      URI u = new URI(htu);
+      htuPath = u.getPath();
+    } catch (java.net.URISyntaxException e) {
+      throw new DpopException(DpopException.INVALID, "DPoP proof htu is not a URL");
+    }
+    if (htuPath == null || !htuPath.equals(path)) {
+      throw new DpopException(
+          DpopException.INVALID,
+          "DPoP proof was made for path " + shorten(htuPath) + ", not " + path);
+    }
+    return remember(checked);
+  }
+
+  /**
+   * Verifies the proof of a tunnel handshake: {@code htm} TUNNEL, {@code htu}
+   * urn:hoop:tunnel:&lt;grantId&gt;.
+   */
+  public String verifyTunnel(String proof, String grantId, String token, String boundTo)
+      throws DpopException {
+    Checked checked = verify(proof, TUNNEL_METHOD, token, boundTo);
+    JWTClaimsSet c = checked.claims();
+    String expected = "urn:hoop:tunnel:" + grantId;
+    String htu = stringClaim(c, "htu");
+    if (!expected.equals(htu)) {
+      throw new DpopException(
+          DpopException.INVALID, "DPoP proof was made for " + shorten(htu) + ", not " + expected);
+    }
+    return remember(checked);
+  }
+
+  private record Checked(JWTClaimsSet claims, String thumbprint) {}
+
+  private Checked verify(String proof, String htm, String token, String boundTo)
+      throws DpopException {
+    if (proof == null || proof.isBlank()) {
+      throw new DpopException(
+          DpopException.REQUIRED,
+          "no DPoP proof was sent"
+              + (boundTo == null ? "; this broker requires one at login" : "; " + RELOGIN));
+    }
+    if (proof.length() > MAX_PROOF_CHARS) {
+      throw invalid("DPoP proof is " + proof.length() + " characters; at most " + MAX_PROOF_CHARS);
+    }
+    JWT jwt;
+    try {
+      jwt = JWTParser.parse(proof.strip());
+    } catch (ParseException e) {
+      // Nimbus refuses a private key in the jwk header while parsing; its message is safe.
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      throw invalid(
+          m.contains("private") || m.contains("Non-public")
+              ? "DPoP proof header carries a private key; only the public key may be sent"
+              : "DPoP proof is not a well-formed JWT");
+    }
+    if (!(jwt instanceof SignedJWT signed)) {
+      throw invalid(
+          "DPoP proof is not signed (alg none); expected one of ES256, PS256, RS256, EdDSA");
+    }
+    JWSHeader h = signed.getHeader();
+    if (!TYP.equals(h.getType())) {
+      throw invalid("DPoP proof typ is " + h.getType() + "; expected dpop+jwt");
+    }
+    if (!ALLOWED.contains(h.getAlgorithm())) {
+      throw invalid(
+          "DPoP proof algorithm "
+              + h.getAlgorithm()
+              + " is not accepted; expected one of ES256,"
+              + " PS256, RS256, EdDSA");
+    }
+    JWK jwk = h.getJWK();
+    if (jwk == null) {
+      throw invalid("DPoP proof header has no jwk");
+    }
+    if (jwk.isPrivate()) {
+      throw invalid("DPoP proof header carries a private key; only the public key may be sent");
+    }
+    try {
+      if (!signed.verify(verifier(h, jwk))) {
+        throw invalid("DPoP proof signature does not verify with the key in its header");
+      }
+    } catch (JOSEException e) {
+      throw invalid("DPoP proof signature cannot be verified: " + e.getMessage());
+    }
+    String thumbprint = thumbprint(jwk);
+    if (boundTo != null && !MessageDigest.isEqual(bytes(thumbprint), bytes(boundTo))) {
+      throw invalid("DPoP proof is signed by another key; " + RELOGIN);
+    }
+    JWTClaimsSet c;
+    try {
+      c = signed.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw invalid("DPoP proof claims are not a JSON object");
+    }
+    String jti = stringClaim(c, "jti");
+    if (jti == null || jti.isEmpty() || jti.length() > MAX_JTI_CHARS) {
+      throw invalid("DPoP proof needs a jti of 1-" + MAX_JTI_CHARS + " characters");
+    }
+    String proofMethod = stringClaim(c, "htm");
+    if (!htm.equals(proofMethod)) {
+      throw invalid("DPoP proof was made for method " + shorten(proofMethod) + ", not " + htm);
+    }
+    if (stringClaim(c, "htu") == null) {
+      throw invalid("DPoP proof has no htu");
+    }
+    Date iat = c.getIssueTime();
+    if (iat == null) {
+      throw invalid("DPoP proof has no iat");
+    }
+    Instant now = clock.instant();
+    if (iat.toInstant().isBefore(now.minus(MAX_AGE))) {
+      throw new DpopException(
+          DpopException.EXPIRED,
+          "DPoP proof was made at "
+              + iat.toInstant()
+              + ", more than "
+              + MAX_AGE.toSeconds()
+              + " s ago (now "
+              + now
+              + "); check this machine's clock");
+    }
+    if (iat.toInstant().isAfter(now.plus(MAX_FUTURE))) {
+      throw new DpopException(
+          DpopException.EXPIRED,
+          "DPoP proof is dated "
+              + iat.toInstant()
+              + ", in the future (now "
+              + now
+              + "); check this machine's clock");
+    }
+    if (token != null) {
+      String ath = stringClaim(c, "ath");
+      if (ath == null || !MessageDigest.isEqual(bytes(ath), bytes(accessTokenHash(token)))) {
+        throw invalid("DPoP proof ath does not match the presented token");
+      }
+    }
+    return new Checked(c, thumbprint);
+  }
+
+  private String remember(Checked checked) throws DpopException {
+    String thumb = checked.thumbprint();
+    String key = thumb + " " + stringClaim(checked.claims(), "jti");
+    Instant now = clock.instant();
+    synchronized (this) {
+      for (Iterator<Map.Entry<String, Instant>> it = seen.entrySet().iterator(); it.hasNext(); ) {
+        if (it.next().getValue().isAfter(now)) {
+          break;
+        }
+        it.remove();
+      }
+      if (seen.containsKey(key)) {
+        throw new DpopException(
+            DpopException.REPLAY, "DPoP proof was already used (same jti); make a new proof");
+      }
+      if (seen.size() >= MAX_REPLAY_ENTRIES) {
+        // Fail closed rather than forget proofs that are still fresh enough to replay.
+        throw new DpopException(
+            DpopException.INVALID, "too many DPoP proofs in the last minute; retry shortly");
+      }
+      seen.put(key, now.plus(MAX_AGE).plus(MAX_FUTURE).plus(MAX_FUTURE));
+    }
+    return thumb;
+  }
+
+  /** How many proofs are remembered for replay detection. */
+  synchronized int remembered() {
+    return seen.size();
+  }
+
+  /** RFC 7638 SHA-256 thumbprint, base64url without padding. */
+  public static String thumbprint(JWK jwk) throws DpopException {
+    try {
+      return jwk.computeThumbprint("SHA-256").toString();
+    } catch (JOSEException e) {
+      throw invalid("cannot compute the thumbprint of the DPoP key");
+    }
+  }
+
+  /** {@code base64url(SHA-256(token))}, the {@code ath} of a proof presented with the token. */
+  public static String accessTokenHash(String token) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(bytes(token));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(h);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static JWSVerifier verifier(JWSHeader h, JWK jwk) throws DpopException, JOSEException {
+    JWSAlgorithm alg = h.getAlgorithm();
+    if (jwk instanceof ECKey ec && alg.equals(JWSAlgorithm.ES256)) {
+      if (!Curve.P_256.equals(ec.getCurve())) {
+        throw invalid("DPoP proof key for ES256 is on curve " + ec.getCurve() + ", not P-256");
+      }
+      return new ECDSAVerifier(ec);
+    }
+    if (jwk instanceof RSAKey rsa
+        && (alg.equals(JWSAlgorithm.RS256) || alg.equals(JWSAlgorithm.PS256))) {
+      if (rsa.size() < 2048) {
+        throw invalid("DPoP proof RSA key has " + rsa.size() + " bits; at least 2048 required");
+      }
+      return new RSASSAVerifier(rsa);
+    }
+    if (jwk instanceof OctetKeyPair && alg.equals(JWSAlgorithm.EdDSA)) {
+      try {
+        List<Key> keys = EdDsaSupport.selectKeys(h, new ImmutableJWKSet<>(new JWKSet(jwk)));
+        if (!keys.isEmpty()) {
+          return EdDsaSupport.verifierFactory().createJWSVerifier(h, keys.get(0));
+        }
+      } catch (com.nimbusds.jose.KeySourceException e) {
+        throw invalid("DPoP proof EdDSA key is not usable: " + e.getMessage());
+      }
+    }
+    throw invalid("DPoP proof key type " + jwk.getKeyType() + " does not fit algorithm " + alg);
+  }
+
+  private static String stringClaim(JWTClaimsSet c, String name) throws DpopException {
+    try {
+      return c.getStringClaim(name);
+    } catch (ParseException e) {
+      throw invalid("DPoP proof claim " + name + " is not a string");
+    }
+  }
+
+  private static DpopException invalid(String message) {
+    return new DpopException(DpopException.INVALID, message);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String shorten(String s) {
+    if (s == null) {
+      return "(none)";
+    }
+    return s.length() <= 100 ? "'" + s + "'" : "'" + s.substring(0, 100) + "...'";
+  }
+}

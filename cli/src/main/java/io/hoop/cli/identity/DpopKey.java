@@ -1,0 +1,170 @@
+package io.hoop.cli.identity;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import io.hoop.api.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A profile's proof-of-possession key (EC P-256) and the DPoP proofs (RFC 9449 shape) it signs.
+ *
+ * <p>The header and signer are built once: a tunnel signs one proof per local connection on the
+ * event loop, so only the claims and the ES256 signature are computed per proof.
+ */
+public final class DpopKey {
+  /** The {@code htm} of tunnel handshakes. */
+  public static final String TUNNEL_METHOD = "TUNNEL";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ECKey key;
+  private final String thumbprint;
+  private final JWSHeader header;
+  private final String encodedHeader;
+  private final ECDSASigner signer;
+  // Sessions present one token for many proofs: hash it once, not per proof.
+  private volatile Ath lastAth;
+
+  private record Ath(String token, String value) {}
+
+  private DpopKey(ECKey key) {
+    if (!key.isPrivate() || !Curve.P_256.equals(key.getCurve())) {
+      throw new IllegalArgumentException(
+          "DPoP key must be a private EC P-256 JWK, got curve "
+              + key.getCurve()
+              + (key.isPrivate() ? "" : " without the private part"));
+    }
+    this.key = key;
+    try {
+      this.thumbprint = key.computeThumbprint().toString();
+      this.signer = new ECDSASigner(key);
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("unusable EC key: " + e.getMessage(), e);
+    }
+    this.header =
+        new JWSHeader.Builder(JWSAlgorithm.ES256)
+            .type(new JOSEObjectType("dpop+jwt"))
+            .jwk(key.toPublicJWK())
+            .build();
+    this.encodedHeader = header.toBase64URL().toString();
+  }
+
+  /** A fresh key pair. */
+  public static DpopKey generate() {
+    try {
+      return new DpopKey(new ECKeyGenerator(Curve.P_256).generate());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("this JVM cannot generate EC P-256 keys", e);
+    }
+  }
+
+  /** Parses a stored private JWK ({@code dpop.jwk}). */
+  public static DpopKey parse(String jwkJson) {
+    try {
+      return new DpopKey(ECKey.parse(jwkJson));
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("not an EC JWK: " + e.getMessage(), e);
+    }
+  }
+
+  /** The private JWK as JSON, for the 0600 key file only. */
+  public String toPrivateJson() {
+    return key.toJSONString();
+  }
+
+  /** RFC 7638 SHA-256 thumbprint (base64url) of the public key: the session's {@code cnf.jkt}. */
+  public String thumbprint() {
+    return thumbprint;
+  }
+
+  /**
+   * Signs a proof.
+   *
+   * @param method HTTP method (upper-cased here) or {@link #TUNNEL_METHOD}
+   * @param uri the request URL (query and fragment are dropped) or the tunnel's URN
+   * @param accessToken the session token presented with the proof, or null (login)
+   * @param now the proof's {@code iat}
+   */
+  public String proof(String method, String uri, String accessToken, Instant now) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(uri, "uri");
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("jti", randomId());
+    claims.put("htm", method.toUpperCase(java.util.Locale.ROOT));
+    claims.put("htu", htu(uri));
+    claims.put("iat", now.getEpochSecond());
+    if (accessToken != null) {
+      Ath cached = lastAth;
+      if (cached == null || !cached.token().equals(accessToken)) {
+        cached = new Ath(accessToken, ath(accessToken));
+        lastAth = cached;
+      }
+      claims.put("ath", cached.value());
+    }
+    try {
+      String payload = Base64URL.encode(Json.mapper().writeValueAsBytes(claims)).toString();
+      String signingInput = encodedHeader + "." + payload;
+      Base64URL signature = signer.sign(header, signingInput.getBytes(StandardCharsets.US_ASCII));
+      return signingInput + "." + signature;
+    } catch (JsonProcessingException | JOSEException e) {
+      throw new IllegalStateException("cannot sign a DPoP proof: " + e.getMessage(), e);
+    }
+  }
+
+  /** The tunnel proof's {@code htu} for a grant. */
+  public static String tunnelUri(String grantId) {
+    return "urn:hoop:tunnel:" + grantId;
+  }
+
+  /** {@code base64url(SHA-256(ASCII token))}, the proof's {@code ath}. */
+  public static String ath(String accessToken) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+      return Base64URL.encode(digest).toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
+  }
+
+  static String htu(String uri) {
+    int cut = uri.length();
+    int query = uri.indexOf('?');
+    int fragment = uri.indexOf('#');
+    if (query >= 0) {
+      cut = query;
+    }
+    if (fragment >= 0 && fragment < cut) {
+      cut = fragment;
+    }
+    return uri.substring(0, cut);
+  }
+
+  private static String randomId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64URL.encode(bytes).toString();
+  }
+
+  @Override
+  public String toString() {
+    return "DpopKey[thumbprint=" + thumbprint + "]";
+  }
+}
