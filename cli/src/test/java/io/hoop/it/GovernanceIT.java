@@ -9,7 +9,6 @@ import io.hoop.testkit.BrokerFixture;
 import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.client.TunnelClientConfig;
 import io.hoop.tunnel.protocol.CloseNotice;
-import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.tls.Tls;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -241,7 +240,7 @@ class GovernanceIT {
                 broker.port(),
                 Tls.clientPinned(broker.fingerprint()),
                 0,
-                () -> new Handshake(g.path("token").asText(), alice),
+                () -> broker.handshake(g.path("token").asText(), alice),
                 listener))) {
       Socket s = connectAndPing(client);
       assertError(

@@ -1,6 +1,7 @@
 package io.hoop.broker.api;
 
 import io.hoop.api.GrantAction;
+import io.hoop.api.GrantRequest;
 import io.hoop.api.ReviewAction;
 import io.hoop.broker.governance.ApprovalService;
 import io.hoop.broker.governance.ReviewService;
@@ -29,6 +30,13 @@ public final class GovernanceRoutes {
 
   public Router register(Router router) {
     router.add("GET /v1/grants", auth.authed(this::list));
+    router.add(
+        "POST /v1/grants/break-glass",
+        auth.authed(
+            (req, c) ->
+                ApiResponse.json(
+                    200,
+                    approvals.breakGlass(c.principal(), ApiRoutes.body(req, GrantRequest.class)))));
     router.add(
         "POST /v1/grants/*/approve",
         auth.authed(

@@ -49,7 +49,9 @@ public record NotificationsSection(
     APPROVED,
     DENIED,
     REVOKED,
-    EXPIRING;
+    EXPIRING,
+    /** Someone broke the glass: immediate access, reviewed afterwards. */
+    BREAK_GLASS;
 
     /** The name used in the config and in payloads, e.g. {@code pending}. */
     public String wireName() {
@@ -209,7 +211,9 @@ public record NotificationsSection(
         throw error(
             source,
             key + "[" + i + "]",
-            "'" + v + "' is not an event; expected pending, approved, denied, revoked or expiring");
+            "'"
+                + v
+                + "' is not an event; expected pending, approved, denied, revoked, expiring or break_glass");
       }
       if (!out.add(e)) {
         throw error(source, key + "[" + i + "]", "duplicate event '" + v + "'");

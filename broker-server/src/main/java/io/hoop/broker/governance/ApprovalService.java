@@ -5,15 +5,19 @@ import io.hoop.api.Durations;
 import io.hoop.api.Grant;
 import io.hoop.api.GrantAction;
 import io.hoop.api.GrantList;
+import io.hoop.api.GrantRequest;
 import io.hoop.api.GrantStatus;
 import io.hoop.api.Principal;
 import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.GovernanceSection.Stage;
 import io.hoop.broker.config.NotificationsSection.Event;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.ApiException;
 import io.hoop.broker.notify.Notifier;
 import io.hoop.broker.policy.ApprovalRules;
+import io.hoop.broker.policy.ApprovalStages;
 import io.hoop.broker.store.AuditLog;
+import io.hoop.broker.store.BreakGlassReviews;
 import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.StoredGrant;
 import java.time.Clock;
@@ -23,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -72,10 +77,21 @@ public final class ApprovalService {
       case "mine" -> rows = grants.byPrincipal(caller.name(), n);
       case "pending" -> {
         rows = new ArrayList<>();
+        // Break-glass grants whose after-the-fact review the caller may give come first.
+        for (BreakGlassReviews.Review r : grants.breakGlassReviews().open(MAX_LIST)) {
+          Optional<StoredGrant> g = grants.find(r.grantId());
+          if (rows.size() < n
+              && g.isPresent()
+              && !caller.name().equals(r.principal())
+              && grantService.isReviewer(caller, g.get())) {
+            rows.add(g.get());
+          }
+        }
         for (StoredGrant g : grants.byStatus(GrantStatus.PENDING, MAX_LIST)) {
           if (rows.size() < n && g.effectiveStatus(now) == GrantStatus.PENDING) {
             ApprovalRules.Verdict v =
-                ApprovalRules.approve(g, grants.approvals(g.id()), caller, now);
+                ApprovalRules.approve(
+                    g, grantService.stagesOf(g), grants.approvals(g.id()), caller, now);
             if (v.kind() == ApprovalRules.Kind.COUNTED) {
               rows.add(g);
             }
@@ -105,28 +121,49 @@ public final class ApprovalService {
     return new GrantList(out);
   }
 
-  /** One approval; the request becomes APPROVED when distinct approvers reach the quorum. */
+  /** Break-glass access ({@link GrantService#breakGlass}). */
+  public Grant breakGlass(Principal caller, GrantRequest req) throws ApiException {
+    return grantService.breakGlass(caller, req);
+  }
+
+  /**
+   * One approval; the request becomes APPROVED when every approval stage has its distinct approvers
+   * (a single-stage target has one stage: its reviewers and quorum).
+   */
   public Grant approve(Principal caller, String id, GrantAction action) throws ApiException {
     String comment = Texts.check("comment", action == null ? null : action.comment(), false, null);
     StoredGrant g = find(id);
     Instant now = clock.instant();
-    ApprovalRules.Verdict v = ApprovalRules.approve(g, grants.approvals(id), caller, now);
+    Optional<BreakGlassReviews.Review> review = grants.breakGlassReviews().find(id);
+    if (review.isPresent()) {
+      return reviewBreakGlass(caller, g, review.get(), comment, now);
+    }
+    List<Stage> stages = grantService.stagesOf(g);
+    List<Approval> before = grants.approvals(id);
+    ApprovalRules.Verdict v = ApprovalRules.approve(g, stages, before, caller, now);
     refuseIf(v, "not_pending");
+    int stage =
+        Math.min(ApprovalStages.of(stages, before, g.principal()).current(), stages.size() - 1);
     boolean counted =
         v.kind() == ApprovalRules.Kind.COUNTED
-            && grants.addApproval(id, caller.name(), now, comment);
+            && grants.addApproval(id, caller.name(), now, comment, stage);
     List<Approval> approvals = grants.approvals(id);
-    Set<String> people = ApprovalRules.distinct(approvals, g.principal());
-    int required = Math.max(1, g.approvalsRequired());
+    ApprovalStages progress = ApprovalStages.of(stages, approvals, g.principal());
+    Set<String> people = progress.people();
+    int required = stages.stream().mapToInt(Stage::approvals).sum();
     Map<String, Object> details = details(g, caller);
     if (comment != null) {
       details.put("comment", comment);
     }
     details.put("counted", counted);
+    if (stages.size() > 1) {
+      details.put("stage", stage + 1);
+      details.put("stages", stages.size());
+    }
     details.put("approvals", people.size());
     details.put("approvalsRequired", required);
     audit.append("grant.approval", g.principal(), g.target(), id, g.task(), details);
-    if (people.size() >= required) {
+    if (progress.complete()) {
       Instant expiresAt = ApprovalRules.expiresAt(now, g.duration());
       String reason = "approved by " + String.join(", ", people);
       if (grants.approve(id, caller.name(), reason, now, expiresAt)) {
@@ -139,6 +176,52 @@ public final class ApprovalService {
       }
     }
     return grantService.view(find(id), clock.instant(), null);
+  }
+
+  /**
+   * Closes the after-the-fact review of a break-glass grant: a reviewer of its target, never the
+   * requester, once. The grant itself is unchanged (revoke it to end the access).
+   */
+  private Grant reviewBreakGlass(
+      Principal caller, StoredGrant g, BreakGlassReviews.Review r, String comment, Instant now)
+      throws ApiException {
+    if (!r.open()) {
+      throw new ApiException(
+          409,
+          "already_reviewed",
+          "break-glass grant "
+              + g.id()
+              + " was reviewed by "
+              + r.reviewedBy()
+              + " at "
+              + r.reviewedAt(),
+          null);
+    }
+    if (caller.name().equals(g.principal())) {
+      throw new ApiException(
+          403, "self_approval", "you cannot review your own break-glass access", null);
+    }
+    if (!grantService.isReviewer(caller, g)) {
+      throw new ApiException(
+          403,
+          "not_a_reviewer",
+          caller.name()
+              + " is not a reviewer of "
+              + g.target()
+              + ": break-glass reviewers must be in group "
+              + String.join(" or ", g.reviewerGroups()),
+          null);
+    }
+    if (!grants.breakGlassReviews().close(g.id(), caller.name(), comment, now)) {
+      throw changed(g.id());
+    }
+    Map<String, Object> d = details(g, caller);
+    if (comment != null) {
+      d.put("comment", comment);
+    }
+    d.put("grantStatus", g.effectiveStatus(now).name());
+    audit.append("grant.break_glass_reviewed", g.principal(), g.target(), g.id(), g.task(), d);
+    return grantService.view(g, now, null);
   }
 
   /** Denies a pending request; a reason is required. */
@@ -249,6 +332,10 @@ public final class ApprovalService {
     throw switch (v.kind()) {
       case SELF -> new ApiException(403, "self_approval", v.message(), null);
       case NOT_A_REVIEWER -> new ApiException(403, "not_a_reviewer", v.message(), null);
+      case OTHER_STAGE -> new ApiException(403, "approved_in_another_stage", v.message(), null);
+      case STAGE_NOT_REACHED ->
+          new ApiException(
+              409, "stage_not_reached", v.message(), "wait until the earlier stage approves");
       case TIMED_OUT ->
           new ApiException(409, "request_timed_out", v.message(), "hoop connect asks again");
       default -> new ApiException(409, wrongState, v.message(), null);

@@ -7,16 +7,21 @@ import io.hoop.api.GrantRequest;
 import io.hoop.api.GrantStatus;
 import io.hoop.api.Principal;
 import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.GovernanceSection.Stage;
 import io.hoop.broker.config.NotificationsSection.Event;
 import io.hoop.broker.config.TargetConfig;
+import io.hoop.broker.governance.TaskChecker;
 import io.hoop.broker.http.ApiException;
 import io.hoop.broker.notify.Notifier;
+import io.hoop.broker.policy.ApprovalRules;
+import io.hoop.broker.policy.ApprovalStages;
 import io.hoop.broker.policy.Decision;
 import io.hoop.broker.policy.GrantPolicy;
 import io.hoop.broker.policy.TaskRule;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
+import io.hoop.broker.store.StoredEntitlement;
 import io.hoop.broker.store.StoredGrant;
 import io.hoop.broker.token.TokenService;
 import java.security.SecureRandom;
@@ -47,6 +52,7 @@ public final class GrantService {
   private final TokenService tokens;
   private final Notifier notifier;
   private final Clock clock;
+  private final TaskChecker taskChecker;
 
   public GrantService(
       Supplier<BrokerConfig> config,
@@ -63,9 +69,11 @@ public final class GrantService {
     this.tokens = tokens;
     this.notifier = notifier;
     this.clock = clock;
+    this.taskChecker = new TaskChecker(clock);
   }
 
-  public Grant request(Principal caller, GrantRequest req) throws ApiException {
+  /** The request's target, once the request is well formed and its task id fits the target. */
+  private static TargetConfig validate(BrokerConfig cfg, GrantRequest req) throws ApiException {
     if (req == null || req.target() == null || req.target().isBlank()) {
       throw new ApiException(400, "bad_request", "target is required", "hoop targets lists them");
     }
@@ -84,7 +92,6 @@ public final class GrantService {
           "duration must be between 0 and " + Durations.format(MAX_REQUEST),
           "e.g. --duration 30m");
     }
-    BrokerConfig cfg = config.get();
     TargetConfig target =
         cfg.target(req.target())
             .orElseThrow(
@@ -103,14 +110,31 @@ public final class GrantService {
       throw new ApiException(
           400, "bad_task", badTask.get(), "use a task id of the form the target expects");
     }
+    Optional<String> badRole =
+        io.hoop.broker.tunnel.PostgresAuthorizations.checkRole(target, req.role());
+    if (badRole.isPresent()) {
+      throw new ApiException(
+          400, "unknown_role", badRole.get(), "ask for one of those roles with --role");
+    }
+    return target;
+  }
+
+  public Grant request(Principal caller, GrantRequest req) throws ApiException {
+    BrokerConfig cfg = config.get();
+    TargetConfig target = validate(cfg, req);
     Instant now = clock.instant();
     Decision d =
-        GrantPolicy.decide(
-            caller,
+        taskChecker.check(
+            cfg.jira(),
             target,
-            entitlements.forTarget(target.name()),
-            Duration.ofSeconds(req.durationSeconds()),
-            now);
+            req.task(),
+            caller,
+            GrantPolicy.decide(
+                caller,
+                target,
+                entitlements.forTarget(target.name()),
+                Duration.ofSeconds(req.durationSeconds()),
+                now));
     boolean approved = d.outcome() == Decision.Outcome.APPROVED;
     boolean pending = d.outcome() == Decision.Outcome.PENDING;
     StoredGrant g =
@@ -166,6 +190,92 @@ public final class GrantService {
   }
 
   /**
+   * Break-glass: immediate access on a target that allows it, for a caller with an active
+   * entitlement there (reviewed or not), with a reason, capped at the target's break-glass maximum.
+   * The task pattern applies but not the Jira check (Jira may be part of the emergency). The grant
+   * is audited and notified at once and opens an after-the-fact review that one of the target's
+   * reviewers closes ({@code hoop approve ID}).
+   */
+  public Grant breakGlass(Principal caller, GrantRequest req) throws ApiException {
+    BrokerConfig cfg = config.get();
+    TargetConfig target = validate(cfg, req);
+    if (!target.breakGlass()) {
+      throw new ApiException(
+          403,
+          "break_glass_not_allowed",
+          "target " + target.name() + " does not allow break-glass access",
+          "ask for access normally: hoop connect " + target.name() + " --task " + req.task());
+    }
+    if (req.reason() == null || req.reason().isBlank()) {
+      throw new ApiException(
+          400,
+          "reason_required",
+          "break-glass access needs a reason",
+          "pass --reason \"what is on fire\"");
+    }
+    Optional<StoredEntitlement> ent =
+        entitlements.forTarget(target.name()).stream()
+            .filter(StoredEntitlement::active)
+            .filter(e -> e.appliesTo(caller.name(), caller.groups()))
+            .findFirst();
+    if (ent.isEmpty()) {
+      throw new ApiException(
+          403,
+          "break_glass_not_entitled",
+          "no entitlement covers "
+              + caller.name()
+              + " on target "
+              + target.name()
+              + "; break-glass is for people entitled to the target",
+          null);
+    }
+    Instant now = clock.instant();
+    Duration cap = min(target.rules().breakGlassMaxDuration(), target.maxDuration());
+    Duration d =
+        req.durationSeconds() == 0 ? cap : min(Duration.ofSeconds(req.durationSeconds()), cap);
+    StoredGrant g =
+        new StoredGrant(
+            newId(),
+            caller.name(),
+            target.name(),
+            target.type(),
+            req.role(),
+            req.task(),
+            req.reason(),
+            GrantStatus.APPROVED,
+            "break-glass by "
+                + caller.name()
+                + "; after-the-fact review due from "
+                + String.join(", ", target.reviewers())
+                + (d.compareTo(cap) == 0 ? "; capped at " + Durations.format(cap) : ""),
+            d,
+            now,
+            now,
+            now.plus(d),
+            null,
+            ent.get().id(),
+            target.reviewers(),
+            0,
+            null);
+    grants.insert(g);
+    grants.breakGlassReviews().open(g.id(), target.name(), caller.name(), now);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("reason", req.reason());
+    details.put("entitlement", ent.get().id());
+    details.put("duration", Durations.format(d));
+    details.put("expiresAt", g.expiresAt().toString());
+    details.put("reviewers", target.reviewers());
+    audit.append("grant.break_glass", caller.name(), target.name(), g.id(), g.task(), details);
+    notifier.grant(Event.BREAK_GLASS, g.id());
+    String token = tokens.issueGrant(g.id(), caller.name(), target.name(), g.expiresAt());
+    return g.toApi(now, token, List.of());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /**
    * A grant as its requester or one of its reviewers sees it; others get 404 so ids do not leak.
    * Only the requester gets the token, only while the grant is approved and unexpired, and only for
    * a grant that went through reviewers: that is how a requester whose request was pending picks up
@@ -189,11 +299,34 @@ public final class GrantService {
     return view(g, now, token);
   }
 
-  /** The API view of a stored grant with its approvals. */
+  /**
+   * The API view of a stored grant with its approvals; a pending request on a target with several
+   * approval stages says which stage it is in, at the start of its decision reason.
+   */
   public Grant view(StoredGrant g, Instant now, String token) {
     List<Approval> approvals =
         g.approvalsRequired() > 0 ? grants.approvals(g.id()) : List.<Approval>of();
+    if (g.effectiveStatus(now) == GrantStatus.PENDING) {
+      List<Stage> stages = stagesOf(g);
+      if (stages.size() > 1) {
+        String where = ApprovalStages.of(stages, approvals, g.principal()).describe();
+        return g.withDecisionReason(where + "; " + g.decisionReason()).toApi(now, token, approvals);
+      }
+    }
     return g.toApi(now, token, approvals);
+  }
+
+  /**
+   * The approval stages of a request: the target's configured stages (read from the current
+   * config), or the single stage the grant recorded (its reviewer groups and quorum).
+   */
+  public List<Stage> stagesOf(StoredGrant g) {
+    return config
+        .get()
+        .target(g.target())
+        .filter(t -> !t.rules().stages().isEmpty())
+        .map(TargetConfig::stages)
+        .orElseGet(() -> ApprovalRules.singleStage(g));
   }
 
   /**

@@ -164,7 +164,7 @@ public final class Notifier implements AutoCloseable {
           return;
         }
       }
-      if (event == Event.APPROVED) {
+      if (event == Event.APPROVED || event == Event.BREAK_GLASS) {
         scheduleExpiring(g);
       }
       NotificationsSection cfg = config.get();

@@ -77,6 +77,15 @@ public final class WebhookPayloads {
       case DENIED -> who + "'s request for " + what + " was denied by " + by + reason(g);
       case REVOKED -> who + "'s access to " + what + " was revoked by " + by + reason(g);
       case EXPIRING -> who + "'s access to " + what + " expires at " + g.expiresAt();
+      case BREAK_GLASS ->
+          who
+              + " broke the glass on "
+              + what
+              + reason(g)
+              + " - access until "
+              + g.expiresAt()
+              + "; review it with: hoop approve "
+              + g.id();
     };
   }
 
@@ -124,6 +133,7 @@ public final class WebhookPayloads {
       case DENIED -> ":no_entry:";
       case REVOKED -> ":octagonal_sign:";
       case EXPIRING -> ":alarm_clock:";
+      case BREAK_GLASS -> ":rotating_light:";
     };
   }
 

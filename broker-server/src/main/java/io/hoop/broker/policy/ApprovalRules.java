@@ -3,6 +3,7 @@ package io.hoop.broker.policy;
 import io.hoop.api.Approval;
 import io.hoop.api.GrantStatus;
 import io.hoop.api.Principal;
+import io.hoop.broker.config.GovernanceSection.Stage;
 import io.hoop.broker.store.StoredGrant;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,11 @@ public final class ApprovalRules {
     /** The caller is the requester and may not do this to their own request. */
     SELF,
     /** The caller is in none of the groups that may do this. */
-    NOT_A_REVIEWER
+    NOT_A_REVIEWER,
+    /** The caller approves in a later stage whose turn has not come. */
+    STAGE_NOT_REACHED,
+    /** The caller approved in an earlier stage: one person cannot approve in two stages. */
+    OTHER_STAGE
   }
 
   /**
@@ -59,9 +64,30 @@ public final class ApprovalRules {
     }
   }
 
-  /** An approval by {@code approver} of {@code g}, which already has {@code approvals}. */
+  /**
+   * An approval by {@code approver} of {@code g}, which already has {@code approvals}, in the
+   * single stage the grant recorded (its reviewer groups and quorum).
+   */
   public static Verdict approve(
       StoredGrant g, List<Approval> approvals, Principal approver, Instant now) {
+    return approve(g, singleStage(g), approvals, approver, now);
+  }
+
+  /** The single stage a grant recorded when it was requested. */
+  public static List<Stage> singleStage(StoredGrant g) {
+    return List.of(new Stage(g.reviewerGroups(), Math.max(1, g.approvalsRequired())));
+  }
+
+  /**
+   * An approval by {@code approver} of {@code g} in approval {@code stages}: it counts only for the
+   * current stage, from a member of that stage's groups who approved in no other stage.
+   */
+  public static Verdict approve(
+      StoredGrant g,
+      List<Stage> stages,
+      List<Approval> approvals,
+      Principal approver,
+      Instant now) {
     Verdict pending = requirePending(g, now, "approved");
     if (pending != null) {
       return pending;
@@ -72,19 +98,65 @@ public final class ApprovalRules {
     if (!inAny(approver, g.reviewerGroups())) {
       return refuse(Kind.NOT_A_REVIEWER, notReviewer(approver, g.reviewerGroups(), g));
     }
-    Set<String> people = distinct(approvals, g.principal());
-    boolean fresh = people.add(approver.name());
-    boolean complete = people.size() >= Math.max(1, g.approvalsRequired());
+    ApprovalStages before = ApprovalStages.of(stages, approvals, g.principal());
+    int total = stages.stream().mapToInt(Stage::approvals).sum();
+    int done = before.people().size();
+    int at = before.stageOf(approver.name());
+    if (at >= 0 && (at == before.current() || before.complete() || stages.size() == 1)) {
+      return new Verdict(
+          Kind.ALREADY_COUNTED,
+          "repeat approval (counted once) " + done + " of " + total + " by " + approver.name(),
+          done,
+          before.complete());
+    }
+    if (at >= 0) {
+      return refuse(
+          Kind.OTHER_STAGE,
+          approver.name()
+              + " approved request "
+              + g.id()
+              + " in stage "
+              + (at + 1)
+              + " already; one person cannot approve in two stages");
+    }
+    if (before.complete()) {
+      // Approvals after the quorum (e.g. two reviewers acting at once) count, in the last stage.
+      return new Verdict(
+          Kind.COUNTED,
+          "approval " + (done + 1) + " of " + total + " by " + approver.name(),
+          done + 1,
+          true);
+    }
+    Stage stage = stages.get(before.current());
+    if (!inAny(approver, stage.groups())) {
+      boolean later =
+          stages.stream().skip(before.current() + 1).anyMatch(s -> inAny(approver, s.groups()));
+      return refuse(
+          later ? Kind.STAGE_NOT_REACHED : Kind.NOT_A_REVIEWER,
+          "request "
+              + g.id()
+              + " is in "
+              + before.describe()
+              + "; "
+              + approver.name()
+              + (later
+                  ? " approves in a later stage, after group " + String.join(" or ", stage.groups())
+                  : " is not in group " + String.join(" or ", stage.groups())));
+    }
+    List<Approval> after = new java.util.ArrayList<>(approvals);
+    after.add(new Approval(approver.name(), now, null, before.current()));
+    ApprovalStages next = ApprovalStages.of(stages, after, g.principal());
     return new Verdict(
-        fresh ? Kind.COUNTED : Kind.ALREADY_COUNTED,
-        (fresh ? "approval " : "repeat approval (counted once) ")
-            + people.size()
+        Kind.COUNTED,
+        "approval "
+            + next.people().size()
             + " of "
-            + Math.max(1, g.approvalsRequired())
+            + total
             + " by "
-            + approver.name(),
-        people.size(),
-        complete);
+            + approver.name()
+            + (stages.size() > 1 ? " (stage " + (before.current() + 1) + ")" : ""),
+        next.people().size(),
+        next.complete());
   }
 
   /** A denial of a pending request. */

@@ -34,10 +34,13 @@ public final class AuditLog {
   private static final String COLUMNS =
       "seq, event_time, event_type, principal, target, grant_id, task, details, prev_hash, hash";
   private static final int MAX_APPEND_ATTEMPTS = 3;
+  private static final int MAX_BATCH = 256;
 
   private final Store store;
   private final Clock clock;
   private final Object appendLock = new Object();
+  private final java.util.concurrent.ConcurrentLinkedQueue<Pending> queue =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   // Written only under appendLock; volatile so head() and the checkpointer read it without it.
   private volatile Head head;
 
@@ -58,7 +61,16 @@ public final class AuditLog {
     return head;
   }
 
-  /** Appends one event and returns it with its sequence number. */
+  /**
+   * Appends one event and returns it with its sequence number, once it is committed to the store.
+   *
+   * <p>Group commit: the caller queues its event, then whoever holds the writer lock drains the
+   * whole queue, chains the events in queue order (seq, time and previous hash taken together, so
+   * the chain is one line and times never go backwards along it) and inserts them in one
+   * transaction. Callers that queued while a batch was being written find their event committed by
+   * the next writer and return without writing. Every caller returns only after its own event is
+   * committed, so an audited decision is never answered before its record is durable in the store.
+   */
   public AuditEvent append(
       String type,
       String principal,
@@ -68,59 +80,175 @@ public final class AuditLog {
       Map<String, Object> details) {
     Map<String, Object> d = details == null ? Map.of() : details;
     JsonNode tree = Json.mapper().valueToTree(d);
-    String json = AuditCanonical.json(tree);
-    // One writer: seq, time and prev hash are taken together, so the chain is one line and times
-    // never go backwards along it. The seq primary key is the last line of defence: a second
-    // writer on the same database (another replica) makes our insert fail instead of forking.
+    Pending p =
+        new Pending(type, principal, target, grantId, task, tree, AuditCanonical.json(tree), d);
+    queue.add(p);
     synchronized (appendLock) {
-      for (int attempt = 1; ; attempt++) {
-        Head prev = head;
-        long seq = prev.seq() + 1;
-        Instant now = AuditCanonical.truncate(clock.instant());
-        String hash =
+      if (!p.done()) {
+        writeQueued();
+      }
+    }
+    return p.result();
+  }
+
+  /** One queued event and, once written, its outcome. Touched only under appendLock once queued. */
+  private static final class Pending {
+    final String type;
+    final String principal;
+    final String target;
+    final String grantId;
+    final String task;
+    final JsonNode tree;
+    final String json;
+    final Map<String, Object> details;
+    long seq;
+    Instant time;
+    String prevHash;
+    String hash;
+    AuditEvent event;
+    RuntimeException failure;
+
+    Pending(
+        String type,
+        String principal,
+        String target,
+        String grantId,
+        String task,
+        JsonNode tree,
+        String json,
+        Map<String, Object> details) {
+      this.type = type;
+      this.principal = principal;
+      this.target = target;
+      this.grantId = grantId;
+      this.task = task;
+      this.tree = tree;
+      this.json = json;
+      this.details = details;
+    }
+
+    boolean done() {
+      return event != null || failure != null;
+    }
+
+    AuditEvent result() {
+      if (failure != null) {
+        throw failure;
+      }
+      return event;
+    }
+  }
+
+  /** Writes everything queued, in batches of at most MAX_BATCH. Called under appendLock. */
+  private void writeQueued() {
+    List<Pending> batch = new ArrayList<>();
+    for (Pending p = queue.poll(); p != null; p = queue.poll()) {
+      batch.add(p);
+      if (batch.size() == MAX_BATCH) {
+        writeBatch(batch);
+        batch = new ArrayList<>();
+      }
+    }
+    if (!batch.isEmpty()) {
+      writeBatch(batch);
+    }
+  }
+
+  private void writeBatch(List<Pending> batch) {
+    for (int attempt = 1; ; attempt++) {
+      Head h = head;
+      for (Pending p : batch) {
+        p.seq = h.seq() + 1;
+        p.time = AuditCanonical.truncate(clock.instant());
+        p.prevHash = h.hash();
+        p.hash =
             AuditCanonical.hash(
-                seq, now, type, principal, target, grantId, task, tree, prev.hash());
-        try {
-          insert(seq, now, type, principal, target, grantId, task, json, prev.hash(), hash);
-          head = new Head(seq, hash);
-          return new AuditEvent(seq, now, type, principal, target, grantId, task, Map.copyOf(d));
-        } catch (SQLException e) {
-          if (!"23505".equals(e.getSQLState()) || attempt >= MAX_APPEND_ATTEMPTS) {
-            throw new StoreException("cannot append audit event " + type + " at seq " + seq, e);
-          }
-          LOG.warn("audit seq={} taken by another writer; reloading the chain head", seq);
-          head = loadHead();
+                p.seq,
+                p.time,
+                p.type,
+                p.principal,
+                p.target,
+                p.grantId,
+                p.task,
+                p.tree,
+                p.prevHash);
+        h = new Head(p.seq, p.hash);
+      }
+      try {
+        insert(batch);
+        head = h;
+        for (Pending p : batch) {
+          p.event =
+              new AuditEvent(
+                  p.seq,
+                  p.time,
+                  p.type,
+                  p.principal,
+                  p.target,
+                  p.grantId,
+                  p.task,
+                  Map.copyOf(p.details));
         }
+        return;
+      } catch (SQLException e) {
+        // The seq primary key is the last line of defence: a second writer on the same database
+        // (another replica) makes the batch fail instead of forking the chain.
+        if (!"23505".equals(e.getSQLState()) || attempt >= MAX_APPEND_ATTEMPTS) {
+          StoreException failure =
+              new StoreException(
+                  "cannot append "
+                      + batch.size()
+                      + " audit event(s) from seq "
+                      + batch.get(0).seq
+                      + " ("
+                      + batch.get(0).type
+                      + ")",
+                  e);
+          batch.forEach(p -> p.failure = failure);
+          return;
+        }
+        LOG.warn(
+            "audit seq={} taken by another writer; reloading the chain head", batch.get(0).seq);
+        try {
+          head = loadHead();
+        } catch (StoreException reload) {
+          batch.forEach(p -> p.failure = reload);
+          return;
+        }
+      } catch (RuntimeException e) {
+        StoreException failure = new StoreException("cannot append audit events", e);
+        batch.forEach(p -> p.failure = failure);
+        return;
       }
     }
   }
 
-  private void insert(
-      long seq,
-      Instant now,
-      String type,
-      String principal,
-      String target,
-      String grantId,
-      String task,
-      String json,
-      String prevHash,
-      String hash)
-      throws SQLException {
+  private void insert(List<Pending> batch) throws SQLException {
     String sql = "insert into audit_events (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    try (Connection c = store.connection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setLong(1, seq);
-      ps.setObject(2, Store.ts(now));
-      ps.setString(3, type);
-      ps.setString(4, principal);
-      ps.setString(5, target);
-      ps.setString(6, grantId);
-      ps.setString(7, task);
-      ps.setString(8, json);
-      ps.setString(9, prevHash);
-      ps.setString(10, hash);
-      ps.executeUpdate();
+    try (Connection c = store.connection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (Pending p : batch) {
+          ps.setLong(1, p.seq);
+          ps.setObject(2, Store.ts(p.time));
+          ps.setString(3, p.type);
+          ps.setString(4, p.principal);
+          ps.setString(5, p.target);
+          ps.setString(6, p.grantId);
+          ps.setString(7, p.task);
+          ps.setString(8, p.json);
+          ps.setString(9, p.prevHash);
+          ps.setString(10, p.hash);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
     }
   }
 

@@ -16,10 +16,27 @@ public final class EntitlementStore {
   private static final String COLUMNS =
       "id, principal, group_name, target, max_duration_seconds, status, reviewed_by, reviewed_at,"
           + " review_expires_at, review_comment";
+  // Every grant request reads its target's entitlements: they are cached briefly. Writes through
+  // this class bump the generation, so this broker never serves what it changed itself; another
+  // broker on the same PostgreSQL store sees a change within CACHE_TTL.
+  private static final long CACHE_TTL_NANOS = java.time.Duration.ofSeconds(1).toNanos();
+
   private final Store store;
+  private final java.util.concurrent.atomic.AtomicLong generation =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.ConcurrentHashMap<String, Cached> byTarget =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Cached(List<StoredEntitlement> rows, long generation, long loadedAtNanos) {}
 
   public EntitlementStore(Store store) {
     this.store = store;
+  }
+
+  /** Forgets cached reads; called after every write, once it is committed. */
+  private void invalidate() {
+    generation.incrementAndGet();
+    byTarget.clear();
   }
 
   /**
@@ -29,6 +46,14 @@ public final class EntitlementStore {
    * @return true when it was inserted
    */
   public boolean seed(StoredEntitlement e) {
+    try {
+      return seedRow(e);
+    } finally {
+      invalidate();
+    }
+  }
+
+  private boolean seedRow(StoredEntitlement e) {
     try (Connection c = store.connection()) {
       try (PreparedStatement up =
           c.prepareStatement("update entitlements set max_duration_seconds = ? where id = ?")) {
@@ -80,6 +105,8 @@ public final class EntitlementStore {
       return gone.size();
     } catch (SQLException ex) {
       throw new StoreException("cannot remove entitlements " + gone, ex);
+    } finally {
+      invalidate();
     }
   }
 
@@ -90,7 +117,18 @@ public final class EntitlementStore {
 
   /** Every entitlement on a target. */
   public List<StoredEntitlement> forTarget(String target) {
-    return query(" where target = ? order by id", target);
+    long gen = generation.get();
+    long now = System.nanoTime();
+    Cached c = byTarget.get(target);
+    if (c != null && c.generation() == gen && now - c.loadedAtNanos() < CACHE_TTL_NANOS) {
+      return c.rows();
+    }
+    List<StoredEntitlement> rows = List.copyOf(query(" where target = ? order by id", target));
+    // A write that committed while we read bumped the generation: then the rows may be stale.
+    if (generation.get() == gen) {
+      byTarget.put(target, new Cached(rows, gen, now));
+    }
+    return rows;
   }
 
   public List<StoredEntitlement> all() {
@@ -134,6 +172,8 @@ public final class EntitlementStore {
       }
     } catch (SQLException ex) {
       throw new StoreException("cannot update entitlement " + id, ex);
+    } finally {
+      invalidate();
     }
   }
 

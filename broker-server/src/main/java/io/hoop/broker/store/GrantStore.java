@@ -33,9 +33,16 @@ public final class GrantStore {
           + " pending_expires_at > ?))";
 
   private final Store store;
+  private final BreakGlassReviews breakGlass;
 
   public GrantStore(Store store) {
     this.store = store;
+    this.breakGlass = new BreakGlassReviews(store);
+  }
+
+  /** The after-the-fact reviews of break-glass grants. */
+  public BreakGlassReviews breakGlassReviews() {
+    return breakGlass;
   }
 
   public void insert(StoredGrant g) {
@@ -103,14 +110,26 @@ public final class GrantStore {
    * @return false when this person had already approved this grant (nothing changes)
    */
   public boolean addApproval(String grantId, String approver, Instant at, String comment) {
+    return addApproval(grantId, approver, at, comment, 0);
+  }
+
+  /**
+   * Records one person's approval in approval stage {@code stage} (0-based).
+   *
+   * @return false when this person had already approved this grant (nothing changes)
+   */
+  public boolean addApproval(
+      String grantId, String approver, Instant at, String comment, int stage) {
     String sql =
-        "insert into grant_approvals (grant_id, approver, approved_at, comment) values (?, ?, ?, ?)";
+        "insert into grant_approvals (grant_id, approver, approved_at, comment, stage)"
+            + " values (?, ?, ?, ?, ?)";
     try (Connection c = store.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, grantId);
       ps.setString(2, approver);
       ps.setObject(3, Store.ts(at));
       ps.setString(4, comment);
+      ps.setInt(5, stage);
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {
@@ -124,7 +143,7 @@ public final class GrantStore {
   /** Approvals of a grant, oldest first. */
   public List<Approval> approvals(String grantId) {
     String sql =
-        "select approver, approved_at, comment from grant_approvals where grant_id = ?"
+        "select approver, approved_at, comment, stage from grant_approvals where grant_id = ?"
             + " order by approved_at, approver";
     try (Connection c = store.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -137,7 +156,7 @@ public final class GrantStore {
                   rs.getString(1),
                   Store.instant(rs.getObject(2, OffsetDateTime.class)),
                   rs.getString(3),
-                  0));
+                  rs.getInt(4)));
         }
       }
       return out;

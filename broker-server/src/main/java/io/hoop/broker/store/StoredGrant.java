@@ -54,6 +54,29 @@ public record StoredGrant(
     return status;
   }
 
+  /** The same grant with another decision reason (for views; never stored). */
+  public StoredGrant withDecisionReason(String reason) {
+    return new StoredGrant(
+        id,
+        principal,
+        target,
+        targetType,
+        role,
+        task,
+        this.reason,
+        status,
+        reason,
+        duration,
+        requestedAt,
+        approvedAt,
+        expiresAt,
+        decidedBy,
+        entitlementId,
+        reviewerGroups,
+        approvalsRequired,
+        pendingExpiresAt);
+  }
+
   /** The API view; {@code token} only for the requester of an approved grant. */
   public Grant toApi(Instant now, String token, List<Approval> approvals) {
     return new Grant(

@@ -3,6 +3,7 @@ package io.hoop.broker.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hoop.api.Principal;
+import io.hoop.broker.config.GovernanceSection;
 import io.hoop.broker.config.TargetConfig;
 import io.hoop.broker.config.TargetConfig.OnNoEntitlement;
 import io.hoop.broker.store.StoredEntitlement;
@@ -31,7 +32,8 @@ class GrantPolicyTest {
         none,
         Duration.ofHours(1),
         TargetConfig.DEFAULT_TASK_PATTERN,
-        false);
+        false,
+        GovernanceSection.TargetRules.DEFAULTS);
   }
 
   static StoredEntitlement group(String g, Duration max, Instant reviewExpiresAt) {
@@ -212,7 +214,8 @@ class GrantPolicyTest {
             OnNoEntitlement.DENY,
             Duration.ofHours(1),
             "^[A-Z][A-Z0-9]+-[0-9]+$",
-            false);
+            false,
+            GovernanceSection.TargetRules.DEFAULTS);
     assertThat(TaskRule.check(t, "OPS-12")).isEmpty();
     assertThat(TaskRule.check(t, "ops-12"))
         .hasValue("task id does not match the task pattern of target db: ^[A-Z][A-Z0-9]+-[0-9]+$");
@@ -231,7 +234,8 @@ class GrantPolicyTest {
             OnNoEntitlement.DENY,
             Duration.ofHours(1),
             "(?s).*",
-            false);
+            false,
+            GovernanceSection.TargetRules.DEFAULTS);
     assertThat(TaskRule.check(anything, "a\u001bb")).isPresent();
     assertThat(TaskRule.check(anything, "a b")).isEmpty();
   }

@@ -105,6 +105,26 @@ public abstract class GovernanceStoreSuite {
   }
 
   @Test
+  public void cachedEntitlementReadsSeeEveryWriteOfThisBrokerAtOnce() throws Exception {
+    try (Store s = openStore()) {
+      EntitlementStore es = new EntitlementStore(s);
+      EntitlementSeeder.seed(config("1h", true), es);
+      String alice = StoredEntitlement.idFor("alice", null, "db");
+      assertThat(es.forTarget("db")).extracting(StoredEntitlement::id).contains(alice);
+      es.revoke(alice, "carol", T0, "left");
+      assertThat(es.forTarget("db").stream().filter(e -> e.id().equals(alice)))
+          .singleElement()
+          .satisfies(e -> assertThat(e.active()).isFalse());
+      es.certify(alice, "carol", T0, T0.plus(Duration.ofDays(30)), "back");
+      assertThat(es.forTarget("db").stream().filter(e -> e.id().equals(alice)))
+          .singleElement()
+          .satisfies(e -> assertThat(e.active()).isTrue());
+      EntitlementSeeder.seed(config("1h", false), es);
+      assertThat(es.forTarget("cache")).isEmpty();
+    }
+  }
+
+  @Test
   public void approvalsCountEachPersonOnceAndTransitionsAreCompareAndSet() {
     try (Store s = openStore()) {
       GrantStore gs = new GrantStore(s);
