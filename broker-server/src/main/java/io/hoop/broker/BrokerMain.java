@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       BrokerMain.Serve.class,
       BrokerMain.CheckConfig.class,
       BrokerMain.Audit.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -52,7 +53,8 @@ public final class BrokerMain implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  /** The command line with hoop-broker's error handling (also for tests that run subcommands). */
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new BrokerMain());
     cl.setExecutionExceptionHandler(
         (ex, c, parseResult) -> {
@@ -213,6 +215,7 @@ public final class BrokerMain implements Callable<Integer> {
         "",
         "Examples:",
         "  hoop-broker audit --data-dir /var/lib/hoop --task JIRA-123 -o json",
+        "  hoop-broker audit --config /etc/hoop/broker.yaml --task JIRA-123   (PostgreSQL store)",
         "  hoop-broker audit public-key --data-dir /var/lib/hoop > audit-key.jwk",
         "  hoop audit verify audit.jsonl --public-key audit-key.jwk"
       })
@@ -221,6 +224,14 @@ public final class BrokerMain implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR")
     Path dataDir;
+
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description =
+            "The broker's config: with a store section the audit log is read from PostgreSQL;"
+                + " without one, from the embedded store in the data dir.")
+    Path config;
 
     @Option(names = "--task", description = "Only events of this task.")
     String task;
@@ -237,15 +248,21 @@ public final class BrokerMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Path dir = dataDir == null ? defaultDataDir() : dataDir;
-      if (!Files.exists(dir.resolve("hoop.mv.db"))) {
+      java.util.Optional<io.hoop.broker.store.PostgresConfig> pg =
+          config == null ? java.util.Optional.empty() : ConfigLoader.load(config, true).store();
+      if (pg.isEmpty() && !Files.exists(dir.resolve("hoop.mv.db"))) {
         throw new ConfigException(dir + " holds no broker store (hoop.mv.db)");
       }
       List<AuditEvent> events;
-      try (Store store = Store.openEmbedded(dir)) {
+      try (Store store = Store.open(pg, dir)) {
         events = new AuditLog(store, Clock.systemUTC()).list(0, limit, null, task);
       } catch (RuntimeException e) {
         throw new IllegalStateException(
-            "cannot open the store in " + dir + " (is the broker running? then use `hoop audit`)",
+            pg.isPresent()
+                ? "cannot read the audit log from " + pg.get().describe() + ": " + e.getMessage()
+                : "cannot open the store in "
+                    + dir
+                    + " (is the broker running? then use `hoop audit`)",
             e);
       }
       PrintWriter out = spec.commandLine().getOut();

@@ -1,40 +1,39 @@
 package io.hoop.broker;
 
 import io.hoop.api.AuthConfig;
-import io.hoop.api.Principal;
 import io.hoop.broker.api.ApiRoutes;
 import io.hoop.broker.api.AuditRoutes;
 import io.hoop.broker.api.GovernanceRoutes;
 import io.hoop.broker.api.NotificationRoutes;
+import io.hoop.broker.api.SessionRoutes;
 import io.hoop.broker.audit.AuditTrail;
 import io.hoop.broker.auth.IdentityGateway;
+import io.hoop.broker.auth.IdentitySetup;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigWatcher;
-import io.hoop.broker.config.DevIdpConfig;
-import io.hoop.broker.config.IdentityConfig;
 import io.hoop.broker.governance.ApprovalService;
 import io.hoop.broker.governance.EntitlementSeeder;
 import io.hoop.broker.governance.ReviewService;
 import io.hoop.broker.grants.GrantService;
-import io.hoop.broker.http.ApiException;
 import io.hoop.broker.http.PortUnificationHandler;
 import io.hoop.broker.http.Router;
-import io.hoop.broker.identity.InvalidTokenException;
-import io.hoop.broker.identity.OidcValidator;
-import io.hoop.broker.identity.ValidatedIdentity;
-import io.hoop.broker.identity.devidp.DevIdentityProvider;
-import io.hoop.broker.identity.devidp.DevUser;
 import io.hoop.broker.notify.DeliveryLog;
 import io.hoop.broker.notify.Notifier;
+import io.hoop.broker.sessions.MaskKey;
+import io.hoop.broker.sessions.StatementRecorder;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.SessionStore;
+import io.hoop.broker.store.StatementStore;
 import io.hoop.broker.store.Store;
+import io.hoop.broker.store.TokenStore;
 import io.hoop.broker.tls.DevCertificate;
+import io.hoop.broker.token.RevocationCache;
 import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.AuditingTunnelEvents;
 import io.hoop.broker.tunnel.GrantTunnelAuthorizer;
+import io.hoop.broker.tunnel.PostgresAuthorizations;
 import io.hoop.tunnel.server.TunnelServer;
 import io.hoop.tunnel.tls.Tls;
 import io.hoop.tunnel.transport.Transports;
@@ -51,7 +50,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +76,7 @@ public final class BrokerServer implements AutoCloseable {
   private final AuditLog audit;
   private final ConfigWatcher configs;
   private final Notifier notifier;
+  private final StatementRecorder statements;
   private volatile Router router;
   private volatile String baseUrl;
 
@@ -91,7 +90,8 @@ public final class BrokerServer implements AutoCloseable {
     this.certPath = cert.certPath();
     SslContext ssl = Tls.server(cert.certPath(), cert.keyPath());
     this.store = Store.open(config.store(), dataDir);
-    TokenService tokens = TokenService.loadOrCreate(dataDir, clock);
+    RevocationCache revocations = new RevocationCache(new TokenStore(store), clock);
+    TokenService tokens = TokenService.loadOrCreate(dataDir, clock, revocations);
     this.audit = new AuditLog(store, clock);
     SessionStore sessions = new SessionStore(store);
     GrantStore grantStore = new GrantStore(store);
@@ -104,9 +104,15 @@ public final class BrokerServer implements AutoCloseable {
         new Notifier(() -> configs.get().notifications(), grantStore, deliveries, clock);
     notifier.resume();
     this.blocking = newBlockingPool();
+    this.statements = new StatementRecorder(new StatementStore(store));
     this.tunnels =
         new TunnelServer(
-            new GrantTunnelAuthorizer(tokens, grantStore, configs, clock),
+            new GrantTunnelAuthorizer(
+                tokens,
+                grantStore,
+                configs,
+                clock,
+                new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir))),
             new AuditingTunnelEvents(audit, sessions, clock),
             blocking,
             clock);
@@ -126,47 +132,15 @@ public final class BrokerServer implements AutoCloseable {
     this.baseUrl = url;
 
     Router r = new Router();
-    IdentityGateway identity;
-    AuthConfig authConfig;
-    if (dev) {
-      DevIdpConfig d = config.devIdp();
-      DevIdentityProvider idp =
-          new DevIdentityProvider(
-              url + DevIdentityProvider.PATH,
-              d.clientId(),
-              d.users().stream()
-                  .map(u -> new DevUser(u.username(), u.email(), u.groups()))
-                  .toList(),
-              d.codeTtl(),
-              d.pollInterval(),
-              clock);
-      r.addAll(idp.routes());
-      OidcValidator v = new OidcValidator(idp.issuer(), d.clientId(), cert.trustingSelf());
-      identity = gateway(v, "oidc-device");
-      authConfig =
-          new AuthConfig(
-              idp.issuer(),
-              d.clientId(),
-              List.of("openid", "profile", "email", "offline_access"),
-              true);
-    } else {
-      IdentityConfig ic =
-          config.identity().orElseThrow(() -> new IllegalStateException("identity config missing"));
-      OidcValidator v =
-          new OidcValidator(
-              ic.issuer(),
-              ic.clientId(),
-              null,
-              ic.usernameClaim(),
-              ic.groupsClaim(),
-              OidcValidator.DEFAULT_CLOCK_SKEW,
-              clock);
-      identity = gateway(v, "oidc-device");
-      authConfig = new AuthConfig(ic.issuer(), ic.clientId(), ic.scopes(), false);
-    }
+    IdentitySetup idSetup =
+        IdentitySetup.build(config, dev, url, cert.trustingSelf(), dataDir, clock);
+    r.addAll(idSetup.devRoutes());
+    IdentityGateway identity = idSetup.gateway();
+    AuthConfig authConfig = idSetup.authConfig();
     GrantService grants =
         new GrantService(configs, grantStore, entitlements, audit, tokens, notifier, clock);
-    new ApiRoutes(configs, authConfig, identity, tokens, sessions, grants, audit, clock)
+    new ApiRoutes(
+            configs, authConfig, identity, tokens, sessions, grants, audit, clock, revocations)
         .register(r);
     new AuditRoutes(
             tokens, audit, AuditTrail.start(dataDir, store, audit, workers, blocking, clock))
@@ -178,6 +152,7 @@ public final class BrokerServer implements AutoCloseable {
             tokens, approvals, new ReviewService(configs, entitlements, approvals, audit, clock))
         .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
+    new SessionRoutes(tokens, configs, new StatementStore(store)).register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
   }
@@ -226,18 +201,6 @@ public final class BrokerServer implements AutoCloseable {
           "cannot listen on " + listen + ": " + f.cause().getMessage(), f.cause());
     }
     return f.channel();
-  }
-
-  private static IdentityGateway gateway(OidcValidator v, String method) {
-    return (idToken, remote) -> {
-      ValidatedIdentity id;
-      try {
-        id = v.validate(idToken);
-      } catch (InvalidTokenException e) {
-        throw new ApiException(401, "invalid_id_token", e.getMessage(), "run hoop login again");
-      }
-      return new Principal(id.username(), id.email(), id.groups(), method);
-    };
   }
 
   private static String advertisedHost(String listen) {
@@ -316,6 +279,8 @@ public final class BrokerServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // After the event loops: statements of the last tunnels are still written.
+    statements.close();
     store.close();
   }
 }

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       DenyCommand.class,
       RevokeCommand.class,
       ReviewCommand.class,
+      io.hoop.cli.commands.SessionsCommand.class,
       AuditCommand.class,
       VersionCommand.class,
       DemoCommand.class
@@ -58,15 +59,28 @@ import picocli.CommandLine.Spec;
       ExitCodes.HELP_SECTION,
       "Environment:",
       "  HOOP_CONFIG_DIR  config directory (else $XDG_CONFIG_HOME/hoop, ~/.config/hoop)",
-      "  HOOP_PROFILE     profile to use when --profile is not given"
+      "  HOOP_PROFILE     profile to use when --profile is not given",
+      "  HOOP_TOKEN       admin-minted broker token (no login; with HOOP_BROKER and",
+      "                   HOOP_BROKER_FINGERPRINT or HOOP_CA_CERT)"
     })
 public final class Hoop implements Callable<Integer> {
   private final CliEnvironment environment;
 
   @Spec CommandSpec spec;
 
+  @CommandLine.Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description = "Profile for the subcommand (default: $HOOP_PROFILE, else 'default').")
+  String profile;
+
   public Hoop(CliEnvironment environment) {
     this.environment = Objects.requireNonNull(environment, "environment");
+  }
+
+  /** The {@code --profile} given before the subcommand, or null. */
+  public String profile() {
+    return profile;
   }
 
   /** The process (or test) environment the commands read. */

@@ -1,10 +1,22 @@
 package io.hoop.testkit;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.hoop.api.Json;
 import io.hoop.broker.BrokerServer;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigException;
 import io.hoop.broker.config.ConfigLoader;
+import io.hoop.broker.token.DpopVerifier;
+import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.tls.Tls;
 import java.io.IOException;
 import java.net.URI;
@@ -15,30 +27,39 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * A real broker started in-process in dev mode on a free loopback port, with its data dir in a temp
- * directory removed on close. {@link #login} runs the real device flow over HTTPS.
+ * directory removed on close. {@link #login} runs the real device flow over HTTPS. The fixture
+ * holds an EC P-256 key like the CLI's: logins carry a DPoP proof, so sessions are bound to it, and
+ * {@link #send} signs a proof for every request made with a bound session token.
  */
 public final class BrokerFixture implements AutoCloseable {
   private final Path dir;
   private final BrokerServer server;
   private final HttpClient http;
   private final Path configFile;
+  private final ECKey dpopKey;
+  private final Clock clock;
 
-  private BrokerFixture(Path dir, BrokerServer server) {
-    this(dir, server, null);
-  }
-
-  private BrokerFixture(Path dir, BrokerServer server, Path configFile) {
+  private BrokerFixture(Path dir, BrokerServer server, Path configFile, Clock clock) {
     this.dir = dir;
     this.server = server;
     this.configFile = configFile;
+    this.clock = clock;
+    try {
+      this.dpopKey = new ECKeyGenerator(Curve.P_256).generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot generate the fixture's DPoP key", e);
+    }
     this.http =
         HttpClient.newBuilder()
             .sslContext(Tls.jdkClientPinned(server.fingerprint()))
@@ -48,6 +69,14 @@ public final class BrokerFixture implements AutoCloseable {
 
   /** Starts a dev broker from YAML text; {@code listen} defaults to a free loopback port. */
   public static BrokerFixture start(String yaml) throws IOException {
+    return start(yaml, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(String)}, on {@code clock} (for tests that move the broker's time); the
+   * fixture's DPoP proofs are dated by the same clock.
+   */
+  public static BrokerFixture start(String yaml, Clock clock) throws IOException {
     String withListen = yaml.contains("listen:") ? yaml : "listen: 127.0.0.1:0\n" + yaml;
     BrokerConfig cfg;
     try {
@@ -58,7 +87,7 @@ public final class BrokerFixture implements AutoCloseable {
     Path dir = Files.createTempDirectory("hoop-broker-");
     try {
       return new BrokerFixture(
-          dir, BrokerServer.start(cfg, dir.resolve("data"), true, Clock.systemUTC()));
+          dir, BrokerServer.start(cfg, dir.resolve("data"), true, clock), null, clock);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting the broker", e);
@@ -76,7 +105,10 @@ public final class BrokerFixture implements AutoCloseable {
     try {
       BrokerConfig cfg = ConfigLoader.load(file, true);
       return new BrokerFixture(
-          dir, BrokerServer.start(cfg, file, dir.resolve("data"), true, Clock.systemUTC()), file);
+          dir,
+          BrokerServer.start(cfg, file, dir.resolve("data"), true, Clock.systemUTC()),
+          file,
+          Clock.systemUTC());
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -156,7 +188,14 @@ public final class BrokerFixture implements AutoCloseable {
     }
     String body = Json.mapper().writeValueAsString(Map.of("idToken", tokens.get("id_token")));
     Map<String, Object> session =
-        json(send("POST", "/v1/auth/session", body, "application/json", null));
+        json(
+            send(
+                "POST",
+                "/v1/auth/session",
+                body,
+                "application/json",
+                null,
+                Map.of("DPoP", proof("POST", url() + "/v1/auth/session", null))));
     Object token = session.get("sessionToken");
     if (token == null) {
       throw new IOException("broker refused the login: " + session);
@@ -164,16 +203,33 @@ public final class BrokerFixture implements AutoCloseable {
     return (String) token;
   }
 
-  /** Sends a request to the broker and returns the body (any status). */
+  /**
+   * Sends a request to the broker and returns the body (any status). A session token bound to the
+   * fixture's key goes as {@code Authorization: DPoP} with a fresh proof; any other token as {@code
+   * Bearer}.
+   */
   public String send(String method, String path, String body, String contentType, String bearer)
+      throws IOException {
+    return send(method, path, body, contentType, bearer, Map.of());
+  }
+
+  /** As {@link #send(String, String, String, String, String)}, with extra headers. */
+  public String send(
+      String method,
+      String path,
+      String body,
+      String contentType,
+      String bearer,
+      Map<String, String> headers)
       throws IOException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
+    headers.forEach(b::header);
     if (bearer != null) {
-      b.header("Authorization", "Bearer " + bearer);
+      authorize(b, method, path, bearer);
     }
     b.method(
         method,
@@ -185,6 +241,100 @@ public final class BrokerFixture implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
+    }
+  }
+
+  /**
+   * Adds the authorization headers the CLI sends for {@code token}: DPoP scheme plus a proof when
+   * the token is bound ({@code cnf}), Bearer otherwise.
+   */
+  public void authorize(HttpRequest.Builder b, String method, String path, String token) {
+    if (isBound(token)) {
+      int q = path.indexOf('?');
+      String htu = url() + (q < 0 ? path : path.substring(0, q));
+      b.header("Authorization", "DPoP " + token);
+      b.header("DPoP", proof(method, htu, token));
+    } else {
+      b.header("Authorization", "Bearer " + token);
+    }
+  }
+
+  /** The broker's data dir (store, keys, {@code dev-idp/ci-bot.secret}). */
+  public Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  /** The fixture's DPoP key (public and private), as the CLI keeps in {@code dpop.jwk}. */
+  public ECKey dpopKey() {
+    return dpopKey;
+  }
+
+  /**
+   * A fresh DPoP proof by the fixture's key.
+   *
+   * @param htu the full URL (the broker compares its path)
+   * @param token the session token sent with it (sets {@code ath}), or null at login
+   */
+  public String proof(String method, String htu, String token) {
+    return proof(dpopKey, method, htu, token, Date.from(clock.instant()));
+  }
+
+  /** A DPoP proof with every part chosen by the caller, for tests of refusals. */
+  public static String proof(ECKey key, String method, String htu, String token, Date iat) {
+    JWTClaimsSet.Builder c =
+        new JWTClaimsSet.Builder()
+            .jwtID(UUID.randomUUID().toString())
+            .claim("htm", method)
+            .claim("htu", htu)
+            .issueTime(iat);
+    if (token != null) {
+      c.claim("ath", DpopVerifier.accessTokenHash(token));
+    }
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(new JOSEObjectType("dpop+jwt"))
+                .jwk(key.toPublicJWK())
+                .build(),
+            c.build());
+    try {
+      jwt.sign(new ECDSASigner(key));
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign a DPoP proof", e);
+    }
+    return jwt.serialize();
+  }
+
+  /**
+   * The tunnel handshake the CLI sends: grant and session tokens plus, for a bound session, a proof
+   * with {@code htm} TUNNEL and {@code htu} urn:hoop:tunnel:&lt;grantId&gt;.
+   */
+  public Handshake handshake(String grantToken, String sessionToken) {
+    if (!isBound(sessionToken)) {
+      return new Handshake(grantToken, sessionToken);
+    }
+    return new Handshake(
+        grantToken,
+        sessionToken,
+        proof(
+            DpopVerifier.TUNNEL_METHOD, "urn:hoop:tunnel:" + grantIdOf(grantToken), sessionToken));
+  }
+
+  /** The grant id ({@code jti}) a grant token names, read without verifying it. */
+  public static String grantIdOf(String grantToken) {
+    try {
+      return SignedJWT.parse(grantToken).getJWTClaimsSet().getJWTID();
+    } catch (ParseException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /** Whether a token is a broker session token bound to a key ({@code cnf}), read unverified. */
+  public static boolean isBound(String token) {
+    try {
+      return SignedJWT.parse(token).getJWTClaimsSet().getClaim("cnf") != null;
+    } catch (ParseException | RuntimeException e) {
+      return false;
     }
   }
 

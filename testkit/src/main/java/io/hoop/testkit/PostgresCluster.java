@@ -200,6 +200,24 @@ public final class PostgresCluster implements AutoCloseable {
         "CREATE ROLE " + quoteIdentifier(name) + " LOGIN PASSWORD <redacted>");
   }
 
+  /**
+   * Another program of the same PostgreSQL installation, e.g. {@code pgbench}.
+   *
+   * @throws IllegalStateException when the installation does not have it
+   */
+  public Path program(String name) {
+    requireNonNull(name, "name");
+    Path p = binaries.psql().toAbsolutePath().getParent().resolve(name);
+    if (!java.nio.file.Files.isExecutable(p)) {
+      p = binaries.initdb().toAbsolutePath().getParent().resolve(name);
+    }
+    if (!java.nio.file.Files.isExecutable(p)) {
+      throw new IllegalStateException(
+          name + " not found next to " + binaries.psql() + " or " + binaries.initdb());
+    }
+    return p;
+  }
+
   /** The temporary directory holding the data directory, the socket and the server log. */
   public Path directory() {
     return baseDir;

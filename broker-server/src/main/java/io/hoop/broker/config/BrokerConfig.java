@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param reviewPeriod how long a certification lasts when the reviewer names no end
  * @param store the PostgreSQL store; absent means the embedded H2 store in the data dir
  * @param notifications webhooks called on grant events
+ * @param jira how to reach Jira for task checks; absent when no target checks tasks in Jira
  */
 public record BrokerConfig(
     String listen,
@@ -29,7 +30,8 @@ public record BrokerConfig(
     List<EntitlementConfig> entitlements,
     Duration reviewPeriod,
     Optional<io.hoop.broker.store.PostgresConfig> store,
-    NotificationsSection notifications) {
+    NotificationsSection notifications,
+    Optional<GovernanceSection.Jira> jira) {
 
   public Optional<TargetConfig> target(String name) {
     return targets.stream().filter(t -> t.name().equals(name)).findFirst();

@@ -99,7 +99,7 @@ public final class ConfigLoader {
       throw loader.error("", "not valid YAML: " + firstLine(e) + location(e));
     }
     if (raw == null) {
-      raw = new RawConfig(null, null, null, null, null, null, null, null, null, null);
+      raw = new RawConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
     return loader.validate(raw, dev);
   }
@@ -113,27 +113,7 @@ public final class ConfigLoader {
     }
     Duration sessionTtl = duration("sessionTtl", raw.sessionTtl(), DEFAULT_SESSION_TTL);
 
-    Optional<IdentityConfig> identity = Optional.empty();
-    if (raw.identity() != null) {
-      RawIdentity ri = raw.identity();
-      String issuer = required("identity.issuer", ri.issuer());
-      if (!issuer.startsWith("https://")) {
-        throw error("identity.issuer", "'" + issuer + "' must be an https:// URL");
-      }
-      identity =
-          Optional.of(
-              new IdentityConfig(
-                  issuer,
-                  required("identity.clientId", ri.clientId()),
-                  ri.scopes() == null ? List.of("openid", "profile", "email") : ri.scopes(),
-                  ri.usernameClaim() == null ? "preferred_username" : ri.usernameClaim(),
-                  ri.groupsClaim() == null ? "groups" : ri.groupsClaim()));
-    } else if (!dev) {
-      throw error(
-          "identity",
-          "missing: outside --dev the broker needs an OIDC provider (identity.issuer and"
-              + " identity.clientId)");
-    }
+    Optional<IdentityConfig> identity = IdentitySection.parse(source, raw.identity(), dev);
 
     DevIdpConfig devIdp = devIdp(raw.devIdp());
 
@@ -174,6 +154,18 @@ public final class ConfigLoader {
         throw error(
             key + ".defaultDuration", "is longer than maxDuration " + Durations.format(max));
       }
+      List<String> singleStage = reviewers(key + ".reviewers", rt.reviewers());
+      GovernanceSection.TargetRules rules =
+          GovernanceSection.target(
+              source,
+              key,
+              rt.task(),
+              rt.stages(),
+              rt.breakGlass(),
+              singleStage,
+              raw.jira() != null);
+      List<String> allReviewers =
+          rules.stages().stream().flatMap(st -> st.groups().stream()).distinct().toList();
       targets.add(
           new TargetConfig(
               name,
@@ -183,12 +175,16 @@ public final class ConfigLoader {
               rt.description() == null ? "" : rt.description(),
               max,
               def,
-              reviewers(key + ".reviewers", rt.reviewers()),
-              approvals(key + ".approvals", rt.approvals()),
-              onNoEntitlement(key, rt),
+              rules.stages().isEmpty() ? singleStage : allReviewers,
+              rules.stages().isEmpty()
+                  ? approvals(key + ".approvals", rt.approvals())
+                  : rules.stages().stream().mapToInt(GovernanceSection.Stage::approvals).sum(),
+              onNoEntitlement(key, rt, rules.stages().isEmpty() ? singleStage : allReviewers),
               duration(key + ".pendingTimeout", rt.pendingTimeout(), DEFAULT_PENDING_TIMEOUT),
-              taskPattern(key + ".task.pattern", rt.task()),
-              rt.breakGlass() != null && rt.breakGlass()));
+              taskPattern(key + ".task.pattern", GovernanceSection.pattern(rt.task())),
+              GovernanceSection.breakGlass(source, key, rt.breakGlass(), rules, singleStage),
+              rules,
+              PostgresTargetSection.parse(source, key, type, rt.engine(), rt.postgres())));
     }
 
     List<EntitlementConfig> entitlements = new ArrayList<>();
@@ -270,7 +266,8 @@ public final class ConfigLoader {
         List.copyOf(entitlements),
         duration("reviewPeriod", raw.reviewPeriod(), DEFAULT_REVIEW_PERIOD),
         StoreSection.parse(source, raw.store()),
-        NotificationsSection.parse(source, raw.notifications()));
+        NotificationsSection.parse(source, raw.notifications()),
+        GovernanceSection.jira(source, raw.jira()));
   }
 
   private List<String> reviewers(String key, List<String> raw) throws ConfigException {
@@ -300,8 +297,8 @@ public final class ConfigLoader {
     return raw;
   }
 
-  private TargetConfig.OnNoEntitlement onNoEntitlement(String key, RawTarget rt)
-      throws ConfigException {
+  private TargetConfig.OnNoEntitlement onNoEntitlement(
+      String key, RawTarget rt, List<String> reviewers) throws ConfigException {
     String v = rt.onNoEntitlement();
     if (v == null || v.equals("deny")) {
       return TargetConfig.OnNoEntitlement.DENY;
@@ -309,7 +306,7 @@ public final class ConfigLoader {
     if (!v.equals("review")) {
       throw error(key + ".onNoEntitlement", "'" + v + "' is not allowed; expected deny or review");
     }
-    if (rt.reviewers() == null || rt.reviewers().isEmpty()) {
+    if (reviewers.isEmpty()) {
       throw error(
           key + ".onNoEntitlement",
           "'review' needs reviewers: list the groups that approve requests in "
@@ -319,17 +316,16 @@ public final class ConfigLoader {
     return TargetConfig.OnNoEntitlement.REVIEW;
   }
 
-  private String taskPattern(String key, RawTask raw) throws ConfigException {
-    if (raw == null || raw.pattern() == null) {
+  private String taskPattern(String key, String pattern) throws ConfigException {
+    if (pattern == null) {
       return TargetConfig.DEFAULT_TASK_PATTERN;
     }
     try {
-      Pattern.compile(raw.pattern());
+      Pattern.compile(pattern);
     } catch (java.util.regex.PatternSyntaxException e) {
-      throw error(
-          key, "'" + raw.pattern() + "' is not a regular expression: " + e.getDescription());
+      throw error(key, "'" + pattern + "' is not a regular expression: " + e.getDescription());
     }
-    return raw.pattern();
+    return pattern;
   }
 
   private Optional<Instant> instant(String key, String value) throws ConfigException {
@@ -377,7 +373,12 @@ public final class ConfigLoader {
     Duration poll =
         duration(
             "devIdp.pollInterval", raw == null ? null : raw.pollInterval(), Duration.ofSeconds(5));
-    return new DevIdpConfig(clientId, codeTtl, poll, List.copyOf(users));
+    return new DevIdpConfig(
+        clientId,
+        codeTtl,
+        poll,
+        List.copyOf(users),
+        IdentitySection.devClients(source, raw == null ? null : raw.clients()));
   }
 
   private Duration duration(String key, String value, Duration dflt) throws ConfigException {
@@ -479,22 +480,21 @@ public final class ConfigLoader {
       String listen,
       String publicUrl,
       String sessionTtl,
-      RawIdentity identity,
+      IdentitySection.RawIdentity identity,
       RawDevIdp devIdp,
       List<RawTarget> targets,
       List<RawEntitlement> entitlements,
       String reviewPeriod,
       com.fasterxml.jackson.databind.JsonNode store,
-      NotificationsSection.RawNotifications notifications) {}
+      NotificationsSection.RawNotifications notifications,
+      GovernanceSection.RawJira jira) {}
 
-  record RawIdentity(
-      String issuer,
+  record RawDevIdp(
       String clientId,
-      List<String> scopes,
-      String usernameClaim,
-      String groupsClaim) {}
-
-  record RawDevIdp(String clientId, String codeTtl, String pollInterval, List<RawDevUser> users) {}
+      String codeTtl,
+      String pollInterval,
+      List<RawDevUser> users,
+      List<IdentitySection.RawDevClient> clients) {}
 
   record RawDevUser(String username, String email, List<String> groups) {}
 
@@ -509,10 +509,11 @@ public final class ConfigLoader {
       Integer approvals,
       String onNoEntitlement,
       String pendingTimeout,
-      RawTask task,
-      Boolean breakGlass) {}
-
-  record RawTask(String pattern) {}
+      GovernanceSection.RawTask task,
+      com.fasterxml.jackson.databind.JsonNode breakGlass,
+      List<GovernanceSection.RawStage> stages,
+      String engine,
+      PostgresTargetSection.RawPostgres postgres) {}
 
   record RawEntitlement(
       String principal,

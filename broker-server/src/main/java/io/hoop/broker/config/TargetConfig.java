@@ -19,7 +19,9 @@ import java.util.List;
  * @param onNoEntitlement what a request without an entitlement gets
  * @param pendingTimeout how long a pending request waits for approvers before it expires
  * @param taskPattern regular expression every task id must match (whole string)
- * @param breakGlass whether emergency self-service access may be allowed (configuration only)
+ * @param breakGlass whether break-glass access (immediate, capped, reviewed afterwards) is allowed
+ * @param rules Jira task check, approval stages and the break-glass cap
+ * @param postgres engine, roles, guardrails and masking of a postgres target; null for a raw relay
  */
 public record TargetConfig(
     String name,
@@ -34,7 +36,9 @@ public record TargetConfig(
     OnNoEntitlement onNoEntitlement,
     Duration pendingTimeout,
     String taskPattern,
-    boolean breakGlass) {
+    boolean breakGlass,
+    GovernanceSection.TargetRules rules,
+    PostgresTarget postgres) {
 
   /** Default task id rule: 1-128 letters, digits or {@code . _ : # / -}, starting alphanumeric. */
   public static final String DEFAULT_TASK_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,127}$";
@@ -49,6 +53,40 @@ public record TargetConfig(
 
   public TargetConfig {
     reviewers = List.copyOf(reviewers);
+  }
+
+  /** A target relayed byte for byte (no {@code postgres} section). */
+  public TargetConfig(
+      String name,
+      String type,
+      String host,
+      int port,
+      String description,
+      Duration maxDuration,
+      Duration defaultDuration,
+      List<String> reviewers,
+      int approvals,
+      OnNoEntitlement onNoEntitlement,
+      Duration pendingTimeout,
+      String taskPattern,
+      boolean breakGlass,
+      GovernanceSection.TargetRules rules) {
+    this(
+        name,
+        type,
+        host,
+        port,
+        description,
+        maxDuration,
+        defaultDuration,
+        reviewers,
+        approvals,
+        onNoEntitlement,
+        pendingTimeout,
+        taskPattern,
+        breakGlass,
+        rules,
+        null);
   }
 
   /** A target with the governance defaults (no reviewers, deny without entitlement). */
@@ -72,11 +110,20 @@ public record TargetConfig(
         OnNoEntitlement.DENY,
         Duration.ofHours(1),
         DEFAULT_TASK_PATTERN,
-        false);
+        false,
+        GovernanceSection.TargetRules.DEFAULTS,
+        null);
   }
 
   public String address() {
     return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+  }
+
+  /** The approval stages: the configured ones, or the single stage reviewers x approvals. */
+  public List<GovernanceSection.Stage> stages() {
+    return rules.stages().isEmpty()
+        ? List.of(new GovernanceSection.Stage(reviewers, approvals))
+        : rules.stages();
   }
 
   /** Whether a caller in these groups reviews this target. */

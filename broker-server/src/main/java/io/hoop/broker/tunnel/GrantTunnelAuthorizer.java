@@ -7,7 +7,6 @@ import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.StoredGrant;
 import io.hoop.broker.token.InvalidBrokerTokenException;
 import io.hoop.broker.token.TokenService;
-import io.hoop.tunnel.postgres.engine.EngineSettings;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelAuthorizer;
@@ -28,18 +27,25 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
   private final GrantStore grants;
   private final Supplier<BrokerConfig> config;
   private final Clock clock;
+  private final PostgresAuthorizations postgres;
 
   public GrantTunnelAuthorizer(
-      TokenService tokens, GrantStore grants, Supplier<BrokerConfig> config, Clock clock) {
+      TokenService tokens,
+      GrantStore grants,
+      Supplier<BrokerConfig> config,
+      Clock clock,
+      PostgresAuthorizations postgres) {
     this.tokens = tokens;
     this.grants = grants;
     this.config = config;
     this.clock = clock;
+    this.postgres = postgres;
   }
 
   @Override
   public TunnelAuthorization authorize(Handshake handshake, SocketAddress remote)
       throws TunnelRejectedException {
+    HandshakeProofs.verify(tokens, handshake);
     TokenService.SessionClaims session;
     TokenService.GrantClaims grant;
     try {
@@ -86,15 +92,16 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
                 () ->
                     new TunnelRejectedException(
                         "unknown_target", "target " + g.target() + " is no longer configured"));
+    String sessionId = "s-" + UUID.randomUUID();
     return new TunnelAuthorization(
-        "s-" + UUID.randomUUID(),
+        sessionId,
         g.id(),
         caller,
         g.target(),
         g.task(),
-        "tcp",
+        PostgresAuthorizations.engine(target),
         InetSocketAddress.createUnresolved(target.host(), target.port()),
         g.expiresAt(),
-        EngineSettings.none());
+        postgres.settings(target, g, sessionId));
   }
 }

@@ -14,6 +14,7 @@ import io.hoop.cli.connect.Interrupts;
 import io.hoop.cli.connect.RevocationWatch;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.output.JsonOutput;
+import io.hoop.cli.sessions.PostgresConnection;
 import io.hoop.cli.time.DurationFormat;
 import io.hoop.cli.time.DurationParser;
 import java.io.IOException;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
       "Request just-in-time access to a target for a task and open a local port to it.",
       "Without a command the tunnel stays open until the grant expires or Ctrl-C.",
       "With '-- CMD ARGS...' the command runs with HOOP_HOST and HOOP_PORT set",
-      "(and PGHOST, PGPORT for PostgreSQL targets); hoop exits with its exit code.",
+      "(and PGHOST, PGPORT, PGUSER, PGDATABASE, PGSSLMODE for PostgreSQL targets);",
+      "hoop exits with its exit code.",
       "When the request needs approval, hoop says who may approve it and waits",
       "(Ctrl-C stops waiting; resume later with --request ID)."
     },
@@ -51,7 +53,8 @@ import picocli.CommandLine.Spec;
       "  hoop connect prod-db --task JIRA-123 -- psql -c 'select count(*) from t'",
       "  hoop connect prod-db --task JIRA-123 -o json    (grant and port as JSON)",
       "  hoop connect prod-db --task JIRA-123 --no-wait  (prints the request id, exits 4)",
-      "  hoop connect --request g-4f2k9x -- psql         (resume once it is approved)"
+      "  hoop connect --request g-4f2k9x -- psql         (resume once it is approved)",
+      "  hoop connect prod-db --task INC-7 --break-glass --reason 'primary down'"
     })
 public final class ConnectCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -111,6 +114,13 @@ public final class ConnectCommand implements Callable<Integer> {
   String reason;
 
   @Option(
+      names = "--break-glass",
+      description =
+          "Emergency access now, on targets that allow it (needs --reason): short, notified at"
+              + " once, reviewed afterwards.")
+  boolean breakGlass;
+
+  @Option(
       names = "--role",
       paramLabel = "R",
       description = "Role to request (default: the target's).")
@@ -126,11 +136,9 @@ public final class ConnectCommand implements Callable<Integer> {
     Grant grant =
         request != null
             ? session.client().grant(request)
-            : session
-                .client()
-                .createGrant(
-                    new GrantRequest(
-                        target, task, reason, duration == null ? 0 : duration.toSeconds(), role));
+            : breakGlass
+                ? session.client().breakGlass(grantRequest())
+                : session.client().createGrant(grantRequest());
     if (request != null && target != null && !target.equals(grant.target())) {
       throw new HoopException.Usage(
           "request " + grant.id() + " is for target " + grant.target() + ", not " + target);
@@ -144,15 +152,17 @@ public final class ConnectCommand implements Callable<Integer> {
       grant = PendingNotice.await(session, grant, env, err);
     }
     requireApproved(grant);
+    String database = PostgresConnection.database(session, grant);
     try (GrantTunnel tunnel = GrantTunnel.open(session, grant, port, err)) {
       int localPort = tunnel.localPort();
-      announce(grant, localPort, err, env);
+      announce(grant, localPort, database, err, env);
       if (output.json()) {
         // One line, so a script can read it with a single `read` and then use the port.
         JsonOutput.printLine(spec.commandLine().getOut(), readyJson(grant, localPort));
       }
       CompletableFuture<Void> interrupted = new CompletableFuture<>();
-      Process child = command == null || command.isEmpty() ? null : start(grant, localPort, env);
+      Process child =
+          command == null || command.isEmpty() ? null : start(grant, localPort, database, env);
       // With a child command Ctrl-C belongs to the child; hoop follows when it exits.
       Runnable onInterrupt = child == null ? () -> interrupted.complete(null) : () -> {};
       Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(onInterrupt) : null;
@@ -183,7 +193,16 @@ public final class ConnectCommand implements Callable<Integer> {
     }
   }
 
+  private GrantRequest grantRequest() {
+    return new GrantRequest(
+        target, task, reason, duration == null ? 0 : duration.toSeconds(), role);
+  }
+
   private void validate() {
+    if (breakGlass && (request != null || reason == null || reason.isBlank())) {
+      throw new HoopException.Usage(
+          "--break-glass needs TARGET, --task and --reason (what is on fire), not --request");
+    }
     if (request == null) {
       if (target == null) {
         throw new HoopException.Usage(
@@ -253,6 +272,11 @@ public final class ConnectCommand implements Callable<Integer> {
   }
 
   static void announce(Grant grant, int localPort, PrintWriter err, CliEnvironment env) {
+    announce(grant, localPort, null, err, env);
+  }
+
+  static void announce(
+      Grant grant, int localPort, String database, PrintWriter err, CliEnvironment env) {
     err.println(
         "Grant "
             + grant.id()
@@ -265,7 +289,7 @@ public final class ConnectCommand implements Callable<Integer> {
             + " ("
             + DurationFormat.compact(Duration.between(env.clock().instant(), grant.expiresAt()))
             + ")");
-    ConnectionHints.lines(grant, localPort).forEach(err::println);
+    ConnectionHints.lines(grant, localPort, database).forEach(err::println);
     err.flush();
   }
 
@@ -278,12 +302,14 @@ public final class ConnectCommand implements Callable<Integer> {
     return json;
   }
 
-  private Process start(Grant grant, int localPort, CliEnvironment env) {
+  private Process start(Grant grant, int localPort, String database, CliEnvironment env) {
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     // The child sees hoop's environment as given (tests pass their own), plus the tunnel's.
     builder.environment().clear();
     builder.environment().putAll(env.env());
-    builder.environment().putAll(ConnectionHints.environment(grant, localPort, env.env()));
+    builder
+        .environment()
+        .putAll(ConnectionHints.environment(grant, localPort, database, env.env()));
     try {
       return builder.start();
     } catch (IOException e) {

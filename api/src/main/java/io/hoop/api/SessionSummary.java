@@ -1,0 +1,32 @@
+package io.hoop.api;
+
+import java.time.Instant;
+
+/**
+ * One tunnel session (one client connection) as {@code GET /v1/sessions} lists it.
+ *
+ * @param id session id, e.g. {@code s-...}
+ * @param grantId grant the session ran under
+ * @param role role of the grant; null when the grant named none
+ * @param closedAt null while the session is open
+ * @param closeReason why it ended ({@code client_closed}, {@code grant_expired}, ...); null while
+ *     open
+ * @param statements statements recorded (postgres engine sessions; 0 for raw relays)
+ * @param blocked recorded statements a guardrail refused
+ * @param dropped statements not recorded because the recorder was overloaded
+ */
+public record SessionSummary(
+    String id,
+    String grantId,
+    String principal,
+    String target,
+    String task,
+    String role,
+    Instant openedAt,
+    Instant closedAt,
+    long bytesUp,
+    long bytesDown,
+    String closeReason,
+    long statements,
+    long blocked,
+    long dropped) {}

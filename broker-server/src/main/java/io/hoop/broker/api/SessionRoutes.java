@@ -1,0 +1,181 @@
+package io.hoop.broker.api;
+
+import io.hoop.api.SessionDetail;
+import io.hoop.api.SessionList;
+import io.hoop.api.SessionSummary;
+import io.hoop.api.TargetConnection;
+import io.hoop.broker.config.BrokerConfig;
+import io.hoop.broker.config.PostgresTarget;
+import io.hoop.broker.config.TargetConfig;
+import io.hoop.broker.http.ApiException;
+import io.hoop.broker.http.ApiRequest;
+import io.hoop.broker.http.ApiResponse;
+import io.hoop.broker.http.Router;
+import io.hoop.broker.store.StatementStore;
+import io.hoop.broker.token.TokenService;
+import io.hoop.broker.tunnel.PostgresAuthorizations;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Session recordings: {@code GET /v1/sessions} and {@code GET /v1/sessions/{id}}, plus {@code GET
+ * /v1/targets/{name}/connection} for the CLI's connection hints. Callers see their own sessions;
+ * reviewers of a target see that target's; members of {@value AuditRoutes#AUDITORS_GROUP} see all.
+ */
+public final class SessionRoutes {
+  private static final int DEFAULT_LIMIT = 50;
+  private static final int MAX_LIMIT = 1000;
+  private static final int MAX_STATEMENTS = 10_000;
+  private static final int MAX_FILTER_CHARS = 200;
+
+  private final SessionAuth auth;
+  private final Supplier<BrokerConfig> config;
+  private final StatementStore store;
+
+  public SessionRoutes(TokenService tokens, Supplier<BrokerConfig> config, StatementStore store) {
+    this.auth = new SessionAuth(tokens);
+    this.config = config;
+    this.store = store;
+  }
+
+  public Router register(Router router) {
+    router.add("GET /v1/sessions", auth.authed(this::list));
+    router.add("GET /v1/sessions/*", auth.authed(this::show));
+    router.add("GET /v1/targets/*/connection", auth.authed(this::connection));
+    return router;
+  }
+
+  private ApiResponse list(ApiRequest req, TokenService.SessionClaims caller) throws ApiException {
+    int limit = limit(req.query().get("limit"));
+    List<SessionSummary> sessions =
+        store.list(
+            visibility(caller),
+            filter(req, "task"),
+            filter(req, "target"),
+            filter(req, "user"),
+            limit);
+    return ApiResponse.json(200, new SessionList(sessions.stream().map(this::withRole).toList()));
+  }
+
+  private ApiResponse show(ApiRequest req, TokenService.SessionClaims caller) throws ApiException {
+    String id = Router.tail(req);
+    SessionSummary s = store.find(id).filter(found -> visible(caller, found)).orElse(null);
+    if (s == null) {
+      // The same answer whether it does not exist or is someone else's: ids do not leak.
+      throw new ApiException(
+          404, "unknown_session", "no such session that you may see", "hoop sessions list");
+    }
+    return ApiResponse.json(
+        200, new SessionDetail(withRole(s), store.statements(id, MAX_STATEMENTS)));
+  }
+
+  private ApiResponse connection(ApiRequest req, TokenService.SessionClaims caller)
+      throws ApiException {
+    String name = Router.segment(req, 2);
+    TargetConfig t =
+        config
+            .get()
+            .target(name)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        404,
+                        "unknown_target",
+                        "no target named '" + name + "'",
+                        "hoop targets lists the targets you may request"));
+    PostgresTarget pg = t.postgres();
+    return ApiResponse.json(
+        200,
+        new TargetConnection(
+            t.name(),
+            t.type(),
+            PostgresAuthorizations.engine(t),
+            pg == null ? null : pg.database(),
+            pg == null ? List.of() : List.copyOf(new TreeSet<>(pg.roles().keySet())),
+            pg == null ? null : pg.defaultRole()));
+  }
+
+  /** A grant without a role ran as the target's default role: show that one. */
+  private SessionSummary withRole(SessionSummary s) {
+    if (s.role() != null) {
+      return s;
+    }
+    String role =
+        config
+            .get()
+            .target(s.target())
+            .map(TargetConfig::postgres)
+            .filter(PostgresTarget::protocolAware)
+            .map(PostgresTarget::defaultRole)
+            .orElse(null);
+    return role == null
+        ? s
+        : new SessionSummary(
+            s.id(),
+            s.grantId(),
+            s.principal(),
+            s.target(),
+            s.task(),
+            role,
+            s.openedAt(),
+            s.closedAt(),
+            s.bytesUp(),
+            s.bytesDown(),
+            s.closeReason(),
+            s.statements(),
+            s.blocked(),
+            s.dropped());
+  }
+
+  private StatementStore.Visibility visibility(TokenService.SessionClaims caller) {
+    List<String> groups = caller.principal().groups();
+    if (groups.contains(AuditRoutes.AUDITORS_GROUP)) {
+      return new StatementStore.Visibility(true, caller.principal().name(), Set.of());
+    }
+    Set<String> reviewed =
+        config.get().targets().stream()
+            .filter(t -> t.isReviewer(groups))
+            .map(TargetConfig::name)
+            .collect(Collectors.toUnmodifiableSet());
+    return new StatementStore.Visibility(false, caller.principal().name(), reviewed);
+  }
+
+  private boolean visible(TokenService.SessionClaims caller, SessionSummary s) {
+    StatementStore.Visibility v = visibility(caller);
+    return v.all()
+        || v.principal().equals(s.principal())
+        || v.reviewedTargets().contains(s.target());
+  }
+
+  private static int limit(String v) throws ApiException {
+    if (v == null || v.isEmpty()) {
+      return DEFAULT_LIMIT;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new ApiException(400, "bad_request", "limit must be a number", null);
+    }
+    if (n < 1 || n > MAX_LIMIT) {
+      throw new ApiException(
+          400, "bad_request", "limit " + n + " is out of range; expected 1-" + MAX_LIMIT, null);
+    }
+    return n;
+  }
+
+  private static String filter(ApiRequest req, String name) throws ApiException {
+    String v = req.query().get(name);
+    if (v != null && v.length() > MAX_FILTER_CHARS) {
+      throw new ApiException(
+          400,
+          "bad_request",
+          name + " is " + v.length() + " characters; expected at most " + MAX_FILTER_CHARS,
+          null);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,344 @@
+package io.hoop.broker.config;
+
+import io.hoop.tunnel.postgres.engine.Secret;
+import io.hoop.tunnel.postgres.engine.UpstreamTls;
+import io.hoop.tunnel.postgres.guard.Rules;
+import io.hoop.tunnel.postgres.mask.Detector;
+import io.hoop.tunnel.postgres.mask.MaskRule;
+import io.hoop.tunnel.postgres.mask.MaskStyle;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Validates a target's {@code engine} key and {@code postgres} section into a {@link
+ * PostgresTarget}: roles with their password files (owner-only), guardrails per role, masking
+ * rules. Errors name the key, e.g. {@code targets[0].postgres.roles.readonly.passwordFile}.
+ */
+final class PostgresTargetSection {
+  private static final Pattern ROLE = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
+  private static final Pattern COLUMN_GLOB = Pattern.compile("^[^.\\s]+\\.[^.\\s]+\\.[^.\\s]+$");
+  private static final int MAX_PASSWORD_FILE = 4096;
+  private static final Map<String, Detector> DETECTOR_ALIASES =
+      Map.of("card", Detector.PAYMENT_CARD, "access-key", Detector.AWS_ACCESS_KEY);
+  private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
+
+  private final String source;
+
+  private PostgresTargetSection(String source) {
+    this.source = source;
+  }
+
+  /** The raw {@code postgres} section, bound by Jackson. */
+  record RawPostgres(
+      String database,
+      RawTls tls,
+      String defaultRole,
+      Map<String, RawRole> roles,
+      Map<String, RawGuardrails> guardrails,
+      RawMasking masking) {}
+
+  record RawTls(String mode, String caFile) {}
+
+  record RawRole(String user, String passwordFile) {}
+
+  record RawGuardrails(
+      List<String> denyStatements,
+      List<String> denyFunctions,
+      List<String> denyObjects,
+      Boolean requireWhere) {}
+
+  record RawMasking(List<RawColumn> columns, List<String> detectors, String detectorStyle) {}
+
+  record RawColumn(String column, String style) {}
+
+  /**
+   * Validates {@code key}'s engine and postgres section.
+   *
+   * @return the section, or null when the target is relayed byte for byte without one
+   */
+  static PostgresTarget parse(
+      String source, String key, String type, String engine, RawPostgres raw)
+      throws ConfigException {
+    return new PostgresTargetSection(source).target(key, type, engine, raw);
+  }
+
+  private PostgresTarget target(String key, String type, String engine, RawPostgres raw)
+      throws ConfigException {
+    if (engine != null && !engine.equals("tcp") && !engine.equals(PostgresTarget.ENGINE)) {
+      throw error(key + ".engine", "'" + engine + "' is not an engine; expected postgres or tcp");
+    }
+    if (!type.equals("postgres")) {
+      if (raw != null) {
+        throw error(key + ".postgres", "only allowed on targets of type postgres");
+      }
+      if (PostgresTarget.ENGINE.equals(engine)) {
+        throw error(key + ".engine", "the postgres engine needs a target of type postgres");
+      }
+      return null;
+    }
+    if (raw == null) {
+      if (PostgresTarget.ENGINE.equals(engine)) {
+        throw error(
+            key + ".postgres",
+            "missing: the postgres engine needs postgres.roles (user and passwordFile per role)");
+      }
+      return null;
+    }
+    String k = key + ".postgres";
+    Map<String, PostgresTarget.Role> roles = roles(k + ".roles", raw.roles());
+    String defaultRole = raw.defaultRole();
+    if (defaultRole == null) {
+      if (roles.size() != 1) {
+        throw error(k + ".defaultRole", "missing: name the role used when a grant names none");
+      }
+      defaultRole = roles.keySet().iterator().next();
+    } else if (!roles.containsKey(defaultRole)) {
+      throw error(
+          k + ".defaultRole",
+          "'" + defaultRole + "' is not one of the roles " + new TreeSet<>(roles.keySet()));
+    }
+    String database = raw.database() == null ? "postgres" : raw.database();
+    if (database.isBlank()) {
+      throw error(k + ".database", "is empty; expected a database name");
+    }
+    return new PostgresTarget(
+        engine == null ? PostgresTarget.ENGINE : engine,
+        database,
+        tls(k + ".tls", raw.tls()),
+        defaultRole,
+        roles,
+        guardrails(k + ".guardrails", raw.guardrails(), roles.keySet()),
+        masking(k + ".masking", raw.masking()));
+  }
+
+  private Map<String, PostgresTarget.Role> roles(String key, Map<String, RawRole> raw)
+      throws ConfigException {
+    if (raw == null || raw.isEmpty()) {
+      throw error(
+          key, "missing: at least one role, e.g. readonly: {user: app_ro, passwordFile: ...}");
+    }
+    Map<String, PostgresTarget.Role> out = new LinkedHashMap<>();
+    for (Map.Entry<String, RawRole> e : raw.entrySet()) {
+      String rk = key + "." + e.getKey();
+      if (!ROLE.matcher(e.getKey()).matches()) {
+        throw error(rk, "role name must be lower-case letters, digits, '.', '_' or '-' (max 63)");
+      }
+      RawRole r = e.getValue();
+      if (r == null) {
+        throw error(rk, "empty entry; expected {user, passwordFile}");
+      }
+      if (r.user() == null || r.user().isBlank()) {
+        throw error(rk + ".user", "missing: the PostgreSQL role the broker logs in as");
+      }
+      if (r.passwordFile() == null || r.passwordFile().isBlank()) {
+        throw error(rk + ".passwordFile", "missing: a file (mode 0600) holding the password");
+      }
+      out.put(e.getKey(), new PostgresTarget.Role(r.user(), password(rk + ".passwordFile", r)));
+    }
+    return out;
+  }
+
+  private Secret password(String key, RawRole r) throws ConfigException {
+    Path p = Path.of(r.passwordFile());
+    try {
+      if (!Files.isRegularFile(p)) {
+        throw error(key, p + " is not a readable file");
+      }
+      if (Files.size(p) > MAX_PASSWORD_FILE) {
+        throw error(
+            key, p + " is larger than " + MAX_PASSWORD_FILE + " bytes; expected a password");
+      }
+      if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+        perms.retainAll(GROUP_OR_OTHERS);
+        if (!perms.isEmpty()) {
+          throw error(key, p + " is accessible by group or others; chmod 600 it");
+        }
+      }
+      String pw = Files.readString(p, StandardCharsets.UTF_8).strip();
+      if (pw.isEmpty()) {
+        throw error(key, p + " is empty; expected the password on its first line");
+      }
+      if (pw.contains("\n")) {
+        throw error(key, p + " has more than one line; expected only the password");
+      }
+      return Secret.of(pw);
+    } catch (IOException e) {
+      throw error(key, "cannot read " + p + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  private UpstreamTls tls(String key, RawTls raw) throws ConfigException {
+    if (raw == null || raw.mode() == null) {
+      if (raw != null && raw.caFile() != null) {
+        throw error(key + ".mode", "missing: caFile is only used with mode verify-full");
+      }
+      return UpstreamTls.disabled();
+    }
+    UpstreamTls.Mode mode =
+        switch (raw.mode()) {
+          case "disable" -> UpstreamTls.Mode.DISABLE;
+          case "require" -> UpstreamTls.Mode.REQUIRE;
+          case "verify-full" -> UpstreamTls.Mode.VERIFY_FULL;
+          default ->
+              throw error(
+                  key + ".mode",
+                  "'"
+                      + raw.mode()
+                      + "' is not a TLS mode; expected disable, require or verify-full");
+        };
+    if (mode != UpstreamTls.Mode.VERIFY_FULL) {
+      if (raw.caFile() != null) {
+        throw error(key + ".caFile", "only used with mode verify-full");
+      }
+      return new UpstreamTls(mode, null);
+    }
+    if (raw.caFile() == null || raw.caFile().isBlank()) {
+      throw error(key + ".caFile", "missing: verify-full needs the PEM file of trusted CAs");
+    }
+    Path ca = Path.of(raw.caFile());
+    if (!Files.isRegularFile(ca) || !Files.isReadable(ca)) {
+      throw error(key + ".caFile", ca + " is not a readable file");
+    }
+    return new UpstreamTls(mode, ca);
+  }
+
+  private Map<String, Rules> guardrails(
+      String key, Map<String, RawGuardrails> raw, Set<String> roles) throws ConfigException {
+    Map<String, Rules> out = new LinkedHashMap<>();
+    if (raw == null) {
+      return out;
+    }
+    for (Map.Entry<String, RawGuardrails> e : raw.entrySet()) {
+      String gk = key + "." + e.getKey();
+      if (!e.getKey().equals(PostgresTarget.DEFAULT_RULES) && !roles.contains(e.getKey())) {
+        throw error(
+            gk,
+            "'"
+                + e.getKey()
+                + "' is neither 'default' nor one of the roles "
+                + new TreeSet<>(roles));
+      }
+      RawGuardrails g = e.getValue();
+      if (g == null) {
+        out.put(e.getKey(), Rules.none());
+        continue;
+      }
+      out.put(
+          e.getKey(),
+          new Rules(
+              Set.copyOf(words(gk + ".denyStatements", g.denyStatements())),
+              Set.copyOf(words(gk + ".denyFunctions", g.denyFunctions())),
+              words(gk + ".denyObjects", g.denyObjects()),
+              g.requireWhere() != null && g.requireWhere()));
+    }
+    return out;
+  }
+
+  private List<String> words(String key, List<String> raw) throws ConfigException {
+    if (raw == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      String v = raw.get(i);
+      if (v == null || v.isBlank()) {
+        throw error(key + "[" + i + "]", "empty entry");
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
+  private PostgresTarget.Masking masking(String key, RawMasking raw) throws ConfigException {
+    if (raw == null) {
+      return null;
+    }
+    List<MaskRule> columns = new ArrayList<>();
+    List<RawColumn> rawColumns = raw.columns() == null ? List.of() : raw.columns();
+    for (int i = 0; i < rawColumns.size(); i++) {
+      String ck = key + ".columns[" + i + "]";
+      RawColumn c = rawColumns.get(i);
+      if (c == null || c.column() == null) {
+        throw error(ck + ".column", "missing: schema.table.column, globs allowed (*.*.ssn)");
+      }
+      if (!COLUMN_GLOB.matcher(c.column()).matches()) {
+        throw error(
+            ck + ".column",
+            "'" + c.column() + "' is not schema.table.column (globs allowed, e.g. *.*.ssn)");
+      }
+      columns.add(new MaskRule(c.column(), style(ck + ".style", c.style())));
+    }
+    Set<Detector> detectors = EnumSet.noneOf(Detector.class);
+    List<String> rawDetectors = raw.detectors() == null ? List.of() : raw.detectors();
+    for (int i = 0; i < rawDetectors.size(); i++) {
+      detectors.add(detector(key + ".detectors[" + i + "]", rawDetectors.get(i)));
+    }
+    return new PostgresTarget.Masking(
+        columns, detectors, style(key + ".detectorStyle", raw.detectorStyle()));
+  }
+
+  private MaskStyle style(String key, String raw) throws ConfigException {
+    if (raw == null) {
+      return MaskStyle.REDACT;
+    }
+    for (MaskStyle s : MaskStyle.values()) {
+      if (s.name().toLowerCase(Locale.ROOT).equals(raw)) {
+        return s;
+      }
+    }
+    throw error(key, "'" + raw + "' is not a masking style; expected redact, partial or token");
+  }
+
+  /**
+   * Config names are the enum's in kebab case, plus the short {@code card} and {@code access-key}.
+   */
+  private Detector detector(String key, String raw) throws ConfigException {
+    if (raw != null) {
+      Detector alias = DETECTOR_ALIASES.get(raw);
+      if (alias != null) {
+        return alias;
+      }
+      for (Detector d : Detector.values()) {
+        if (kebab(d).equals(raw)) {
+          return d;
+        }
+      }
+    }
+    TreeSet<String> known =
+        Arrays.stream(Detector.values())
+            .map(PostgresTargetSection::kebab)
+            .collect(Collectors.toCollection(TreeSet::new));
+    known.addAll(DETECTOR_ALIASES.keySet());
+    throw error(key, "'" + raw + "' is not a detector; expected one of " + known);
+  }
+
+  private static String kebab(Detector d) {
+    return d.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private ConfigException error(String key, String message) {
+    return new ConfigException(source + ": " + key + ": " + message);
+  }
+}

@@ -1,0 +1,172 @@
+package io.hoop.broker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hoop.tunnel.postgres.engine.UpstreamTls;
+import io.hoop.tunnel.postgres.guard.Rules;
+import io.hoop.tunnel.postgres.mask.Detector;
+import io.hoop.tunnel.postgres.mask.MaskRule;
+import io.hoop.tunnel.postgres.mask.MaskStyle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostgresTargetSectionTest {
+  @TempDir Path dir;
+  Path ro;
+  Path rw;
+
+  @BeforeEach
+  void passwords() throws Exception {
+    ro = file("ro.pw", "s3cret-ro\n", "rw-------");
+    rw = file("rw.pw", "s3cret-rw", "r--------");
+  }
+
+  Path file(String name, String content, String mode) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content);
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+    return p;
+  }
+
+  String yaml(String postgres) {
+    return """
+        targets:
+          - name: prod-db
+            type: postgres
+            address: 127.0.0.1:5432
+        %s
+        """
+        .formatted(postgres.indent(4).stripTrailing());
+  }
+
+  String roles() {
+    return """
+        postgres:
+          database: app
+          defaultRole: readonly
+          roles:
+            readonly: {user: app_ro, passwordFile: %s}
+            readwrite: {user: app_rw, passwordFile: %s}
+        """
+        .formatted(ro, rw);
+  }
+
+  PostgresTarget parse(String yaml) throws ConfigException {
+    return ConfigLoader.parse("b.yaml", yaml, true).targets().get(0).postgres();
+  }
+
+  String error(String yaml) {
+    try {
+      ConfigLoader.parse("b.yaml", yaml, true);
+    } catch (ConfigException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("expected a config error for\n" + yaml);
+  }
+
+  @Test
+  void fullSectionParses() throws Exception {
+    PostgresTarget pg =
+        parse(
+            yaml(
+                roles()
+                    + """
+                      tls: {mode: require}
+                      guardrails:
+                        default: {denyStatements: [DROP, TRUNCATE, COPY PROGRAM], denyFunctions: [pg_read_file, dblink*], denyObjects: ["secret.*"], requireWhere: true}
+                        readwrite: {denyStatements: [DROP]}
+                      masking:
+                        columns: [{column: "public.customers.email", style: partial}, {column: "*.*.ssn", style: redact}]
+                        detectors: [email, card, iban, phone, access-key, jwt, private-key]
+                        detectorStyle: token
+                    """));
+    assertThat(pg.protocolAware()).isTrue();
+    assertThat(pg.database()).isEqualTo("app");
+    assertThat(pg.tls()).isEqualTo(new UpstreamTls(UpstreamTls.Mode.REQUIRE, null));
+    assertThat(pg.role(null).orElseThrow().user()).isEqualTo("app_ro");
+    assertThat(pg.role("readonly").orElseThrow().password().reveal()).isEqualTo("s3cret-ro");
+    assertThat(pg.role("readwrite").orElseThrow().password().reveal()).isEqualTo("s3cret-rw");
+    assertThat(pg.role("admin")).isEmpty();
+    assertThat(pg.rulesFor("readonly").deniedStatements())
+        .containsExactlyInAnyOrder("drop", "truncate", "copy program");
+    assertThat(pg.rulesFor("readonly").requireWhere()).isTrue();
+    assertThat(pg.rulesFor("readwrite").deniedStatements()).containsExactly("drop");
+    assertThat(pg.masking().columns())
+        .containsExactly(
+            new MaskRule("public.customers.email", MaskStyle.PARTIAL),
+            new MaskRule("*.*.ssn", MaskStyle.REDACT));
+    assertThat(pg.masking().detectors())
+        .containsExactlyInAnyOrder(
+            Detector.EMAIL,
+            Detector.PAYMENT_CARD,
+            Detector.IBAN,
+            Detector.PHONE,
+            Detector.AWS_ACCESS_KEY,
+            Detector.JWT,
+            Detector.PRIVATE_KEY);
+    assertThat(pg.masking().detectorStyle()).isEqualTo(MaskStyle.TOKEN);
+    assertThat(pg.masking().withKey(new byte[32]).columns()).hasSize(2);
+    assertThat(pg.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void defaultsWithoutGuardrailsAndEngineChoice() throws Exception {
+    PostgresTarget pg = parse(yaml(roles()));
+    assertThat(pg.rulesFor(null)).isEqualTo(Rules.defaults());
+    assertThat(pg.masking()).isNull();
+    assertThat(pg.tls().mode()).isEqualTo(UpstreamTls.Mode.DISABLE);
+
+    assertThat(
+            parse(yaml(roles()).replace("    postgres:", "    engine: tcp\n    postgres:"))
+                .protocolAware())
+        .isFalse();
+    // A postgres target without the section stays a raw relay, as before.
+    assertThat(parse(yaml(""))).isNull();
+    String single = "postgres:\n  roles:\n    ro: {user: app_ro, passwordFile: %s}\n".formatted(ro);
+    PostgresTarget one = parse(yaml(single));
+    assertThat(one.defaultRole()).isEqualTo("ro");
+    assertThat(one.database()).isEqualTo("postgres");
+  }
+
+  @Test
+  void errorsNameTheKey() throws Exception {
+    assertThat(error(yaml(roles().replace("passwordFile: " + ro, "passwrd: " + ro))))
+        .startsWith("b.yaml: targets[0].postgres.roles.readonly.passwrd: unknown key");
+    assertThat(error(yaml(roles().replace(ro.toString(), dir.resolve("missing").toString()))))
+        .startsWith("b.yaml: targets[0].postgres.roles.readonly.passwordFile: ")
+        .contains("is not a readable file");
+    file("ro.pw", "s3cret-ro", "rw-r-----");
+    assertThat(error(yaml(roles())))
+        .startsWith("b.yaml: targets[0].postgres.roles.readonly.passwordFile: ")
+        .contains("chmod 600")
+        .doesNotContain("s3cret");
+    file("ro.pw", "s3cret-ro", "rw-------");
+    assertThat(error(yaml(roles().replace("defaultRole: readonly", "defaultRole: admin"))))
+        .startsWith("b.yaml: targets[0].postgres.defaultRole: 'admin' is not one of the roles");
+    assertThat(error(yaml(roles() + "  guardrails:\n    admin: {requireWhere: true}\n")))
+        .startsWith("b.yaml: targets[0].postgres.guardrails.admin: 'admin' is neither");
+    assertThat(
+            error(yaml(roles() + "  masking:\n    columns: [{column: public.t.c, style: blur}]\n")))
+        .startsWith("b.yaml: targets[0].postgres.masking.columns[0].style: 'blur' is not")
+        .contains("redact, partial or token");
+    assertThat(error(yaml(roles() + "  masking:\n    columns: [{column: email, style: redact}]\n")))
+        .startsWith("b.yaml: targets[0].postgres.masking.columns[0].column: 'email' is not");
+    assertThat(error(yaml(roles() + "  masking:\n    detectors: [email, dna]\n")))
+        .startsWith("b.yaml: targets[0].postgres.masking.detectors[1]: 'dna' is not a detector");
+    assertThat(error(yaml(roles() + "  tls: {mode: verify-full}\n")))
+        .startsWith("b.yaml: targets[0].postgres.tls.caFile: missing");
+    assertThat(error(yaml(roles() + "  tls: {mode: prefer}\n")))
+        .startsWith("b.yaml: targets[0].postgres.tls.mode: 'prefer' is not a TLS mode");
+    assertThat(error(yaml("engine: postgres"))).startsWith("b.yaml: targets[0].postgres: missing");
+    assertThat(error(yaml("engine: magic")))
+        .startsWith("b.yaml: targets[0].engine: 'magic' is not an engine");
+    assertThat(error(yaml(roles()).replace("type: postgres", "type: tcp")))
+        .startsWith("b.yaml: targets[0].postgres: only allowed on targets of type postgres");
+    assertThat(error(yaml("postgres:\n  database: app\n")))
+        .startsWith("b.yaml: targets[0].postgres.roles: missing");
+  }
+}
