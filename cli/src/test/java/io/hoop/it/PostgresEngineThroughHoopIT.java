@@ -215,6 +215,19 @@ class PostgresEngineThroughHoopIT {
   }
 
   @Test
+  void targetsListTheRoleNamesAGrantMayName() throws Exception {
+    login("alice");
+    Run json = hoop(null, "targets", "-o", "json");
+    assertThat(json.code()).as("targets stderr: %s", json.err()).isZero();
+    assertThat(
+            io.hoop.api.Json.mapper().readValue(json.out(), io.hoop.api.TargetList.class).targets())
+        .singleElement()
+        .satisfies(t -> assertThat(t.roles()).containsExactly("readonly", "readwrite"));
+    Run table = hoop(null, "targets");
+    assertThat(table.out()).containsPattern("prod-db\\s+postgres\\s+1h\\s+readonly,readwrite\\s");
+  }
+
+  @Test
   void blockedStatementGets42501MaskedColumnsComeBackMaskedAndSessionsShowIt() throws Exception {
     login("alice");
     Path sql = home.resolve("script.sql");

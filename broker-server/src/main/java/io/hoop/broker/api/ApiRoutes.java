@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /** The broker's JSON API ({@code /v1/...}); the contract is documented in {@code io.hoop.api}. */
@@ -189,7 +190,12 @@ public final class ApiRoutes {
         }
       }
       if (cap >= 0) {
-        out.add(new TargetInfo(t.name(), t.type(), t.description(), cap, List.of()));
+        // Role names only: the credentials behind them never leave the broker.
+        List<String> roles =
+            t.postgres() == null
+                ? List.of()
+                : List.copyOf(new TreeSet<>(t.postgres().roles().keySet()));
+        out.add(new TargetInfo(t.name(), t.type(), t.description(), cap, roles));
       }
     }
     return ApiResponse.json(200, new TargetList(out));

@@ -17,8 +17,11 @@ import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.demo.DemoEnvironment;
+import io.hoop.cli.demo.DemoSessions;
 import io.hoop.cli.demo.DemoTarget;
 import io.hoop.cli.output.AuditTable;
+import io.hoop.cli.sessions.PostgresConnection;
+import io.hoop.cli.sessions.SessionsApi;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +41,13 @@ import picocli.CommandLine.Spec;
     name = "demo",
     description = {
       "Try hoop on this machine with a throw-away broker and database.",
-      "Starts PostgreSQL (or an echo service when initdb is not installed) and a broker",
-      "in dev mode, logs in as alice through the device flow, gets a grant for task",
-      "DEMO-1, runs a query through the tunnel and shows the audit trail. Everything",
-      "lives in a temp directory that is deleted at the end."
+      "Starts PostgreSQL (or an echo service when initdb is not installed) with a",
+      "customers table and a read-only role whose password only the broker knows, and a",
+      "broker in dev mode with guardrails and masking on that target. Logs in as alice",
+      "through the device flow, gets a grant for task DEMO-1, runs psql through the",
+      "tunnel without a password (masked columns, a blocked DROP), then shows the",
+      "recorded session and the audit trail. Everything lives in a temp directory that",
+      "is deleted at the end."
     },
     footer = {
       "%nExamples:",
@@ -51,7 +57,7 @@ import picocli.CommandLine.Spec;
     })
 public final class DemoCommand implements Callable<Integer> {
   static final String TASK = "DEMO-1";
-  static final int STEPS = 6;
+  static final int STEPS = 7;
 
   @ParentCommand Hoop hoop;
   @Spec CommandSpec spec;
@@ -97,29 +103,52 @@ public final class DemoCommand implements Callable<Integer> {
       SessionResponse session = login(store, trust, env, err);
       out.println(LoginCommand.summary(trust.brokerUrl(), session));
       out.flush();
+      BrokerSession broker = BrokerSession.open(store, env.clock());
+      err.println("$ hoop targets");
+      err.flush();
+      TargetsCommand.print(out, broker.client().targets().targets());
+      out.flush();
 
       step(err, 4, "Connecting to " + target.name() + " for task " + TASK);
-      BrokerSession broker = BrokerSession.open(store, env.clock());
       Grant grant =
           broker
               .client()
               .createGrant(new GrantRequest(target.name(), TASK, "hoop demo", 15 * 60, null));
       ConnectCommand.requireApproved(grant);
       try (GrantTunnel tunnel = GrantTunnel.open(broker, grant, 0, err)) {
-        ConnectCommand.announce(grant, tunnel.localPort(), err, env);
+        ConnectCommand.announce(
+            grant, tunnel.localPort(), PostgresConnection.database(broker, grant), err, env);
+        err.println();
         target.exercise(tunnel.localPort(), out, err);
 
-        step(err, 5, "The audit trail");
+        step(err, 5, "The recorded session");
+        if (target.recordsSessions()) {
+          DemoSessions.show(new SessionsApi(broker), TASK, out, err);
+        } else {
+          err.println("(the echo service is relayed byte for byte: no statements to record)");
+        }
+
+        step(err, 6, "The audit trail");
+        err.println("$ hoop audit");
         // The broker records the tunnel's close after the client hung up; give it a moment.
         Thread.sleep(500);
         AuditTable.print(out, broker.client().audit(50));
+        out.flush();
 
-        step(err, 6, once ? "Done" : "The tunnel stays open");
+        step(err, 7, once ? "Done" : "The tunnel stays open");
         if (once) {
           return ExitCodes.OK;
         }
-        err.println("Try it yourself:");
-        err.println("  " + target.tryItCommand(tunnel.localPort()));
+        String demoConfig = "HOOP_CONFIG_DIR=" + dir.resolve("config");
+        err.println("Try it yourself, in another terminal:");
+        target.tryItCommands(tunnel.localPort()).forEach(c -> err.println("  " + c));
+        err.println("  " + demoConfig + " hoop sessions list --task " + TASK);
+        err.println(
+            "  "
+                + demoConfig
+                + " hoop revoke "
+                + grant.id()
+                + " --reason 'demo over'   # ends the grant: the next connection is refused");
         err.println("Press Ctrl-C to stop the demo (this also stops the broker and the target).");
         err.flush();
         CompletableFuture<Void> interrupted = new CompletableFuture<>();

@@ -8,6 +8,7 @@ import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.output.Table;
 import io.hoop.cli.time.DurationFormat;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,8 +38,17 @@ public final class TargetsCommand implements Callable<Integer> {
       JsonOutput.print(spec.commandLine().getOut(), list);
       return ExitCodes.OK;
     }
-    Table table = new Table("NAME", "TYPE", "MAX-DURATION", "ROLES", "DESCRIPTION");
     List<TargetInfo> targets = list.targets() == null ? List.of() : list.targets();
+    print(spec.commandLine().getOut(), targets);
+    if (targets.isEmpty()) {
+      spec.commandLine().getErr().println("No targets: you have no entitlements on this broker.");
+    }
+    return ExitCodes.OK;
+  }
+
+  /** The targets as a table; ROLES lists the roles a grant may name (postgres engine targets). */
+  static void print(PrintWriter out, List<TargetInfo> targets) {
+    Table table = new Table("NAME", "TYPE", "MAX-DURATION", "ROLES", "DESCRIPTION");
     for (TargetInfo t : targets) {
       table.row(
           t.name(),
@@ -49,10 +59,6 @@ public final class TargetsCommand implements Callable<Integer> {
           t.roles() == null || t.roles().isEmpty() ? "-" : String.join(",", t.roles()),
           t.description());
     }
-    table.print(spec.commandLine().getOut());
-    if (targets.isEmpty()) {
-      spec.commandLine().getErr().println("No targets: you have no entitlements on this broker.");
-    }
-    return ExitCodes.OK;
+    table.print(out);
   }
 }

@@ -67,7 +67,9 @@ public final class DemoEnvironment implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "hoop-demo-cleanup"));
   }
 
-  /** PostgreSQL when {@code initdb} is found, else the echo service. */
+  /**
+   * PostgreSQL with the demo's role and table when {@code initdb} is found, else the echo service.
+   */
   public DemoTarget startTarget(CliEnvironment env) throws IOException {
     Path initdb = findInitdb(env);
     if (initdb != null) {
@@ -81,17 +83,18 @@ public final class DemoEnvironment implements AutoCloseable {
         throw new HoopException(
             "initdb found in " + cluster.binDir() + " but no psql; install the PostgreSQL client");
       }
-      return new DemoTarget("postgres", cluster.port(), psql);
+      Path passwordFile = DemoDatabase.seed(cluster, psql, dir);
+      return new DemoTarget("postgres", cluster.port(), psql, passwordFile);
     }
     EchoService echo = new EchoService();
     started.push(echo);
-    return new DemoTarget("tcp", echo.port(), null);
+    return new DemoTarget("tcp", echo.port(), null, null);
   }
 
   /** Writes the broker config, starts the broker, waits until it is ready. */
   public Profile startBroker(Path launcher, DemoTarget target, Consumer<Duration> progress)
       throws IOException, InterruptedException {
-    Path config = DemoConfig.write(dir, target.type(), target.port());
+    Path config = DemoConfig.write(dir, target.brokerConfig());
     BrokerProcess broker = BrokerProcess.start(launcher, config, dir);
     started.push(broker);
     BrokerProcess.Ready ready = broker.awaitReady(BROKER_READY_TIMEOUT, progress);

@@ -1,6 +1,7 @@
 package io.hoop.cli.demo;
 
 import io.hoop.cli.HoopException;
+import io.hoop.cli.connect.ConnectionHints;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,14 +16,26 @@ import java.util.concurrent.TimeUnit;
 
 /** The demo's target: a throw-away PostgreSQL reached with psql, or an echo service. */
 public final class DemoTarget {
+  /** What the demo runs through the tunnel: who am I, masked rows, a blocked DROP, still there. */
+  static final String SCRIPT =
+      String.join(
+          "\n",
+          "select current_user;",
+          "select * from customers order by id;",
+          "drop table customers;",
+          "select count(*) as customers_left from customers;",
+          "");
+
   private final String type;
   private final int port;
   private final Path psql;
+  private final Path passwordFile;
 
-  DemoTarget(String type, int port, Path psql) {
+  DemoTarget(String type, int port, Path psql, Path passwordFile) {
     this.type = type;
     this.port = port;
     this.psql = psql;
+    this.passwordFile = passwordFile;
   }
 
   public String name() {
@@ -39,24 +52,53 @@ public final class DemoTarget {
     return port;
   }
 
+  /** Whether statements through the tunnel are recorded as a session. */
+  public boolean recordsSessions() {
+    return type.equals("postgres");
+  }
+
   public String description() {
     return type.equals("postgres")
-        ? "PostgreSQL running on 127.0.0.1:" + port + " (trust authentication, throw-away)"
+        ? "PostgreSQL on 127.0.0.1:"
+            + port
+            + ": database "
+            + DemoDatabase.DATABASE
+            + ", table customers, role "
+            + DemoDatabase.ROLE
+            + " (SCRAM password in "
+            + passwordFile
+            + ", mode 0600: only the broker reads it)"
         : "initdb not found on PATH: using a built-in echo service on 127.0.0.1:" + port;
   }
 
-  /** Uses the target through the tunnel once and prints what came back. */
+  /** The broker config for this target. */
+  String brokerConfig() {
+    return type.equals("postgres") ? DemoConfig.postgres(port, passwordFile) : DemoConfig.tcp(port);
+  }
+
+  /**
+   * Uses the target through the tunnel once and prints what came back; fails unless the broker
+   * logged in as the application role and blocked the DROP.
+   */
   public void exercise(int localPort, PrintWriter out, PrintWriter err) {
     if (type.equals("postgres")) {
-      List<String> command = psqlCommand(localPort, "select current_user, now(), version()");
-      err.println(
-          "$ "
-              + String.join(" ", command.subList(0, command.size() - 1))
-              + " \""
-              + command.get(command.size() - 1)
-              + "\"");
+      err.println("$ psql \"" + url(localPort) + "\" --echo-queries <<'SQL'");
+      err.print(SCRIPT.indent(2));
+      err.println("SQL");
       err.flush();
-      runPsql(command, out);
+      // Not even ~/.pgpass: a file that does not exist, next to the broker's password file.
+      String output =
+          runPsql(psqlCommand(localPort), passwordFile.resolveSibling("no-pgpass"), SCRIPT);
+      out.print(output);
+      out.flush();
+      if (!output.contains(" " + DemoDatabase.ROLE + "\n")) {
+        throw new HoopException(
+            "psql through the tunnel did not run as " + DemoDatabase.ROLE + ": " + oneLine(output));
+      }
+      if (!output.contains("blocked by guardrail")) {
+        throw new HoopException(
+            "the broker did not block 'drop table customers': " + oneLine(output));
+      }
     } else {
       err.println("sending \"hello hoop\" through the tunnel");
       err.flush();
@@ -65,49 +107,61 @@ public final class DemoTarget {
     }
   }
 
-  /** A command line the user can paste to use the tunnel. */
-  public String tryItCommand(int localPort) {
+  /** Command lines the user can paste to use the tunnel. */
+  public List<String> tryItCommands(int localPort) {
     return type.equals("postgres")
-        ? "psql \"host=127.0.0.1 port=" + localPort + " user=postgres dbname=postgres\""
-        : "nc 127.0.0.1 " + localPort;
+        ? List.of(
+            "psql \"" + url(localPort) + "\"",
+            "psql \""
+                + url(localPort)
+                + "\" -c \"select name, email, card, ssn, upper(email) from customers\"")
+        : List.of("nc 127.0.0.1 " + localPort);
   }
 
-  private List<String> psqlCommand(int localPort, String sql) {
+  private static String url(int localPort) {
+    return ConnectionHints.postgresUrl(localPort, DemoDatabase.DATABASE);
+  }
+
+  private List<String> psqlCommand(int localPort) {
     return List.of(
         psql.toString(),
-        "-h",
-        "127.0.0.1",
-        "-p",
-        Integer.toString(localPort),
-        "-U",
-        "postgres",
-        "-d",
-        "postgres",
-        "-c",
-        sql);
+        "-X",
+        "--echo-queries",
+        "-v",
+        "VERBOSITY=verbose",
+        "-f",
+        "-",
+        url(localPort));
   }
 
-  private static void runPsql(List<String> command, PrintWriter out) {
+  private static String oneLine(String output) {
+    return output.strip().replace('\n', ' ');
+  }
+
+  private static String runPsql(List<String> command, Path pgpass, String script) {
     try {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       builder.environment().put("PGCONNECT_TIMEOUT", "10");
       builder.environment().put("PSQLRC", "/dev/null");
+      builder.environment().remove("PGPASSWORD");
+      builder.environment().put("PGPASSFILE", pgpass.toString());
       Process p = builder.start();
-      p.getOutputStream().close();
+      try (OutputStream stdin = p.getOutputStream()) {
+        stdin.write(script.getBytes(StandardCharsets.UTF_8));
+      }
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new HoopException("psql did not finish within 30 s through the tunnel");
       }
-      out.print(output);
-      out.flush();
       if (p.exitValue() != 0) {
         throw new HoopException(
             "psql through the tunnel failed with exit code "
                 + p.exitValue()
                 + ": "
-                + output.strip().replace('\n', ' '));
+                + oneLine(output));
       }
+      return output;
     } catch (IOException e) {
       throw new HoopException("cannot run psql: " + e.getMessage(), e);
     } catch (InterruptedException e) {

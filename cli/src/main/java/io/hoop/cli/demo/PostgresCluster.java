@@ -8,12 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A throw-away PostgreSQL cluster in a temp directory, trusting local connections, on a free
- * 127.0.0.1 port. As root, the server runs as the {@code postgres} user (it refuses to run as
- * root).
+ * A throw-away PostgreSQL cluster in a temp directory on a free 127.0.0.1 port: TCP logins need a
+ * SCRAM password (as a real database would), only its own Unix socket is trusted, for setup. As
+ * root, the server runs as the {@code postgres} user (it refuses to run as root).
  */
 final class PostgresCluster implements AutoCloseable {
   private final Path binDir;
+  private final Path workDir;
   private final Path dataDir;
   private final Path log;
   private final boolean asPostgresUser;
@@ -22,6 +23,7 @@ final class PostgresCluster implements AutoCloseable {
 
   private PostgresCluster(Path binDir, Path dataDir, Path log, boolean asPostgresUser, int port) {
     this.binDir = binDir;
+    this.workDir = dataDir.getParent();
     this.dataDir = dataDir;
     this.log = log;
     this.asPostgresUser = asPostgresUser;
@@ -50,8 +52,8 @@ final class PostgresCluster implements AutoCloseable {
             "initdb",
             "-D",
             cluster.dataDir.toString(),
-            "-A",
-            "trust",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
             "-U",
             "postgres",
             "--no-sync",
@@ -81,6 +83,33 @@ final class PostgresCluster implements AutoCloseable {
 
   Path binDir() {
     return binDir;
+  }
+
+  /**
+   * Runs {@code sql} (from stdin, so nothing of it shows in {@code ps}) as the superuser over the
+   * cluster's Unix socket, stopping at the first error.
+   */
+  void execute(Path psql, String database, String sql) {
+    Processes.run(
+        log,
+        List.of(
+            psql.toString(),
+            "-X",
+            "-q",
+            "-h",
+            workDir.toString(),
+            "-p",
+            Integer.toString(port),
+            "-U",
+            "postgres",
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-f",
+            "-"),
+        sql,
+        60);
   }
 
   private void run(List<String> command, long timeoutSeconds) {

@@ -17,13 +17,28 @@ final class Processes {
    * Runs a command to completion, its output appended to {@code log}; fails with the log's tail.
    */
   static void run(Path log, List<String> command, long timeoutSeconds) {
+    run(log, command, null, timeoutSeconds);
+  }
+
+  /**
+   * As {@link #run(Path, List, long)}, with {@code input} on the command's stdin: what must not
+   * show in {@code ps} (a password in SQL) goes there rather than on the command line.
+   */
+  static void run(Path log, List<String> command, String input, long timeoutSeconds) {
     try {
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      if (input == null) {
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      }
+      Process p = builder.start();
+      if (input != null) {
+        try (java.io.OutputStream stdin = p.getOutputStream()) {
+          stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+      }
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new HoopException(
