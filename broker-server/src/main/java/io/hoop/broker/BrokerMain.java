@@ -7,6 +7,7 @@ import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigException;
 import io.hoop.broker.config.ConfigLoader;
 import io.hoop.broker.store.AuditLog;
+import io.hoop.broker.store.PostgresConfig;
 import io.hoop.broker.store.Store;
 import io.hoop.broker.util.SecureFiles;
 import java.io.PrintWriter;
@@ -17,10 +18,12 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -222,16 +225,7 @@ public final class BrokerMain implements Callable<Integer> {
   static final class Audit implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR")
-    Path dataDir;
-
-    @Option(
-        names = "--config",
-        paramLabel = "FILE",
-        description =
-            "The broker's config: with a store section the audit log is read from PostgreSQL;"
-                + " without one, from the embedded store in the data dir.")
-    Path config;
+    @Mixin StoreOptions where;
 
     @Option(names = "--task", description = "Only events of this task.")
     String task;
@@ -247,9 +241,8 @@ public final class BrokerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      Path dir = dataDir == null ? defaultDataDir() : dataDir;
-      java.util.Optional<io.hoop.broker.store.PostgresConfig> pg =
-          config == null ? java.util.Optional.empty() : ConfigLoader.load(config, true).store();
+      Path dir = where.dir();
+      Optional<PostgresConfig> pg = where.postgres();
       if (pg.isEmpty() && !Files.exists(dir.resolve("hoop.mv.db"))) {
         throw new ConfigException(dir + " holds no broker store (hoop.mv.db)");
       }

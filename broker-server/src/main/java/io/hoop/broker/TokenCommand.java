@@ -3,15 +3,11 @@ package io.hoop.broker;
 import io.hoop.api.Durations;
 import io.hoop.api.Json;
 import io.hoop.api.Principal;
-import io.hoop.broker.config.BrokerConfig;
-import io.hoop.broker.config.ConfigException;
-import io.hoop.broker.config.ConfigLoader;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.Store;
 import io.hoop.broker.store.TokenStore;
 import io.hoop.broker.token.TokenService;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,45 +59,6 @@ final class TokenCommand implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
     return 2;
-  }
-
-  /** Where the store and keys are: the data dir, and the config's store section if any. */
-  static final class StoreOptions {
-    @Option(
-        names = "--data-dir",
-        paramLabel = "DIR",
-        description =
-            "The broker's data dir (default $HOOP_BROKER_DATA or ~/.local/share/hoop-broker).")
-    Path dataDir;
-
-    @Option(
-        names = "--config",
-        paramLabel = "FILE",
-        description = "The broker's config file: its store section names a PostgreSQL store.")
-    Path config;
-
-    Path dir() {
-      return dataDir == null ? BrokerMain.defaultDataDir() : dataDir;
-    }
-
-    Store open() throws ConfigException {
-      Optional<io.hoop.broker.store.PostgresConfig> pg = Optional.empty();
-      if (config != null) {
-        BrokerConfig cfg = ConfigLoader.load(config, true);
-        pg = cfg.store();
-      }
-      try {
-        return Store.open(pg, dir());
-      } catch (RuntimeException e) {
-        throw new IllegalStateException(
-            "cannot open the store of "
-                + dir()
-                + " (an embedded store is locked while the broker runs: stop it, or use a"
-                + " PostgreSQL store): "
-                + e.getMessage(),
-            e);
-      }
-    }
   }
 
   static String operator() {

@@ -1,5 +1,6 @@
 package io.hoop.broker;
 
+import static io.hoop.broker.CliResult.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,8 +13,6 @@ import io.hoop.broker.store.TokenStore;
 import io.hoop.broker.token.InvalidBrokerTokenException;
 import io.hoop.broker.token.RevocationCache;
 import io.hoop.broker.token.TokenService;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,27 +20,14 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code hoop-broker token create|list|revoke} on a data dir, as an admin runs them. */
 class TokenCommandTest {
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = BrokerMain.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
   @Test
   void createdTokensAreBearerExpiringAuditedListedAndRevocable() throws Exception {
-    Result created =
+    CliResult created =
         run(
             "token",
             "create",
@@ -77,14 +63,14 @@ class TokenCommandTest {
               Instant.now().plus(Duration.ofMinutes(59)), Instant.now().plus(Duration.ofHours(1)));
     }
 
-    Result list = run("token", "list", "-o", "json", "--data-dir", dir.toString());
+    CliResult list = run("token", "list", "-o", "json", "--data-dir", dir.toString());
     assertThat(list.code()).as(list.err()).isZero();
     JsonNode rows = Json.mapper().readTree(list.out());
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).path("status").asText()).isEqualTo("active");
     assertThat(list.out()).doesNotContain(token);
 
-    Result revoked = run("token", "revoke", id, "--data-dir", dir.toString());
+    CliResult revoked = run("token", "revoke", id, "--data-dir", dir.toString());
     assertThat(revoked.code()).as(revoked.err()).isZero();
     assertThat(run("token", "revoke", "t-nope", "--data-dir", dir.toString()).code()).isEqualTo(1);
     assertThat(
@@ -115,7 +101,7 @@ class TokenCommandTest {
 
   @Test
   void ttlIsBoundedTo24Hours() {
-    Result r =
+    CliResult r =
         run("token", "create", "--principal", "x", "--ttl", "25h", "--data-dir", dir.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("at most 24h");

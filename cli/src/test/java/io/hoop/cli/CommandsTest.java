@@ -11,19 +11,15 @@ import io.hoop.cli.config.ProfileStore;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The commands in-process against a fake HTTPS broker: rendering, JSON output, exit codes. */
-class CommandsTest {
+class CommandsTest extends FakeBrokerCase {
   private static final String WHOAMI =
       "{\"principal\":{\"name\":\"alice\",\"email\":\"alice@example.test\","
           + "\"groups\":[\"engineering\"],\"loginMethod\":\"oidc-device\"},"
@@ -36,25 +32,8 @@ class CommandsTest {
           + "\"principal\":\"alice\",\"target\":\"demo-db\",\"grantId\":\"g-1\",\"task\":\"DEMO-1\","
           + "\"details\":{\"duration\":\"30m\"}}]}";
 
-  @TempDir static Path certDir;
-  private static FakeBroker broker;
-
-  @TempDir Path tmp;
-  private Map<String, String> env;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    broker = new FakeBroker(certDir);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
-
   @BeforeEach
   void start() {
-    broker.reset();
     env = Map.of("HOOP_CONFIG_DIR", tmp.resolve("cfg").toString(), "HOME", tmp.toString());
   }
 
@@ -68,10 +47,6 @@ class CommandsTest {
     store()
         .saveCredentials(
             new Credentials("sess-token", Instant.now().plus(1, ChronoUnit.HOURS), "rt", "alice"));
-  }
-
-  private CliRunner.Result hoop(String... args) {
-    return CliRunner.run(env, args);
   }
 
   @Test

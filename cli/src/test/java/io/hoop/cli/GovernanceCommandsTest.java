@@ -17,45 +17,24 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reviewer commands and the pending side of {@code hoop connect}, in-process against a fake
  * HTTPS broker: what is sent, what is printed, which exit code.
  */
-class GovernanceCommandsTest {
+class GovernanceCommandsTest extends FakeBrokerCase {
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-
-  @TempDir static Path certDir;
-  private static FakeBroker broker;
-
-  @TempDir Path tmp;
-  private Map<String, String> env;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    broker = new FakeBroker(certDir);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   @BeforeEach
   void start() {
-    broker.reset();
     env = Map.of("HOOP_CONFIG_DIR", tmp.resolve("cfg").toString(), "HOME", tmp.toString());
     ProfileStore store = new ProfileStore(tmp.resolve("cfg/profiles/default"), "default");
     store.saveProfile(new Profile(broker.url(), broker.fingerprint(), null, "https://idp", "cli"));
@@ -91,10 +70,6 @@ class GovernanceCommandsTest {
 
   static String json(Object value) throws Exception {
     return Json.mapper().writeValueAsString(value);
-  }
-
-  private CliRunner.Result hoop(String... args) {
-    return CliRunner.run(env, args);
   }
 
   private CliRunner.Result hoopInteractive(String stdin, String... args) {

@@ -20,40 +20,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Holder-bound sessions, renewal, profiles, HOOP_TOKEN and logout, in-process against a fake HTTPS
  * broker and a fake identity provider on real sockets.
  */
-class IdentityCommandsTest {
+class IdentityCommandsTest extends FakeBrokerCase {
   private static final String TARGETS = "{\"targets\":[]}";
-
-  @TempDir static Path certDir;
-  private static FakeBroker broker;
-
-  @TempDir Path tmp;
-  private Map<String, String> env;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    broker = new FakeBroker(certDir);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   @BeforeEach
   void start() {
-    broker.reset();
     env = new HashMap<>(Map.of("HOOP_CONFIG_DIR", tmp.resolve("cfg").toString()));
   }
 
@@ -72,8 +54,13 @@ class IdentityCommandsTest {
     return key;
   }
 
-  private CliRunner.Result hoop(String... args) {
-    return CliRunner.run(env, args);
+  /** Runs hoop login against the fake broker with its certificate pinned, plus these arguments. */
+  private CliRunner.Result pinnedLogin(String... more) {
+    return hoop(
+        Stream.concat(
+                Stream.of("login", "--broker", broker.url(), "--fingerprint", broker.fingerprint()),
+                Arrays.stream(more))
+            .toArray(String[]::new));
   }
 
   private static String session(String token) {
@@ -272,16 +259,7 @@ class IdentityCommandsTest {
     Files.writeString(secret, "s3cret");
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
     CliRunner.Result r =
-        hoop(
-            "login",
-            "--broker",
-            broker.url(),
-            "--fingerprint",
-            broker.fingerprint(),
-            "--client-id",
-            "ci-bot",
-            "--client-secret-file",
-            secret.toString());
+        pinnedLogin("--client-id", "ci-bot", "--client-secret-file", secret.toString());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("chmod 600 " + secret).doesNotContain("s3cret");
     assertThat(broker.requests).isEmpty();
@@ -305,16 +283,7 @@ class IdentityCommandsTest {
       idp.thenToken(200, "{\"access_token\":\"at-1\",\"token_type\":\"Bearer\"}");
       broker.on("POST /v1/auth/token", 200, session("sess-cc"));
       CliRunner.Result r =
-          hoop(
-              "login",
-              "--broker",
-              broker.url(),
-              "--fingerprint",
-              broker.fingerprint(),
-              "--client-id",
-              "ci-bot",
-              "--client-secret-file",
-              secret.toString());
+          pinnedLogin("--client-id", "ci-bot", "--client-secret-file", secret.toString());
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(idp.tokenForms())
           .singleElement()
@@ -335,15 +304,7 @@ class IdentityCommandsTest {
     Files.writeString(token, "header.payload.sig\n");
     broker.on("GET /v1/auth/config", 200, "{\"dev\":false}");
     broker.on("POST /v1/auth/token", 200, session("sess-fed"));
-    CliRunner.Result r =
-        hoop(
-            "login",
-            "--broker",
-            broker.url(),
-            "--fingerprint",
-            broker.fingerprint(),
-            "--federated-token-file",
-            token.toString());
+    CliRunner.Result r = pinnedLogin("--federated-token-file", token.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode body = Json.mapper().readTree(broker.requests.get(1).body());
     assertThat(body.get("subjectToken").asText()).isEqualTo("header.payload.sig");
@@ -364,15 +325,7 @@ class IdentityCommandsTest {
             + Instant.now().plusSeconds(60)
             + "\",\"principal\":{\"name\":\"ci:acme\",\"loginMethod\":\"federated\"},"
             + "\"tokenType\":\"DPoP\"}");
-    CliRunner.Result login =
-        hoop(
-            "login",
-            "--broker",
-            broker.url(),
-            "--fingerprint",
-            broker.fingerprint(),
-            "--federated-token-env",
-            "CI_JOB_JWT");
+    CliRunner.Result login = pinnedLogin("--federated-token-env", "CI_JOB_JWT");
     assertThat(login.exitCode()).as(login.err()).isZero();
     assertThat(Files.readString(store("default").credentialsFile()))
         .contains("CI_JOB_JWT")
@@ -421,8 +374,7 @@ class IdentityCommandsTest {
               + "\"issuer\":\"https://token.actions.githubusercontent.com\","
               + "\"audience\":\"hoop-prod\"}]}");
       broker.on("POST /v1/auth/token", 200, session("sess-gh"));
-      CliRunner.Result r =
-          hoop("login", "--broker", broker.url(), "--fingerprint", broker.fingerprint());
+      CliRunner.Result r = pinnedLogin();
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(r.err()).contains("GitHub Actions detected");
       assertThat(seen)
@@ -449,14 +401,7 @@ class IdentityCommandsTest {
         "GET /v1/auth/config",
         200,
         "{\"issuer\":\"" + issuer + "\",\"clientId\":\"hoop-cli\",\"dev\":false}");
-    CliRunner.Result r =
-        hoop(
-            "login",
-            "--broker",
-            broker.url(),
-            "--fingerprint",
-            broker.fingerprint(),
-            "--no-browser");
+    CliRunner.Result r = pinnedLogin("--no-browser");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err())
         .isEqualTo(

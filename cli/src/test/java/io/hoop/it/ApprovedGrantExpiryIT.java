@@ -1,18 +1,14 @@
 package io.hoop.it;
 
+import static io.hoop.it.BrokerJson.get;
+import static io.hoop.it.BrokerJson.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hoop.api.Json;
 import io.hoop.testkit.BrokerFixture;
 import io.hoop.tunnel.client.TunnelClient;
-import io.hoop.tunnel.client.TunnelClientConfig;
 import io.hoop.tunnel.protocol.CloseNotice;
-import io.hoop.tunnel.tls.Tls;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,6 +106,7 @@ class ApprovedGrantExpiryIT {
     CLOCK.set(TEN.minus(Duration.ofMinutes(10)));
     JsonNode requested =
         post(
+            broker,
             alice,
             "/v1/grants",
             Map.of("target", "echo", "task", "OPS-1", "durationSeconds", 1800));
@@ -117,34 +114,19 @@ class ApprovedGrantExpiryIT {
     String id = requested.path("id").asText();
 
     CLOCK.set(TEN);
-    JsonNode approved = post(bob, "/v1/grants/" + id + "/approve", Map.of());
+    JsonNode approved = post(broker, bob, "/v1/grants/" + id + "/approve", Map.of());
     assertThat(approved.path("status").asText()).as(approved.toString()).isEqualTo("APPROVED");
     Instant approvedAt = Instant.parse(approved.path("approvedAt").asText());
     Instant expiresAt = Instant.parse(approved.path("expiresAt").asText());
     assertThat(Duration.between(TEN, approvedAt)).isBetween(Duration.ZERO, Duration.ofSeconds(2));
     assertThat(expiresAt).isEqualTo(approvedAt.plus(Duration.ofMinutes(30)));
-    String token = get(alice, "/v1/grants/" + id).path("token").asText();
+    String token = get(broker, alice, "/v1/grants/" + id).path("token").asText();
     assertThat(token).isNotEmpty();
 
     CLOCK.set(expiresAt.minus(Duration.ofSeconds(2)));
     List<CloseNotice> notices = new CopyOnWriteArrayList<>();
-    try (TunnelClient client =
-        TunnelClient.start(
-            TunnelClientConfig.of(
-                "127.0.0.1",
-                broker.port(),
-                Tls.clientPinned(broker.fingerprint()),
-                0,
-                () -> broker.handshake(token, alice),
-                new TunnelClient.Listener() {
-                  @Override
-                  public void closed(CloseNotice notice, long up, long down) {
-                    if (notice != null) {
-                      notices.add(notice);
-                    }
-                  }
-                }))) {
-      Socket s = connectAndPing(client);
+    try (TunnelClient client = Tunnels.open(broker, token, alice, notices)) {
+      Socket s = Tunnels.connectAndPing(client);
       Instant opened = CLOCK.instant();
       assertThat(opened).isBefore(expiresAt);
       Instant closed = awaitEof(s);
@@ -154,38 +136,9 @@ class ApprovedGrantExpiryIT {
     }
   }
 
-  static Socket connectAndPing(TunnelClient client) throws Exception {
-    InetSocketAddress local = client.localAddress();
-    Socket s = new Socket(local.getAddress(), local.getPort());
-    s.setSoTimeout(10_000);
-    s.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
-    assertThat(new String(s.getInputStream().readNBytes(4), StandardCharsets.UTF_8))
-        .isEqualTo("ping");
-    return s;
-  }
-
   /** The broker's time when the tunnel's data connection ended. */
   static Instant awaitEof(Socket s) throws Exception {
-    s.setSoTimeout(10_000);
-    try (s;
-        InputStream in = s.getInputStream()) {
-      while (in.read() >= 0) {
-        // drain until the tunnel closes
-      }
-    } catch (java.net.SocketException reset) {
-      // a reset also ends the tunnel
-    }
+    Tunnels.drainUntilClosed(s);
     return CLOCK.instant();
-  }
-
-  static JsonNode post(String session, String path, Map<String, Object> body) throws Exception {
-    return Json.mapper()
-        .readTree(
-            broker.send(
-                "POST", path, Json.mapper().writeValueAsString(body), "application/json", session));
-  }
-
-  static JsonNode get(String session, String path) throws Exception {
-    return Json.mapper().readTree(broker.send("GET", path, null, null, session));
   }
 }

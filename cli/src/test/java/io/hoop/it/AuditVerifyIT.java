@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hoop.api.Json;
-import io.hoop.cli.Hoop;
+import io.hoop.it.HoopCli.Run;
 import io.hoop.testkit.BrokerFixture;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,32 +59,8 @@ class AuditVerifyIT {
     }
   }
 
-  private record Run(int code, String out, String err) {}
-
   private Run hoop(String profileDir, OutputStream errSink, String... args) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("HOOP_CONFIG_DIR", home.resolve(profileDir).toString());
-    env.remove("HOOP_PROFILE");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    OutputStream tee =
-        errSink == null
-            ? err
-            : new OutputStream() {
-              @Override
-              public void write(int b) throws java.io.IOException {
-                err.write(b);
-                errSink.write(b);
-              }
-            };
-    int code =
-        Hoop.run(
-            env,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(tee, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return HoopCli.run(HoopCli.env(home.resolve(profileDir)), errSink, args);
   }
 
   private void login(String user) {

@@ -1,5 +1,10 @@
 package io.hoop.it;
 
+import static io.hoop.it.BrokerJson.assertError;
+import static io.hoop.it.BrokerJson.events;
+import static io.hoop.it.BrokerJson.get;
+import static io.hoop.it.BrokerJson.post;
+import static io.hoop.it.BrokerJson.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,13 +12,8 @@ import io.hoop.api.AuditEvent;
 import io.hoop.api.Json;
 import io.hoop.testkit.BrokerFixture;
 import io.hoop.tunnel.client.TunnelClient;
-import io.hoop.tunnel.client.TunnelClientConfig;
 import io.hoop.tunnel.protocol.CloseNotice;
-import io.hoop.tunnel.tls.Tls;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -107,41 +107,43 @@ class GovernanceIT {
 
   @Test
   void selfApprovalIsRefused() throws Exception {
-    JsonNode g = request(bob, "quorum", "OPS-1");
+    JsonNode g = request(broker, bob, "quorum", "OPS-1");
     assertThat(g.path("status").asText()).isEqualTo("PENDING");
-    JsonNode r = post(bob, "/v1/grants/" + g.path("id").asText() + "/approve", Map.of());
+    JsonNode r = post(broker, bob, "/v1/grants/" + g.path("id").asText() + "/approve", Map.of());
     assertError(r, "self_approval", "you cannot approve your own request");
   }
 
   @Test
   void approverOutsideTheReviewerGroupsIsRefusedNamingThem() throws Exception {
-    JsonNode g = request(alice, "quorum", "OPS-2");
-    JsonNode r = post(erin, "/v1/grants/" + g.path("id").asText() + "/approve", Map.of());
+    JsonNode g = request(broker, alice, "quorum", "OPS-2");
+    JsonNode r = post(broker, erin, "/v1/grants/" + g.path("id").asText() + "/approve", Map.of());
     assertError(r, "not_a_reviewer", "group dba or security");
-    assertThat(get(alice, "/v1/grants/" + g.path("id").asText()).path("approvals")).isEmpty();
+    assertThat(get(broker, alice, "/v1/grants/" + g.path("id").asText()).path("approvals"))
+        .isEmpty();
   }
 
   @Test
   void quorumOfTwoCountsPeopleNotApprovalsAndTheRequesterThenGetsAToken() throws Exception {
-    JsonNode g = request(alice, "quorum", "OPS-3");
+    JsonNode g = request(broker, alice, "quorum", "OPS-3");
     String id = g.path("id").asText();
     assertThat(g.path("approvalsRequired").asInt()).isEqualTo(2);
     assertThat(g.path("reviewerGroups").toString()).isEqualTo("[\"dba\",\"security\"]");
     assertThat(g.has("token")).isFalse();
-    assertThat(idsOf(get(bob, "/v1/grants?scope=pending"))).contains(id);
-    assertThat(idsOf(get(alice, "/v1/grants?scope=pending"))).doesNotContain(id);
+    assertThat(idsOf(get(broker, bob, "/v1/grants?scope=pending"))).contains(id);
+    assertThat(idsOf(get(broker, alice, "/v1/grants?scope=pending"))).doesNotContain(id);
 
     // carol is in both reviewer groups and approves twice: one person, one approval.
-    JsonNode first = post(carol, "/v1/grants/" + id + "/approve", Map.of("comment", "looks fine"));
+    JsonNode first =
+        post(broker, carol, "/v1/grants/" + id + "/approve", Map.of("comment", "looks fine"));
     assertThat(first.path("status").asText()).as(first.toString()).isEqualTo("PENDING");
-    JsonNode again = post(carol, "/v1/grants/" + id + "/approve", Map.of());
+    JsonNode again = post(broker, carol, "/v1/grants/" + id + "/approve", Map.of());
     assertThat(again.path("status").asText()).isEqualTo("PENDING");
     assertThat(again.path("approvals")).hasSize(1);
     assertThat(again.path("approvals").get(0).path("comment").asText()).isEqualTo("looks fine");
-    assertThat(idsOf(get(carol, "/v1/grants?scope=pending"))).doesNotContain(id);
-    assertThat(get(alice, "/v1/grants/" + id).has("token")).isFalse();
+    assertThat(idsOf(get(broker, carol, "/v1/grants?scope=pending"))).doesNotContain(id);
+    assertThat(get(broker, alice, "/v1/grants/" + id).has("token")).isFalse();
 
-    JsonNode done = post(bob, "/v1/grants/" + id + "/approve", Map.of());
+    JsonNode done = post(broker, bob, "/v1/grants/" + id + "/approve", Map.of());
     assertThat(done.path("status").asText()).isEqualTo("APPROVED");
     assertThat(done.path("decidedBy").asText()).isEqualTo("bob");
     assertThat(done.has("token")).as("approvers never get the token").isFalse();
@@ -149,14 +151,14 @@ class GovernanceIT {
     assertThat(Instant.parse(done.path("expiresAt").asText()))
         .isEqualTo(approvedAt.plus(Duration.ofHours(1)));
 
-    JsonNode mine = get(alice, "/v1/grants/" + id);
+    JsonNode mine = get(broker, alice, "/v1/grants/" + id);
     assertThat(mine.path("status").asText()).isEqualTo("APPROVED");
     assertThat(mine.path("token").asText()).isNotBlank();
-    assertThat(get(bob, "/v1/grants/" + id).has("token")).isFalse();
-    assertThat(idsOf(get(alice, "/v1/grants?scope=mine"))).contains(id);
-    assertThat(get(alice, "/v1/grants?scope=mine").toString()).doesNotContain("token");
+    assertThat(get(broker, bob, "/v1/grants/" + id).has("token")).isFalse();
+    assertThat(idsOf(get(broker, alice, "/v1/grants?scope=mine"))).contains(id);
+    assertThat(get(broker, alice, "/v1/grants?scope=mine").toString()).doesNotContain("token");
 
-    assertThat(events(id))
+    assertThat(events(broker, id))
         .extracting(AuditEvent::type)
         .containsExactly(
             "grant.pending",
@@ -164,33 +166,38 @@ class GovernanceIT {
             "grant.approval",
             "grant.approval",
             "grant.approved");
-    assertThat(events(id).get(2).details()).containsEntry("counted", false);
-    assertThat(events(id).get(4).details()).containsEntry("approvers", List.of("carol", "bob"));
+    assertThat(events(broker, id).get(2).details()).containsEntry("counted", false);
+    assertThat(events(broker, id).get(4).details())
+        .containsEntry("approvers", List.of("carol", "bob"));
   }
 
   @Test
   void staleReviewGoesToReviewersAndCertifyingGrantsTheNextRequestAtOnce() throws Exception {
-    JsonNode g = request(alice, "stale", "OPS-4");
+    JsonNode g = request(broker, alice, "stale", "OPS-4");
     assertThat(g.path("status").asText()).isEqualTo("PENDING");
     assertThat(g.path("decisionReason").asText()).contains("never been reviewed");
     String entitlement = entitlementOn(bob, "stale", true);
 
-    JsonNode noComment = post(bob, "/v1/reviews/" + entitlement + "/certify", Map.of());
+    JsonNode noComment = post(broker, bob, "/v1/reviews/" + entitlement + "/certify", Map.of());
     assertError(noComment, "comment_required", "comment");
     JsonNode outsider =
-        post(alice, "/v1/reviews/" + entitlement + "/certify", Map.of("comment", "mine"));
+        post(broker, alice, "/v1/reviews/" + entitlement + "/certify", Map.of("comment", "mine"));
     assertError(outsider, "not_a_reviewer", "group dba");
     JsonNode cert =
-        post(bob, "/v1/reviews/" + entitlement + "/certify", Map.of("comment", "still needed"));
+        post(
+            broker,
+            bob,
+            "/v1/reviews/" + entitlement + "/certify",
+            Map.of("comment", "still needed"));
     assertThat(cert.path("reviewedBy").asText()).as(cert.toString()).isEqualTo("bob");
     Instant until = Instant.parse(cert.path("reviewExpiresAt").asText());
     assertThat(until)
         .isBetween(
             Instant.now().plus(Duration.ofDays(89)), Instant.now().plus(Duration.ofDays(91)));
     assertThat(entitlementOn(bob, "stale", false)).isEqualTo(entitlement);
-    assertThat(get(bob, "/v1/reviews?due=true").toString()).doesNotContain(entitlement);
+    assertThat(get(broker, bob, "/v1/reviews?due=true").toString()).doesNotContain(entitlement);
 
-    JsonNode next = request(alice, "stale", "OPS-5");
+    JsonNode next = request(broker, alice, "stale", "OPS-5");
     assertThat(next.path("status").asText()).isEqualTo("APPROVED");
     assertThat(next.path("token").asText()).isNotBlank();
     assertThat(broker.server().audit().list(0, 10_000, "bob", null))
@@ -200,55 +207,43 @@ class GovernanceIT {
 
   @Test
   void revokingAnEntitlementRevokesItsLiveGrants() throws Exception {
-    JsonNode g = request(alice, "cert", "OPS-6");
+    JsonNode g = request(broker, alice, "cert", "OPS-6");
     assertThat(g.path("status").asText()).isEqualTo("APPROVED");
     String entitlement = entitlementOn(carol, "cert", false);
     assertError(
-        post(carol, "/v1/reviews/" + entitlement + "/revoke", Map.of()),
+        post(broker, carol, "/v1/reviews/" + entitlement + "/revoke", Map.of()),
         "reason_required",
         "reason");
     JsonNode revoked =
-        post(carol, "/v1/reviews/" + entitlement + "/revoke", Map.of("reason", "left the team"));
+        post(
+            broker,
+            carol,
+            "/v1/reviews/" + entitlement + "/revoke",
+            Map.of("reason", "left the team"));
     assertThat(revoked.path("status").asText()).as(revoked.toString()).isEqualTo("revoked");
 
-    JsonNode after = get(alice, "/v1/grants/" + g.path("id").asText());
+    JsonNode after = get(broker, alice, "/v1/grants/" + g.path("id").asText());
     assertThat(after.path("status").asText()).isEqualTo("REVOKED");
     assertThat(after.path("decidedBy").asText()).isEqualTo("carol");
     assertThat(after.path("decisionReason").asText()).contains("left the team");
     assertThat(after.has("token")).isFalse();
-    assertThat(request(alice, "cert", "OPS-7").path("status").asText()).isEqualTo("DENIED");
+    assertThat(request(broker, alice, "cert", "OPS-7").path("status").asText()).isEqualTo("DENIED");
   }
 
   @Test
   void revokeClosesALiveTunnelWithinOneSecond() throws Exception {
-    JsonNode g = request(alice, "echo", "OPS-8");
+    JsonNode g = request(broker, alice, "echo", "OPS-8");
     String id = g.path("id").asText();
     List<CloseNotice> notices = new CopyOnWriteArrayList<>();
-    TunnelClient.Listener listener =
-        new TunnelClient.Listener() {
-          @Override
-          public void closed(CloseNotice notice, long up, long down) {
-            if (notice != null) {
-              notices.add(notice);
-            }
-          }
-        };
-    try (TunnelClient client =
-        TunnelClient.start(
-            TunnelClientConfig.of(
-                "127.0.0.1",
-                broker.port(),
-                Tls.clientPinned(broker.fingerprint()),
-                0,
-                () -> broker.handshake(g.path("token").asText(), alice),
-                listener))) {
-      Socket s = connectAndPing(client);
+    try (TunnelClient client = Tunnels.open(broker, g.path("token").asText(), alice, notices)) {
+      Socket s = Tunnels.connectAndPing(client);
       assertError(
-          post(erin, "/v1/grants/" + id + "/revoke", Map.of("reason", "x")),
+          post(broker, erin, "/v1/grants/" + id + "/revoke", Map.of("reason", "x")),
           "not_a_reviewer",
           "requester");
       Instant revokedAt = Instant.now();
-      JsonNode r = post(bob, "/v1/grants/" + id + "/revoke", Map.of("reason", "incident over"));
+      JsonNode r =
+          post(broker, bob, "/v1/grants/" + id + "/revoke", Map.of("reason", "incident over"));
       assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("REVOKED");
       Instant closed = awaitEof(s);
       assertThat(Duration.between(revokedAt, closed)).isLessThanOrEqualTo(Duration.ofSeconds(1));
@@ -261,10 +256,10 @@ class GovernanceIT {
       assertThat(awaitEof(refused)).isNotNull();
     }
     assertError(
-        post(bob, "/v1/grants/" + id + "/revoke", Map.of("reason", "again")),
+        post(broker, bob, "/v1/grants/" + id + "/revoke", Map.of("reason", "again")),
         "not_revocable",
         "revoked");
-    assertThat(events(id))
+    assertThat(events(broker, id))
         .filteredOn(e -> e.type().equals("grant.revoked"))
         .singleElement()
         .satisfies(
@@ -293,57 +288,32 @@ class GovernanceIT {
 
   @Test
   void pendingRequestTimesOutAndCannotBeApprovedAfterwards() throws Exception {
-    JsonNode g = request(alice, "short", "OPS-10");
+    JsonNode g = request(broker, alice, "short", "OPS-10");
     assertThat(g.path("status").asText()).isEqualTo("PENDING");
     Thread.sleep(2_200);
-    JsonNode r = post(bob, "/v1/grants/" + g.path("id").asText() + "/approve", Map.of());
+    JsonNode r = post(broker, bob, "/v1/grants/" + g.path("id").asText() + "/approve", Map.of());
     assertError(r, "request_timed_out", "timed out");
-    assertThat(get(alice, "/v1/grants/" + g.path("id").asText()).path("status").asText())
+    assertThat(get(broker, alice, "/v1/grants/" + g.path("id").asText()).path("status").asText())
         .isEqualTo("EXPIRED");
   }
 
   @Test
   void denyNeedsAReasonAndScopeAllIsForReviewers() throws Exception {
-    JsonNode g = request(alice, "short", "OPS-11");
+    JsonNode g = request(broker, alice, "short", "OPS-11");
     String id = g.path("id").asText();
-    assertError(post(bob, "/v1/grants/" + id + "/deny", Map.of()), "reason_required", "reason");
-    JsonNode denied = post(bob, "/v1/grants/" + id + "/deny", Map.of("reason", "use staging"));
+    assertError(
+        post(broker, bob, "/v1/grants/" + id + "/deny", Map.of()), "reason_required", "reason");
+    JsonNode denied =
+        post(broker, bob, "/v1/grants/" + id + "/deny", Map.of("reason", "use staging"));
     assertThat(denied.path("status").asText()).isEqualTo("DENIED");
     assertThat(denied.path("decisionReason").asText()).isEqualTo("use staging");
-    assertError(get(erin, "/v1/grants?scope=all"), "forbidden", "reviewer");
-    assertThat(idsOf(get(bob, "/v1/grants?scope=all"))).contains(id);
-    assertError(get(bob, "/v1/grants?scope=everything"), "bad_request", "scope");
-    assertError(get(erin, "/v1/grants/" + id), "unknown_grant", id);
+    assertError(get(broker, erin, "/v1/grants?scope=all"), "forbidden", "reviewer");
+    assertThat(idsOf(get(broker, bob, "/v1/grants?scope=all"))).contains(id);
+    assertError(get(broker, bob, "/v1/grants?scope=everything"), "bad_request", "scope");
+    assertError(get(broker, erin, "/v1/grants/" + id), "unknown_grant", id);
   }
 
   // ---------------------------------------------------------------- helpers
-
-  static JsonNode request(String session, String target, String task) throws Exception {
-    return Json.mapper()
-        .readTree(
-            broker.send(
-                "POST",
-                "/v1/grants",
-                Json.mapper().writeValueAsString(Map.of("target", target, "task", task)),
-                "application/json",
-                session));
-  }
-
-  static JsonNode post(String session, String path, Map<String, Object> body) throws Exception {
-    return Json.mapper()
-        .readTree(
-            broker.send(
-                "POST", path, Json.mapper().writeValueAsString(body), "application/json", session));
-  }
-
-  static JsonNode get(String session, String path) throws Exception {
-    return Json.mapper().readTree(broker.send("GET", path, null, null, session));
-  }
-
-  static void assertError(JsonNode r, String code, String messagePart) {
-    assertThat(r.path("error").path("code").asText()).as(r.toString()).isEqualTo(code);
-    assertThat(r.path("error").path("message").asText()).contains(messagePart);
-  }
 
   static List<String> idsOf(JsonNode list) {
     assertThat(list.has("grants")).as(list.toString()).isTrue();
@@ -351,7 +321,7 @@ class GovernanceIT {
   }
 
   static String entitlementOn(String session, String target, boolean due) throws Exception {
-    JsonNode list = get(session, "/v1/reviews" + (due ? "?due=true" : ""));
+    JsonNode list = get(broker, session, "/v1/reviews" + (due ? "?due=true" : ""));
     for (JsonNode e : list.path("entitlements")) {
       if (e.path("target").asText().equals(target)) {
         return e.path("id").asText();
@@ -360,32 +330,8 @@ class GovernanceIT {
     throw new AssertionError("no entitlement on " + target + " in " + list);
   }
 
-  static List<AuditEvent> events(String grantId) {
-    return broker.server().audit().list(0, 10_000, null, null).stream()
-        .filter(e -> grantId.equals(e.grantId()))
-        .toList();
-  }
-
-  private static Socket connectAndPing(TunnelClient client) throws Exception {
-    InetSocketAddress local = client.localAddress();
-    Socket s = new Socket(local.getAddress(), local.getPort());
-    s.setSoTimeout(10_000);
-    s.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
-    byte[] b = s.getInputStream().readNBytes(4);
-    assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("ping");
-    return s;
-  }
-
   private static Instant awaitEof(Socket s) throws Exception {
-    s.setSoTimeout(10_000);
-    try (s;
-        InputStream in = s.getInputStream()) {
-      while (in.read() >= 0) {
-        // drain until the tunnel closes
-      }
-    } catch (java.net.SocketException reset) {
-      // a reset also ends the tunnel
-    }
+    Tunnels.drainUntilClosed(s);
     return Instant.now();
   }
 }

@@ -105,31 +105,17 @@ class IdentityIT {
   @Test
   void aTokenReplayedWithoutItsKeyIsRefused() throws Exception {
     // As Bearer, as DPoP without a proof, and with a proof by the thief's own key.
-    JsonNode asBearer =
-        json(
-            broker.send(
-                "GET", "/v1/whoami", null, null, null, Map.of("Authorization", "Bearer " + alice)));
+    JsonNode asBearer = json(whoami(Map.of("Authorization", "Bearer " + alice)));
     assertThat(asBearer.path("error").path("code").asText()).isEqualTo("dpop_required");
 
-    JsonNode noProof =
-        json(
-            broker.send(
-                "GET", "/v1/whoami", null, null, null, Map.of("Authorization", "DPoP " + alice)));
+    JsonNode noProof = json(whoami(Map.of("Authorization", "DPoP " + alice)));
     assertThat(noProof.path("error").path("code").asText()).isEqualTo("dpop_required");
     assertThat(noProof.path("error").path("message").asText()).contains("run hoop login");
 
     ECKey thief = new ECKeyGenerator(Curve.P_256).generate();
     String proof =
         BrokerFixture.proof(thief, "GET", broker.url() + "/v1/whoami", alice, new Date());
-    JsonNode otherKey =
-        json(
-            broker.send(
-                "GET",
-                "/v1/whoami",
-                null,
-                null,
-                null,
-                Map.of("Authorization", "DPoP " + alice, "DPoP", proof)));
+    JsonNode otherKey = json(whoami(Map.of("Authorization", "DPoP " + alice, "DPoP", proof)));
     assertThat(otherKey.path("error").path("code").asText()).isEqualTo("invalid_dpop_proof");
   }
 
@@ -137,10 +123,8 @@ class IdentityIT {
   void aReplayedOrStaleProofIsRefused() throws Exception {
     String proof = broker.proof("GET", broker.url() + "/v1/whoami", alice);
     Map<String, String> h = Map.of("Authorization", "DPoP " + alice, "DPoP", proof);
-    assertThat(json(broker.send("GET", "/v1/whoami", null, null, null, h)).has("principal"))
-        .isTrue();
-    assertThat(code(broker.send("GET", "/v1/whoami", null, null, null, h)))
-        .isEqualTo("dpop_replay");
+    assertThat(json(whoami(h)).has("principal")).isTrue();
+    assertThat(code(whoami(h))).isEqualTo("dpop_replay");
 
     String old =
         BrokerFixture.proof(
@@ -149,15 +133,7 @@ class IdentityIT {
             broker.url() + "/v1/whoami",
             alice,
             new Date(System.currentTimeMillis() - 120_000));
-    assertThat(
-            code(
-                broker.send(
-                    "GET",
-                    "/v1/whoami",
-                    null,
-                    null,
-                    null,
-                    Map.of("Authorization", "DPoP " + alice, "DPoP", old))))
+    assertThat(code(whoami(Map.of("Authorization", "DPoP " + alice, "DPoP", old))))
         .isEqualTo("dpop_expired");
   }
 
@@ -402,6 +378,11 @@ class IdentityIT {
       t.frame(Json.mapper().writeValueAsBytes(h));
       return t.reply();
     }
+  }
+
+  /** GET /v1/whoami with these request headers. */
+  private static String whoami(Map<String, String> headers) throws IOException {
+    return broker.send("GET", "/v1/whoami", null, null, null, headers);
   }
 
   private static JsonNode get(String path, String session) throws IOException {

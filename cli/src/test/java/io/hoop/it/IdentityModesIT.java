@@ -4,29 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoop.api.Json;
-import io.hoop.cli.Hoop;
 import io.hoop.cli.config.Credentials;
 import io.hoop.cli.config.ProfileStore;
 import io.hoop.cli.identity.DpopKey;
+import io.hoop.it.HoopCli.Run;
 import io.hoop.testkit.BrokerFixture;
 import io.hoop.testkit.TestIssuer;
 import io.hoop.tunnel.tls.Tls;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,12 +89,8 @@ class IdentityModesIT {
     }
   }
 
-  private record Run(int code, String out, String err) {}
-
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("HOOP_CONFIG_DIR", home.resolve("hoop").toString());
-    env.remove("HOOP_PROFILE");
+    Map<String, String> env = HoopCli.env(home.resolve("hoop"));
     env.remove("HOOP_TOKEN");
     env.remove("ACTIONS_ID_TOKEN_REQUEST_URL");
     env.remove("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
@@ -106,26 +98,7 @@ class IdentityModesIT {
   }
 
   private Run hoop(Map<String, String> env, OutputStream errSink, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    OutputStream tee =
-        errSink == null
-            ? err
-            : new OutputStream() {
-              @Override
-              public void write(int b) throws java.io.IOException {
-                err.write(b);
-                errSink.write(b);
-              }
-            };
-    int code =
-        Hoop.run(
-            env,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(tee, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return HoopCli.run(env, errSink, args);
   }
 
   private Run hoop(String... args) {

@@ -2,13 +2,11 @@ package io.hoop.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hoop.cli.Hoop;
 import io.hoop.testkit.BrokerFixture;
 import io.hoop.testkit.TestIssuer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -16,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
@@ -80,9 +77,7 @@ class LoginExpiryIT {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("HOOP_CONFIG_DIR", home.resolve("hoop").toString());
-    env.remove("HOOP_PROFILE");
+    Map<String, String> env = HoopCli.env(home.resolve("hoop"));
     env.remove("HOOP_TOKEN");
     return env;
   }
@@ -96,12 +91,10 @@ class LoginExpiryIT {
   void openConnectionsOutliveTheLoginAndNewOnesFollowItsRenewal() throws Exception {
     Path tokenFile = home.resolve("token");
     Files.writeString(tokenFile, mint());
-    ByteArrayOutputStream loginErr = new ByteArrayOutputStream();
-    int login =
-        Hoop.run(
+    HoopCli.Run login =
+        HoopCli.run(
             env(),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(loginErr, true, StandardCharsets.UTF_8),
+            null,
             "login",
             "--broker",
             broker.url(),
@@ -109,30 +102,29 @@ class LoginExpiryIT {
             broker.fingerprint(),
             "--federated-token-file",
             tokenFile.toString());
-    assertThat(login).as(loginErr.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(login.code()).as(login.err()).isZero();
 
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
     CompletableFuture<Integer> connect =
         CompletableFuture.supplyAsync(
             () ->
-                Hoop.run(
-                    env(),
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                    errStream,
-                    "connect",
-                    "echo",
-                    "--task",
-                    "EXP-1",
-                    "--port",
-                    String.valueOf(port),
-                    "--",
-                    "sleep",
-                    "25"));
+                HoopCli.run(
+                        env(),
+                        err,
+                        "connect",
+                        "echo",
+                        "--task",
+                        "EXP-1",
+                        "--port",
+                        String.valueOf(port),
+                        "--",
+                        "sleep",
+                        "25")
+                    .code());
     Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> canConnect(port));
 
     try (Socket early = new Socket(InetAddress.getLoopbackAddress(), port)) {

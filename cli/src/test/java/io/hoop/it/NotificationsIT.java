@@ -1,5 +1,6 @@
 package io.hoop.it;
 
+import static io.hoop.it.BrokerJson.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -212,7 +213,7 @@ class NotificationsIT {
 
   @Test
   void deliveriesAreForReviewersOnly() throws Exception {
-    JsonNode r = get(alice, "/v1/notifications/deliveries");
+    JsonNode r = get(broker, alice, "/v1/notifications/deliveries");
     assertThat(r.path("error").path("code").asText()).as(r.toString()).isEqualTo("forbidden");
   }
 
@@ -263,13 +264,9 @@ class NotificationsIT {
     return r;
   }
 
-  static JsonNode get(String session, String path) throws Exception {
-    return Json.mapper().readTree(broker.send("GET", path, null, null, session));
-  }
-
   static List<JsonNode> deliveries(String session, String grantId, String webhook)
       throws Exception {
-    JsonNode list = get(session, "/v1/notifications/deliveries?grant=" + grantId);
+    JsonNode list = get(broker, session, "/v1/notifications/deliveries?grant=" + grantId);
     assertThat(list.has("deliveries")).as(list.toString()).isTrue();
     List<JsonNode> out = new ArrayList<>();
     list.path("deliveries")

@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoop.api.Json;
-import io.hoop.cli.Hoop;
 import io.hoop.cli.connect.RevocationWatch;
+import io.hoop.it.HoopCli.Run;
 import io.hoop.testkit.BrokerFixture;
 import io.hoop.testkit.PostgresCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -75,8 +72,6 @@ class ReviewerFlowIT {
     }
   }
 
-  private record Run(int code, String out, String err) {}
-
   /** A hoop command running in its own thread, with stderr readable while it runs. */
   private record Running(CompletableFuture<Run> result, ByteArrayOutputStream err) {
     String errSoFar() {
@@ -88,34 +83,8 @@ class ReviewerFlowIT {
     }
   }
 
-  private static Map<String, String> env(String user) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("HOOP_CONFIG_DIR", home.resolve(user).toString());
-    env.remove("HOOP_PROFILE");
-    return env;
-  }
-
   private static Run hoop(String user, OutputStream errSink, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    OutputStream tee =
-        new OutputStream() {
-          @Override
-          public void write(int b) throws java.io.IOException {
-            err.write(b);
-            if (errSink != null) {
-              errSink.write(b);
-            }
-          }
-        };
-    int code =
-        Hoop.run(
-            env(user),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(tee, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return HoopCli.run(HoopCli.env(home.resolve(user)), errSink, args);
   }
 
   private static Run hoop(String user, String... args) {

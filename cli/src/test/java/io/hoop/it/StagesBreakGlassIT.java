@@ -1,23 +1,22 @@
 package io.hoop.it;
 
+import static io.hoop.it.BrokerJson.assertError;
+import static io.hoop.it.BrokerJson.events;
+import static io.hoop.it.BrokerJson.get;
+import static io.hoop.it.BrokerJson.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.hoop.api.AuditEvent;
 import io.hoop.api.Json;
-import io.hoop.cli.Hoop;
 import io.hoop.testkit.BrokerFixture;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -110,23 +109,23 @@ class StagesBreakGlassIT {
   @Test
   void stagesApproveInOrderAndTheGrantShowsItsStage() throws Exception {
     String id = pending(alice, "OPS-1");
-    assertThat(get(alice, "/v1/grants/" + id).path("decisionReason").asText())
+    assertThat(get(broker, alice, "/v1/grants/" + id).path("decisionReason").asText())
         .startsWith("stage 1 of 2 (dba): 0 of 1 approval; ");
     // security's turn has not come: sam neither counts nor sees the request yet.
-    assertThat(ids(get(sam, "/v1/grants?scope=pending"))).doesNotContain(id);
+    assertThat(ids(get(broker, sam, "/v1/grants?scope=pending"))).doesNotContain(id);
     assertError(approve(sam, id), "stage_not_reached", "sam approves in a later stage");
     JsonNode afterBob = approve(bob, id);
     assertThat(afterBob.path("status").asText()).isEqualTo("PENDING");
     assertThat(afterBob.path("decisionReason").asText())
         .startsWith("stage 2 of 2 (security): 0 of 1 approval; ");
     assertThat(afterBob.path("approvals").get(0).path("stage").asInt()).isZero();
-    assertThat(ids(get(sam, "/v1/grants?scope=pending"))).contains(id);
+    assertThat(ids(get(broker, sam, "/v1/grants?scope=pending"))).contains(id);
     JsonNode done = approve(sam, id);
     assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("APPROVED");
     assertThat(done.path("approvals").get(1).path("stage").asInt()).isEqualTo(1);
-    assertThat(get(alice, "/v1/grants/" + id).path("token").asText()).isNotEmpty();
+    assertThat(get(broker, alice, "/v1/grants/" + id).path("token").asText()).isNotEmpty();
     List<AuditEvent> approvals =
-        events(id).stream().filter(e -> e.type().equals("grant.approval")).toList();
+        events(broker, id).stream().filter(e -> e.type().equals("grant.approval")).toList();
     assertThat(approvals).extracting(e -> e.details().get("stage")).containsExactly(1, 2);
   }
 
@@ -136,7 +135,7 @@ class StagesBreakGlassIT {
     assertThat(approve(carol, id).path("status").asText()).isEqualTo("PENDING");
     assertError(
         approve(carol, id), "approved_in_another_stage", "one person cannot approve in two stages");
-    assertThat(get(alice, "/v1/grants/" + id).path("status").asText()).isEqualTo("PENDING");
+    assertThat(get(broker, alice, "/v1/grants/" + id).path("status").asText()).isEqualTo("PENDING");
     assertThat(approve(sam, id).path("status").asText()).isEqualTo("APPROVED");
   }
 
@@ -155,6 +154,7 @@ class StagesBreakGlassIT {
     Instant before = Instant.now();
     JsonNode g =
         post(
+            broker,
             alice,
             "/v1/grants/break-glass",
             Map.of(
@@ -181,40 +181,44 @@ class StagesBreakGlassIT {
     assertThat(hook.path("grant").path("id").asText()).isEqualTo(id);
     assertThat(Duration.between(before, Instant.now())).isLessThan(Duration.ofSeconds(5));
 
-    assertThat(events(id)).extracting(AuditEvent::type).containsExactly("grant.break_glass");
-    assertThat(events(id).get(0).details()).containsEntry("reason", "primary is down");
+    assertThat(events(broker, id))
+        .extracting(AuditEvent::type)
+        .containsExactly("grant.break_glass");
+    assertThat(events(broker, id).get(0).details()).containsEntry("reason", "primary is down");
 
     // The review is owed by dba members other than the requester.
-    assertThat(ids(get(bob, "/v1/grants?scope=pending"))).contains(id);
-    assertThat(ids(get(sam, "/v1/grants?scope=pending"))).doesNotContain(id);
+    assertThat(ids(get(broker, bob, "/v1/grants?scope=pending"))).contains(id);
+    assertThat(ids(get(broker, sam, "/v1/grants?scope=pending"))).doesNotContain(id);
     assertError(approve(alice, id), "self_approval", "your own break-glass access");
     assertError(approve(sam, id), "not_a_reviewer", "group dba");
     JsonNode reviewed =
-        post(bob, "/v1/grants/" + id + "/approve", Map.of("comment", "justified: INC-7"));
+        post(broker, bob, "/v1/grants/" + id + "/approve", Map.of("comment", "justified: INC-7"));
     assertThat(reviewed.path("status").asText()).as(reviewed.toString()).isEqualTo("APPROVED");
-    assertThat(ids(get(bob, "/v1/grants?scope=pending"))).doesNotContain(id);
+    assertThat(ids(get(broker, bob, "/v1/grants?scope=pending"))).doesNotContain(id);
     assertError(approve(carol, id), "already_reviewed", "was reviewed by bob");
-    assertThat(events(id))
+    assertThat(events(broker, id))
         .extracting(AuditEvent::type)
         .containsExactly("grant.break_glass", "grant.break_glass_reviewed");
-    assertThat(events(id).get(1).details()).containsEntry("comment", "justified: INC-7");
+    assertThat(events(broker, id).get(1).details()).containsEntry("comment", "justified: INC-7");
   }
 
   @Test
   void breakGlassIsRefusedWhereTheTargetDoesNotAllowIt() throws Exception {
     assertError(
         post(
+            broker,
             alice,
             "/v1/grants/break-glass",
             Map.of("target", "plain", "task", "INC-8", "reason", "x")),
         "break_glass_not_allowed",
         "target plain does not allow break-glass access");
     assertError(
-        post(alice, "/v1/grants/break-glass", Map.of("target", "glass", "task", "INC-8")),
+        post(broker, alice, "/v1/grants/break-glass", Map.of("target", "glass", "task", "INC-8")),
         "reason_required",
         "break-glass access needs a reason");
     assertError(
         post(
+            broker,
             bob,
             "/v1/grants/break-glass",
             Map.of("target", "glass", "task", "INC-8", "reason", "x")),
@@ -225,9 +229,7 @@ class StagesBreakGlassIT {
   @Test
   void hoopConnectBreakGlassOpensTheTunnelOrSaysWhyNot() throws Exception {
     Path home = Files.createTempDirectory("hoop-cli-");
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("HOOP_CONFIG_DIR", home.toString());
-    env.remove("HOOP_PROFILE");
+    Map<String, String> env = HoopCli.env(home);
     String[] login = {"login", "--broker", broker.url(), "--fingerprint", broker.fingerprint()};
     assertThat(hoop(env, new CodeApprover(broker, "alice", true), login)[0]).isEqualTo("0");
 
@@ -255,77 +257,33 @@ class StagesBreakGlassIT {
             "true");
     assertThat(ran[0]).as(ran[2]).isEqualTo("0");
     String id =
-        events(null).stream()
+        events(broker, null).stream()
             .filter(e -> e.type().equals("grant.break_glass") && "INC-9".equals(e.task()))
             .findFirst()
             .orElseThrow()
             .grantId();
-    assertThat(ids(get(bob, "/v1/grants?scope=pending"))).contains(id);
+    assertThat(ids(get(broker, bob, "/v1/grants?scope=pending"))).contains(id);
   }
 
   /** Runs hoop in-process; returns exit code, stdout and stderr. */
   static String[] hoop(Map<String, String> env, OutputStream errSink, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    OutputStream tee =
-        new OutputStream() {
-          @Override
-          public void write(int b) throws java.io.IOException {
-            err.write(b);
-            if (errSink != null) {
-              errSink.write(b);
-            }
-          }
-        };
-    int code =
-        Hoop.run(
-            env,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(tee, true, StandardCharsets.UTF_8),
-            args);
-    return new String[] {
-      Integer.toString(code),
-      out.toString(StandardCharsets.UTF_8),
-      err.toString(StandardCharsets.UTF_8)
-    };
+    HoopCli.Run r = HoopCli.run(env, errSink, args);
+    return new String[] {Integer.toString(r.code()), r.out(), r.err()};
   }
 
   // ---------------------------------------------------------------- helpers
 
   static String pending(String session, String task) throws Exception {
-    JsonNode g = post(session, "/v1/grants", Map.of("target", "staged", "task", task));
+    JsonNode g = post(broker, session, "/v1/grants", Map.of("target", "staged", "task", task));
     assertThat(g.path("status").asText()).as(g.toString()).isEqualTo("PENDING");
     return g.path("id").asText();
   }
 
   static JsonNode approve(String session, String id) throws Exception {
-    return post(session, "/v1/grants/" + id + "/approve", Map.of());
-  }
-
-  static JsonNode post(String session, String path, Map<String, Object> body) throws Exception {
-    return Json.mapper()
-        .readTree(
-            broker.send(
-                "POST", path, Json.mapper().writeValueAsString(body), "application/json", session));
-  }
-
-  static JsonNode get(String session, String path) throws Exception {
-    return Json.mapper().readTree(broker.send("GET", path, null, null, session));
-  }
-
-  static void assertError(JsonNode r, String code, String messagePart) {
-    assertThat(r.path("error").path("code").asText()).as(r.toString()).isEqualTo(code);
-    assertThat(r.path("error").path("message").asText()).contains(messagePart);
+    return post(broker, session, "/v1/grants/" + id + "/approve", Map.of());
   }
 
   static List<String> ids(JsonNode list) {
     return list.path("grants").findValuesAsText("id");
-  }
-
-  /** Audit events of one grant, or all of them when {@code grantId} is null. */
-  static List<AuditEvent> events(String grantId) {
-    return broker.server().audit().list(0, 10_000, null, null).stream()
-        .filter(e -> grantId == null || grantId.equals(e.grantId()))
-        .toList();
   }
 }

@@ -1,11 +1,12 @@
 package io.hoop.it;
 
+import static io.hoop.it.BrokerJson.events;
+import static io.hoop.it.BrokerJson.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.hoop.api.AuditEvent;
-import io.hoop.api.Json;
 import io.hoop.testkit.BrokerFixture;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -220,23 +221,5 @@ class TaskCheckIT {
            "statusCategory":{"id":4,"key":"indeterminate","colorName":"yellow","name":"In Progress"}}}}
         """
         .formatted(status, name, email, display);
-  }
-
-  static JsonNode request(BrokerFixture b, String session, String target, String task)
-      throws Exception {
-    return Json.mapper()
-        .readTree(
-            b.send(
-                "POST",
-                "/v1/grants",
-                Json.mapper().writeValueAsString(Map.of("target", target, "task", task)),
-                "application/json",
-                session));
-  }
-
-  static List<AuditEvent> events(BrokerFixture b, String grantId) {
-    return b.server().audit().list(0, 10_000, null, null).stream()
-        .filter(e -> grantId.equals(e.grantId()))
-        .toList();
   }
 }

@@ -55,40 +55,6 @@ public record TargetConfig(
     reviewers = List.copyOf(reviewers);
   }
 
-  /** A target relayed byte for byte (no {@code postgres} section). */
-  public TargetConfig(
-      String name,
-      String type,
-      String host,
-      int port,
-      String description,
-      Duration maxDuration,
-      Duration defaultDuration,
-      List<String> reviewers,
-      int approvals,
-      OnNoEntitlement onNoEntitlement,
-      Duration pendingTimeout,
-      String taskPattern,
-      boolean breakGlass,
-      GovernanceSection.TargetRules rules) {
-    this(
-        name,
-        type,
-        host,
-        port,
-        description,
-        maxDuration,
-        defaultDuration,
-        reviewers,
-        approvals,
-        onNoEntitlement,
-        pendingTimeout,
-        taskPattern,
-        breakGlass,
-        rules,
-        null);
-  }
-
   /** A target with the governance defaults (no reviewers, deny without entitlement). */
   public static TargetConfig basic(
       String name,

@@ -33,7 +33,8 @@ class GrantPolicyTest {
         Duration.ofHours(1),
         TargetConfig.DEFAULT_TASK_PATTERN,
         false,
-        GovernanceSection.TargetRules.DEFAULTS);
+        GovernanceSection.TargetRules.DEFAULTS,
+        null);
   }
 
   static StoredEntitlement group(String g, Duration max, Instant reviewExpiresAt) {
@@ -215,7 +216,8 @@ class GrantPolicyTest {
             Duration.ofHours(1),
             "^[A-Z][A-Z0-9]+-[0-9]+$",
             false,
-            GovernanceSection.TargetRules.DEFAULTS);
+            GovernanceSection.TargetRules.DEFAULTS,
+            null);
     assertThat(TaskRule.check(t, "OPS-12")).isEmpty();
     assertThat(TaskRule.check(t, "ops-12"))
         .hasValue("task id does not match the task pattern of target db: ^[A-Z][A-Z0-9]+-[0-9]+$");
@@ -235,7 +237,8 @@ class GrantPolicyTest {
             Duration.ofHours(1),
             "(?s).*",
             false,
-            GovernanceSection.TargetRules.DEFAULTS);
+            GovernanceSection.TargetRules.DEFAULTS,
+            null);
     assertThat(TaskRule.check(anything, "a\u001bb")).isPresent();
     assertThat(TaskRule.check(anything, "a b")).isEmpty();
   }

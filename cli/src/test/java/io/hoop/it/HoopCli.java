@@ -1,0 +1,54 @@
+package io.hoop.it;
+
+import io.hoop.cli.Hoop;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runs the hoop CLI in-process, as a user would from a shell, and captures what it printed. */
+final class HoopCli {
+  /** The exit code, stdout and stderr of one run. */
+  record Run(int code, String out, String err) {}
+
+  private HoopCli() {}
+
+  /** This JVM's environment with {@code HOOP_CONFIG_DIR} at {@code configDir} and no profile. */
+  static Map<String, String> env(Path configDir) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("HOOP_CONFIG_DIR", configDir.toString());
+    env.remove("HOOP_PROFILE");
+    return env;
+  }
+
+  /**
+   * Runs hoop to completion; stderr is also copied to {@code errSink} (when not null) as it is
+   * written, so a caller can read a device code or a pending notice while the command runs.
+   */
+  static Run run(Map<String, String> env, OutputStream errSink, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    OutputStream tee =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            err.write(b);
+            if (errSink != null) {
+              errSink.write(b);
+            }
+          }
+        };
+    int code =
+        Hoop.run(
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(tee, true, StandardCharsets.UTF_8),
+            args);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
