@@ -25,6 +25,15 @@ import org.slf4j.LoggerFactory;
 public final class StatementRecorder implements AutoCloseable {
   static final int DEFAULT_CAPACITY = 10_000;
   private static final int BATCH = 500;
+
+  /**
+   * How long the writer lets statements gather after the first one. Without it a busy broker writes
+   * (and commits) one statement per wakeup, and that thread competes with the tunnels' event loops
+   * for the same cores; with it a few hundred go in one commit, and the recording lags the session
+   * by this much at most.
+   */
+  private static final long LINGER_MILLIS = 50;
+
   private static final Logger LOG = LoggerFactory.getLogger(StatementRecorder.class);
 
   private final StatementStore store;
@@ -118,6 +127,7 @@ public final class StatementRecorder implements AutoCloseable {
           continue;
         }
         batch.add(first);
+        linger();
         queue.drainTo(batch, BATCH - 1);
         write(batch);
         batch.clear();
@@ -126,6 +136,18 @@ public final class StatementRecorder implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
+    }
+  }
+
+  private void linger() {
+    if (closing || queue.size() >= BATCH - 1) {
+      return;
+    }
+    try {
+      Thread.sleep(LINGER_MILLIS);
+    } catch (InterruptedException e) {
+      // Still write what was taken; the next poll sees the interrupt and stops.
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -33,11 +33,23 @@ public final class Transports {
   /**
    * A new event loop group with daemon threads named {@code name-N}.
    *
-   * @param threads number of event loops; 0 means netty's default (twice the cores)
+   * @param threads number of event loops; 0 means one per core (or the system property {@code
+   *     io.netty.eventLoopThreads} when set)
    */
   public static EventLoopGroup newGroup(int threads, String name) {
     return new MultiThreadIoEventLoopGroup(
-        threads, new DefaultThreadFactory(name, true), ioHandlerFactory());
+        threads > 0 ? threads : defaultThreads(),
+        new DefaultThreadFactory(name, true),
+        ioHandlerFactory());
+  }
+
+  private static int defaultThreads() {
+    // Our loops never block, so netty's two per core only adds runnable threads: on a small
+    // machine shared with the database they cost context switches and wake-ups per message.
+    return Math.max(
+        1,
+        Integer.getInteger(
+            "io.netty.eventLoopThreads", Runtime.getRuntime().availableProcessors()));
   }
 
   /** Server channel class matching {@link #newGroup}. */

@@ -9,7 +9,6 @@ import io.hoop.tunnel.postgres.sql.Token;
 import io.hoop.tunnel.postgres.sql.TokenType;
 import io.hoop.tunnel.postgres.sql.TokenizedSql;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -202,9 +201,12 @@ public final class GuardrailPolicy {
 
   private static Decision checkKind(List<Token> tokens, int i, Rules rules, boolean inMerge) {
     List<String> kind = kindWords(tokens, i);
+    // Rules are normalised to lower-case words joined by one space: a prefix of whole words of
+    // the kind matches, without splitting every rule for every statement.
+    String joined = String.join(" ", kind);
     for (String denied : rules.deniedStatements()) {
-      List<String> words = Arrays.asList(denied.split(" "));
-      if (kind.size() >= words.size() && kind.subList(0, words.size()).equals(words)) {
+      if (joined.startsWith(denied)
+          && (joined.length() == denied.length() || joined.charAt(denied.length()) == ' ')) {
         String name = denied.toUpperCase(Locale.ROOT);
         return Decision.deny(
             "statement:" + name,
