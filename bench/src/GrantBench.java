@@ -8,7 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.KeyFactory;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPrivateKeySpec;
+import java.security.AlgorithmParameters;
+import java.security.spec.ECGenParameterSpec;
+import java.math.BigInteger;
+import java.util.Base64;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -22,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -64,13 +74,19 @@ public final class GrantBench {
             .sslContext(pinned(required(o, "fingerprint")))
             .connectTimeout(Duration.ofSeconds(10))
             .build();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url + "/v1/grants"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
+    Path tokenFile = Path.of(required(o, "token-file"));
+    Dpop dpop = Dpop.load(tokenFile.resolveSibling("dpop.jwk"), token);
+    URI grants = URI.create(url + "/v1/grants");
+    // A fresh proof per request, as the CLI sends: the broker refuses a replayed one.
+    Supplier<HttpRequest> request =
+        () ->
+            HttpRequest.newBuilder(grants)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", (dpop == null ? "Bearer " : "DPoP ") + token)
+                .header("DPoP", dpop == null ? "" : dpop.proof("POST", grants.toString()))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
 
     if (warmup > 0) {
       run(http, request, concurrency, Duration.ofSeconds(warmup));
@@ -97,7 +113,8 @@ public final class GrantBench {
 
   record Result(long[] latenciesNanos, long errors, long elapsedNanos, String firstError) {}
 
-  private static Result run(HttpClient http, HttpRequest request, int threads, Duration length)
+  private static Result run(
+      HttpClient http, Supplier<HttpRequest> request, int threads, Duration length)
       throws InterruptedException {
     List<long[]> samples = new ArrayList<>();
     int[] counts = new int[threads];
@@ -123,7 +140,7 @@ public final class GrantBench {
                   String error;
                   try {
                     HttpResponse<String> resp =
-                        http.send(request, HttpResponse.BodyHandlers.ofString());
+                        http.send(request.get(), HttpResponse.BodyHandlers.ofString());
                     error =
                         resp.statusCode() == 200 && resp.body().contains("\"APPROVED\"")
                             ? null
@@ -273,5 +290,98 @@ public final class GrantBench {
       throw new IllegalArgumentException("--" + name + " is required");
     }
     return v;
+  }
+
+  /**
+   * Signs DPoP proofs (RFC 9449) with the P-256 key {@code hoop login} stored next to the
+   * credentials, using only the JDK, so the bench pays the same per-request cost as the CLI.
+   */
+  static final class Dpop {
+    private static final Pattern FIELD = Pattern.compile("\"(kty|crv|x|y|d)\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private final ECPrivateKey key;
+    private final String header;
+    private final String ath;
+    private final SecureRandom random = new SecureRandom();
+
+    /** BouncyCastle when its jar is on the class path, as the CLI signs with it; else SunEC. */
+    private static final java.security.Provider BC = bouncyCastle();
+
+    private static java.security.Provider bouncyCastle() {
+      try {
+        return (java.security.Provider)
+            Class.forName("org.bouncycastle.jce.provider.BouncyCastleProvider")
+                .getDeclaredConstructor()
+                .newInstance();
+      } catch (ReflectiveOperationException e) {
+        return null;
+      }
+    }
+
+    private Dpop(ECPrivateKey key, String header, String ath) {
+      this.key = key;
+      this.header = header;
+      this.ath = ath;
+    }
+
+    /** The key in {@code file}, or null when there is none (an unbound token). */
+    static Dpop load(Path file, String token) throws Exception {
+      if (!Files.exists(file)) {
+        return null;
+      }
+      Map<String, String> jwk = new HashMap<>();
+      Matcher m = FIELD.matcher(Files.readString(file, StandardCharsets.UTF_8));
+      while (m.find()) {
+        jwk.put(m.group(1), m.group(2));
+      }
+      if (!"EC".equals(jwk.get("kty")) || !"P-256".equals(jwk.get("crv")) || !jwk.containsKey("d")) {
+        throw new IllegalArgumentException(file + " is not a P-256 private JWK");
+      }
+      AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
+      params.init(new ECGenParameterSpec("secp256r1"));
+      ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
+      BigInteger d = new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("d")));
+      ECPrivateKey key =
+          (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(d, spec));
+      String header =
+          "{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\""
+              + jwk.get("x")
+              + "\",\"y\":\""
+              + jwk.get("y")
+              + "\"}}";
+      String ath =
+          B64.encodeToString(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
+      return new Dpop(key, B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)), ath);
+    }
+
+    String proof(String method, String url) {
+      byte[] jti = new byte[16];
+      random.nextBytes(jti);
+      String claims =
+          "{\"jti\":\""
+              + B64.encodeToString(jti)
+              + "\",\"htm\":\""
+              + method
+              + "\",\"htu\":\""
+              + url
+              + "\",\"iat\":"
+              + System.currentTimeMillis() / 1000
+              + ",\"ath\":\""
+              + ath
+              + "\"}";
+      String input = header + "." + B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+      try {
+        Signature es256 =
+            BC == null
+                ? Signature.getInstance("SHA256withECDSAinP1363Format")
+                : Signature.getInstance("SHA256withPLAIN-ECDSA", BC);
+        es256.initSign(key, random);
+        es256.update(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + B64.encodeToString(es256.sign());
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot sign a DPoP proof: " + e, e);
+      }
+    }
   }
 }

@@ -9,6 +9,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -284,7 +285,10 @@ public final class DpopVerifier {
       if (!Curve.P_256.equals(ec.getCurve())) {
         throw invalid("DPoP proof key for ES256 is on curve " + ec.getCurve() + ", not P-256");
       }
-      return new ECDSAVerifier(ec);
+      ECDSAVerifier v = new ECDSAVerifier(ec);
+      // Every API call carries a proof: BouncyCastle's P-256 verifies ~4x faster than SunEC's.
+      v.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+      return v;
     }
     if (jwk instanceof RSAKey rsa
         && (alg.equals(JWSAlgorithm.RS256) || alg.equals(JWSAlgorithm.PS256))) {

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -54,6 +55,7 @@ public final class DpopKey {
     try {
       this.thumbprint = key.computeThumbprint().toString();
       this.signer = new ECDSASigner(key);
+      signer.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
     } catch (JOSEException e) {
       throw new IllegalArgumentException("unusable EC key: " + e.getMessage(), e);
     }
