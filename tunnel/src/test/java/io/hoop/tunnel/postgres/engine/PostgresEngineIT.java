@@ -113,6 +113,37 @@ class PostgresEngineIT {
   }
 
   @Test
+  void anInteractiveStylePsqlSessionKeepsItsStateAcrossBlockedStatements() throws Exception {
+    // What a person types at the psql prompt: meta-commands (which psql turns into catalog
+    // queries), a transaction, a blocked statement inside it, and variables set with \\set.
+    String typed =
+        "\\set who 'typed'\n"
+            + "\\dt x\n"
+            + "begin;\n"
+            + "insert into x values (41);\n"
+            + "truncate x;\n"
+            + "rollback;\n"
+            + "select :'who' || ' ' || count(*) from x where i = 41;\n"
+            + "select current_user;\n"
+            + "\\q\n";
+    try (TunnelHarness harness = harness(PASSWORD)) {
+      InetSocketAddress local = client(harness);
+      List<String> command = new ArrayList<>(psqlCommand(local, "postgres"));
+      command.addAll(List.of("-v", "ON_ERROR_STOP=0"));
+      Processes.Result result = Processes.run(command, dir, typed, Duration.ofSeconds(60));
+
+      assertThat(result.exitCode()).as(result.toString()).isZero();
+      assertThat(result.stdout()).contains("public|x|table|postgres").contains("typed 0");
+      assertThat(result.stderr())
+          .contains("ERROR:  statement blocked by guardrail statement:TRUNCATE")
+          // The blocked statement never reached the server, so the transaction is not aborted:
+          // the client may go on or roll back (documented in docs/architecture.md).
+          .doesNotContain("current transaction is aborted");
+      assertThat(result.stdout().lines()).endsWith(ROLE);
+    }
+  }
+
+  @Test
   void aWrongUpstreamPasswordReachesPsqlAsAClearFatal() throws Exception {
     String wrong = "not-the-right-one";
     try (TunnelHarness harness = harness(wrong)) {
@@ -198,6 +229,12 @@ class PostgresEngineIT {
   }
 
   private Processes.Result psql(InetSocketAddress local, String database, String... args) {
+    List<String> command = new ArrayList<>(psqlCommand(local, database));
+    command.addAll(List.of(args));
+    return Processes.run(command, dir, "", Duration.ofSeconds(60));
+  }
+
+  private List<String> psqlCommand(InetSocketAddress local, String database) {
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -213,7 +250,6 @@ class PostgresEngineIT {
             "anything",
             "-d",
             database));
-    command.addAll(List.of(args));
-    return Processes.run(command, dir, "", Duration.ofSeconds(60));
+    return command;
   }
 }
