@@ -2,7 +2,6 @@ package io.hoop.tunnel.postgres.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.postgres.guard.Rules;
 import io.hoop.tunnel.postgres.message.backend.AuthenticationOk;
 import io.hoop.tunnel.postgres.message.backend.BackendKeyData;
@@ -16,8 +15,6 @@ import io.hoop.tunnel.postgres.message.frontend.Query;
 import io.hoop.tunnel.postgres.message.frontend.SslRequest;
 import io.hoop.tunnel.postgres.message.frontend.StartupMessage;
 import io.hoop.tunnel.postgres.message.frontend.Sync;
-import io.hoop.tunnel.server.TunnelAuthorization;
-import io.hoop.tunnel.testing.RecordingListener;
 import io.hoop.tunnel.testing.TunnelHarness;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -128,8 +124,7 @@ class PostgresEngineIT {
             + "\\q\n";
     try (TunnelHarness harness = harness(PASSWORD)) {
       InetSocketAddress local = client(harness);
-      List<String> command = new ArrayList<>(psqlCommand(local, "postgres"));
-      command.addAll(List.of("-v", "ON_ERROR_STOP=0"));
+      List<String> command = PgTunnels.psqlCommand(pg, local, "postgres", "-v", "ON_ERROR_STOP=0");
       Processes.Result result = Processes.run(command, dir, typed, Duration.ofSeconds(60));
 
       assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -205,51 +200,17 @@ class PostgresEngineIT {
   }
 
   private TunnelHarness harness(String password) throws Exception {
-    TunnelHarness harness = new TunnelHarness(dir);
     PostgresSettings settings =
         new PostgresSettings(ROLE, Secret.of(password), "postgres", Rules.defaults());
-    harness.authorizer =
-        (handshake, remote) ->
-            new TunnelAuthorization(
-                "s-pg",
-                "g-pg",
-                "alice",
-                "orders-db",
-                "T-1",
-                PostgresEngine.NAME,
-                pg.address(),
-                Instant.now().plusSeconds(600),
-                EngineSettings.postgres(settings));
-    return harness;
+    return PgTunnels.harness(dir, settings, pg.address(), Instant.now().plusSeconds(600));
   }
 
   private static InetSocketAddress client(TunnelHarness harness) throws Exception {
-    TunnelClient client = harness.client("good", new RecordingListener());
-    return client.localAddress();
+    return PgTunnels.client(harness);
   }
 
   private Processes.Result psql(InetSocketAddress local, String database, String... args) {
-    List<String> command = new ArrayList<>(psqlCommand(local, database));
-    command.addAll(List.of(args));
-    return Processes.run(command, dir, "", Duration.ofSeconds(60));
-  }
-
-  private List<String> psqlCommand(InetSocketAddress local, String database) {
-    List<String> command = new ArrayList<>();
-    command.addAll(
-        List.of(
-            pg.psql().toString(),
-            "-X",
-            "-w",
-            "-qAt",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            Integer.toString(local.getPort()),
-            "-U",
-            "anything",
-            "-d",
-            database));
-    return command;
+    return Processes.run(
+        PgTunnels.psqlCommand(pg, local, database, args), dir, "", Duration.ofSeconds(60));
   }
 }
