@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Runs the hoop CLI in-process, as a user would from a shell, and captures what it printed. */
@@ -21,7 +22,14 @@ final class HoopCli {
   static Map<String, String> env(Path configDir) {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("HOOP_CONFIG_DIR", configDir.toString());
-    env.remove("HOOP_PROFILE");
+    // A CI runner's own login (HOOP_TOKEN, GitHub Actions' OIDC request) must not leak in.
+    env.keySet()
+        .removeAll(
+            List.of(
+                "HOOP_PROFILE",
+                "HOOP_TOKEN",
+                "ACTIONS_ID_TOKEN_REQUEST_URL",
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN"));
     return env;
   }
 

@@ -90,11 +90,7 @@ class IdentityModesIT {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = HoopCli.env(home.resolve("hoop"));
-    env.remove("HOOP_TOKEN");
-    env.remove("ACTIONS_ID_TOKEN_REQUEST_URL");
-    env.remove("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-    return env;
+    return HoopCli.env(home.resolve("hoop"));
   }
 
   private Run hoop(Map<String, String> env, OutputStream errSink, String... args) {

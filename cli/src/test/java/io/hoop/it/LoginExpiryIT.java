@@ -77,9 +77,7 @@ class LoginExpiryIT {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = HoopCli.env(home.resolve("hoop"));
-    env.remove("HOOP_TOKEN");
-    return env;
+    return HoopCli.env(home.resolve("hoop"));
   }
 
   private String mint() {
