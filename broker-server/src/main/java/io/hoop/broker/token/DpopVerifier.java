@@ -13,20 +13,19 @@ import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
-import io.hoop.broker.identity.EdDsaSupport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.Key;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +34,6 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -58,6 +56,7 @@ public final class DpopVerifier {
 
   static final int MAX_PROOF_CHARS = 8 * 1024;
   static final int MAX_REPLAY_ENTRIES = 200_000;
+  static final int MAX_CACHED_KEYS = 10_000;
   private static final int MAX_JTI_CHARS = 256;
   private static final JOSEObjectType TYP = new JOSEObjectType("dpop+jwt");
   private static final Set<JWSAlgorithm> ALLOWED =
@@ -69,6 +68,17 @@ public final class DpopVerifier {
   // Key thumbprint + jti -> when the entry may be forgotten (the proof is too old by then anyway).
   // Guarded by this; insertion order is expiry order because every entry lives equally long.
   private final LinkedHashMap<String, Instant> seen = new LinkedHashMap<>();
+  // A holder signs many proofs with one key: its verifier is kept (least recently used out).
+  // Every API call carries a proof, so this is the broker's hottest signature check.
+  private final Map<String, JWSVerifier> verifiers =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JWSVerifier> eldest) {
+          return size() > MAX_CACHED_KEYS;
+        }
+      };
 
   public DpopVerifier(Clock clock) {
     this.clock = requireNonNull(clock, "clock");
@@ -279,16 +289,56 @@ public final class DpopVerifier {
     }
   }
 
-  private static JWSVerifier verifier(JWSHeader h, JWK jwk) throws DpopException, JOSEException {
+  /** Builds a holder's verifier. */
+  @FunctionalInterface
+  private interface VerifierFactory {
+    JWSVerifier create() throws DpopException, JOSEException;
+  }
+
+  private JWSVerifier cachedVerifier(String id, VerifierFactory factory)
+      throws DpopException, JOSEException {
+    synchronized (verifiers) {
+      JWSVerifier known = verifiers.get(id);
+      if (known != null) {
+        return known;
+      }
+    }
+    JWSVerifier v = factory.create();
+    synchronized (verifiers) {
+      verifiers.put(id, v);
+    }
+    return v;
+  }
+
+  private JWSVerifier ecVerifier(ECKey ec) throws DpopException, JOSEException {
+    return cachedVerifier(
+        "EC " + ec.getX() + "." + ec.getY(),
+        () -> {
+          ECPublicKey bcKey;
+          try {
+            // BouncyCastle's P-256 verifies several times faster than SunEC's, but only with a key
+            // object of its own (given a JDK key it rebuilds the curve and the key's precomputed
+            // multiples on every verification).
+            bcKey =
+                (ECPublicKey)
+                    KeyFactory.getInstance("EC", BouncyCastleProviderSingleton.getInstance())
+                        .translateKey(ec.toECPublicKey());
+          } catch (GeneralSecurityException e) {
+            throw invalid("DPoP proof EC key is not usable: " + e.getMessage());
+          }
+          ECDSAVerifier v = new ECDSAVerifier(bcKey);
+          v.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+          return v;
+        });
+  }
+
+  private JWSVerifier verifier(JWSHeader h, JWK jwk) throws DpopException, JOSEException {
     JWSAlgorithm alg = h.getAlgorithm();
     if (jwk instanceof ECKey ec && alg.equals(JWSAlgorithm.ES256)) {
       if (!Curve.P_256.equals(ec.getCurve())) {
         throw invalid("DPoP proof key for ES256 is on curve " + ec.getCurve() + ", not P-256");
       }
-      ECDSAVerifier v = new ECDSAVerifier(ec);
-      // Every API call carries a proof: BouncyCastle's P-256 verifies ~4x faster than SunEC's.
-      v.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
-      return v;
+      return ecVerifier(ec);
     }
     if (jwk instanceof RSAKey rsa
         && (alg.equals(JWSAlgorithm.RS256) || alg.equals(JWSAlgorithm.PS256))) {
@@ -297,15 +347,19 @@ public final class DpopVerifier {
       }
       return new RSASSAVerifier(rsa);
     }
-    if (jwk instanceof OctetKeyPair && alg.equals(JWSAlgorithm.EdDSA)) {
-      try {
-        List<Key> keys = EdDsaSupport.selectKeys(h, new ImmutableJWKSet<>(new JWKSet(jwk)));
-        if (!keys.isEmpty()) {
-          return EdDsaSupport.verifierFactory().createJWSVerifier(h, keys.get(0));
-        }
-      } catch (com.nimbusds.jose.KeySourceException e) {
-        throw invalid("DPoP proof EdDSA key is not usable: " + e.getMessage());
+    if (jwk instanceof OctetKeyPair okp && alg.equals(JWSAlgorithm.EdDSA)) {
+      if (!Curve.Ed25519.equals(okp.getCurve())) {
+        throw invalid("DPoP proof key for EdDSA is on curve " + okp.getCurve() + ", not Ed25519");
       }
+      return cachedVerifier(
+          "OKP " + okp.getX(),
+          () -> {
+            try {
+              return new Ed25519ProofVerifier(okp.getDecodedX());
+            } catch (IllegalArgumentException e) {
+              throw invalid("DPoP proof Ed25519 key is not usable: " + e.getMessage());
+            }
+          });
     }
     throw invalid("DPoP proof key type " + jwk.getKeyType() + " does not fit algorithm " + alg);
   }

@@ -5,28 +5,35 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
 import io.hoop.api.Json;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /**
- * A profile's proof-of-possession key (EC P-256) and the DPoP proofs (RFC 9449 shape) it signs.
+ * A profile's proof-of-possession key (Ed25519; EC P-256 from older logins still works) and the
+ * DPoP proofs (RFC 9449 shape) it signs.
  *
  * <p>The header and signer are built once: a tunnel signs one proof per local connection on the
- * event loop, so only the claims and the ES256 signature are computed per proof.
+ * event loop, so only the claims and the signature are computed per proof.
  */
 public final class DpopKey {
   /** The {@code htm} of tunnel handshakes. */
@@ -34,54 +41,76 @@ public final class DpopKey {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final ECKey key;
+  private final JWK key;
   private final String thumbprint;
   private final JWSHeader header;
   private final String encodedHeader;
-  private final ECDSASigner signer;
+  private final JWSSigner signer;
   // Sessions present one token for many proofs: hash it once, not per proof.
   private volatile Ath lastAth;
 
   private record Ath(String token, String value) {}
 
-  private DpopKey(ECKey key) {
-    if (!key.isPrivate() || !Curve.P_256.equals(key.getCurve())) {
+  private DpopKey(JWK key) {
+    if (!key.isPrivate()) {
       throw new IllegalArgumentException(
-          "DPoP key must be a private EC P-256 JWK, got curve "
-              + key.getCurve()
-              + (key.isPrivate() ? "" : " without the private part"));
+          "DPoP key must be a private JWK, got one without the private part");
     }
     this.key = key;
+    JWSAlgorithm alg;
     try {
+      if (key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
+        alg = JWSAlgorithm.EdDSA;
+        signer = new Ed25519ProofSigner(okp);
+      } else if (key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
+        alg = JWSAlgorithm.ES256;
+        // BouncyCastle signs P-256 ~3x faster than SunEC, but only with a key object of its own:
+        // given a JDK key it rebuilds the curve and its precomputed tables on every signature.
+        PrivateKey bcKey =
+            (PrivateKey)
+                KeyFactory.getInstance("EC", BouncyCastleProviderSingleton.getInstance())
+                    .translateKey(ec.toECPrivateKey());
+        ECDSASigner ecdsa = new ECDSASigner(bcKey, Curve.P_256);
+        ecdsa.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+        signer = ecdsa;
+      } else {
+        throw new IllegalArgumentException(
+            "DPoP key must be an Ed25519 (OKP) or EC P-256 JWK, got "
+                + key.getKeyType()
+                + (key instanceof ECKey ec ? " curve " + ec.getCurve() : ""));
+      }
       this.thumbprint = key.computeThumbprint().toString();
-      this.signer = new ECDSASigner(key);
-      signer.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
-    } catch (JOSEException e) {
-      throw new IllegalArgumentException("unusable EC key: " + e.getMessage(), e);
+    } catch (JOSEException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("unusable DPoP key: " + e.getMessage(), e);
     }
     this.header =
-        new JWSHeader.Builder(JWSAlgorithm.ES256)
+        new JWSHeader.Builder(alg)
             .type(new JOSEObjectType("dpop+jwt"))
             .jwk(key.toPublicJWK())
             .build();
     this.encodedHeader = header.toBase64URL().toString();
   }
 
-  /** A fresh key pair. */
+  /**
+   * A fresh Ed25519 key pair: the cheapest proofs to sign and, above all, to verify (the broker
+   * checks one on every call, and P-256 verification costs it several times the CPU and memory).
+   */
   public static DpopKey generate() {
-    try {
-      return new DpopKey(new ECKeyGenerator(Curve.P_256).generate());
-    } catch (JOSEException e) {
-      throw new IllegalStateException("this JVM cannot generate EC P-256 keys", e);
-    }
+    Ed25519PrivateKeyParameters priv = new Ed25519PrivateKeyParameters(RANDOM);
+    OctetKeyPair okp =
+        new OctetKeyPair.Builder(
+                Curve.Ed25519, Base64URL.encode(priv.generatePublicKey().getEncoded()))
+            .d(Base64URL.encode(priv.getEncoded()))
+            .build();
+    return new DpopKey(okp);
   }
 
-  /** Parses a stored private JWK ({@code dpop.jwk}). */
+  /** Parses a stored private JWK ({@code dpop.jwk}): Ed25519, or EC P-256 from older logins. */
   public static DpopKey parse(String jwkJson) {
     try {
-      return new DpopKey(ECKey.parse(jwkJson));
+      return new DpopKey(JWK.parse(jwkJson));
     } catch (ParseException e) {
-      throw new IllegalArgumentException("not an EC JWK: " + e.getMessage(), e);
+      throw new IllegalArgumentException("not a JWK: " + e.getMessage(), e);
     }
   }
 

@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -28,12 +29,14 @@ class DpopKeyTest {
         key.proof("get", "https://127.0.0.1:8443/v1/grants?scope=mine#x", "sess-token", NOW);
     SignedJWT jwt = SignedJWT.parse(proof);
 
-    assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+    assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
     assertThat(jwt.getHeader().getType().getType()).isEqualTo("dpop+jwt");
-    ECKey jwk = (ECKey) jwt.getHeader().getJWK();
+    OctetKeyPair jwk = (OctetKeyPair) jwt.getHeader().getJWK();
+    assertThat(jwk.getCurve()).isEqualTo(Curve.Ed25519);
     assertThat(jwk.isPrivate()).as("header must carry the public key only").isFalse();
     assertThat(jwk.computeThumbprint().toString()).isEqualTo(key.thumbprint());
-    assertThat(jwt.verify(new ECDSAVerifier(jwk))).isTrue();
+    assertThat(Proofs.verifies(jwt, jwk)).isTrue();
+    assertThat(jwt.getSignature().decode()).hasSize(64);
 
     JWTClaimsSet claims = jwt.getJWTClaimsSet();
     assertThat(claims.getStringClaim("htm")).isEqualTo("GET");
@@ -85,8 +88,26 @@ class DpopKeyTest {
     DpopKey again = DpopKey.parse(json);
     assertThat(again.thumbprint()).isEqualTo(key.thumbprint());
     SignedJWT jwt = SignedJWT.parse(again.proof("GET", "https://b/x", null, NOW));
-    assertThat(jwt.verify(new ECDSAVerifier(ECKey.parse(json).toPublicJWK()))).isTrue();
-    assertThat(key.toString()).doesNotContain(ECKey.parse(json).getD().toString());
+    assertThat(Proofs.verifies(jwt, OctetKeyPair.parse(json).toPublicJWK())).isTrue();
+    assertThat(key.toString()).doesNotContain(OctetKeyPair.parse(json).getD().toString());
+  }
+
+  @Test
+  void aP256KeyFromAnOlderLoginStillSignsEs256Proofs() throws Exception {
+    ECKey p256 = new ECKeyGenerator(Curve.P_256).generate();
+    DpopKey key = DpopKey.parse(p256.toJSONString());
+    assertThat(key.thumbprint()).isEqualTo(p256.computeThumbprint().toString());
+    SignedJWT jwt = SignedJWT.parse(key.proof("POST", "https://b/v1/grants", "t", NOW));
+    assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+    assertThat(jwt.verify(new ECDSAVerifier(p256.toPublicJWK()))).isTrue();
+  }
+
+  @Test
+  void aTamperedEd25519ProofDoesNotVerify() throws Exception {
+    String proof = DpopKey.generate().proof("GET", "https://b/x", "t", NOW);
+    SignedJWT jwt = SignedJWT.parse(proof);
+    SignedJWT other = SignedJWT.parse(DpopKey.generate().proof("GET", "https://b/x", "t", NOW));
+    assertThat(Proofs.verifies(jwt, other.getHeader().getJWK())).isFalse();
   }
 
   @Test
@@ -94,13 +115,14 @@ class DpopKeyTest {
     ECKey p384 = new ECKeyGenerator(Curve.P_384).generate();
     assertThatThrownBy(() -> DpopKey.parse(p384.toJSONString()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("P-256");
+        .hasMessageContaining("Ed25519 (OKP) or EC P-256")
+        .hasMessageContaining("P-384");
     ECKey p256 = new ECKeyGenerator(Curve.P_256).generate();
     assertThatThrownBy(() -> DpopKey.parse(p256.toPublicJWK().toJSONString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("without the private part");
     assertThatThrownBy(() -> DpopKey.parse("{nope"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("not an EC JWK");
+        .hasMessageStartingWith("not a JWK");
   }
 }

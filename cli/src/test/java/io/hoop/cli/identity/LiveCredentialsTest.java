@@ -3,8 +3,6 @@ package io.hoop.cli.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.api.client.http.HttpHeaders;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.hoop.cli.broker.BrokerTls;
@@ -54,7 +52,7 @@ class LiveCredentialsTest {
     assertThat(first.grantToken()).isEqualTo("grant-token");
     assertThat(first.sessionToken()).isEqualTo("sess-1");
     SignedJWT proof = SignedJWT.parse(first.proof());
-    assertThat(proof.verify(new ECDSAVerifier((ECKey) proof.getHeader().getJWK()))).isTrue();
+    assertThat(Proofs.verifies(proof, proof.getHeader().getJWK())).isTrue();
     JWTClaimsSet claims = proof.getJWTClaimsSet();
     assertThat(claims.getStringClaim("htm")).isEqualTo("TUNNEL");
     assertThat(claims.getStringClaim("htu")).isEqualTo("urn:hoop:tunnel:g-42");

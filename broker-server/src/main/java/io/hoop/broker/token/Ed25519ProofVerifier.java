@@ -1,0 +1,61 @@
+package io.hoop.broker.token;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.jca.JCAContext;
+import com.nimbusds.jose.util.Base64URL;
+import java.util.Set;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+/**
+ * Verifies {@code alg: EdDSA} (Ed25519) proofs with BouncyCastle, whose public key keeps its
+ * decoded curve point: kept per holder, each verification skips the point decompression, and it
+ * costs a fraction of the CPU and memory of a P-256 verification (the JDK's Ed25519 is ~10x
+ * slower).
+ */
+final class Ed25519ProofVerifier implements JWSVerifier {
+  private final Ed25519PublicKeyParameters key;
+  private final JCAContext context = new JCAContext();
+
+  /**
+   * @param x the 32-byte encoded public key
+   * @throws IllegalArgumentException when {@code x} is not a 32-byte encoding of a curve point
+   */
+  Ed25519ProofVerifier(byte[] x) {
+    if (x.length != Ed25519PublicKeyParameters.KEY_SIZE) {
+      throw new IllegalArgumentException(
+          "Ed25519 key has "
+              + x.length
+              + " bytes; expected "
+              + Ed25519PublicKeyParameters.KEY_SIZE);
+    }
+    this.key = new Ed25519PublicKeyParameters(x);
+  }
+
+  @Override
+  public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) {
+    if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
+      return false;
+    }
+    byte[] sig = signature.decode();
+    if (sig.length != Ed25519PublicKeyParameters.KEY_SIZE * 2) {
+      return false;
+    }
+    Ed25519Signer verifier = new Ed25519Signer();
+    verifier.init(false, key);
+    verifier.update(signingInput, 0, signingInput.length);
+    return verifier.verifySignature(sig);
+  }
+
+  @Override
+  public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+    return Set.of(JWSAlgorithm.EdDSA);
+  }
+
+  @Override
+  public JCAContext getJCAContext() {
+    return context;
+  }
+}
