@@ -42,8 +42,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Grant-request load against a running broker, in one dependency-free file: {@code java
- * bench/src/GrantBench.java --url U --fingerprint FP --token-file F [--concurrency 4,8,16] [--seconds
- * 20] [--warmup-seconds 5] [--target bench] [--task BENCH-1]}.
+ * bench/src/GrantBench.java --url U --fingerprint FP --token-file F [--concurrency 16 | 4,8,16]
+ * [--seconds 20] [--warmup-seconds 5] [--target bench] [--task BENCH-1] [--latency-log PREFIX]}.
  *
  * <p>For each concurrency level in turn (one JVM, so later levels run on a warm client), that many
  * threads send {@code POST /v1/grants} back to back, each on its own keep-alive connection, and a
@@ -116,7 +116,7 @@ public final class GrantBench {
           percentile(lat, 0.90) / 1e6,
           percentile(lat, 0.99) / 1e6,
           lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6,
-          r.firstError() == null ? "-" : r.firstError().replace(' ', '_'));
+          r.firstError() == null ? "-" : r.firstError().replaceAll("\\s+", "_"));
       failed |= lat.length == 0;
     }
     if (failed) {
@@ -167,7 +167,8 @@ public final class GrantBench {
                         resp.status() == 200 && resp.body().contains("\"APPROVED\"")
                             ? null
                             : "HTTP " + resp.status() + " " + shorten(resp.body());
-                  } catch (IOException e) {
+                  } catch (IOException | RuntimeException e) {
+                    // Counted, never fatal: a dead worker would quietly lower the concurrency.
                     error = e.toString();
                   }
                   long took = System.nanoTime() - start;
@@ -218,6 +219,9 @@ public final class GrantBench {
 
   /** One line per measured request, in start order: start offset and latency, in ms. */
   private static void writeLatencyLog(Path file, Result r) throws IOException {
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
+    }
     long[] starts = r.startsNanos();
     long[] lat = r.latenciesNanos();
     Integer[] order = new Integer[starts.length];

@@ -67,6 +67,9 @@ public final class BrokerServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final ThreadPoolExecutor blocking;
+  // Tunnel handshakes have their own workers: an API request stuck on a slow Jira or identity
+  // provider (up to its timeout) must not hold up opening connections under live grants.
+  private final ThreadPoolExecutor tunnelAuth;
   private final Store store;
   private final TunnelServer tunnels;
   private final Channel serverChannel;
@@ -103,7 +106,8 @@ public final class BrokerServer implements AutoCloseable {
     this.notifier =
         new Notifier(() -> configs.get().notifications(), grantStore, deliveries, clock);
     notifier.resume();
-    this.blocking = newBlockingPool();
+    this.blocking = newBlockingPool("hoop-worker-");
+    this.tunnelAuth = newBlockingPool("hoop-tunnel-auth-");
     this.statements = new StatementRecorder(new StatementStore(store));
     this.tunnels =
         new TunnelServer(
@@ -114,7 +118,7 @@ public final class BrokerServer implements AutoCloseable {
                 clock,
                 new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir))),
             new AuditingTunnelEvents(audit, sessions, clock),
-            blocking,
+            tunnelAuth,
             clock);
     this.boss = Transports.newGroup(1, "hoop-accept");
     this.workers = Transports.newGroup(0, "hoop-io");
@@ -211,17 +215,13 @@ public final class BrokerServer implements AutoCloseable {
     return host;
   }
 
-  private static ThreadPoolExecutor newBlockingPool() {
+  private static ThreadPoolExecutor newBlockingPool(String threadPrefix) {
     // Requests are mostly CPU (proof check, store, signing): more runnable threads than about two
     // per core only time-slice each other, which stretches the latency tail (bench/grants on 2
-    // cores: p99 about a third lower with 4 workers than with 16, same throughput). The system
-    // property hoop.broker.workers overrides it, e.g. for a store with slow round trips.
-    int workers =
-        Math.max(
-            1,
-            Integer.getInteger(
-                "hoop.broker.workers",
-                Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
+    // cores: p99 about a third lower with 4 workers than with 16, same throughput). Calls to Jira
+    // and the identity provider also run here, bounded by their timeouts. The system property
+    // hoop.broker.workers sets the size, e.g. for a store with slow round trips.
+    int workers = workerCount(System.getProperty("hoop.broker.workers"));
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -231,12 +231,33 @@ public final class BrokerServer implements AutoCloseable {
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(4096),
             r -> {
-              Thread t = new Thread(r, "hoop-worker-" + n.incrementAndGet());
+              Thread t = new Thread(r, threadPrefix + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
     pool.allowCoreThreadTimeOut(true);
     return pool;
+  }
+
+  /**
+   * The size of each worker pool: {@code property} when set, else about two per core (at least 4).
+   *
+   * @throws IllegalArgumentException naming the property when it is not a number in 1..1024
+   */
+  static int workerCount(String property) {
+    if (property == null) {
+      return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    }
+    try {
+      int n = Integer.parseInt(property.strip());
+      if (n >= 1 && n <= 1024) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Refused below with the value and the expectation.
+    }
+    throw new IllegalArgumentException(
+        "-Dhoop.broker.workers=" + property + " must be a whole number of threads in 1..1024");
   }
 
   public String url() {
@@ -284,8 +305,10 @@ public final class BrokerServer implements AutoCloseable {
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     blocking.shutdown();
+    tunnelAuth.shutdown();
     try {
       blocking.awaitTermination(5, TimeUnit.SECONDS);
+      tunnelAuth.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

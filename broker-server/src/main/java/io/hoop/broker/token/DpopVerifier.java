@@ -68,8 +68,8 @@ public final class DpopVerifier {
   // Key thumbprint + jti -> when the entry may be forgotten (the proof is too old by then anyway).
   // Guarded by this; insertion order is expiry order because every entry lives equally long.
   private final LinkedHashMap<String, Instant> seen = new LinkedHashMap<>();
-  // A holder signs many proofs with one key: its verifier is kept (least recently used out).
-  // Every API call carries a proof, so this is the broker's hottest signature check.
+  // A holder signs many proofs with one key: its verifier is kept (least recently used out),
+  // keyed by algorithm and thumbprint. Every API call carries a proof: the hottest check there is.
   private final Map<String, JWSVerifier> verifiers =
       new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -178,16 +178,29 @@ public final class DpopVerifier {
     if (jwk.isPrivate()) {
       throw invalid("DPoP proof header carries a private key; only the public key may be sent");
     }
+    // The cheap key check first: a proof by any other key is refused without signature math.
+    String thumbprint = thumbprint(jwk);
+    if (boundTo != null && !MessageDigest.isEqual(bytes(thumbprint), bytes(boundTo))) {
+      throw invalid("DPoP proof is signed by another key; " + RELOGIN);
+    }
+    // Only keys a session is bound to are kept, and only once a proof verified: anyone can send
+    // login proofs with fresh keys, and they must not push the holders' verifiers out. The
+    // thumbprint covers the exact key members and the algorithm was checked when it was built.
+    String cacheId = h.getAlgorithm() + " " + thumbprint;
+    JWSVerifier known = boundTo == null ? null : knownVerifier(cacheId);
+    JWSVerifier verifier;
     try {
-      if (!signed.verify(verifier(h, jwk))) {
+      verifier = known != null ? known : verifier(h, jwk);
+      if (!signed.verify(verifier)) {
         throw invalid("DPoP proof signature does not verify with the key in its header");
       }
     } catch (JOSEException e) {
       throw invalid("DPoP proof signature cannot be verified: " + e.getMessage());
     }
-    String thumbprint = thumbprint(jwk);
-    if (boundTo != null && !MessageDigest.isEqual(bytes(thumbprint), bytes(boundTo))) {
-      throw invalid("DPoP proof is signed by another key; " + RELOGIN);
+    if (known == null && boundTo != null) {
+      synchronized (verifiers) {
+        verifiers.put(cacheId, verifier);
+      }
     }
     JWTClaimsSet c;
     try {
@@ -265,6 +278,13 @@ public final class DpopVerifier {
     return thumb;
   }
 
+  /** How many holder keys have a kept verifier. */
+  int keptVerifiers() {
+    synchronized (verifiers) {
+      return verifiers.size();
+    }
+  }
+
   /** How many proofs are remembered for replay detection. */
   synchronized int remembered() {
     return seen.size();
@@ -289,50 +309,31 @@ public final class DpopVerifier {
     }
   }
 
-  /** Builds a holder's verifier. */
-  @FunctionalInterface
-  private interface VerifierFactory {
-    JWSVerifier create() throws DpopException, JOSEException;
+  private JWSVerifier knownVerifier(String cacheId) {
+    synchronized (verifiers) {
+      return verifiers.get(cacheId);
+    }
   }
 
-  private JWSVerifier cachedVerifier(String id, VerifierFactory factory)
-      throws DpopException, JOSEException {
-    synchronized (verifiers) {
-      JWSVerifier known = verifiers.get(id);
-      if (known != null) {
-        return known;
-      }
+  private static JWSVerifier ecVerifier(ECKey ec) throws DpopException, JOSEException {
+    ECPublicKey bcKey;
+    try {
+      // BouncyCastle's P-256 verifies several times faster than SunEC's, but only with a key
+      // object of its own (given a JDK key it rebuilds the curve and the key's precomputed
+      // multiples on every verification).
+      bcKey =
+          (ECPublicKey)
+              KeyFactory.getInstance("EC", BouncyCastleProviderSingleton.getInstance())
+                  .translateKey(ec.toECPublicKey());
+    } catch (GeneralSecurityException e) {
+      throw invalid("DPoP proof EC key is not usable: " + e.getMessage());
     }
-    JWSVerifier v = factory.create();
-    synchronized (verifiers) {
-      verifiers.put(id, v);
-    }
+    ECDSAVerifier v = new ECDSAVerifier(bcKey);
+    v.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
     return v;
   }
 
-  private JWSVerifier ecVerifier(ECKey ec) throws DpopException, JOSEException {
-    return cachedVerifier(
-        "EC " + ec.getX() + "." + ec.getY(),
-        () -> {
-          ECPublicKey bcKey;
-          try {
-            // BouncyCastle's P-256 verifies several times faster than SunEC's, but only with a key
-            // object of its own (given a JDK key it rebuilds the curve and the key's precomputed
-            // multiples on every verification).
-            bcKey =
-                (ECPublicKey)
-                    KeyFactory.getInstance("EC", BouncyCastleProviderSingleton.getInstance())
-                        .translateKey(ec.toECPublicKey());
-          } catch (GeneralSecurityException e) {
-            throw invalid("DPoP proof EC key is not usable: " + e.getMessage());
-          }
-          ECDSAVerifier v = new ECDSAVerifier(bcKey);
-          v.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
-          return v;
-        });
-  }
-
-  private JWSVerifier verifier(JWSHeader h, JWK jwk) throws DpopException, JOSEException {
+  private static JWSVerifier verifier(JWSHeader h, JWK jwk) throws DpopException, JOSEException {
     JWSAlgorithm alg = h.getAlgorithm();
     if (jwk instanceof ECKey ec && alg.equals(JWSAlgorithm.ES256)) {
       if (!Curve.P_256.equals(ec.getCurve())) {
@@ -351,15 +352,11 @@ public final class DpopVerifier {
       if (!Curve.Ed25519.equals(okp.getCurve())) {
         throw invalid("DPoP proof key for EdDSA is on curve " + okp.getCurve() + ", not Ed25519");
       }
-      return cachedVerifier(
-          "OKP " + okp.getX(),
-          () -> {
-            try {
-              return new Ed25519ProofVerifier(okp.getDecodedX());
-            } catch (IllegalArgumentException e) {
-              throw invalid("DPoP proof Ed25519 key is not usable: " + e.getMessage());
-            }
-          });
+      try {
+        return new Ed25519ProofVerifier(okp.getDecodedX());
+      } catch (IllegalArgumentException e) {
+        throw invalid("DPoP proof Ed25519 key is not usable: " + e.getMessage());
+      }
     }
     throw invalid("DPoP proof key type " + jwk.getKeyType() + " does not fit algorithm " + alg);
   }

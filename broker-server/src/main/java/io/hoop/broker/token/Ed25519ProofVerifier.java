@@ -36,7 +36,10 @@ final class Ed25519ProofVerifier implements JWSVerifier {
 
   @Override
   public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) {
-    if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
+    // RFC 7515: a critical header parameter this verifier does not understand fails the proof.
+    Set<String> critical = header.getCriticalParams();
+    if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())
+        || (critical != null && !critical.isEmpty())) {
       return false;
     }
     byte[] sig = signature.decode();

@@ -162,4 +162,41 @@ class DpopVerifierEd25519Test {
         DpopVerifier.thumbprint(shortKey),
         "Ed25519 key is not usable");
   }
+
+  @Test
+  void keepsVerifiersOnlyForBoundKeysWhoseProofVerified() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      Key stranger = Key.generate();
+      // Login proofs (no bound key yet) with fresh keys: checked, never kept.
+      verifier.verifyHttp(
+          proof(stranger.jwk(), stranger.priv(), claims("POST")), "POST", "/v1/grants", null, null);
+    }
+    Key holder = Key.generate();
+    assertInvalid(
+        proof(holder.jwk(), Key.generate().priv(), claims("POST")),
+        holder.thumbprint(),
+        "does not verify");
+    assertThat(verifier.keptVerifiers()).isZero();
+    verify(proof(holder.jwk(), holder.priv(), claims("POST")), holder.thumbprint());
+    verify(proof(holder.jwk(), holder.priv(), claims("POST")), holder.thumbprint());
+    assertThat(verifier.keptVerifiers()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesAProofWithAnUnknownCriticalHeader() throws Exception {
+    Key k = Key.generate();
+    String header =
+        new JWSHeader.Builder(JWSAlgorithm.EdDSA)
+            .type(new JOSEObjectType("dpop+jwt"))
+            .jwk(k.jwk())
+            .criticalParams(java.util.Set.of("hoop-unknown"))
+            .customParam("hoop-unknown", true)
+            .build()
+            .toBase64URL()
+            .toString();
+    String input =
+        header + "." + Base64URL.encode(claims("POST").toString().getBytes(StandardCharsets.UTF_8));
+    String p = input + "." + Base64URL.encode(sign(k.priv(), input));
+    assertInvalid(p, k.thumbprint(), "does not verify");
+  }
 }

@@ -77,7 +77,8 @@ public final class DpopKey {
         throw new IllegalArgumentException(
             "DPoP key must be an Ed25519 (OKP) or EC P-256 JWK, got "
                 + key.getKeyType()
-                + (key instanceof ECKey ec ? " curve " + ec.getCurve() : ""));
+                + (key instanceof ECKey ec ? " curve " + ec.getCurve() : "")
+                + (key instanceof OctetKeyPair okp ? " curve " + okp.getCurve() : ""));
       }
       this.thumbprint = key.computeThumbprint().toString();
     } catch (JOSEException | GeneralSecurityException e) {

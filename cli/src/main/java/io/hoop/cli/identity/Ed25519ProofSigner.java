@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
+import java.security.MessageDigest;
 import java.util.Set;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -27,6 +28,11 @@ final class Ed25519ProofSigner implements JWSSigner {
               + (d == null ? "none" : d.length + " bytes"));
     }
     this.key = new Ed25519PrivateKeyParameters(d);
+    // A damaged key file would otherwise show up only as the broker refusing every proof.
+    if (!MessageDigest.isEqual(key.generatePublicKey().getEncoded(), okp.getDecodedX())) {
+      throw new IllegalArgumentException(
+          "Ed25519 DPoP key is damaged: its public part does not match its private part");
+    }
   }
 
   @Override

@@ -66,7 +66,7 @@ public final class LiveCredentials implements RequestAuth {
 
   /**
    * The handshake of each new tunnel connection, built on the event loop: the current session token
-   * and a {@code TUNNEL} proof for the grant (one ES256 signature, no I/O).
+   * and a {@code TUNNEL} proof for the grant (one signature, no I/O).
    */
   public Supplier<Handshake> handshake(String grantId, String grantToken) {
     Objects.requireNonNull(grantToken, "grantToken");

@@ -125,4 +125,16 @@ class DpopKeyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("not a JWK");
   }
+
+  @Test
+  void aDamagedEd25519KeyFileIsRefusedWhenRead() throws Exception {
+    OctetKeyPair mine = OctetKeyPair.parse(DpopKey.generate().toPrivateJson());
+    OctetKeyPair other = OctetKeyPair.parse(DpopKey.generate().toPrivateJson());
+    String damaged =
+        new OctetKeyPair.Builder(Curve.Ed25519, other.getX()).d(mine.getD()).build().toJSONString();
+    assertThatThrownBy(() -> DpopKey.parse(damaged))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("damaged")
+        .hasMessageNotContaining(mine.getD().toString());
+  }
 }
