@@ -17,6 +17,13 @@ sealed interface Pending {
    */
   record SyncPoint(boolean forward) implements Pending {}
 
+  /**
+   * A blocked statement's stand-in, sent so the server fails (and aborts its transaction block) as
+   * it would have for any error: the server's error for it is swallowed and {@code denial} goes to
+   * the client instead.
+   */
+  record StandIn(ErrorResponse denial) implements Pending {}
+
   /** An error (or null) and possibly a ReadyForQuery the engine answers itself, in turn. */
   record LocalReply(ErrorResponse error, boolean ready) implements Pending {}
 

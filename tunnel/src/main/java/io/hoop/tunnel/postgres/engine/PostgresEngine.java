@@ -506,6 +506,11 @@ public final class PostgresEngine {
     return target;
   }
 
+  /** The transaction status of the server's last ReadyForQuery. */
+  ReadyForQuery.TransactionStatus serverStatus() {
+    return responses.status();
+  }
+
   String label() {
     return label;
   }

@@ -3,6 +3,7 @@ package io.hoop.tunnel.postgres.engine;
 import io.hoop.tunnel.postgres.engine.Pending.Describing;
 import io.hoop.tunnel.postgres.engine.Pending.ExecuteRun;
 import io.hoop.tunnel.postgres.engine.Pending.QueryRun;
+import io.hoop.tunnel.postgres.engine.Pending.StandIn;
 import io.hoop.tunnel.postgres.engine.Pending.SyncPoint;
 import io.hoop.tunnel.postgres.engine.internal.Recording;
 import io.hoop.tunnel.postgres.guard.Decision;
@@ -12,10 +13,12 @@ import io.hoop.tunnel.postgres.mask.MaskingRules;
 import io.hoop.tunnel.postgres.mask.TextMasker;
 import io.hoop.tunnel.postgres.message.backend.ErrorResponse;
 import io.hoop.tunnel.postgres.message.backend.Field;
+import io.hoop.tunnel.postgres.message.backend.ReadyForQuery.TransactionStatus;
 import io.hoop.tunnel.postgres.message.frontend.Bind;
 import io.hoop.tunnel.postgres.message.frontend.Close;
 import io.hoop.tunnel.postgres.message.frontend.Describe;
 import io.hoop.tunnel.postgres.message.frontend.Execute;
+import io.hoop.tunnel.postgres.message.frontend.Flush;
 import io.hoop.tunnel.postgres.message.frontend.FrontendMessage;
 import io.hoop.tunnel.postgres.message.frontend.FunctionCall;
 import io.hoop.tunnel.postgres.message.frontend.ObjectKind;
@@ -50,6 +53,16 @@ final class Requests {
   /** Named statements and portals remembered for the recording; beyond that SQL shows unknown. */
   private static final int MAX_NAMES = 10_000;
 
+  /** The word the server's syntax error for the stand-in quotes. */
+  static final String STAND_IN_WORD = "hoop_blocked_statement";
+
+  /**
+   * Sent in place of a blocked statement that must fail on the server: a syntax error, so it has no
+   * side effects, needs nothing installed and says in the server's log what it is.
+   */
+  static final String STAND_IN_SQL =
+      STAND_IN_WORD + " /* hoop: a guardrail blocked this statement; it was not sent */";
+
   /** A bound portal's statement and parameters, for the Execute's recording. */
   private record Bound(String sql, List<String> parameters) {}
 
@@ -65,6 +78,8 @@ final class Requests {
   private final Set<String> describedPortals = new HashSet<>();
   private boolean batchForwarded;
   private boolean discarding;
+  // A stand-in Parse went upstream: the server discards up to Sync too, and needs that Sync.
+  private boolean serverDiscarding;
 
   Requests(PostgresEngine engine, Deque<Pending> pending, PostgresSettings settings) {
     this.engine = engine;
@@ -78,7 +93,7 @@ final class Requests {
 
   /** Whether an extended-protocol batch was sent without its Sync yet. */
   boolean inBatch() {
-    return batchForwarded;
+    return batchForwarded || serverDiscarding;
   }
 
   /** Blocks or forwards one client message. */
@@ -88,7 +103,16 @@ final class Requests {
       if (message instanceof Sync) {
         discarding = false;
         batchForwarded = false;
-        engine.reply(null, true);
+        if (serverDiscarding) {
+          // The server skips up to this Sync after the stand-in's error; it ends the batch.
+          serverDiscarding = false;
+          pending.add(new SyncPoint(true));
+          engine.toUpstream(message);
+        } else {
+          engine.reply(null, true);
+        }
+      } else if (message instanceof Flush && serverDiscarding) {
+        engine.toUpstream(message);
       }
       return;
     }
@@ -96,7 +120,11 @@ final class Requests {
       Decision decision = decide(query.sql());
       if (!decision.allowed()) {
         blocked(query.sql(), List.of(), decision);
-        engine.reply(denial(decision), true);
+        if (answerLocally()) {
+          engine.reply(denial(decision), true);
+        } else {
+          failOnServer(denial(decision));
+        }
         return;
       }
       pending.add(new QueryRun(query.sql(), split(query.sql())));
@@ -104,12 +132,15 @@ final class Requests {
       Decision decision = decide(parse.sql());
       if (!decision.allowed()) {
         blocked(parse.sql(), List.of(), decision);
-        if (batchForwarded) {
-          // Close the part of the batch already sent, so its replies precede our error.
-          engine.toUpstream(Sync.INSTANCE);
-          pending.add(new SyncPoint(false));
+        if (answerLocally()) {
+          engine.reply(denial(decision), false);
+        } else {
+          // The server fails at the stand-in and skips the rest of the batch up to the client's
+          // Sync, ending (or aborting) the transaction the way the blocked statement's error would.
+          pending.add(new StandIn(denial(decision)));
+          engine.toUpstream(new Parse("", STAND_IN_SQL, List.of()));
+          serverDiscarding = true;
         }
-        engine.reply(denial(decision), false);
         discarding = true;
         return;
       }
@@ -158,7 +189,11 @@ final class Requests {
               "statement blocked by guardrail function-call: fast-path function calls bypass"
                   + " the SQL guardrails and are not allowed on this target");
       blocked("<function call>", List.of(), decision);
-      engine.reply(denial(decision), true);
+      if (answerLocally()) {
+        engine.reply(denial(decision), true);
+      } else {
+        failOnServer(denial(decision));
+      }
       return;
     } else if (message instanceof FunctionCall) {
       pending.add(new SyncPoint(true));
@@ -166,6 +201,25 @@ final class Requests {
       engine.terminating();
     }
     engine.toUpstream(message);
+  }
+
+  /**
+   * Whether a blocked statement can be answered without the server: only when nothing is in flight
+   * and the server is idle or already in a failed transaction. Inside a transaction block (or when
+   * the status at this point of the stream is not known yet) the server must see an error, or the
+   * client could commit what ran before the blocked statement.
+   */
+  private boolean answerLocally() {
+    return pending.isEmpty()
+        && !batchForwarded
+        && engine.serverStatus() != TransactionStatus.IN_TRANSACTION;
+  }
+
+  /** Sends the stand-in as a simple Query, whose error and ReadyForQuery answer the client. */
+  private void failOnServer(ErrorResponse denial) {
+    pending.add(new StandIn(denial));
+    pending.add(new SyncPoint(true));
+    engine.toUpstream(new Query(STAND_IN_SQL));
   }
 
   private Decision decide(String sql) {

@@ -7,6 +7,7 @@ import io.hoop.tunnel.postgres.engine.Pending.ExecuteRun;
 import io.hoop.tunnel.postgres.engine.Pending.LocalReply;
 import io.hoop.tunnel.postgres.engine.Pending.QueryRun;
 import io.hoop.tunnel.postgres.engine.Pending.Run;
+import io.hoop.tunnel.postgres.engine.Pending.StandIn;
 import io.hoop.tunnel.postgres.engine.Pending.SyncPoint;
 import io.hoop.tunnel.postgres.engine.internal.ColumnCatalog;
 import io.hoop.tunnel.postgres.engine.internal.CopyMasker;
@@ -246,6 +247,13 @@ final class Responses {
       log.warn("postgres catalog read failed {} sqlstate={}", engine.label(), error.sqlState());
       return;
     }
+    if (head instanceof StandIn standIn && isStandInError(error)) {
+      // The client gets the same denial as when the engine answers alone.
+      pending.poll();
+      engine.forward(ctx, standIn.denial());
+      return;
+    }
+    StandIn skipped = null;
     if (head instanceof QueryRun query) {
       engine.record(query.recording.failed(error.sqlState(), error.message()));
       query.next();
@@ -258,11 +266,26 @@ final class Responses {
           recorded = true;
         }
       }
+      if (pending.peek() instanceof StandIn standIn) {
+        // An earlier message of the batch failed, so the server skipped the stand-in too.
+        pending.poll();
+        skipped = standIn;
+      }
     }
     if ("FATAL".equals(error.severity()) || "PANIC".equals(error.severity())) {
       engine.serverSentFatal();
     }
     engine.forward(ctx, error);
+    if (skipped != null) {
+      engine.forward(ctx, skipped.denial());
+    }
+  }
+
+  /** Whether {@code error} is the server's syntax error for the engine's stand-in statement. */
+  private static boolean isStandInError(ErrorResponse error) {
+    return "42601".equals(error.sqlState())
+        && error.message() != null
+        && error.message().contains(Requests.STAND_IN_WORD);
   }
 
   private void onCopyOut(ChannelHandlerContext ctx, Run run, CopyOutResponse copy) {
@@ -289,6 +312,11 @@ final class Responses {
       }
       if (due instanceof QueryRun) {
         break;
+      }
+      if (due instanceof StandIn standIn) {
+        // Unreachable while the server fails the stand-in; the client still learns why.
+        engine.forward(ctx, standIn.denial());
+        continue;
       }
       if (due instanceof CatalogLoad load) {
         forward = false;

@@ -131,8 +131,7 @@ class PostgresEngineIT {
       assertThat(result.stdout()).contains("public|x|table|postgres").contains("typed 0");
       assertThat(result.stderr())
           .contains("ERROR:  statement blocked by guardrail statement:TRUNCATE")
-          // The blocked statement never reached the server, so the transaction is not aborted:
-          // the client may go on or roll back (documented in docs/architecture.md).
+          // The block aborts the transaction like any error, and the ROLLBACK ends it quietly.
           .doesNotContain("current transaction is aborted");
       assertThat(result.stdout().lines()).endsWith(ROLE);
     }
