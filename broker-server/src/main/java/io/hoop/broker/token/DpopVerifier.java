@@ -56,6 +56,7 @@ public final class DpopVerifier {
 
   static final int MAX_PROOF_CHARS = 8 * 1024;
   static final int MAX_REPLAY_ENTRIES = 200_000;
+  static final int MAX_LOGIN_REPLAY_ENTRIES = 20_000;
   static final int MAX_CACHED_KEYS = 10_000;
   private static final int MAX_JTI_CHARS = 256;
   private static final JOSEObjectType TYP = new JOSEObjectType("dpop+jwt");
@@ -65,9 +66,10 @@ public final class DpopVerifier {
       "this token is bound to the key of the login that created it; run hoop login on this machine";
 
   private final Clock clock;
-  // Key thumbprint + jti -> when the entry may be forgotten (the proof is too old by then anyway).
-  // Guarded by this; insertion order is expiry order because every entry lives equally long.
-  private final LinkedHashMap<String, Instant> seen = new LinkedHashMap<>();
+  // Proofs of bound sessions and login proofs (any key, from anyone) are remembered apart, so a
+  // flood of fresh login proofs can at worst refuse logins, never the calls of existing sessions.
+  private final ReplayWindow bound;
+  private final ReplayWindow unbound;
   // A holder signs many proofs with one key: its verifier is kept (least recently used out),
   // keyed by algorithm and thumbprint. Every API call carries a proof: the hottest check there is.
   private final Map<String, JWSVerifier> verifiers =
@@ -81,7 +83,17 @@ public final class DpopVerifier {
       };
 
   public DpopVerifier(Clock clock) {
+    this(clock, MAX_REPLAY_ENTRIES, MAX_LOGIN_REPLAY_ENTRIES);
+  }
+
+  DpopVerifier(Clock clock, int maxBound, int maxUnbound) {
     this.clock = requireNonNull(clock, "clock");
+    this.bound =
+        new ReplayWindow(maxBound, "too many DPoP proofs in the last minute; retry shortly");
+    this.unbound =
+        new ReplayWindow(
+            maxUnbound,
+            "too many login attempts with DPoP proofs in the last minute; retry shortly");
   }
 
   /**
@@ -132,7 +144,7 @@ public final class DpopVerifier {
     return remember(checked);
   }
 
-  private record Checked(JWTClaimsSet claims, String thumbprint) {}
+  private record Checked(JWTClaimsSet claims, String thumbprint, boolean bound) {}
 
   private Checked verify(String proof, String htm, String token, String boundTo)
       throws DpopException {
@@ -250,14 +262,31 @@ public final class DpopVerifier {
         throw invalid("DPoP proof ath does not match the presented token");
       }
     }
-    return new Checked(c, thumbprint);
+    return new Checked(c, thumbprint, boundTo != null);
   }
 
   private String remember(Checked checked) throws DpopException {
-    String thumb = checked.thumbprint();
-    String key = thumb + " " + stringClaim(checked.claims(), "jti");
-    Instant now = clock.instant();
-    synchronized (this) {
+    String key = checked.thumbprint() + " " + stringClaim(checked.claims(), "jti");
+    Instant forgetAt = clock.instant().plus(MAX_AGE).plus(MAX_FUTURE).plus(MAX_FUTURE);
+    (checked.bound() ? bound : unbound).remember(key, clock.instant(), forgetAt);
+    return checked.thumbprint();
+  }
+
+  /**
+   * Proof ids (key thumbprint + jti) seen while they could still be replayed. Insertion order is
+   * expiry order because every entry lives equally long.
+   */
+  private static final class ReplayWindow {
+    private final LinkedHashMap<String, Instant> seen = new LinkedHashMap<>();
+    private final int max;
+    private final String fullMessage;
+
+    ReplayWindow(int max, String fullMessage) {
+      this.max = max;
+      this.fullMessage = fullMessage;
+    }
+
+    synchronized void remember(String key, Instant now, Instant forgetAt) throws DpopException {
       for (Iterator<Map.Entry<String, Instant>> it = seen.entrySet().iterator(); it.hasNext(); ) {
         if (it.next().getValue().isAfter(now)) {
           break;
@@ -268,14 +297,16 @@ public final class DpopVerifier {
         throw new DpopException(
             DpopException.REPLAY, "DPoP proof was already used (same jti); make a new proof");
       }
-      if (seen.size() >= MAX_REPLAY_ENTRIES) {
+      if (seen.size() >= max) {
         // Fail closed rather than forget proofs that are still fresh enough to replay.
-        throw new DpopException(
-            DpopException.INVALID, "too many DPoP proofs in the last minute; retry shortly");
+        throw new DpopException(DpopException.INVALID, fullMessage);
       }
-      seen.put(key, now.plus(MAX_AGE).plus(MAX_FUTURE).plus(MAX_FUTURE));
+      seen.put(key, forgetAt);
     }
-    return thumb;
+
+    synchronized int size() {
+      return seen.size();
+    }
   }
 
   /** How many holder keys have a kept verifier. */
@@ -286,8 +317,8 @@ public final class DpopVerifier {
   }
 
   /** How many proofs are remembered for replay detection. */
-  synchronized int remembered() {
-    return seen.size();
+  int remembered() {
+    return bound.size() + unbound.size();
   }
 
   /** RFC 7638 SHA-256 thumbprint, base64url without padding. */

@@ -231,6 +231,43 @@ class DpopVerifierTest {
   }
 
   @Test
+  void aFloodOfLoginProofsCannotCrowdOutBoundSessions() throws Exception {
+    DpopVerifier small = new DpopVerifier(clock, 5, 2);
+    for (int i = 0; i < 2; i++) {
+      ECKey stranger = new ECKeyGenerator(Curve.P_256).generate();
+      small.verifyHttp(
+          sign(stranger, claims("POST", URL).claim("ath", null).build()),
+          "POST",
+          "/v1/grants",
+          null,
+          null);
+    }
+    ECKey third = new ECKeyGenerator(Curve.P_256).generate();
+    assertThatThrownBy(
+            () ->
+                small.verifyHttp(
+                    sign(third, claims("POST", URL).claim("ath", null).build()),
+                    "POST",
+                    "/v1/grants",
+                    null,
+                    null))
+        .isInstanceOf(DpopException.class)
+        .hasMessageContaining("too many login attempts");
+    // The holder of a bound session is not affected.
+    assertThat(small.verifyHttp(proof(), "POST", "/v1/grants", TOKEN, jkt)).isEqualTo(jkt);
+    assertThat(small.remembered()).isEqualTo(3);
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(
+            small.verifyHttp(
+                sign(third, claims("POST", URL).claim("ath", null).build()),
+                "POST",
+                "/v1/grants",
+                null,
+                null))
+        .isEqualTo(DpopVerifier.thumbprint(third.toPublicJWK()));
+  }
+
+  @Test
   void refusesOversizedProofs() {
     assertRefused("x".repeat(9000), DpopException.INVALID, "at most");
   }
