@@ -205,7 +205,8 @@ class IdentityIT {
                 Map.of("Authorization", "Basic " + basic)));
     JsonNode session =
         exchange(tokens.path("access_token").asText(), TokenExchangeRequest.ACCESS_TOKEN);
-    assertThat(session.path("principal").path("name").asText()).isEqualTo("ci-bot");
+    // Prefixed, so a client can never be taken for a person of the same name.
+    assertThat(session.path("principal").path("name").asText()).isEqualTo("client:ci-bot");
     assertThat(session.path("principal").path("loginMethod").asText())
         .isEqualTo("client-credentials");
     assertThat(session.path("principal").path("groups").toString()).contains("ci");

@@ -161,7 +161,7 @@ class IdentityModesIT {
     assertThat(r.code()).as("login stderr: %s", r.err()).isZero();
     JsonNode who = whoamiJson("ci");
     assertThat(who.get("loginMethod").asText()).isEqualTo("client-credentials");
-    assertThat(who.get("principal").asText()).contains("ci-bot");
+    assertThat(who.get("principal").asText()).isEqualTo("client:ci-bot");
     assertThat(who.get("profile").asText()).isEqualTo("ci");
     assertThat(Files.readString(store("ci").credentialsFile()))
         .doesNotContain(Files.readString(devSecret).strip());

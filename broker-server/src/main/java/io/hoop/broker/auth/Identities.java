@@ -25,6 +25,10 @@ public final class Identities implements IdentityGateway {
   public static final String CLIENT_CREDENTIALS = "client-credentials";
 
   private final OidcValidator idp;
+
+  /** Principal prefix of client-credentials logins. */
+  public static final String MACHINE_PREFIX = "client:";
+
   private final List<String> machineClaims;
   private final Federation federation;
 
@@ -97,8 +101,13 @@ public final class Identities implements IdentityGateway {
       for (String claim : machineClaims) {
         String name = ClaimPaths.text(claims, claim);
         if (name != null && !name.isBlank()) {
+          // Prefixed like token: and federation principals: a client registered as "alice" at the
+          // IdP must never receive the person alice's entitlements, grants or audit trail.
           return new Principal(
-              name, null, idp.groupsOf(claims, "access token"), CLIENT_CREDENTIALS);
+              MACHINE_PREFIX + name,
+              null,
+              idp.groupsOf(claims, "access token"),
+              CLIENT_CREDENTIALS);
         }
       }
       throw new InvalidTokenException(
