@@ -15,23 +15,21 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerifierFactory;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.security.interfaces.EdECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Ed25519 ({@code alg: EdDSA}) verification with the JDK's own implementation: nimbus only verifies
- * EdDSA through Google Tink, which the broker does not ship.
+ * Ed25519 ({@code alg: EdDSA}) for issuers' tokens: nimbus only verifies EdDSA through Google Tink,
+ * which the broker does not ship, so keys are selected here and checked by {@link Ed25519Verifier}.
  */
 public final class EdDsaSupport {
   // DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32-byte public key follows.
@@ -69,6 +67,17 @@ public final class EdDsaSupport {
     }
   }
 
+  /** The 32-byte public key inside a JDK Ed25519 key's X.509 encoding. */
+  private static byte[] rawKey(EdECPublicKey key) throws JOSEException {
+    byte[] spki = key.getEncoded();
+    if (spki == null
+        || spki.length != SPKI_PREFIX.length + 32
+        || !Arrays.equals(spki, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
+      throw new JOSEException("not an X.509 encoded Ed25519 public key");
+    }
+    return Arrays.copyOfRange(spki, SPKI_PREFIX.length, spki.length);
+  }
+
   /** Nimbus's default factory, plus EdDSA over JDK keys. */
   public static JWSVerifierFactory verifierFactory() {
     DefaultJWSVerifierFactory defaults = new DefaultJWSVerifierFactory();
@@ -76,7 +85,7 @@ public final class EdDsaSupport {
       @Override
       public JWSVerifier createJWSVerifier(JWSHeader header, Key key) throws JOSEException {
         if (JWSAlgorithm.EdDSA.equals(header.getAlgorithm()) && key instanceof EdECPublicKey ed) {
-          return new JdkEd25519Verifier(ed);
+          return new Ed25519Verifier(rawKey(ed));
         }
         return defaults.createJWSVerifier(header, key);
       }
@@ -93,39 +102,5 @@ public final class EdDsaSupport {
         return defaults.getJCAContext();
       }
     };
-  }
-
-  private static final class JdkEd25519Verifier implements JWSVerifier {
-    private final EdECPublicKey key;
-    private final JCAContext context = new JCAContext();
-
-    JdkEd25519Verifier(EdECPublicKey key) {
-      this.key = key;
-    }
-
-    @Override
-    public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature)
-        throws JOSEException {
-      try {
-        Signature verifier = Signature.getInstance("Ed25519");
-        verifier.initVerify(key);
-        verifier.update(signingInput);
-        return verifier.verify(signature.decode());
-      } catch (SignatureException e) {
-        return false;
-      } catch (GeneralSecurityException e) {
-        throw new JOSEException("Ed25519 verification unavailable: " + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-      return Set.of(JWSAlgorithm.EdDSA);
-    }
-
-    @Override
-    public JCAContext getJCAContext() {
-      return context;
-    }
   }
 }

@@ -19,6 +19,7 @@ import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
+import io.hoop.broker.identity.Ed25519Verifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -384,7 +385,7 @@ public final class DpopVerifier {
         throw invalid("DPoP proof key for EdDSA is on curve " + okp.getCurve() + ", not Ed25519");
       }
       try {
-        return new Ed25519ProofVerifier(okp.getDecodedX());
+        return new Ed25519Verifier(okp.getDecodedX());
       } catch (IllegalArgumentException e) {
         throw invalid("DPoP proof Ed25519 key is not usable: " + e.getMessage());
       }

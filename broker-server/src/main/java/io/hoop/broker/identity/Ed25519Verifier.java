@@ -1,4 +1,4 @@
-package io.hoop.broker.token;
+package io.hoop.broker.identity;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -10,12 +10,12 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
- * Verifies {@code alg: EdDSA} (Ed25519) proofs with BouncyCastle, whose public key keeps its
- * decoded curve point: kept per holder, each verification skips the point decompression, and it
- * costs a fraction of the CPU and memory of a P-256 verification (the JDK's Ed25519 is ~10x
- * slower).
+ * Verifies {@code alg: EdDSA} (Ed25519) signatures with BouncyCastle, for DPoP proofs and issuers'
+ * tokens alike. Its public key keeps the decoded curve point, so a kept verifier skips the point
+ * decompression; a verification costs a fraction of the CPU and memory of a P-256 one (the JDK's
+ * Ed25519 is ~10x slower: bench/src/DpopSignBench.java).
  */
-final class Ed25519ProofVerifier implements JWSVerifier {
+public final class Ed25519Verifier implements JWSVerifier {
   private final Ed25519PublicKeyParameters key;
   private final JCAContext context = new JCAContext();
 
@@ -23,7 +23,7 @@ final class Ed25519ProofVerifier implements JWSVerifier {
    * @param x the 32-byte encoded public key
    * @throws IllegalArgumentException when {@code x} is not a 32-byte encoding of a curve point
    */
-  Ed25519ProofVerifier(byte[] x) {
+  public Ed25519Verifier(byte[] x) {
     if (x.length != Ed25519PublicKeyParameters.KEY_SIZE) {
       throw new IllegalArgumentException(
           "Ed25519 key has "
