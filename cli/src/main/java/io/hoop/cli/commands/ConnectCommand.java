@@ -11,7 +11,9 @@ import io.hoop.cli.connect.ApprovalWait;
 import io.hoop.cli.connect.ConnectionHints;
 import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
+import io.hoop.cli.connect.LocalEndpoint;
 import io.hoop.cli.connect.RevocationWatch;
+import io.hoop.cli.connect.SocketDirectory;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.PostgresConnection;
@@ -19,6 +21,7 @@ import io.hoop.cli.time.DurationFormat;
 import io.hoop.cli.time.DurationParser;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +46,10 @@ import picocli.CommandLine.Spec;
       "(and PGHOST, PGPORT, PGUSER, PGDATABASE, PGSSLMODE for PostgreSQL targets);",
       "hoop exits with its exit code.",
       "When the request needs approval, hoop says who may approve it and waits",
-      "(Ctrl-C stops waiting; resume later with --request ID)."
+      "(Ctrl-C stops waiting; resume later with --request ID).",
+      "With --unix-socket it listens on a Unix socket only you can reach, not a port;",
+      "a command then gets HOOP_SOCKET instead of HOOP_HOST and HOOP_PORT, and PGHOST",
+      "is the socket's directory for PostgreSQL targets."
     },
     footer = {
       "%nExamples:",
@@ -52,6 +58,8 @@ import picocli.CommandLine.Spec;
       "  hoop connect prod-db --task JIRA-123 --port 15432 --role readonly",
       "  hoop connect prod-db --task JIRA-123 -- psql -c 'select count(*) from t'",
       "  hoop connect prod-db --task JIRA-123 -o json    (grant and port as JSON)",
+      "  hoop connect prod-db --task JIRA-123 --unix-socket -- psql",
+      "  hoop connect prod-db --task JIRA-123 --unix-socket --socket-dir ~/.hoop-sock",
       "  hoop connect prod-db --task JIRA-123 --no-wait  (prints the request id, exits 4)",
       "  hoop connect --request g-4f2k9x -- psql         (resume once it is approved)",
       "  hoop connect prod-db --task INC-7 --break-glass --reason 'primary down'"
@@ -107,8 +115,27 @@ public final class ConnectCommand implements Callable<Integer> {
       names = "--port",
       paramLabel = "P",
       defaultValue = "0",
-      description = "Local port on 127.0.0.1 (default: a free port).")
+      description =
+          "Local port on 127.0.0.1 (default: a free port); with --unix-socket only the port in"
+              + " a PostgreSQL socket's name, .s.PGSQL.P (default: 5432).")
   int port;
+
+  @Option(
+      names = "--unix-socket",
+      description =
+          "Listen on a Unix socket only you can connect to instead of 127.0.0.1 (for shared"
+              + " hosts); PostgreSQL targets get libpq's socket name, so psql finds it with"
+              + " host=DIR.")
+  boolean unixSocket;
+
+  @Option(
+      names = "--socket-dir",
+      paramLabel = "DIR",
+      description =
+          "Directory for the --unix-socket socket: one you own that others cannot write to; kept"
+              + " afterwards (default: a new private directory in $XDG_RUNTIME_DIR or the temp"
+              + " directory, removed afterwards).")
+  Path socketDir;
 
   @Option(names = "--reason", paramLabel = "TEXT", description = "Why you need access.")
   String reason;
@@ -153,16 +180,21 @@ public final class ConnectCommand implements Callable<Integer> {
     }
     requireApproved(grant);
     String database = PostgresConnection.database(session, grant);
-    try (GrantTunnel tunnel = GrantTunnel.open(session, grant, port, err)) {
-      int localPort = tunnel.localPort();
-      announce(grant, localPort, database, err, env);
+    // Closed after the tunnel (reverse order): the socket's directory goes once nothing listens.
+    try (SocketDirectory socket =
+            unixSocket ? SocketDirectory.open(socketDir, grant, port, env.env()) : null;
+        GrantTunnel tunnel =
+            socket == null
+                ? GrantTunnel.open(session, grant, port, err)
+                : GrantTunnel.open(session, grant, socket.socket(), err)) {
+      LocalEndpoint at = socket == null ? LocalEndpoint.tcp(tunnel.localPort()) : socket.endpoint();
+      announce(grant, at, database, err, env);
       if (output.json()) {
         // One line, so a script can read it with a single `read` and then use the port.
-        JsonOutput.printLine(spec.commandLine().getOut(), readyJson(grant, localPort));
+        JsonOutput.printLine(spec.commandLine().getOut(), readyJson(grant, at));
       }
       CompletableFuture<Void> interrupted = new CompletableFuture<>();
-      Process child =
-          command == null || command.isEmpty() ? null : start(grant, localPort, database, env);
+      Process child = command == null || command.isEmpty() ? null : start(grant, at, database, env);
       // With a child command Ctrl-C belongs to the child; hoop follows when it exits.
       Runnable onInterrupt = child == null ? () -> interrupted.complete(null) : () -> {};
       Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(onInterrupt) : null;
@@ -231,6 +263,14 @@ public final class ConnectCommand implements Callable<Integer> {
       throw new HoopException.Usage(
           "--port " + port + " must be in 0..65535 (0 picks a free port)");
     }
+    if (socketDir != null) {
+      if (!unixSocket) {
+        throw new HoopException.Usage(
+            "--socket-dir " + socketDir + " needs --unix-socket: add it, or drop --socket-dir");
+      }
+      // Before asking for a grant, so a bad directory costs no grant.
+      SocketDirectory.checkGiven(socketDir);
+    }
   }
 
   /**
@@ -277,6 +317,11 @@ public final class ConnectCommand implements Callable<Integer> {
 
   static void announce(
       Grant grant, int localPort, String database, PrintWriter err, CliEnvironment env) {
+    announce(grant, LocalEndpoint.tcp(localPort), database, err, env);
+  }
+
+  static void announce(
+      Grant grant, LocalEndpoint at, String database, PrintWriter err, CliEnvironment env) {
     err.println(
         "Grant "
             + grant.id()
@@ -289,27 +334,42 @@ public final class ConnectCommand implements Callable<Integer> {
             + " ("
             + DurationFormat.compact(Duration.between(env.clock().instant(), grant.expiresAt()))
             + ")");
-    ConnectionHints.lines(grant, localPort, database).forEach(err::println);
+    ConnectionHints.lines(grant, at, database).forEach(err::println);
     err.flush();
   }
 
   static Map<String, Object> readyJson(Grant grant, int localPort) {
+    return readyJson(grant, LocalEndpoint.tcp(localPort));
+  }
+
+  /**
+   * The ready line of {@code -o json}. On a Unix socket: {@code socket} (the file), {@code host}
+   * (its directory, libpq's host) and, for PostgreSQL targets, {@code port} (libpq's port); no
+   * {@code localAddress}, as there is no TCP address.
+   */
+  static Map<String, Object> readyJson(Grant grant, LocalEndpoint at) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("grant", grant.withoutToken());
-    json.put("localAddress", ConnectionHints.HOST + ":" + localPort);
+    if (at.isUnixSocket()) {
+      json.put("socket", at.socket().toString());
+      json.put("host", at.host());
+      if (at.port() != 0) {
+        json.put("port", at.port());
+      }
+      return json;
+    }
+    json.put("localAddress", ConnectionHints.HOST + ":" + at.port());
     json.put("host", ConnectionHints.HOST);
-    json.put("port", localPort);
+    json.put("port", at.port());
     return json;
   }
 
-  private Process start(Grant grant, int localPort, String database, CliEnvironment env) {
+  private Process start(Grant grant, LocalEndpoint at, String database, CliEnvironment env) {
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     // The child sees hoop's environment as given (tests pass their own), plus the tunnel's.
     builder.environment().clear();
     builder.environment().putAll(env.env());
-    builder
-        .environment()
-        .putAll(ConnectionHints.environment(grant, localPort, database, env.env()));
+    builder.environment().putAll(ConnectionHints.environment(grant, at, database, env.env()));
     try {
       return builder.start();
     } catch (IOException e) {

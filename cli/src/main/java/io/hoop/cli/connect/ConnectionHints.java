@@ -1,6 +1,8 @@
 package io.hoop.cli.connect;
 
 import io.hoop.api.Grant;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,25 +27,47 @@ public final class ConnectionHints {
    * for the target, which logs in itself, so any user name and no password will do.
    */
   public static List<String> lines(Grant grant, int port, String database) {
+    return lines(grant, LocalEndpoint.tcp(port), database);
+  }
+
+  /**
+   * As {@link #lines(Grant, int, String)} for a tunnel on {@code at}; for a Unix socket psql gets a
+   * key/value string (a directory as host reads better there than percent-encoded in a URL).
+   */
+  public static List<String> lines(Grant grant, LocalEndpoint at, String database) {
     List<String> lines = new ArrayList<>();
-    lines.add("Connect to " + HOST + ":" + port);
+    lines.add("Connect to " + at.display());
     if (database != null) {
-      lines.add("  psql \"" + postgresUrl(port, database) + "\"");
-      lines.add("  " + postgresUrl(port, database));
+      String psql =
+          at.isUnixSocket()
+              ? hostAndPort(at)
+                  + " user="
+                  + ENGINE_USER
+                  + " dbname="
+                  + connInfoValue(database)
+                  + " sslmode=disable"
+              : postgresUrl(at, database);
+      lines.add("  psql \"" + psql + "\"");
+      lines.add("  " + postgresUrl(at, database));
       lines.add(
           "  (the broker logs in to the database"
               + (grant.role() == null ? "" : " as role " + grant.role())
               + "; no password needed)");
     } else if (isPostgres(grant)) {
-      lines.add("  psql \"" + psqlConnInfo(grant, port) + "\"");
-      lines.add("  postgresql://" + HOST + ":" + port + "/");
+      lines.add("  psql \"" + psqlConnInfo(grant, at) + "\"");
+      lines.add("  postgresql://" + urlHost(at) + ":" + at.port() + "/");
     }
     return lines;
   }
 
   /** libpq key/value connection string for {@code psql}. */
   public static String psqlConnInfo(Grant grant, int port) {
-    String info = "host=" + HOST + " port=" + port;
+    return psqlConnInfo(grant, LocalEndpoint.tcp(port));
+  }
+
+  /** libpq key/value connection string for {@code psql} to a tunnel on {@code at}. */
+  public static String psqlConnInfo(Grant grant, LocalEndpoint at) {
+    String info = hostAndPort(at);
     if (grant.role() != null && grant.role().matches("[A-Za-z0-9_.-]+")) {
       info += " user=" + grant.role();
     }
@@ -52,15 +76,19 @@ public final class ConnectionHints {
 
   /** The libpq URL of a tunnel to a postgres engine target: the hop to the broker is TLS. */
   public static String postgresUrl(int port, String database) {
+    return postgresUrl(LocalEndpoint.tcp(port), database);
+  }
+
+  /** As {@link #postgresUrl(int, String)}; a socket directory goes in percent-encoded. */
+  public static String postgresUrl(LocalEndpoint at, String database) {
     return "postgresql://"
         + ENGINE_USER
         + "@"
-        + HOST
+        + urlHost(at)
         + ":"
-        + port
+        + at.port()
         + "/"
-        + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8)
-            .replace("+", "%20")
+        + percentEncode(database)
         + "?sslmode=disable";
   }
 
@@ -77,21 +105,35 @@ public final class ConnectionHints {
    */
   public static Map<String, String> environment(
       Grant grant, int port, String database, Map<String, String> existing) {
+    return environment(grant, LocalEndpoint.tcp(port), database, existing);
+  }
+
+  /**
+   * As {@link #environment(Grant, int, String, Map)} for a tunnel on {@code at}. On a Unix socket
+   * there is no TCP port to name, so {@code HOOP_HOST} and {@code HOOP_PORT} are left out and
+   * {@code HOOP_SOCKET} names the socket file; {@code PGHOST} is its directory, as libpq expects.
+   */
+  public static Map<String, String> environment(
+      Grant grant, LocalEndpoint at, String database, Map<String, String> existing) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("HOOP_HOST", HOST);
-    env.put("HOOP_PORT", Integer.toString(port));
+    if (at.isUnixSocket()) {
+      env.put("HOOP_SOCKET", at.socket().toString());
+    } else {
+      env.put("HOOP_HOST", HOST);
+      env.put("HOOP_PORT", Integer.toString(at.port()));
+    }
     env.put("HOOP_GRANT_ID", grant.id());
     env.put("HOOP_TARGET", grant.target());
     if (database != null) {
       // The postgres engine logs in itself: these only have to reach it, whatever the shell set.
-      env.put("PGHOST", HOST);
-      env.put("PGPORT", Integer.toString(port));
+      env.put("PGHOST", at.host());
+      env.put("PGPORT", Integer.toString(at.port()));
       env.put("PGUSER", ENGINE_USER);
       env.put("PGDATABASE", database);
       env.put("PGSSLMODE", "disable");
     } else if (isPostgres(grant)) {
-      env.put("PGHOST", HOST);
-      env.put("PGPORT", Integer.toString(port));
+      env.put("PGHOST", at.host());
+      env.put("PGPORT", Integer.toString(at.port()));
       if (grant.role() != null && !existing.containsKey("PGUSER")) {
         env.put("PGUSER", grant.role());
       }
@@ -101,5 +143,26 @@ public final class ConnectionHints {
 
   static boolean isPostgres(Grant grant) {
     return "postgres".equalsIgnoreCase(grant.targetType());
+  }
+
+  private static String hostAndPort(LocalEndpoint at) {
+    return "host=" + connInfoValue(at.host()) + " port=" + at.port();
+  }
+
+  /** A libpq key/value value: bare when plain, else single-quoted with quotes escaped. */
+  static String connInfoValue(String value) {
+    if (value.matches("[A-Za-z0-9_./:-]+")) {
+      return value;
+    }
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /** libpq takes a socket directory as URL host only percent-encoded ({@code %2Ftmp%2Fx}). */
+  private static String urlHost(LocalEndpoint at) {
+    return at.isUnixSocket() ? percentEncode(at.host()) : HOST;
+  }
+
+  private static String percentEncode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

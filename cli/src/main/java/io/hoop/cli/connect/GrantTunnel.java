@@ -11,8 +11,11 @@ import io.hoop.tunnel.protocol.CloseNotice;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -40,7 +43,8 @@ public final class GrantTunnel implements AutoCloseable {
   private final CompletableFuture<CloseNotice> ended = new CompletableFuture<>();
   private final ScheduledExecutorService keeper;
 
-  private GrantTunnel(BrokerSession session, Grant grant, int localPort, PrintWriter err) {
+  private GrantTunnel(
+      BrokerSession session, Grant grant, int localPort, Path socket, PrintWriter err) {
     URI broker = URI.create(session.profile().brokerUrl());
     int brokerPort = broker.getPort() == -1 ? 443 : broker.getPort();
     String relogin = session.store().loginCommand();
@@ -84,13 +88,21 @@ public final class GrantTunnel implements AutoCloseable {
     try {
       this.client =
           TunnelClient.start(
-              TunnelClientConfig.of(
-                  broker.getHost(),
-                  brokerPort,
-                  session.tls().nettyContext(),
-                  localPort,
-                  session.live().handshake(grant.id(), grant.token()),
-                  listener));
+              socket == null
+                  ? TunnelClientConfig.of(
+                      broker.getHost(),
+                      brokerPort,
+                      session.tls().nettyContext(),
+                      localPort,
+                      session.live().handshake(grant.id(), grant.token()),
+                      listener)
+                  : TunnelClientConfig.unixSocket(
+                      broker.getHost(),
+                      brokerPort,
+                      session.tls().nettyContext(),
+                      socket,
+                      session.live().handshake(grant.id(), grant.token()),
+                      listener));
     } catch (BindException e) {
       throw new HoopException.Usage(e.getMessage());
     }
@@ -187,15 +199,38 @@ public final class GrantTunnel implements AutoCloseable {
   /** Starts listening on 127.0.0.1:{@code localPort} (0 for a free port). */
   public static GrantTunnel open(
       BrokerSession session, Grant grant, int localPort, PrintWriter err) {
+    requireToken(grant);
+    return new GrantTunnel(session, grant, localPort, null, err);
+  }
+
+  /**
+   * Starts listening on the Unix socket file {@code socket}, whose directory the caller made
+   * private (see {@link SocketDirectory}).
+   */
+  public static GrantTunnel open(BrokerSession session, Grant grant, Path socket, PrintWriter err) {
+    requireToken(grant);
+    return new GrantTunnel(session, grant, 0, Objects.requireNonNull(socket, "socket"), err);
+  }
+
+  private static void requireToken(Grant grant) {
     if (grant.token() == null) {
       throw new HoopException(
           "broker approved grant " + grant.id() + " but sent no grant token; cannot open a tunnel");
     }
-    return new GrantTunnel(session, grant, localPort, err);
   }
 
+  /**
+   * The TCP port listened on.
+   *
+   * @throws IllegalStateException when listening on a Unix socket
+   */
   public int localPort() {
     return client.localAddress().getPort();
+  }
+
+  /** The Unix socket file listened on, or empty on TCP. */
+  public Optional<Path> socketPath() {
+    return client.socketPath();
   }
 
   /** Completes when the broker says the grant expired or was revoked. */

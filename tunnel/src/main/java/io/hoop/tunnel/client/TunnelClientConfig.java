@@ -2,6 +2,7 @@ package io.hoop.tunnel.client;
 
 import io.hoop.tunnel.protocol.Handshake;
 import io.netty.handler.ssl.SslContext;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -16,6 +17,8 @@ import java.util.function.Supplier;
  * @param handshake supplies the handshake for each new connection, on the event loop (must not
  *     block; return cached tokens)
  * @param listener connection events; null means none
+ * @param unixSocket when not null, listen on this Unix-domain socket file instead of {@code
+ *     bindHost:localPort} (which are then unused); its directory should be private to the user
  */
 public record TunnelClientConfig(
     String brokerHost,
@@ -24,7 +27,8 @@ public record TunnelClientConfig(
     String bindHost,
     int localPort,
     Supplier<Handshake> handshake,
-    TunnelClient.Listener listener) {
+    TunnelClient.Listener listener,
+    Path unixSocket) {
 
   /** Loopback only: a tunnel must not be reachable from other machines by default. */
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
@@ -45,6 +49,19 @@ public record TunnelClientConfig(
     }
     bindHost = bindHost == null ? DEFAULT_BIND_HOST : bindHost;
     listener = listener == null ? new TunnelClient.Listener() {} : listener;
+    unixSocket = unixSocket == null ? null : unixSocket.toAbsolutePath();
+  }
+
+  /** A TCP config, as before Unix sockets existed. */
+  public TunnelClientConfig(
+      String brokerHost,
+      int brokerPort,
+      SslContext sslContext,
+      String bindHost,
+      int localPort,
+      Supplier<Handshake> handshake,
+      TunnelClient.Listener listener) {
+    this(brokerHost, brokerPort, sslContext, bindHost, localPort, handshake, listener, null);
   }
 
   /** A config listening on {@value #DEFAULT_BIND_HOST}. */
@@ -56,6 +73,19 @@ public record TunnelClientConfig(
       Supplier<Handshake> handshake,
       TunnelClient.Listener listener) {
     return new TunnelClientConfig(
-        brokerHost, brokerPort, sslContext, null, localPort, handshake, listener);
+        brokerHost, brokerPort, sslContext, null, localPort, handshake, listener, null);
+  }
+
+  /** A config listening on the Unix-domain socket file {@code socket}. */
+  public static TunnelClientConfig unixSocket(
+      String brokerHost,
+      int brokerPort,
+      SslContext sslContext,
+      Path socket,
+      Supplier<Handshake> handshake,
+      TunnelClient.Listener listener) {
+    Objects.requireNonNull(socket, "socket");
+    return new TunnelClientConfig(
+        brokerHost, brokerPort, sslContext, null, 0, handshake, listener, socket);
   }
 }

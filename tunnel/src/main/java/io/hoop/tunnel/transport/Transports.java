@@ -5,16 +5,23 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 
 /** The one place that picks the transport: native epoll when it loads, else NIO. */
 public final class Transports {
@@ -55,6 +62,20 @@ public final class Transports {
   /** Server channel class matching {@link #newGroup}. */
   public static Class<? extends ServerSocketChannel> serverChannelClass() {
     return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  /**
+   * Unix-domain server channel class matching {@link #newGroup}. With epoll accepted channels can
+   * tell their peer's credentials; the NIO one (macOS, or epoll unavailable) cannot.
+   */
+  public static Class<? extends ServerChannel> serverDomainChannelClass() {
+    return epoll() ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
+  }
+
+  /** The address {@link #serverDomainChannelClass()} binds to for the socket file {@code path}. */
+  public static SocketAddress domainSocketAddress(Path path) {
+    // Each transport accepts only its own address type.
+    return epoll() ? new DomainSocketAddress(path.toFile()) : UnixDomainSocketAddress.of(path);
   }
 
   /** Socket channel class matching {@link #newGroup}. */
