@@ -179,6 +179,17 @@ class PsqlThroughHoopIT {
   }
 
   @Test
+  void aRawRelayRefusesAUnixSocketThatWouldDropTheDatabasesTls() {
+    login("alice");
+    Run r = hoop(null, "connect", "demo-db", "--task", "IT-4", "--unix-socket", "--", "true");
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("libpq does not use TLS over a Unix socket")
+        .contains("hoop connect --request g-")
+        .doesNotContain("Connect to");
+  }
+
+  @Test
   void deniedTargetExitsThreeWithTheReason() {
     login("bob");
     Run r = hoop(null, "connect", "demo-db", "--task", "IT-3", "--", "true");

@@ -168,9 +168,13 @@ class UnixSocketConnectIT {
     assertThat(r.out() + r.err()).doesNotContain(RO_PASSWORD);
 
     Path envFile = home.resolve("env.txt");
+    // As inside an outer `hoop connect -- sh`: its tunnel's variables must not reach this child.
+    Map<String, String> outer = env("alice");
+    outer.put("HOOP_HOST", "127.0.0.1");
+    outer.put("HOOP_PORT", "15432");
     Run sh =
         HoopCli.run(
-            env("alice"),
+            outer,
             null,
             "connect",
             "prod-db",
@@ -298,7 +302,7 @@ class UnixSocketConnectIT {
               "--",
               "true");
       assertThat(refused.code()).isEqualTo(2);
-      assertThat(refused.err()).contains(open.toString()).contains("writable by others");
+      assertThat(refused.err()).contains(open.toString()).contains("is open to others");
       assertThat(refused.err()).doesNotContain("Grant ");
 
       Run withoutFlag =

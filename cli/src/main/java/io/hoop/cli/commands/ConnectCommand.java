@@ -180,6 +180,9 @@ public final class ConnectCommand implements Callable<Integer> {
     }
     requireApproved(grant);
     String database = PostgresConnection.database(session, grant);
+    if (unixSocket) {
+      requireSocketSuits(grant, database, err);
+    }
     // Closed after the tunnel (reverse order): the socket's directory goes once nothing listens.
     try (SocketDirectory socket =
             unixSocket ? SocketDirectory.open(socketDir, grant, port, env.env()) : null;
@@ -187,6 +190,9 @@ public final class ConnectCommand implements Callable<Integer> {
             socket == null
                 ? GrantTunnel.open(session, grant, port, err)
                 : GrantTunnel.open(session, grant, socket.socket(), err)) {
+      if (socket != null) {
+        socket.bound();
+      }
       LocalEndpoint at = socket == null ? LocalEndpoint.tcp(tunnel.localPort()) : socket.endpoint();
       announce(grant, at, database, err, env);
       if (output.json()) {
@@ -315,6 +321,36 @@ public final class ConnectCommand implements Callable<Integer> {
     announce(grant, localPort, null, err, env);
   }
 
+  /**
+   * A raw relay to a PostgreSQL server carries the client's own TLS to it, and libpq never uses TLS
+   * over a Unix socket: through a socket that session would reach the database unencrypted past the
+   * broker, so only the postgres engine (which logs in itself, over its own TLS) gets one.
+   */
+  private void requireSocketSuits(Grant grant, String database, PrintWriter err) {
+    if (database == null && ConnectionHints.isPostgres(grant)) {
+      throw new HoopException.Usage(
+          "--unix-socket: "
+              + grant.target()
+              + " is relayed as raw bytes and libpq does not use TLS over a Unix socket, so the"
+              + " database session would lose its own encryption; drop --unix-socket and use the"
+              + " 127.0.0.1 port (grant "
+              + grant.id()
+              + " stays valid: hoop connect --request "
+              + grant.id()
+              + ")");
+    }
+    if (port != 0 && !ConnectionHints.isPostgres(grant)) {
+      err.println(
+          "hoop: --port "
+              + port
+              + " only names PostgreSQL sockets; "
+              + grant.target()
+              + " listens on "
+              + SocketDirectory.fileName(grant, port));
+      err.flush();
+    }
+  }
+
   static void announce(
       Grant grant, int localPort, String database, PrintWriter err, CliEnvironment env) {
     announce(grant, LocalEndpoint.tcp(localPort), database, err, env);
@@ -369,6 +405,8 @@ public final class ConnectCommand implements Callable<Integer> {
     // The child sees hoop's environment as given (tests pass their own), plus the tunnel's.
     builder.environment().clear();
     builder.environment().putAll(env.env());
+    // An outer `hoop connect -- sh` left its own tunnel's variables: none may point elsewhere.
+    builder.environment().keySet().removeAll(ConnectionHints.TUNNEL_VARIABLES);
     builder.environment().putAll(ConnectionHints.environment(grant, at, database, env.env()));
     try {
       return builder.start();

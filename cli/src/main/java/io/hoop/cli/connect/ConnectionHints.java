@@ -12,6 +12,10 @@ import java.util.Map;
 public final class ConnectionHints {
   public static final String HOST = "127.0.0.1";
 
+  /** The variables naming a tunnel's local end, one set or the other by {@link #environment}. */
+  public static final java.util.Set<String> TUNNEL_VARIABLES =
+      java.util.Set.of("HOOP_HOST", "HOOP_PORT", "HOOP_SOCKET");
+
   /** The user name clients give a postgres engine tunnel; the broker ignores it. */
   static final String ENGINE_USER = "hoop";
 
@@ -47,14 +51,14 @@ public final class ConnectionHints {
                   + connInfoValue(database)
                   + " sslmode=disable"
               : postgresUrl(at, database);
-      lines.add("  psql \"" + psql + "\"");
+      lines.add("  psql " + shellArgument(psql));
       lines.add("  " + postgresUrl(at, database));
       lines.add(
           "  (the broker logs in to the database"
               + (grant.role() == null ? "" : " as role " + grant.role())
               + "; no password needed)");
     } else if (isPostgres(grant)) {
-      lines.add("  psql \"" + psqlConnInfo(grant, at) + "\"");
+      lines.add("  psql " + shellArgument(psqlConnInfo(grant, at)));
       lines.add("  postgresql://" + urlHost(at) + ":" + at.port() + "/");
     }
     return lines;
@@ -141,12 +145,24 @@ public final class ConnectionHints {
     return env;
   }
 
-  static boolean isPostgres(Grant grant) {
+  public static boolean isPostgres(Grant grant) {
     return "postgres".equalsIgnoreCase(grant.targetType());
   }
 
   private static String hostAndPort(LocalEndpoint at) {
     return "host=" + connInfoValue(at.host()) + " port=" + at.port();
+  }
+
+  /**
+   * One argument for a POSIX shell, as the user pastes it: in double quotes when nothing in it is
+   * special there, else in single quotes (a directory or database named {@code a$HOME} must reach
+   * psql as written).
+   */
+  static String shellArgument(String value) {
+    if (!value.matches("[^$`\"\\\\!]*")) {
+      return "'" + value.replace("'", "'\\''") + "'";
+    }
+    return "\"" + value + "\"";
   }
 
   /** A libpq key/value value: bare when plain, else single-quoted with quotes escaped. */

@@ -26,6 +26,8 @@ public final class SocketDirectory implements AutoCloseable {
 
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
   private static final String SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   private final Path directory;
@@ -33,6 +35,12 @@ public final class SocketDirectory implements AutoCloseable {
   private final Path socket;
   private final int libpqPort;
   private final Thread cleanupHook;
+
+  /**
+   * Set once this process listens on the socket: before that, a file at the path in a directory the
+   * user gave may be another {@code hoop connect}'s live socket, which must not be removed.
+   */
+  private volatile boolean bound;
 
   private SocketDirectory(Path directory, boolean created, Path socket, int libpqPort) {
     this.directory = directory;
@@ -69,11 +77,23 @@ public final class SocketDirectory implements AutoCloseable {
   }
 
   /**
-   * A directory the user names must be theirs and closed to others, or anyone could swap the socket
-   * for their own; returns it as an absolute path.
+   * A directory the user names must be theirs and private (no permission for group or others), or
+   * someone could swap the socket for their own or connect in the moment between bind and chmod
+   * (where no peer-credential check runs, the directory is the only guard); returns it resolved
+   * through symbolic links.
    */
   public static Path checkGiven(Path given) {
-    Path dir = given.toAbsolutePath().normalize();
+    Path dir;
+    try {
+      dir = given.toRealPath();
+    } catch (IOException e) {
+      dir = given.toAbsolutePath().normalize();
+    }
+    if (dir.toString().contains(",")) {
+      // libpq reads a comma in host= as a list of hosts.
+      throw new HoopException.Usage(
+          "--socket-dir " + given + " contains a comma, which libpq would split: give another one");
+    }
     if (!Files.isDirectory(dir)) {
       throw new HoopException.Usage(
           "--socket-dir "
@@ -96,14 +116,13 @@ public final class SocketDirectory implements AutoCloseable {
                 + "): give a directory you own, or leave --socket-dir out");
       }
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-      if (perms.contains(PosixFilePermission.GROUP_WRITE)
-          || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+      if (!OWNER_ONLY.containsAll(perms)) {
         throw new HoopException.Usage(
             "--socket-dir "
                 + given
-                + " is writable by others (mode "
+                + " is open to others (mode "
                 + PosixFilePermissions.toString(perms)
-                + "): run chmod go-w "
+                + "): run chmod 700 "
                 + given
                 + " or give a private directory");
       }
@@ -141,6 +160,11 @@ public final class SocketDirectory implements AutoCloseable {
     return LocalEndpoint.unixSocket(socket, libpqPort);
   }
 
+  /** Records that this process now listens on {@link #socket()}, so it removes it afterwards. */
+  public void bound() {
+    bound = true;
+  }
+
   /** Whether hoop made the directory (and so removes it). */
   public boolean created() {
     return created;
@@ -157,7 +181,9 @@ public final class SocketDirectory implements AutoCloseable {
   }
 
   private void remove() {
-    deleteQuietly(socket);
+    if (bound || created) {
+      deleteQuietly(socket);
+    }
     if (created) {
       deleteQuietly(directory);
     }
@@ -233,7 +259,7 @@ public final class SocketDirectory implements AutoCloseable {
       boolean closed =
           !perms.contains(PosixFilePermission.GROUP_WRITE)
               && !perms.contains(PosixFilePermission.OTHERS_WRITE);
-      return closed && UnixSockets.ownerUid(dir) == uid ? dir : null;
+      return closed && UnixSockets.ownerUid(dir) == uid && !value.contains(",") ? dir : null;
     } catch (IOException | RuntimeException e) {
       return null;
     }

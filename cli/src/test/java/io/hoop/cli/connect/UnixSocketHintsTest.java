@@ -7,6 +7,7 @@ import io.hoop.api.Grant;
 import io.hoop.api.GrantStatus;
 import io.hoop.cli.HoopException;
 import io.hoop.tunnel.client.UnixSockets;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Hints, environment and directory rules of {@code hoop connect --unix-socket}. */
 class UnixSocketHintsTest {
+  private static final java.nio.file.attribute.FileAttribute<?> PRIVATE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
   @TempDir Path tmp;
 
   private static Grant grant(String target, String type, String role) {
@@ -158,8 +162,20 @@ class UnixSocketHintsTest {
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwx---"));
     assertThatThrownBy(() -> SocketDirectory.checkGiven(open))
         .isInstanceOf(HoopException.Usage.class)
-        .hasMessageContaining("writable by others (mode rwxrwx---)")
-        .hasMessageContaining("chmod go-w");
+        .hasMessageContaining("is open to others (mode rwxrwx---)")
+        .hasMessageContaining("chmod 700");
+    // Readable and searchable is enough to connect in the moment before the socket's chmod.
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThatThrownBy(() -> SocketDirectory.checkGiven(open))
+        .isInstanceOf(HoopException.Usage.class)
+        .hasMessageContaining("is open to others (mode rwxr-xr-x)");
+    Path comma = Files.createDirectory(tmp.resolve("a,b"), PRIVATE);
+    assertThatThrownBy(() -> SocketDirectory.checkGiven(comma))
+        .isInstanceOf(HoopException.Usage.class)
+        .hasMessageContaining("contains a comma");
+    Path real = Files.createDirectory(tmp.resolve("real"), PRIVATE);
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+    assertThat(SocketDirectory.checkGiven(link)).isEqualTo(real.toRealPath());
 
     Path deep = tmp;
     while (UnixSockets.pathBytes(deep) <= UnixSockets.MAX_PATH_BYTES) {
@@ -182,8 +198,55 @@ class UnixSocketHintsTest {
       assertThat(sd.created()).isFalse();
       socket = sd.socket();
       Files.writeString(socket, "stands in for the socket");
+      sd.bound();
     }
     assertThat(socket).doesNotExist();
     assertThat(mine).isDirectory();
+  }
+
+  @Test
+  void aSocketThisProcessNeverBoundIsLeftToItsOwner() throws Exception {
+    Path mine = Files.createDirectory(tmp.resolve("mine"), PRIVATE);
+    Path other = mine.resolve(".s.PGSQL.5432");
+    // Stands for another hoop connect's live socket: a failed second run must not remove it.
+    Files.createFile(other);
+    try (SocketDirectory sd =
+        SocketDirectory.open(mine, grant("db", "postgres", null), 0, Map.of())) {
+      assertThat(sd.socket()).isEqualTo(other);
+    }
+    assertThat(other).exists();
+    try (SocketDirectory sd =
+        SocketDirectory.open(mine, grant("db", "postgres", null), 0, Map.of())) {
+      sd.bound();
+    }
+    assertThat(other).doesNotExist();
+    assertThat(mine).isDirectory();
+  }
+
+  @Test
+  void thePrintedPsqlLineSurvivesTheShell() throws Exception {
+    assertThat(ConnectionHints.shellArgument("host=/tmp/hoop-x port=5432 dbname=app"))
+        .isEqualTo("\"host=/tmp/hoop-x port=5432 dbname=app\"");
+    assertThat(ConnectionHints.shellArgument("host='/tmp/a$HOME' dbname=app"))
+        .isEqualTo("'host='\\''/tmp/a$HOME'\\'' dbname=app'");
+    assertThat(ConnectionHints.shellArgument("dbname='x\\\\y'")).startsWith("'dbname=");
+    assertThat(ConnectionHints.shellArgument("a`b`")).isEqualTo("'a`b`'");
+    assertThat(ConnectionHints.shellArgument("say \"hi\"")).isEqualTo("'say \"hi\"'");
+    // What a real shell makes of it is what libpq must get.
+    for (String value :
+        List.of(
+            "host=/tmp/hoop-x port=5432 dbname=app",
+            "host='/tmp/a$HOME' dbname='it''s'",
+            "dbname='x\\\\y' host=/tmp/`id`",
+            "say \"hi\" !1")) {
+      assertThat(shell("printf %s " + ConnectionHints.shellArgument(value))).isEqualTo(value);
+    }
+  }
+
+  private static String shell(String script) throws Exception {
+    Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
   }
 }

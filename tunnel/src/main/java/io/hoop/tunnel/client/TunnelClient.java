@@ -169,21 +169,21 @@ public final class TunnelClient implements AutoCloseable {
     }
   }
 
-  /** Closes a domain connection from another user at once and says so; true when it may stay. */
+  /**
+   * Closes a domain connection from another user at once and says so; true when it may stay. Only
+   * called when the peer check is on, so a channel whose credentials cannot be read is refused.
+   */
   private static boolean peerAllowed(Channel ch, int ownUid, TunnelClientConfig config) {
-    if (!(ch instanceof EpollDomainSocketChannel domain)) {
-      return true;
-    }
     String refusal;
-    try {
-      refusal =
-          UnixSockets.peerRefusal(domain.peerCredentials().uid(), ownUid, config.unixSocket());
-    } catch (IOException e) {
+    if (!(ch instanceof EpollDomainSocketChannel domain)) {
       refusal =
           "refused a connection on "
               + config.unixSocket()
-              + ": cannot read the peer's credentials: "
-              + e.getMessage();
+              + ": its channel ("
+              + ch.getClass().getSimpleName()
+              + ") cannot tell who connected";
+    } else {
+      refusal = refusalOf(domain, ownUid, config);
     }
     if (refusal == null) {
       return true;
@@ -195,6 +195,22 @@ public final class TunnelClient implements AutoCloseable {
       // The connection is closed either way; a failing listener must not keep it.
     }
     return false;
+  }
+
+  private static String refusalOf(
+      EpollDomainSocketChannel domain, int ownUid, TunnelClientConfig config) {
+    String refusal;
+    try {
+      refusal =
+          UnixSockets.peerRefusal(domain.peerCredentials().uid(), ownUid, config.unixSocket());
+    } catch (IOException e) {
+      refusal =
+          "refused a connection on "
+              + config.unixSocket()
+              + ": cannot read the peer's credentials: "
+              + e.getMessage();
+    }
+    return refusal;
   }
 
   /**

@@ -127,7 +127,29 @@ public final class UnixSockets {
     }
   }
 
+  /**
+   * Whether a process holds {@code socket} bound. Linux lists bound socket paths in {@code
+   * /proc/net/unix}, which answers without connecting: a probe connection to a live {@code hoop
+   * connect} would open a tunnel to the broker (and an audited session) for nothing. A path not
+   * listed there (or no such table) is probed by connecting, which a stale file refuses; that also
+   * catches a listener that bound the same file under another name (through a symbolic link).
+   */
   private static boolean accepts(Path socket) throws BindException {
+    Path table = Path.of("/proc/net/unix");
+    if (Files.isReadable(table)) {
+      try (var lines = Files.lines(table, StandardCharsets.UTF_8)) {
+        String path = socket.toString();
+        // "Num RefCount Protocol Flags Type St Inode Path": the path is all after the 7th field.
+        if (lines
+            .skip(1)
+            .map(l -> l.trim().split("\\s+", 8))
+            .anyMatch(f -> f.length == 8 && f[7].equals(path))) {
+          return true;
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // Fall back to connecting.
+      }
+    }
     try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       probe.connect(UnixDomainSocketAddress.of(socket));
       return true;

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A tunnel client listening on a Unix-domain socket, against the real test broker and echo. */
@@ -152,6 +153,9 @@ class UnixSocketTunnelClientTest {
           .isInstanceOf(BindException.class)
           .hasMessageContaining("another process is listening on " + socket);
       assertThat(socket).exists();
+      // Told from /proc/net/unix, not by connecting: a live hoop connect would open a tunnel.
+      live.configureBlocking(false);
+      assertThat(live.accept()).isNull();
     }
   }
 
@@ -176,6 +180,7 @@ class UnixSocketTunnelClientTest {
   }
 
   @Test
+  @Timeout(60)
   void anotherUsersConnectionIsClosedByItsCredentials() throws Exception {
     Path setpriv = Path.of("/usr/bin/setpriv");
     Path perl = Path.of("/usr/bin/perl");
