@@ -28,6 +28,8 @@ public final class SocketDirectory implements AutoCloseable {
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rwx------");
+  private static final int GROUP_OR_OTHER_WRITE = 0022;
+  private static final int STICKY = 01000;
   private static final String SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   private final Path directory;
@@ -126,11 +128,36 @@ public final class SocketDirectory implements AutoCloseable {
                 + given
                 + " or give a private directory");
       }
+      Path swappable = swappableAncestor(dir);
+      if (swappable != null) {
+        throw new HoopException.Usage(
+            "--socket-dir "
+                + given
+                + " lies under "
+                + swappable
+                + ", which others may write to without the sticky bit, so they could replace the"
+                + " directory itself: give one under your home or $XDG_RUNTIME_DIR");
+      }
     } catch (IOException | UnsupportedOperationException e) {
       throw new HoopException.Usage(
           "cannot check --socket-dir " + given + " (" + e.getMessage() + "): give another one");
     }
     return dir;
+  }
+
+  /**
+   * The first ancestor of {@code dir} that group or others may write to without the sticky bit (in
+   * which anyone could rename {@code dir}'s ancestors away and put their own in place), or null.
+   * {@code /tmp}'s sticky bit lets only owners rename their entries.
+   */
+  private static Path swappableAncestor(Path dir) throws IOException {
+    for (Path p = dir.getParent(); p != null; p = p.getParent()) {
+      int mode = (Integer) Files.getAttribute(p, "unix:mode");
+      if ((mode & (GROUP_OR_OTHER_WRITE)) != 0 && (mode & STICKY) == 0) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** libpq's {@code .s.PGSQL.<port>} for postgres targets, {@code <target>.sock} otherwise. */

@@ -173,6 +173,13 @@ class UnixSocketHintsTest {
     assertThatThrownBy(() -> SocketDirectory.checkGiven(comma))
         .isInstanceOf(HoopException.Usage.class)
         .hasMessageContaining("contains a comma");
+    Path shared = Files.createDirectory(tmp.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path underShared = Files.createDirectory(shared.resolve("mine"), PRIVATE);
+    assertThatThrownBy(() -> SocketDirectory.checkGiven(underShared))
+        .isInstanceOf(HoopException.Usage.class)
+        .hasMessageContaining("lies under " + shared.toRealPath())
+        .hasMessageContaining("without the sticky bit");
     Path real = Files.createDirectory(tmp.resolve("real"), PRIVATE);
     Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
     assertThat(SocketDirectory.checkGiven(link)).isEqualTo(real.toRealPath());
