@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -226,11 +225,6 @@ public final class GrantTunnel implements AutoCloseable {
    */
   public int localPort() {
     return client.localAddress().getPort();
-  }
-
-  /** The Unix socket file listened on, or empty on TCP. */
-  public Optional<Path> socketPath() {
-    return client.socketPath();
   }
 
   /** Completes when the broker says the grant expired or was revoked. */
