@@ -317,10 +317,6 @@ public final class ConnectCommand implements Callable<Integer> {
     }
   }
 
-  static void announce(Grant grant, int localPort, PrintWriter err, CliEnvironment env) {
-    announce(grant, localPort, null, err, env);
-  }
-
   /**
    * A raw relay to a PostgreSQL server carries the client's own TLS to it, and libpq never uses TLS
    * over a Unix socket: through a socket that session would reach the database unencrypted past the
@@ -352,11 +348,6 @@ public final class ConnectCommand implements Callable<Integer> {
   }
 
   static void announce(
-      Grant grant, int localPort, String database, PrintWriter err, CliEnvironment env) {
-    announce(grant, LocalEndpoint.tcp(localPort), database, err, env);
-  }
-
-  static void announce(
       Grant grant, LocalEndpoint at, String database, PrintWriter err, CliEnvironment env) {
     err.println(
         "Grant "
@@ -372,10 +363,6 @@ public final class ConnectCommand implements Callable<Integer> {
             + ")");
     ConnectionHints.lines(grant, at, database).forEach(err::println);
     err.flush();
-  }
-
-  static Map<String, Object> readyJson(Grant grant, int localPort) {
-    return readyJson(grant, LocalEndpoint.tcp(localPort));
   }
 
   /**

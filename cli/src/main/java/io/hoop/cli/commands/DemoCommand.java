@@ -15,6 +15,7 @@ import io.hoop.cli.config.Profile;
 import io.hoop.cli.config.ProfileStore;
 import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
+import io.hoop.cli.connect.LocalEndpoint;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.demo.DemoEnvironment;
 import io.hoop.cli.demo.DemoSessions;
@@ -117,7 +118,11 @@ public final class DemoCommand implements Callable<Integer> {
       ConnectCommand.requireApproved(grant);
       try (GrantTunnel tunnel = GrantTunnel.open(broker, grant, 0, err)) {
         ConnectCommand.announce(
-            grant, tunnel.localPort(), PostgresConnection.database(broker, grant), err, env);
+            grant,
+            LocalEndpoint.tcp(tunnel.localPort()),
+            PostgresConnection.database(broker, grant),
+            err,
+            env);
         err.println();
         target.exercise(tunnel.localPort(), out, err);
 

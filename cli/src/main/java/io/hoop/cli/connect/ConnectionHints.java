@@ -21,22 +21,11 @@ public final class ConnectionHints {
 
   private ConnectionHints() {}
 
-  /** Lines for stderr after "Connect to 127.0.0.1:P". */
-  public static List<String> lines(Grant grant, int port) {
-    return lines(grant, port, null);
-  }
-
   /**
-   * As {@link #lines(Grant, int)}; {@code database} is set when the broker runs the postgres engine
-   * for the target, which logs in itself, so any user name and no password will do.
-   */
-  public static List<String> lines(Grant grant, int port, String database) {
-    return lines(grant, LocalEndpoint.tcp(port), database);
-  }
-
-  /**
-   * As {@link #lines(Grant, int, String)} for a tunnel on {@code at}; for a Unix socket psql gets a
-   * key/value string (a directory as host reads better there than percent-encoded in a URL).
+   * Lines for stderr about a tunnel on {@code at}. {@code database} is set when the broker runs the
+   * postgres engine for the target, which logs in itself, so any user name and no password will do;
+   * for a Unix socket psql gets a key/value string (a directory as host reads better there than
+   * percent-encoded in a URL).
    */
   public static List<String> lines(Grant grant, LocalEndpoint at, String database) {
     List<String> lines = new ArrayList<>();
@@ -64,11 +53,6 @@ public final class ConnectionHints {
     return lines;
   }
 
-  /** libpq key/value connection string for {@code psql}. */
-  public static String psqlConnInfo(Grant grant, int port) {
-    return psqlConnInfo(grant, LocalEndpoint.tcp(port));
-  }
-
   /** libpq key/value connection string for {@code psql} to a tunnel on {@code at}. */
   public static String psqlConnInfo(Grant grant, LocalEndpoint at) {
     String info = hostAndPort(at);
@@ -78,12 +62,10 @@ public final class ConnectionHints {
     return info;
   }
 
-  /** The libpq URL of a tunnel to a postgres engine target: the hop to the broker is TLS. */
-  public static String postgresUrl(int port, String database) {
-    return postgresUrl(LocalEndpoint.tcp(port), database);
-  }
-
-  /** As {@link #postgresUrl(int, String)}; a socket directory goes in percent-encoded. */
+  /**
+   * The libpq URL of a tunnel to a postgres engine target (the hop to the broker is TLS); a socket
+   * directory goes in percent-encoded.
+   */
   public static String postgresUrl(LocalEndpoint at, String database) {
     return "postgresql://"
         + ENGINE_USER
@@ -96,26 +78,13 @@ public final class ConnectionHints {
         + "?sslmode=disable";
   }
 
-  /** As {@link #environment(Grant, int, String, Map)} for a raw relay. */
-  public static Map<String, String> environment(
-      Grant grant, int port, Map<String, String> existing) {
-    return environment(grant, port, null, existing);
-  }
-
   /**
-   * Environment for a command run through the tunnel. Host and port must point at the tunnel; on a
-   * raw relay the user's own libpq user and database stay theirs, while for the postgres engine
-   * ({@code database} non-null) hoop sets user, database and sslmode too.
-   */
-  public static Map<String, String> environment(
-      Grant grant, int port, String database, Map<String, String> existing) {
-    return environment(grant, LocalEndpoint.tcp(port), database, existing);
-  }
-
-  /**
-   * As {@link #environment(Grant, int, String, Map)} for a tunnel on {@code at}. On a Unix socket
-   * there is no TCP port to name, so {@code HOOP_HOST} and {@code HOOP_PORT} are left out and
-   * {@code HOOP_SOCKET} names the socket file; {@code PGHOST} is its directory, as libpq expects.
+   * Environment for a command run through the tunnel on {@code at}. Host and port must point at the
+   * tunnel; on a raw relay the user's own libpq user and database stay theirs, while for the
+   * postgres engine ({@code database} non-null) hoop sets user, database and sslmode too. On a Unix
+   * socket there is no TCP port to name, so {@code HOOP_HOST} and {@code HOOP_PORT} are left out
+   * and {@code HOOP_SOCKET} names the socket file; {@code PGHOST} is its directory, as libpq
+   * expects.
    */
   public static Map<String, String> environment(
       Grant grant, LocalEndpoint at, String database, Map<String, String> existing) {

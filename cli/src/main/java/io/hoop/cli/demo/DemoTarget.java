@@ -2,6 +2,7 @@ package io.hoop.cli.demo;
 
 import io.hoop.cli.HoopException;
 import io.hoop.cli.connect.ConnectionHints;
+import io.hoop.cli.connect.LocalEndpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -119,7 +120,7 @@ public final class DemoTarget {
   }
 
   private static String url(int localPort) {
-    return ConnectionHints.postgresUrl(localPort, DemoDatabase.DATABASE);
+    return ConnectionHints.postgresUrl(LocalEndpoint.tcp(localPort), DemoDatabase.DATABASE);
   }
 
   private List<String> psqlCommand(int localPort) {

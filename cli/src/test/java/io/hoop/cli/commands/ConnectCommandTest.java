@@ -8,6 +8,7 @@ import io.hoop.api.Grant;
 import io.hoop.api.GrantStatus;
 import io.hoop.api.Json;
 import io.hoop.cli.HoopException;
+import io.hoop.cli.connect.LocalEndpoint;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class ConnectCommandTest {
   void readyJsonIsOneObjectWithTheGrantButNotItsToken() throws Exception {
     String text =
         Json.mapper()
-            .writeValueAsString(ConnectCommand.readyJson(grant(GrantStatus.APPROVED), 15432));
+            .writeValueAsString(
+                ConnectCommand.readyJson(grant(GrantStatus.APPROVED), LocalEndpoint.tcp(15432)));
     JsonNode json = Json.mapper().readTree(text);
     assertThat(json.get("localAddress").asText()).isEqualTo("127.0.0.1:15432");
     assertThat(json.get("port").asInt()).isEqualTo(15432);

@@ -33,19 +33,20 @@ class ConnectionHintsTest {
 
   @Test
   void postgresTargetsGetPsqlAndUrlLines() {
-    assertThat(ConnectionHints.lines(grant("postgres", "readonly"), 15432))
+    assertThat(ConnectionHints.lines(grant("postgres", "readonly"), LocalEndpoint.tcp(15432), null))
         .containsExactly(
             "Connect to 127.0.0.1:15432",
             "  psql \"host=127.0.0.1 port=15432 user=readonly\"",
             "  postgresql://127.0.0.1:15432/");
-    assertThat(ConnectionHints.lines(grant("tcp", null), 9000))
+    assertThat(ConnectionHints.lines(grant("tcp", null), LocalEndpoint.tcp(9000), null))
         .containsExactly("Connect to 127.0.0.1:9000");
   }
 
   @Test
   void childEnvironmentPointsAtTheTunnelButKeepsTheUsersPgUser() {
     Map<String, String> env =
-        ConnectionHints.environment(grant("postgres", "readonly"), 15432, Map.of("PGUSER", "me"));
+        ConnectionHints.environment(
+            grant("postgres", "readonly"), LocalEndpoint.tcp(15432), null, Map.of("PGUSER", "me"));
     assertThat(env)
         .containsEntry("HOOP_HOST", "127.0.0.1")
         .containsEntry("HOOP_PORT", "15432")
@@ -53,15 +54,19 @@ class ConnectionHintsTest {
         .containsEntry("PGPORT", "15432")
         .doesNotContainKey("PGUSER")
         .doesNotContainKey("PGDATABASE");
-    assertThat(ConnectionHints.environment(grant("postgres", "readonly"), 1, Map.of()))
+    assertThat(
+            ConnectionHints.environment(
+                grant("postgres", "readonly"), LocalEndpoint.tcp(1), null, Map.of()))
         .containsEntry("PGUSER", "readonly");
-    assertThat(ConnectionHints.environment(grant("tcp", null), 1, Map.of()))
+    assertThat(
+            ConnectionHints.environment(grant("tcp", null), LocalEndpoint.tcp(1), null, Map.of()))
         .doesNotContainKey("PGHOST");
   }
 
   @Test
   void hostileRoleNamesStayOutOfTheConnectionString() {
-    assertThat(ConnectionHints.psqlConnInfo(grant("postgres", "x password=y"), 5))
+    assertThat(
+            ConnectionHints.psqlConnInfo(grant("postgres", "x password=y"), LocalEndpoint.tcp(5)))
         .isEqualTo("host=127.0.0.1 port=5");
   }
 }

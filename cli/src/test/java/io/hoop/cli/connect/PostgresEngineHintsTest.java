@@ -35,13 +35,14 @@ class PostgresEngineHintsTest {
 
   @Test
   void psqlCommandAndUrlNameTheDatabaseAndNeedNoPassword() {
-    assertThat(ConnectionHints.lines(grant("readonly"), 15432, "app"))
+    assertThat(ConnectionHints.lines(grant("readonly"), LocalEndpoint.tcp(15432), "app"))
         .containsExactly(
             "Connect to 127.0.0.1:15432",
             "  psql \"postgresql://hoop@127.0.0.1:15432/app?sslmode=disable\"",
             "  postgresql://hoop@127.0.0.1:15432/app?sslmode=disable",
             "  (the broker logs in to the database as role readonly; no password needed)");
-    assertThat(ConnectionHints.postgresUrl(1, "my db")).endsWith("/my%20db?sslmode=disable");
+    assertThat(ConnectionHints.postgresUrl(LocalEndpoint.tcp(1), "my db"))
+        .endsWith("/my%20db?sslmode=disable");
   }
 
   @Test
@@ -49,7 +50,7 @@ class PostgresEngineHintsTest {
     Map<String, String> env =
         ConnectionHints.environment(
             grant(null),
-            15432,
+            LocalEndpoint.tcp(15432),
             "app",
             Map.of("PGUSER", "me", "PGDATABASE", "local", "PGSSLMODE", "require"));
     assertThat(env)
