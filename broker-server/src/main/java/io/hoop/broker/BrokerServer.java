@@ -16,6 +16,7 @@ import io.hoop.broker.governance.EntitlementSeeder;
 import io.hoop.broker.governance.ReviewService;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.PortUnificationHandler;
+import io.hoop.broker.http.RefusalAudit;
 import io.hoop.broker.http.Router;
 import io.hoop.broker.notify.DeliveryLog;
 import io.hoop.broker.notify.Notifier;
@@ -51,6 +52,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,7 +137,12 @@ public final class BrokerServer implements AutoCloseable {
             .orElseGet(() -> "https://" + advertisedHost(config.listen()) + ":" + port);
     this.baseUrl = url;
 
-    Router r = new Router();
+    RefusalAudit refusals =
+        new RefusalAudit(
+            (type, principal, details) -> audit.append(type, principal, null, null, null, details),
+            clock);
+    scheduleRefusalTicks(refusals);
+    Router r = new Router(refusals);
     IdentitySetup idSetup =
         IdentitySetup.build(config, dev, url, cert.trustingSelf(), dataDir, clock);
     r.addAll(idSetup.devRoutes());
@@ -159,6 +166,22 @@ public final class BrokerServer implements AutoCloseable {
     new SessionRoutes(tokens, configs, new StatementStore(store)).register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
+  }
+
+  // Summaries of a flood are written when its window ends, even if no request comes after it.
+  private void scheduleRefusalTicks(RefusalAudit refusals) {
+    long every = Math.max(1, RefusalAudit.DEFAULT_WINDOW.toMillis() / 6);
+    workers.scheduleAtFixedRate(
+        () -> {
+          try {
+            blocking.execute(refusals::tick);
+          } catch (RejectedExecutionException e) {
+            // The broker is shutting down.
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Starts a broker; returns once it accepts connections. */

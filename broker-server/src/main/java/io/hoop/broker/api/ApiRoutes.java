@@ -1,7 +1,9 @@
 package io.hoop.broker.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.hoop.api.AuditPage;
 import io.hoop.api.AuthConfig;
 import io.hoop.api.GrantRequest;
@@ -14,6 +16,7 @@ import io.hoop.api.TargetList;
 import io.hoop.api.TokenExchangeRequest;
 import io.hoop.api.WhoAmI;
 import io.hoop.broker.auth.IdentityGateway;
+import io.hoop.broker.auth.Login;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.EntitlementConfig;
 import io.hoop.broker.config.IdentityConfig;
@@ -148,7 +151,8 @@ public final class ApiRoutes {
     }
   }
 
-  private ApiResponse session(ApiRequest req, Principal p, String jkt) {
+  private ApiResponse session(ApiRequest req, Login login, String jkt) {
+    Principal p = login.principal();
     sessions.upsertPrincipal(p, clock.instant());
     TokenService.IssuedToken t = tokens.issueSession(p, config.get().sessionTtl(), jkt);
     Map<String, Object> details = new LinkedHashMap<>();
@@ -156,6 +160,17 @@ public final class ApiRoutes {
     details.put("groups", p.groups());
     details.put("remote", String.valueOf(req.remote()));
     details.put("bound", jkt != null);
+    // The key and the IdP session show a second login from a copied credential: another jkt
+    // under the same sid, or a login nobody made.
+    if (jkt != null) {
+      details.put("jkt", jkt);
+    }
+    if (login.idpSession() != null) {
+      details.put("sid", login.idpSession());
+    }
+    if (login.detail() != null) {
+      details.put("recognisedBy", login.detail());
+    }
     audit.append("login", p.name(), null, null, null, details);
     return ApiResponse.json(
             200, new SessionResponse(t.token(), t.expiresAt(), p, jkt == null ? "Bearer" : "DPoP"))
@@ -229,13 +244,35 @@ public final class ApiRoutes {
     }
   }
 
+  /**
+   * Reads a JSON request body strictly: an unknown field is refused, never ignored (a misspelt
+   * {@code duration} must not silently become the default {@code durationSeconds}).
+   */
   static <T> T body(ApiRequest req, Class<T> type) throws ApiException {
     try {
-      T v = Json.mapper().readValue(req.body(), type);
+      T v =
+          Json.mapper()
+              .readerFor(type)
+              .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readValue(req.body());
       if (v == null) {
         throw new ApiException(400, "bad_request", "request body is empty", null);
       }
       return v;
+    } catch (UnrecognizedPropertyException e) {
+      TreeSet<String> known = new TreeSet<>();
+      e.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+      throw new ApiException(
+          400,
+          "unknown_field",
+          "field "
+              + quoteField(e.getPropertyName())
+              + " is not a field of "
+              + type.getSimpleName()
+              + "; known fields: "
+              + String.join(", ", known),
+          "check the field's spelling");
     } catch (MismatchedInputException e) {
       // Never echo parser messages: they quote the input, which may hold a token.
       String field =
@@ -253,6 +290,15 @@ public final class ApiRoutes {
     } catch (java.io.IOException e) {
       throw new ApiException(400, "bad_request", "unreadable request body", null);
     }
+  }
+
+  // The name comes from the request: bounded and printable in the message.
+  private static String quoteField(String name) {
+    String n = name == null ? "" : name;
+    if (n.length() > 64) {
+      n = n.substring(0, 64) + "...";
+    }
+    return "'" + n.replaceAll("\\p{Cntrl}", "?") + "'";
   }
 
   private Route authed(SessionAuth.AuthedRoute r) {

@@ -18,13 +18,16 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 /**
  * Builds the broker's logins from config: the configured IdP (or, in dev mode, the embedded dev IdP
- * with its machine clients, including a generated {@code ci-bot}) and the federation issuers.
+ * with its machine clients, including a generated {@code ci-bot}), the machine clients allowed to
+ * log in with client credentials, and the federation issuers.
  *
  * @param gateway turns presented tokens into principals
  * @param authConfig what {@code GET /v1/auth/config} tells the CLI
@@ -73,7 +76,14 @@ public record IdentitySetup(
               clock,
               ic.jwksMaxAge());
       return new IdentitySetup(
-          new Identities(v, ic.machineClaims(), federation),
+          new Identities(
+              v,
+              new MachineTokenRule(
+                  ic.machineClaims(), devMachineClients(ic, d.clientId(), clients), d.clientId()),
+              federation,
+              new IdTokenReplay(
+                  clock, OidcValidator.DEFAULT_CLOCK_SKEW, IdTokenReplay.DEFAULT_CAPACITY),
+              clock),
           new AuthConfig(
               idp.issuer(),
               d.clientId(),
@@ -95,9 +105,39 @@ public record IdentitySetup(
             clock,
             ic.jwksMaxAge());
     return new IdentitySetup(
-        new Identities(v, ic.machineClaims(), federation),
+        new Identities(
+            v,
+            new MachineTokenRule(ic.machineClaims(), listed(ic), ic.clientId()),
+            federation,
+            new IdTokenReplay(
+                clock, OidcValidator.DEFAULT_CLOCK_SKEW, IdTokenReplay.DEFAULT_CAPACITY),
+            clock),
         new AuthConfig(issuer, ic.clientId(), ic.scopes(), false, federated(ic)),
         Map.of());
+  }
+
+  private static Set<String> listed(IdentityConfig ic) {
+    Set<String> ids = new LinkedHashSet<>();
+    ic.machineClients().forEach(c -> ids.add(c.clientId()));
+    return ids;
+  }
+
+  /**
+   * In dev mode {@code identity.machineClients} defaults to the dev IdP's own clients (its {@code
+   * devIdp.clients} and {@code ci-bot}), never its interactive client.
+   */
+  static Set<String> devMachineClients(
+      IdentityConfig ic, String interactiveClientId, List<DevClient> devClients) {
+    if (!ic.machineClients().isEmpty()) {
+      return listed(ic);
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (DevClient c : devClients) {
+      if (!c.id().equals(interactiveClientId)) {
+        ids.add(c.id());
+      }
+    }
+    return ids;
   }
 
   private static List<AuthConfig.FederatedIssuer> federated(IdentityConfig ic) {

@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param clientSecretFile the client secret for confidential clients, read by the CLI's IdP calls
  * @param jwksMaxAge how long a cached JWKS stays usable while the IdP cannot be reached
  * @param requireDpop whether logins must carry a DPoP proof (an unbound session is refused)
- * @param machineClaims claims naming the machine principal of a client-credentials access token,
- *     first present wins
+ * @param machineClaims claims naming the client of a client-credentials access token, first present
+ *     wins
  * @param federation trusted external issuers, in config order
+ * @param machineClients the clients allowed to log in with client credentials; empty refuses every
+ *     machine login (in dev mode: the dev IdP's own clients)
  */
 public record IdentityConfig(
     Optional<String> issuer,
@@ -36,11 +38,13 @@ public record IdentityConfig(
     Duration jwksMaxAge,
     boolean requireDpop,
     List<String> machineClaims,
-    List<FederationConfig> federation) {
+    List<FederationConfig> federation,
+    List<MachineClient> machineClients) {
   public static final String DEFAULT_USERNAME_CLAIM = "preferred_username";
   public static final String DEFAULT_GROUPS_CLAIM = "groups";
   public static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofHours(24);
-  public static final List<String> DEFAULT_MACHINE_CLAIMS = List.of("client_id", "azp", "sub");
+  public static final List<String> DEFAULT_MACHINE_CLAIMS =
+      List.of("client_id", "azp", "cid", "appid");
 
   /** What dev mode uses without an {@code identity} section. */
   public static final IdentityConfig DEV_DEFAULTS =
@@ -54,6 +58,7 @@ public record IdentityConfig(
           DEFAULT_JWKS_MAX_AGE,
           true,
           DEFAULT_MACHINE_CLAIMS,
+          List.of(),
           List.of());
 
   public IdentityConfig {
@@ -66,6 +71,20 @@ public record IdentityConfig(
     requireNonNull(jwksMaxAge, "jwksMaxAge");
     machineClaims = List.copyOf(machineClaims);
     federation = List.copyOf(federation);
+    machineClients = List.copyOf(machineClients);
+  }
+
+  /**
+   * One client allowed to log in with client credentials ({@code identity.machineClients}).
+   *
+   * @param clientId the client id as the IdP puts it in its access tokens
+   * @param description what the client is for, shown to admins; may be empty
+   */
+  public record MachineClient(String clientId, String description) {
+    public MachineClient {
+      requireNonNull(clientId, "clientId");
+      requireNonNull(description, "description");
+    }
   }
 
   /**

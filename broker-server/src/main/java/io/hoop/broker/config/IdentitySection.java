@@ -50,7 +50,11 @@ final class IdentitySection {
       String jwksMaxAge,
       Boolean requireDpop,
       List<String> machineClaims,
-      List<RawFederation> federation) {}
+      List<RawFederation> federation,
+      List<RawMachineClient> machineClients) {}
+
+  /** One raw {@code identity.machineClients} entry. */
+  record RawMachineClient(String clientId, String description) {}
 
   /** One raw {@code identity.federation} entry. */
   record RawFederation(
@@ -136,7 +140,50 @@ final class IdentitySection {
         maxAge,
         raw.requireDpop() == null || raw.requireDpop(),
         machineClaims,
-        federation(raw.federation()));
+        federation(raw.federation()),
+        machineClients(raw.machineClients(), clientId));
+  }
+
+  // Client ids: what IdPs allow (Keycloak and Okta ids, Entra GUIDs), no spaces or controls.
+  private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$");
+
+  private List<IdentityConfig.MachineClient> machineClients(
+      List<RawMachineClient> raw, String interactiveClientId) throws ConfigException {
+    if (raw == null) {
+      return List.of();
+    }
+    List<IdentityConfig.MachineClient> out = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < raw.size(); i++) {
+      String key = "identity.machineClients[" + i + "]";
+      RawMachineClient c = raw.get(i);
+      if (c == null) {
+        throw error(key, "empty entry; expected {clientId: ..., description: ...}");
+      }
+      String id = required(key + ".clientId", c.clientId());
+      if (!CLIENT_ID.matcher(id).matches()) {
+        throw error(
+            key + ".clientId",
+            "'" + id + "' is not a client id (letters, digits and . _ : @ / -, at most 128)");
+      }
+      // The interactive client's tokens belong to people: as a machine it would make every person
+      // one shared principal.
+      if (id.equals(interactiveClientId)) {
+        throw error(
+            key + ".clientId",
+            "'"
+                + id
+                + "' is identity.clientId, the client people log in with; register a separate"
+                + " confidential client for each machine");
+      }
+      if (!ids.add(id)) {
+        throw error(key + ".clientId", "duplicate machine client '" + id + "'");
+      }
+      out.add(
+          new IdentityConfig.MachineClient(
+              id, c.description() == null ? "" : c.description().strip()));
+    }
+    return out;
   }
 
   private List<FederationConfig> federation(List<RawFederation> raw) throws ConfigException {
