@@ -21,8 +21,12 @@ final class IdpHealth {
     this.clock = clock;
   }
 
-  /** The IdP could not be reached; logs the first time after it was reachable. */
-  synchronized void unreachable(String reason) {
+  /**
+   * The IdP could not be reached; logs the first time after it was reachable.
+   *
+   * @return whether this call logged the outage
+   */
+  synchronized boolean unreachable(String reason) {
     if (downSince == null) {
       downSince = clock.instant();
       LOG.warn(
@@ -30,18 +34,26 @@ final class IdpHealth {
               + " answers",
           issuer,
           reason);
+      return true;
     }
+    return false;
   }
 
-  /** The IdP answered (a token verified against its keys); logs the recovery once. */
-  synchronized void reachable() {
+  /**
+   * The IdP answered (a token verified against its keys); logs the recovery once.
+   *
+   * @return whether this call logged the recovery
+   */
+  synchronized boolean reachable() {
     if (downSince != null) {
       LOG.info(
           "event=idp_recovered issuer={} unavailable_for={}s",
           issuer,
           Duration.between(downSince, clock.instant()).toSeconds());
       downSince = null;
+      return true;
     }
+    return false;
   }
 
   synchronized boolean down() {
