@@ -29,6 +29,8 @@ final class IdentitySection {
   private static final Pattern CLAIM_PATH =
       Pattern.compile("^[A-Za-z0-9_:/-]+(\\.[A-Za-z0-9_:/-]+)*$");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+  // Client ids: what IdPs allow (Keycloak and Okta ids, Entra GUIDs), no spaces or controls.
+  private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$");
   private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
   private static final Duration MAX_JWKS_AGE = Duration.ofDays(7);
   private static final long MAX_SECRET_BYTES = 4096;
@@ -125,6 +127,13 @@ final class IdentitySection {
     }
     for (int i = 0; i < machineClaims.size(); i++) {
       claimPath("identity.machineClaims[" + i + "]", machineClaims.get(i));
+      // sub names whoever the token is about: with it a person's token could name a "client".
+      if (machineClaims.get(i).equals("sub")) {
+        throw error(
+            "identity.machineClaims[" + i + "]",
+            "sub names the token's subject, a person too; expected claims naming the client"
+                + " (client_id, azp, cid, appid)");
+      }
     }
     return new IdentityConfig(
         issuer,
@@ -143,9 +152,6 @@ final class IdentitySection {
         federation(raw.federation()),
         machineClients(raw.machineClients(), clientId));
   }
-
-  // Client ids: what IdPs allow (Keycloak and Okta ids, Entra GUIDs), no spaces or controls.
-  private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$");
 
   private List<IdentityConfig.MachineClient> machineClients(
       List<RawMachineClient> raw, String interactiveClientId) throws ConfigException {

@@ -57,6 +57,14 @@ class IdentitySectionTest {
   }
 
   @Test
+  void subIsNoClientClaim() {
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("t.yaml", PROD + "  machineClaims: [client_id, sub]\n", false))
+        .hasMessageContaining("identity.machineClaims[1]")
+        .hasMessageContaining("sub names the token's subject");
+  }
+
+  @Test
   void listingTheInteractiveClientAsAMachineIsAConfigError() {
     assertThatThrownBy(
             () ->
