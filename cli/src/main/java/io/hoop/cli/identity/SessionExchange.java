@@ -40,7 +40,7 @@ public final class SessionExchange {
           "broker at "
               + brokerUrl
               + " refused the login: "
-              + e.getMessage().replaceFirst("; run hoop login$", ""));
+              + e.getMessage().replaceFirst("; run hoop login( again)?$", ""));
     }
     if (session.sessionToken() == null) {
       throw new HoopException(
@@ -59,6 +59,7 @@ public final class SessionExchange {
         refreshToken,
         session.principal() == null ? null : session.principal().name(),
         bound ? key.thumbprint() : null,
-        source);
+        source,
+        key.thumbprint());
   }
 }
