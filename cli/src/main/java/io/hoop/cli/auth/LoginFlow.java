@@ -190,6 +190,7 @@ public final class LoginFlow {
         SessionExchange.exchange(
             broker.trust().brokerUrl(), broker.tls(), key, clock, subjectToken, type);
     store.saveProfile(broker.completed());
+    store.saveIssuerCa(broker.config().issuerCaPem());
     store.saveKey(key);
     store.saveCredentials(SessionExchange.credentials(session, key, refreshToken, source));
     return session;

@@ -163,6 +163,38 @@ public final class ProfileStore {
     clearRenewalFailure();
   }
 
+  /**
+   * {@code issuer-ca.pem}: the private CA of the identity provider, as the broker's auth config
+   * gave it at login ({@code identity.caFile}); renewals trust it besides the JVM's defaults.
+   */
+  public Path issuerCaFile() {
+    return dir.resolve("issuer-ca.pem");
+  }
+
+  /** The identity provider's private CA (PEM), if the broker named one at login. */
+  public Optional<String> issuerCa() {
+    try {
+      return Optional.of(Files.readString(issuerCaFile(), StandardCharsets.US_ASCII));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + issuerCaFile(), e);
+    }
+  }
+
+  /** Stores the identity provider's private CA, or deletes it when {@code pem} is null. */
+  public void saveIssuerCa(String pem) {
+    if (pem != null) {
+      writeAtomically(issuerCaFile(), pem.getBytes(StandardCharsets.US_ASCII));
+      return;
+    }
+    try {
+      Files.deleteIfExists(issuerCaFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + issuerCaFile(), e);
+    }
+  }
+
   /** {@code renewal.json}: the last failed renewal, deleted when a renewal or login succeeds. */
   public Path renewalFile() {
     return dir.resolve("renewal.json");

@@ -11,9 +11,7 @@ import io.hoop.cli.auth.IdpTransports;
 import io.hoop.cli.auth.ProviderMetadata;
 import io.hoop.cli.auth.Sleeper;
 import io.hoop.cli.auth.TokenResponse;
-import io.hoop.cli.broker.BrokerClient;
 import io.hoop.cli.broker.BrokerTls;
-import io.hoop.cli.broker.RequestAuth;
 import io.hoop.cli.config.Credentials;
 import io.hoop.cli.config.LoginSource;
 import io.hoop.cli.config.Profile;
@@ -166,24 +164,12 @@ public final class Renewer {
   private HttpTransport idpTransport() {
     HttpTransport t = transport;
     if (t == null) {
-      // The private CA of an IdP (identity.caFile) comes from the broker, over its pinned TLS.
-      String caPem =
-          sameOrigin()
-              ? null
-              : new BrokerClient(profile.brokerUrl(), tls.transport(), RequestAuth.none())
-                  .authConfig()
-                  .issuerCaPem();
-      t = IdpTransports.of(tls, profile.brokerUrl(), profile.issuer(), caPem);
+      // The IdP's private CA (identity.caFile) came from the broker, over its pinned TLS, at login.
+      t =
+          IdpTransports.of(
+              tls, profile.brokerUrl(), profile.issuer(), store.issuerCa().orElse(null));
       transport = t;
     }
     return t;
-  }
-
-  private boolean sameOrigin() {
-    java.net.URI a = java.net.URI.create(profile.brokerUrl());
-    java.net.URI b = java.net.URI.create(profile.issuer());
-    return a.getHost() != null
-        && a.getHost().equalsIgnoreCase(b.getHost())
-        && a.getPort() == b.getPort();
   }
 }
