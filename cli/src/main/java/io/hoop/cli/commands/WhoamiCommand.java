@@ -4,6 +4,7 @@ import io.hoop.api.Principal;
 import io.hoop.api.WhoAmI;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
+import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.config.RenewalFailure;
 import io.hoop.cli.identity.DpopKey;
@@ -48,7 +49,23 @@ public final class WhoamiCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     BrokerSession session = BrokerSession.open(common.store(hoop.environment()), clock());
-    WhoAmI who = session.client().whoami();
+    WhoAmI who;
+    try {
+      who = session.client().whoami();
+    } catch (HoopException.NotLoggedIn e) {
+      // The session ran out because the IdP refused its renewal: say so, not just "expired".
+      Optional<RenewalFailure> failure =
+          session.live().renewalFailure().or(() -> storedFailure(session));
+      if (failure.isEmpty()) {
+        throw e;
+      }
+      throw new HoopException.NotLoggedIn(
+          e.getMessage().replaceFirst("; run hoop login.*$", "")
+              + "; it could not be renewed ("
+              + failure.get().reason()
+              + "); run "
+              + session.store().loginCommand());
+    }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> view = view(session, who, clock().instant());
     if (output.json()) {

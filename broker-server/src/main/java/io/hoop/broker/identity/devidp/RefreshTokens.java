@@ -78,6 +78,12 @@ final class RefreshTokens {
     return new Redeemed(grant, null);
   }
 
+  /** The live grant behind a token, without consuming it; null when unknown or expired. */
+  Grant peek(String token) {
+    Grant grant = byHash.get(DeviceCodes.sha256(token));
+    return grant == null || !clock.instant().isBefore(grant.expiresAt()) ? null : grant;
+  }
+
   /** Forgets a token (RFC 7009); unknown tokens are ignored. */
   void revoke(String token) {
     byHash.remove(DeviceCodes.sha256(token));

@@ -164,12 +164,19 @@ final class TokenEndpoint {
     if (client != null && !clientId.equals(client)) {
       return unknownClient(client);
     }
+    // The IdP's word is rechecked on every refresh: a disabled user gets nothing more (and keeps
+    // the token, so every later attempt says why, as Keycloak does).
+    RefreshTokens.Grant live = refreshTokens.peek(token);
+    if (live != null
+        && (live.jkt() == null || live.jkt().equals(jkt))
+        && enabledUser.apply(live.user().username()) == null) {
+      return disabled(live.user());
+    }
     RefreshTokens.Redeemed redeemed = refreshTokens.redeem(token, jkt);
     if (redeemed.grant() == null) {
       return error(400, "invalid_grant", redeemed.refusal());
     }
     RefreshTokens.Grant grant = redeemed.grant();
-    // The IdP's word is rechecked on every refresh: a disabled user gets nothing more.
     DevUser current = enabledUser.apply(grant.user().username());
     if (current == null) {
       return disabled(grant.user());
