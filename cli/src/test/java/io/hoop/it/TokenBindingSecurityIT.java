@@ -276,6 +276,20 @@ class TokenBindingSecurityIT {
   }
 
   @Test
+  void aLongConnectRenewsItsSessionInTheBackground() throws Exception {
+    login("alice");
+    ProfileStore store = store("default");
+    Instant start = Instant.now();
+    Run r = hoop("connect", "echo", "--task", "T-1", "--", "sleep", "14");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).doesNotContain("cannot be renewed");
+    // Renewed while the command ran, not only when it started: the last session outlives it.
+    assertThat(store.credentials().orElseThrow().sessionExpiresAt())
+        .isAfter(start.plus(TTL).plusSeconds(6));
+    assertThat(whoami("default").path("principal").asText()).isEqualTo("alice");
+  }
+
+  @Test
   void aUserDisabledAtTheIdpLosesAccessWithinTheSessionLifetime() throws Exception {
     login("carol");
     assertThat(whoami("default").path("principal").asText()).isEqualTo("carol");
