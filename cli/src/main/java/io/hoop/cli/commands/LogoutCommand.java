@@ -125,11 +125,24 @@ public final class LogoutCommand implements Callable<Integer> {
     if (c.sessionExpiresAt() != null && !env.clock().instant().isBefore(c.sessionExpiresAt())) {
       return;
     }
+    DpopKey key;
     try {
-      DpopKey key =
+      key =
           c.keyThumbprint() == null
               ? null
               : store.key().filter(k -> k.thumbprint().equals(c.keyThumbprint())).orElse(null);
+    } catch (HoopException e) {
+      // A key others could read is not used, not even to revoke: say what stays valid.
+      err.println(
+          "warning: "
+              + e.getMessage().replaceFirst(": run .*$", "")
+              + "; the session at the broker ends by itself"
+              + (c.sessionExpiresAt() == null
+                  ? ""
+                  : " at " + DurationFormat.local(c.sessionExpiresAt())));
+      return;
+    }
+    try {
       if (c.keyThumbprint() != null && key == null) {
         err.println(
             "warning: the key of profile "
