@@ -102,8 +102,8 @@ public final class BrokerServer implements AutoCloseable {
     GrantStore grantStore = new GrantStore(store);
     EntitlementStore entitlements = new EntitlementStore(store);
     EntitlementSeeder.seed(config, entitlements);
-    this.configs =
-        ConfigWatcher.start(config, configFile, dev, new ConfigReloads(audit, entitlements));
+    ConfigReloads reloads = new ConfigReloads(audit, entitlements);
+    this.configs = ConfigWatcher.start(config, configFile, dev, reloads);
     DeliveryLog deliveries = new DeliveryLog(store);
     this.notifier =
         new Notifier(() -> configs.get().notifications(), grantStore, deliveries, clock);
@@ -146,6 +146,7 @@ public final class BrokerServer implements AutoCloseable {
     IdentitySetup idSetup =
         IdentitySetup.build(config, dev, url, cert.trustingSelf(), dataDir, clock);
     r.addAll(idSetup.devRoutes());
+    idSetup.devIdp().ifPresent(reloads::devIdp);
     IdentityGateway identity = idSetup.gateway();
     AuthConfig authConfig = idSetup.authConfig();
     GrantService grants =

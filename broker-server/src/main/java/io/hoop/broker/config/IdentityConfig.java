@@ -20,6 +20,8 @@ import java.util.Optional;
  *     then {@code sub} when absent
  * @param groupsClaim dotted path of the groups claim, e.g. {@code realm_access.roles}
  * @param clientSecretFile the client secret for confidential clients, read by the CLI's IdP calls
+ * @param caFile PEM CA certificates of an IdP behind a private CA, trusted (besides the JVM's
+ *     defaults) for its discovery and keys, and handed to the CLI in {@code GET /v1/auth/config}
  * @param jwksMaxAge how long a cached JWKS stays usable while the IdP cannot be reached
  * @param requireDpop whether logins must carry a DPoP proof (an unbound session is refused)
  * @param machineClaims claims naming the client of a client-credentials access token, first present
@@ -35,6 +37,7 @@ public record IdentityConfig(
     String usernameClaim,
     String groupsClaim,
     Optional<Path> clientSecretFile,
+    Optional<Path> caFile,
     Duration jwksMaxAge,
     boolean requireDpop,
     List<String> machineClaims,
@@ -55,6 +58,7 @@ public record IdentityConfig(
           DEFAULT_USERNAME_CLAIM,
           DEFAULT_GROUPS_CLAIM,
           Optional.empty(),
+          Optional.empty(),
           DEFAULT_JWKS_MAX_AGE,
           true,
           DEFAULT_MACHINE_CLAIMS,
@@ -68,6 +72,7 @@ public record IdentityConfig(
     requireNonNull(usernameClaim, "usernameClaim");
     requireNonNull(groupsClaim, "groupsClaim");
     requireNonNull(clientSecretFile, "clientSecretFile");
+    requireNonNull(caFile, "caFile");
     requireNonNull(jwksMaxAge, "jwksMaxAge");
     machineClaims = List.copyOf(machineClaims);
     federation = List.copyOf(federation);

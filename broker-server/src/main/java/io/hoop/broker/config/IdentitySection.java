@@ -1,10 +1,11 @@
 package io.hoop.broker.config;
 
 import io.hoop.api.Durations;
+import io.hoop.api.IssuerUrls;
 import io.hoop.broker.config.DevIdpConfig.DevClientConfig;
 import io.hoop.broker.config.IdentityConfig.FederationConfig;
+import io.hoop.tunnel.tls.IssuerTrust;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,6 @@ final class IdentitySection {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
   // Client ids: what IdPs allow (Keycloak and Okta ids, Entra GUIDs), no spaces or controls.
   private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$");
-  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
   private static final Duration MAX_JWKS_AGE = Duration.ofDays(7);
   private static final long MAX_SECRET_BYTES = 4096;
 
@@ -49,6 +49,7 @@ final class IdentitySection {
       String usernameClaim,
       String groupsClaim,
       String clientSecretFile,
+      String caFile,
       String jwksMaxAge,
       Boolean requireDpop,
       List<String> machineClaims,
@@ -93,8 +94,8 @@ final class IdentitySection {
     if (issuer.isEmpty() && !dev) {
       throw error("identity.issuer", "missing");
     }
-    if (issuer.isPresent() && !issuer.get().startsWith("https://")) {
-      throw error("identity.issuer", "'" + issuer.get() + "' must be an https:// URL");
+    if (issuer.isPresent()) {
+      issuerUrl("identity.issuer", issuer.get());
     }
     String clientId = raw.clientId();
     if (clientId == null || clientId.isBlank()) {
@@ -119,6 +120,15 @@ final class IdentitySection {
     if (raw.clientSecretFile() != null) {
       secretFile = Optional.of(Path.of(raw.clientSecretFile()));
       readSecret("identity.clientSecretFile", raw.clientSecretFile());
+    }
+    Optional<Path> caFile = Optional.empty();
+    if (raw.caFile() != null) {
+      try {
+        IssuerTrust.readPem(Path.of(raw.caFile()));
+      } catch (IllegalArgumentException e) {
+        throw error("identity.caFile", e.getMessage());
+      }
+      caFile = Optional.of(Path.of(raw.caFile()));
     }
     List<String> machineClaims =
         raw.machineClaims() == null ? IdentityConfig.DEFAULT_MACHINE_CLAIMS : raw.machineClaims();
@@ -146,6 +156,7 @@ final class IdentitySection {
             ? IdentityConfig.DEFAULT_GROUPS_CLAIM
             : claimPath("identity.groupsClaim", raw.groupsClaim()),
         secretFile,
+        caFile,
         maxAge,
         raw.requireDpop() == null || raw.requireDpop(),
         machineClaims,
@@ -212,7 +223,7 @@ final class IdentitySection {
         throw error(key + ".name", "duplicate federation entry '" + name + "'");
       }
       String issuer = required(key + ".issuer", f.issuer());
-      federationIssuer(key + ".issuer", issuer);
+      issuerUrl(key + ".issuer", issuer);
       String audience = required(key + ".audience", f.audience());
       // Without a condition every token of a public issuer (any GitHub repository) would pass.
       if (f.conditions() == null || f.conditions().isEmpty()) {
@@ -289,22 +300,10 @@ final class IdentitySection {
     return out;
   }
 
-  private void federationIssuer(String key, String issuer) throws ConfigException {
-    URI uri;
-    try {
-      uri = URI.create(issuer);
-    } catch (IllegalArgumentException e) {
-      throw error(key, "'" + issuer + "' is not a URL");
+  private void issuerUrl(String key, String issuer) throws ConfigException {
+    if (!IssuerUrls.acceptable(issuer)) {
+      throw error(key, "'" + issuer + "' " + IssuerUrls.expectation());
     }
-    if ("https".equals(uri.getScheme()) && uri.getHost() != null) {
-      return;
-    }
-    if ("http".equals(uri.getScheme())
-        && uri.getHost() != null
-        && LOOPBACK.contains(uri.getHost())) {
-      return;
-    }
-    throw error(key, "'" + issuer + "' must be an https:// URL (http:// only on loopback)");
   }
 
   private String claimPath(String key, String path) throws ConfigException {

@@ -210,7 +210,12 @@ public final class BrokerClient {
     }
     if (status == 401) {
       String why = error != null && error.message() != null ? error.message() : "not logged in";
-      return new HoopException.NotLoggedIn(why + "; run hoop login");
+      // The broker's own next step (e.g. "check identity.clientId") beats a generic one.
+      String next =
+          error != null && error.hint() != null && !error.hint().isBlank()
+              ? error.hint()
+              : "run hoop login";
+      return new HoopException.NotLoggedIn(why + "; " + next);
     }
     return new BrokerException(status, error);
   }

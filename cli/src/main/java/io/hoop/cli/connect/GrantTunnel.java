@@ -181,7 +181,9 @@ public final class GrantTunnel implements AutoCloseable {
         err.println(
             "hoop: your login to "
                 + session.profile().brokerUrl()
-                + " expires and cannot be renewed; open connections stay open until the grant"
+                + " expires and cannot be renewed"
+                + session.live().renewalFailure().map(f -> " (" + f.reason() + ")").orElse("")
+                + "; open connections stay open until the grant"
                 + " ends, new ones need a new login: run "
                 + session.store().loginCommand()
                 + " in another terminal");
