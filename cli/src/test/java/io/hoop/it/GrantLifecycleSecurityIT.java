@@ -13,12 +13,9 @@ import io.hoop.it.HoopCli.Run;
 import io.hoop.testkit.BrokerFixture;
 import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.protocol.CloseNotice;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -401,92 +397,6 @@ class GrantLifecycleSecurityIT {
       // Nothing left for a reviewer to approve.
       JsonNode late = post(broker, bob, "/v1/grants/" + id + "/approve", Map.of());
       assertThat(late.path("error").path("code").asText()).isNotEmpty();
-    }
-  }
-
-  /** {@code hoop} in its own JVM, as a shell runs it, so signals reach it as they would. */
-  static final class CliProcess implements AutoCloseable {
-    private final Process process;
-    private final StringBuffer err = new StringBuffer();
-    private final Thread reader;
-
-    private CliProcess(Process process) {
-      this.process = process;
-      this.reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                  for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    err.append(line).append('\n');
-                  }
-                } catch (java.io.IOException e) {
-                  // The process ended.
-                }
-              },
-              "hoop-cli-stderr");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static CliProcess start(Map<String, String> env, String... args) throws Exception {
-      List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "io.hoop.cli.Hoop"));
-      cmd.addAll(List.of(args));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      pb.environment().clear();
-      pb.environment().putAll(env);
-      return new CliProcess(pb.start());
-    }
-
-    void awaitErr(String text) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .failFast(() -> !process.isAlive())
-          .until(() -> err.toString().contains(text));
-    }
-
-    String grantId() {
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("Grant (g-[a-z0-9]+) for").matcher(err.toString());
-      assertThat(m.find()).as(err.toString()).isTrue();
-      return m.group(1);
-    }
-
-    String requestId() {
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("Request (g-[a-z0-9]+) for").matcher(err.toString());
-      assertThat(m.find()).as(err.toString()).isTrue();
-      return m.group(1);
-    }
-
-    /** Sends {@code SIGname} with the shell's own kill builtin. */
-    void signal(String name) throws Exception {
-      Process kill =
-          new ProcessBuilder("sh", "-c", "kill -" + name + " " + process.pid()).inheritIO().start();
-      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(kill.exitValue()).isZero();
-    }
-
-    int waitFor() throws Exception {
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(err.toString()).isTrue();
-      reader.join(5_000);
-      return process.exitValue();
-    }
-
-    String err() {
-      return err.toString();
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
     }
   }
 }
