@@ -134,10 +134,6 @@ public final class GrantLifecycle {
         req.durationSeconds() > 0
             ? Duration.ofSeconds(req.durationSeconds())
             : target.get().defaultDuration();
-    Duration needed = wanted.dividedBy(2);
-    if (needed.compareTo(MIN_REUSE_LEFT) < 0) {
-      needed = MIN_REUSE_LEFT;
-    }
     Instant now = clock.instant();
     List<StoredGrant> mine = grants.byPrincipal(caller.name(), REUSE_CANDIDATES);
     for (StoredGrant g : mine) {
@@ -145,7 +141,7 @@ public final class GrantLifecycle {
           && g.target().equals(req.target())
           && g.task().equals(req.task())
           && Objects.equals(g.role(), req.role())
-          && Duration.between(now, g.expiresAt()).compareTo(needed) >= 0) {
+          && useful(Duration.between(now, g.expiresAt()), wanted)) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("left", Durations.format(Duration.between(now, g.expiresAt())));
         d.put("expiresAt", g.expiresAt().toString());
@@ -155,6 +151,16 @@ public final class GrantLifecycle {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a grant with {@code left} to run is worth reusing for a use that would get {@code
+   * wanted}: at least half of it, and at least {@link #MIN_REUSE_LEFT}.
+   */
+  static boolean useful(Duration left, Duration wanted) {
+    Duration half = wanted.dividedBy(2);
+    Duration needed = half.compareTo(MIN_REUSE_LEFT) < 0 ? MIN_REUSE_LEFT : half;
+    return left.compareTo(needed) >= 0;
   }
 
   private static String clip(String s) {

@@ -46,11 +46,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Request just-in-time access to a target for a task and open a local port to it.",
       "Without a command the tunnel stays open until the grant expires or Ctrl-C.",
+      "The local port is bound before the grant is asked for; the grant is released when",
+      "hoop exits (the command's exit, Ctrl-C, SIGTERM) unless --keep; a live grant of yours",
+      "for the same target, role and task is reused instead of asking again (--new asks).",
       "With '-- CMD ARGS...' the command runs with HOOP_HOST and HOOP_PORT set",
       "(and PGHOST, PGPORT, PGUSER, PGDATABASE, PGSSLMODE for PostgreSQL targets);",
       "hoop exits with its exit code.",
       "When the request needs approval, hoop says who may approve it and waits",
-      "(Ctrl-C stops waiting; resume later with --request ID).",
+      "(Ctrl-C stops waiting and withdraws the request; with --keep resume it later with",
+      "--request ID).",
       "With --unix-socket it listens on a Unix socket only you can reach, not a port;",
       "a command then gets HOOP_SOCKET instead of HOOP_HOST and HOOP_PORT, and PGHOST",
       "is the socket's directory for PostgreSQL targets."
@@ -64,6 +68,7 @@ import picocli.CommandLine.Spec;
       "  hoop connect prod-db --task JIRA-123 -o json    (grant and port as JSON)",
       "  hoop connect prod-db --task JIRA-123 --unix-socket -- psql",
       "  hoop connect prod-db --task JIRA-123 --unix-socket --socket-dir ~/.hoop-sock",
+      "  hoop connect prod-db --task JIRA-123 --keep -- psql   (the grant outlives psql)",
       "  hoop connect prod-db --task JIRA-123 --no-wait  (prints the request id, exits 4)",
       "  hoop connect --request g-4f2k9x -- psql         (resume once it is approved)",
       "  hoop connect prod-db --task INC-7 --break-glass --reason 'primary down'"
@@ -160,9 +165,10 @@ public final class ConnectCommand implements Callable<Integer> {
   @Option(
       names = "--keep",
       description =
-          "Keep the grant when hoop exits (reconnect with --request ID until it expires);"
-              + " without it the grant is released when the command exits, on Ctrl-C or SIGTERM,"
-              + " and a request still waiting for approval is withdrawn.")
+          "Keep the grant when hoop exits, until it expires (a later hoop connect for the same"
+              + " target, role and task reuses it); without it the grant is released when the"
+              + " command exits, on Ctrl-C or SIGTERM, and a request still waiting for approval is"
+              + " withdrawn.")
   boolean keep;
 
   @Option(

@@ -83,8 +83,12 @@ public final class GrantLease implements AutoCloseable {
                   + grant.id()
                   + " kept until "
                   + DurationFormat.local(grant.expiresAt())
-                  + " (--keep); reconnect with hoop connect --request "
-                  + grant.id());
+                  + " (--keep); hoop connect "
+                  + grant.target()
+                  + " --task "
+                  + grant.task()
+                  + (grant.role() == null ? "" : " --role " + grant.role())
+                  + " reuses it");
         }
       }
       case REUSED -> {
