@@ -235,15 +235,19 @@ public final class ConnectCommand implements Callable<Integer> {
         if (reused != null) {
           announceReuse(reused, err, env);
         }
-        if (grant.status() == GrantStatus.PENDING) {
-          PendingNotice.announce(grant, err);
-          lease.endedBecause("withdrawn: the requester stopped waiting for approval");
-          grant = PendingNotice.await(session, grant, env, err, keep);
+        try {
+          if (grant.status() == GrantStatus.PENDING) {
+            PendingNotice.announce(grant, err);
+            lease.endedBecause("withdrawn: the requester stopped waiting for approval");
+            grant = PendingNotice.await(session, grant, env, err, keep);
+          }
+          requireApproved(grant);
+          tunnel.serve(grant);
+          return use(session, grant, tunnel, socket, reused != null, lease, err, env);
+        } catch (HoopException.Denied | HoopException.GrantEnded e) {
+          lease.grantEnded();
+          throw e;
         }
-        requireApproved(grant);
-        tunnel.serve(grant);
-        int code = use(session, grant, tunnel, socket, reused != null, lease, err, env);
-        return code;
       }
     }
   }

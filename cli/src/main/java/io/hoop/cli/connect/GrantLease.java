@@ -59,6 +59,14 @@ public final class GrantLease implements AutoCloseable {
     return mode;
   }
 
+  /**
+   * The grant already ended (denied, expired, revoked): nothing is left to release or keep, and the
+   * broker is not asked.
+   */
+  public void grantEnded() {
+    ended.set(true);
+  }
+
   /** Why the use ended, recorded with the release; the last call wins. */
   public void endedBecause(String why) {
     this.why = Objects.requireNonNull(why, "why");
@@ -77,7 +85,7 @@ public final class GrantLease implements AutoCloseable {
     switch (mode) {
       case RELEASE -> release(why);
       case KEEP -> {
-        if (grant.expiresAt() != null) {
+        if (grant.expiresAt() != null && !ended.get()) {
           say(
               "grant "
                   + grant.id()
