@@ -7,7 +7,6 @@ import io.hoop.api.TargetConnection;
 import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.HoopException;
-import io.hoop.cli.broker.BrokerException;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.connect.ApprovalWait;
 import io.hoop.cli.connect.ConnectionHints;
@@ -17,10 +16,10 @@ import io.hoop.cli.connect.Interrupts;
 import io.hoop.cli.connect.LocalEndpoint;
 import io.hoop.cli.connect.RevocationWatch;
 import io.hoop.cli.connect.SocketDirectory;
+import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.PostgresConnection;
-import io.hoop.cli.sessions.SessionsApi;
 import io.hoop.cli.time.DurationFormat;
 import io.hoop.cli.time.DurationParser;
 import java.io.IOException;
@@ -192,8 +191,8 @@ public final class ConnectCommand implements Callable<Integer> {
     }
     TargetConnection socketTarget = null;
     if (unixSocket) {
-      socketTarget = targetConnection(session, resumed == null ? target : resumed.target());
-      requireSocketSuits(socketTarget, err);
+      socketTarget = SocketTarget.lookup(session, resumed == null ? target : resumed.target());
+      SocketTarget.requireSuits(socketTarget, port, err);
     }
     // The local end is bound before a grant is asked for, so a port or socket that cannot be
     // bound costs no grant. Closed in reverse: the socket's directory goes once nothing listens.
@@ -232,9 +231,6 @@ public final class ConnectCommand implements Callable<Integer> {
                   : keep ? GrantLease.Mode.KEEP : GrantLease.Mode.RELEASE,
               err)) {
         lease.endedBecause("hoop connect failed");
-        if (reused != null) {
-          announceReuse(reused, err, env);
-        }
         try {
           if (grant.status() == GrantStatus.PENDING) {
             PendingNotice.announce(grant, err);
@@ -310,32 +306,6 @@ public final class ConnectCommand implements Callable<Integer> {
   private Grant reusable(BrokerSession session) {
     Grant g = session.client().reusableGrant(grantRequest());
     return g != null && g.status() == GrantStatus.APPROVED && g.token() != null ? g : null;
-  }
-
-  private static void announceReuse(Grant grant, PrintWriter err, CliEnvironment env) {
-    err.println(
-        "Reusing your live grant "
-            + grant.id()
-            + " for "
-            + grant.target()
-            + " (task "
-            + grant.task()
-            + ") instead of asking again; it is left as it is when hoop exits (--new asks"
-            + " for a new grant)");
-    err.flush();
-  }
-
-  /** The target's type and engine, read before any grant so the socket can be bound first. */
-  private static TargetConnection targetConnection(BrokerSession session, String name) {
-    try {
-      return new SessionsApi(session).connection(name);
-    } catch (BrokerException e) {
-      if (e.httpStatus() == 404) {
-        throw new HoopException.Usage(
-            "no target named '" + name + "' (hoop targets lists the targets you may request)");
-      }
-      throw e;
-    }
   }
 
   private GrantRequest grantRequest() {
@@ -421,35 +391,6 @@ public final class ConnectCommand implements Callable<Integer> {
     if (grant.status() == GrantStatus.PENDING) {
       throw new HoopException.Pending(
           "request " + grant.id() + " is pending approval; ask a reviewer to approve it");
-    }
-  }
-
-  /**
-   * A raw relay to a PostgreSQL server carries the client's own TLS to it, and libpq never uses TLS
-   * over a Unix socket: through a socket that session would reach the database unencrypted past the
-   * broker, so only the postgres engine (which logs in itself, over its own TLS) gets one. Checked
-   * before any grant is asked for.
-   */
-  private void requireSocketSuits(TargetConnection t, PrintWriter err) {
-    boolean postgres = ConnectionHints.isPostgres(t.type());
-    if (postgres && !"postgres".equals(t.engine())) {
-      throw new HoopException.Usage(
-          "--unix-socket: "
-              + t.target()
-              + " is relayed as raw bytes and libpq does not use TLS over a Unix socket, so the"
-              + " database session would lose its own encryption; drop --unix-socket and use the"
-              + " 127.0.0.1 port");
-    }
-    if (port != 0 && !postgres) {
-      err.println(
-          "hoop: --port "
-              + port
-              + " only names PostgreSQL sockets; "
-              + t.target()
-              + " listens on "
-              + t.target().replaceAll("[^A-Za-z0-9._-]", "_")
-              + ".sock");
-      err.flush();
     }
   }
 

@@ -48,9 +48,24 @@ public final class GrantLease implements AutoCloseable {
     if (hook != null) {
       Runtime.getRuntime().addShutdownHook(hook);
     }
+    if (mode == Mode.REUSED) {
+      err.println(
+          "Reusing your live grant "
+              + grant.id()
+              + " for "
+              + grant.target()
+              + " (task "
+              + grant.task()
+              + ") instead of asking again; it is left as it is when hoop exits (--new asks"
+              + " for a new grant)");
+      err.flush();
+    }
   }
 
-  /** Holds {@code grant} until {@link #close()}, which ends it as {@code mode} says. */
+  /**
+   * Holds {@code grant} until {@link #close()}, which ends it as {@code mode} says; a reused grant
+   * is announced on {@code err}.
+   */
   public static GrantLease hold(BrokerClient client, Grant grant, Mode mode, PrintWriter err) {
     return new GrantLease(client, grant, mode, err);
   }

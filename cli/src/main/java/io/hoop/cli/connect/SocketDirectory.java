@@ -175,7 +175,7 @@ public final class SocketDirectory implements AutoCloseable {
     return fileName(grant.target(), ConnectionHints.isPostgres(grant), port);
   }
 
-  private static String fileName(String target, boolean postgres, int port) {
+  static String fileName(String target, boolean postgres, int port) {
     if (postgres) {
       return ".s.PGSQL." + postgresPort(port);
     }
