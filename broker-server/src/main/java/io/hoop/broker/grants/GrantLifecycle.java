@@ -75,11 +75,16 @@ public final class GrantLifecycle {
       d.put("by", caller.name());
       d.put("code", found.isEmpty() ? "unknown_grant" : "not_your_grant");
       found.ifPresent(g -> d.put("requester", g.principal()));
+      // Whatever the caller sent goes to the details, bounded and printable; only a real grant's
+      // id goes to the grant column.
+      if (found.isEmpty()) {
+        d.put("id", printable(clip(id)));
+      }
       audit.append(
           "grant.release_refused",
           caller.name(),
           found.map(StoredGrant::target).orElse(null),
-          clip(id),
+          found.map(StoredGrant::id).orElse(null),
           found.map(StoredGrant::task).orElse(null),
           d);
       if (found.isEmpty()) {
@@ -161,6 +166,15 @@ public final class GrantLifecycle {
     Duration half = wanted.dividedBy(2);
     Duration needed = half.compareTo(MIN_REUSE_LEFT) < 0 ? MIN_REUSE_LEFT : half;
     return left.compareTo(needed) >= 0;
+  }
+
+  private static String printable(String s) {
+    return s == null
+        ? null
+        : s.codePoints()
+            .map(c -> Character.isISOControl(c) ? '?' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
   }
 
   private static String clip(String s) {
