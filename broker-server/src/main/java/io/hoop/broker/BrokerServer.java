@@ -4,6 +4,7 @@ import io.hoop.api.AuthConfig;
 import io.hoop.broker.api.ApiRoutes;
 import io.hoop.broker.api.AuditRoutes;
 import io.hoop.broker.api.GovernanceRoutes;
+import io.hoop.broker.api.GrantLifecycleRoutes;
 import io.hoop.broker.api.NotificationRoutes;
 import io.hoop.broker.api.SessionRoutes;
 import io.hoop.broker.audit.AuditTrail;
@@ -14,6 +15,7 @@ import io.hoop.broker.config.ConfigWatcher;
 import io.hoop.broker.governance.ApprovalService;
 import io.hoop.broker.governance.EntitlementSeeder;
 import io.hoop.broker.governance.ReviewService;
+import io.hoop.broker.grants.GrantLifecycle;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.PortUnificationHandler;
 import io.hoop.broker.http.RefusalAudit;
@@ -35,6 +37,7 @@ import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.AuditingTunnelEvents;
 import io.hoop.broker.tunnel.GrantTunnelAuthorizer;
 import io.hoop.broker.tunnel.PostgresAuthorizations;
+import io.hoop.broker.tunnel.SessionRoles;
 import io.hoop.tunnel.server.TunnelServer;
 import io.hoop.tunnel.tls.Tls;
 import io.hoop.tunnel.transport.Transports;
@@ -119,7 +122,8 @@ public final class BrokerServer implements AutoCloseable {
                 configs,
                 clock,
                 new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir))),
-            new AuditingTunnelEvents(audit, sessions, clock),
+            new AuditingTunnelEvents(
+                audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
             tunnelAuth,
             clock);
     this.boss = Transports.newGroup(1, "hoop-accept");
@@ -162,6 +166,11 @@ public final class BrokerServer implements AutoCloseable {
             configs, grantStore, grants, audit, tunnels::closeGrant, notifier, clock);
     new GovernanceRoutes(
             tokens, approvals, new ReviewService(configs, entitlements, approvals, audit, clock))
+        .register(r);
+    new GrantLifecycleRoutes(
+            tokens,
+            new GrantLifecycle(
+                configs, grantStore, grants, audit, tokens, tunnels::closeGrant, clock))
         .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
     new SessionRoutes(tokens, configs, new StatementStore(store)).register(r);

@@ -216,8 +216,15 @@ public final class ApiRoutes {
     return ApiResponse.json(200, new TargetList(out));
   }
 
+  /**
+   * {@code GET /v1/audit}: the caller's own events. {@code after=SEQ} pages forward, oldest first
+   * (the default, and what {@code hoop audit --follow} polls); {@code order=desc} gives the newest
+   * first, paged back with {@code before=SEQ}; {@code since} and {@code until} are RFC 3339
+   * instants (since inclusive, until exclusive).
+   */
   private ApiResponse audit(ApiRequest req, TokenService.SessionClaims caller) throws ApiException {
     long after = parseLong(req.query().get("after"), 0, "after");
+    long before = parseLong(req.query().get("before"), 0, "before");
     long limit = parseLong(req.query().get("limit"), 100, "limit");
     if (limit < 1 || limit > MAX_AUDIT_PAGE) {
       throw new ApiException(
@@ -226,11 +233,44 @@ public final class ApiRoutes {
     if (after < 0) {
       throw new ApiException(400, "bad_request", "after must be 0 or a previous seq", null);
     }
+    if (before < 0) {
+      throw new ApiException(400, "bad_request", "before must be 0 or a previous seq", null);
+    }
+    String order = req.query().get("order");
+    if (order != null && !order.equals("asc") && !order.equals("desc")) {
+      throw new ApiException(400, "bad_request", "order must be asc or desc, not " + order, null);
+    }
+    java.time.Instant since = instant(req.query().get("since"), "since");
+    java.time.Instant until = instant(req.query().get("until"), "until");
     // Everyone sees their own trail; a full-trail auditor role comes with governance.
     return ApiResponse.json(
         200,
         new AuditPage(
-            audit.list(after, (int) limit, caller.principal().name(), req.query().get("task"))));
+            audit.list(
+                new AuditLog.ListQuery(
+                    after,
+                    before,
+                    since,
+                    until,
+                    "desc".equals(order),
+                    (int) limit,
+                    caller.principal().name(),
+                    req.query().get("task")))));
+  }
+
+  private static java.time.Instant instant(String v, String name) throws ApiException {
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(v).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new ApiException(
+          400,
+          "bad_request",
+          name + " must be an RFC 3339 instant such as 2026-01-31T12:00:00Z",
+          null);
+    }
   }
 
   private static long parseLong(String v, long dflt, String name) throws ApiException {
