@@ -119,7 +119,9 @@ public final class BrokerServer implements AutoCloseable {
                 new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir))),
             new AuditingTunnelEvents(audit, sessions, clock),
             tunnelAuth,
-            clock);
+            clock,
+            TunnelServer.DEFAULT_HANDSHAKE_TIMEOUT,
+            configs.get().tunnelKeepalive());
     this.boss = Transports.newGroup(1, "hoop-accept");
     this.workers = Transports.newGroup(0, "hoop-io");
     try {
