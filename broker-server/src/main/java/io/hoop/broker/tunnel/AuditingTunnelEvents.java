@@ -4,6 +4,7 @@ import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.SessionStore;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelEvents;
+import io.hoop.tunnel.server.TunnelParty;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -26,16 +27,35 @@ public final class AuditingTunnelEvents implements TunnelEvents {
 
   @Override
   public void rejected(SocketAddress remote, String code, String message) {
-    LOG.info("tunnel rejected remote={} code={}", remote, code);
+    rejected(remote, code, message, TunnelParty.UNKNOWN);
+  }
+
+  /**
+   * Records the refusal with the verified principal and grant in the record's own columns; a
+   * genuine session token presented without its key goes in {@code claimedPrincipal}.
+   */
+  @Override
+  public void rejected(SocketAddress remote, String code, String message, TunnelParty party) {
+    LOG.info(
+        "tunnel rejected remote={} code={} principal={} grant={} claimedPrincipal={}",
+        remote,
+        code,
+        party.principal(),
+        party.grantId(),
+        party.claimedPrincipal());
     safely(
-        () ->
-            audit.append(
-                "tunnel.rejected",
-                null,
-                null,
-                null,
-                null,
-                Map.of("remote", String.valueOf(remote), "code", code, "message", message)));
+        () -> {
+          Map<String, Object> d = new LinkedHashMap<>();
+          d.put("remote", String.valueOf(remote));
+          d.put("code", code);
+          d.put("reason", code);
+          d.put("message", message);
+          if (party.claimedPrincipal() != null) {
+            d.put("claimedPrincipal", party.claimedPrincipal());
+          }
+          audit.append(
+              "tunnel.rejected", party.principal(), party.target(), party.grantId(), null, d);
+        });
   }
 
   @Override
