@@ -101,6 +101,38 @@ class DeadPeerIT {
   }
 
   @Test
+  void anUpstreamThatDoesNotReadIsClosedSoonAfterItsClientWentAway() throws Exception {
+    // The upstream reads nothing: what the client sent can never be flushed to it, so waiting
+    // for the flush would keep it open for good.
+    upstream.reading = false;
+    SSLSocket client = open(true);
+    awaitUpstreamConnected();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                DataOutputStream out = new DataOutputStream(client.getOutputStream());
+                byte[] chunk = new byte[64 * 1024];
+                for (int i = 0; i < 256; i++) {
+                  out.writeByte(TunnelProtocol.FRAME_DATA);
+                  out.writeInt(chunk.length);
+                  out.write(chunk);
+                }
+              } catch (IOException e) {
+                // The socket is aborted under it.
+              }
+            },
+            "flooding-client");
+    writer.setDaemon(true);
+    writer.start();
+    Thread.sleep(1_000);
+    client.setSoLinger(true, 0);
+    client.close();
+    assertEndsWith("client_disconnected", Duration.ofSeconds(4));
+    writer.join(5_000);
+  }
+
+  @Test
   void aSilentClientWithItsSocketOpenIsCutAtTheDeadPeerTimeout() throws Exception {
     try (SSLSocket client = open(true)) {
       awaitUpstreamConnected();
@@ -254,6 +286,7 @@ class DeadPeerIT {
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<String> ends = new CopyOnWriteArrayList<>();
+    volatile boolean reading = true;
 
     HoldingServer() throws IOException {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -312,10 +345,18 @@ class DeadPeerIT {
     private void drain(Socket socket) {
       try {
         InputStream in = socket.getInputStream();
-        while (in.read() >= 0) {
-          // discard
+        byte[] buffer = new byte[64 * 1024];
+        while (true) {
+          while (!reading && !server.isClosed()) {
+            Thread.sleep(20);
+          }
+          if (in.read(buffer) < 0) {
+            break;
+          }
         }
         ends.add("eof");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } catch (IOException e) {
         ends.add("reset");
       }
