@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -74,18 +75,15 @@ public final class Relay {
     }
   }
 
-  /**
-   * How long bytes the framed peer sent before it went away may take to reach the raw side before
-   * the raw side is closed anyway: an upstream that neither reads nor closes must not outlive its
-   * client.
-   */
-  static final Duration RAW_CLOSE_GRACE = Duration.ofSeconds(2);
+  /** The broker's grace for flushing to an upstream whose client went away. */
+  public static final Duration UPSTREAM_CLOSE_GRACE = Duration.ofSeconds(2);
 
   private final Channel framed;
   private final Channel raw;
   private final Reasons reasons;
   private final Listener listener;
   private final String label;
+  private final Duration rawCloseGrace;
 
   private long fromFramed;
   private long fromRaw;
@@ -97,6 +95,23 @@ public final class Relay {
    * @param label identifies the tunnel in logs (e.g. {@code session=... grant=...}); no secrets
    */
   public Relay(Channel framed, Channel raw, Reasons reasons, String label, Listener listener) {
+    this(framed, raw, reasons, label, listener, null);
+  }
+
+  /**
+   * @param rawCloseGrace when the framed side ends, how long what it sent may take to reach the raw
+   *     side before the raw side is closed anyway (the broker's: an upstream that neither reads nor
+   *     closes must not outlive its client); null waits for the flush however long it takes (the
+   *     CLI's: the local application reads at its own pace)
+   */
+  public Relay(
+      Channel framed,
+      Channel raw,
+      Reasons reasons,
+      String label,
+      Listener listener,
+      Duration rawCloseGrace) {
+    this.rawCloseGrace = rawCloseGrace;
     this.framed = Objects.requireNonNull(framed, "framed");
     this.raw = Objects.requireNonNull(raw, "raw");
     this.reasons = Objects.requireNonNull(reasons, "reasons");
@@ -168,12 +183,12 @@ public final class Relay {
   }
 
   /**
-   * Closes the raw side once what was written to it is flushed, or after {@link #RAW_CLOSE_GRACE}
-   * if it is not reading (an upstream blocked writing to a tunnel that no longer reads it).
+   * Closes the raw side once what was written to it is flushed, or after the raw close grace if it
+   * is not reading (an upstream blocked writing to a tunnel that no longer reads it).
    */
   private void closeRaw() {
     Frames.closeOnFlush(raw);
-    if (raw.isOpen()) {
+    if (rawCloseGrace != null && raw.isOpen()) {
       ScheduledFuture<?> force =
           raw.eventLoop()
               .schedule(
@@ -183,7 +198,7 @@ public final class Relay {
                       raw.close();
                     }
                   },
-                  RAW_CLOSE_GRACE.toMillis(),
+                  rawCloseGrace.toMillis(),
                   TimeUnit.MILLISECONDS);
       raw.closeFuture().addListener(f -> force.cancel(false));
     }
@@ -253,6 +268,19 @@ public final class Relay {
     public void channelInactive(ChannelHandlerContext ctx) {
       end(reasons.framedLostReason(), null);
       closeRaw();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent) {
+        // The tunnel half-closes with EOF frames, never with a TCP FIN or a TLS close_notify: on a
+        // socket that allows half-closure (the broker's) this is the peer going away, and
+        // ignoring it kept such tunnels, and their upstream connections, open for good.
+        end(reasons.framedLostReason(), null);
+        framed.close();
+        closeRaw();
+      }
+      ctx.fireUserEventTriggered(evt);
     }
 
     @Override

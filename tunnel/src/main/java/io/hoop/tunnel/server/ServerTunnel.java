@@ -47,7 +47,8 @@ final class ServerTunnel {
                     "target " + authorization.target() + " closed the connection"),
                 "client_disconnected"),
             "session=" + authorization.sessionId() + " grant=" + authorization.grantId(),
-            this::ended);
+            this::ended,
+            Relay.UPSTREAM_CLOSE_GRACE);
   }
 
   TunnelAuthorization authorization() {

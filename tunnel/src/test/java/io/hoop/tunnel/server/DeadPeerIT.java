@@ -53,22 +53,25 @@ class DeadPeerIT {
   void start() throws Exception {
     harness = new TunnelHarness(dir, Duration.ofSeconds(10), true, SHORT);
     upstream = new HoldingServer();
-    harness.authorizer =
-        (handshake, remote) -> {
-          if (!handshake.grantToken().equals("good")) {
-            throw new TunnelRejectedException("grant_invalid", "grant token is not valid");
-          }
-          return new TunnelAuthorization(
-              "s-1",
-              "g-1",
-              "alice",
-              "demo",
-              "T-1",
-              "tcp",
-              upstream.address(),
-              Instant.now().plusSeconds(3600),
-              EngineSettings.none());
-        };
+    harness.authorizer = authorizer();
+  }
+
+  private TunnelAuthorizer authorizer() {
+    return (handshake, remote) -> {
+      if (!handshake.grantToken().equals("good")) {
+        throw new TunnelRejectedException("grant_invalid", "grant token is not valid");
+      }
+      return new TunnelAuthorization(
+          "s-1",
+          "g-1",
+          "alice",
+          "demo",
+          "T-1",
+          "tcp",
+          upstream.address(),
+          Instant.now().plusSeconds(3600),
+          EngineSettings.none());
+    };
   }
 
   @AfterEach
@@ -79,6 +82,19 @@ class DeadPeerIT {
 
   @Test
   void aClientThatDropsItsConnectionWithoutCloseEndsTheTunnelAtOnce() throws Exception {
+    try (SSLSocket client = open(true)) {
+      awaitUpstreamConnected();
+      client.setSoLinger(true, 0);
+    }
+    assertEndsWith("client_disconnected", Duration.ofMillis(700));
+  }
+
+  @Test
+  void aDroppedConnectionIsSeenAtOnceNotAtTheNextPing() throws Exception {
+    harness.close();
+    Path slow = java.nio.file.Files.createDirectories(dir.resolve("slow"));
+    harness = new TunnelHarness(slow, Duration.ofSeconds(10), true, Keepalive.DEFAULT);
+    harness.authorizer = authorizer();
     try (SSLSocket client = open(true)) {
       awaitUpstreamConnected();
       client.setSoLinger(true, 0);
