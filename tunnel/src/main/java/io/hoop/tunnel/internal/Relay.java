@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -272,7 +273,9 @@ public final class Relay {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent) {
+      if (evt instanceof ChannelInputShutdownEvent
+          || evt instanceof ChannelInputShutdownReadComplete
+          || evt instanceof SslCloseCompletionEvent) {
         // The tunnel half-closes with EOF frames, never with a TCP FIN or a TLS close_notify: on a
         // socket that allows half-closure (the broker's) this is the peer going away, and
         // ignoring it kept such tunnels, and their upstream connections, open for good.

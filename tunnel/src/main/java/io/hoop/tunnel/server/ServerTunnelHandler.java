@@ -18,6 +18,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -95,6 +97,19 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
             hintFor("bad_handshake"));
       }
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent) {
+      // The client left before its tunnel started (the socket allows half-closure, so this is
+      // no close by itself): nothing is dialed or kept for it.
+      log.debug("tunnel client left during the handshake remote={}", ctx.channel().remoteAddress());
+      handshakeTimeout.cancel(false);
+      state = State.CLOSED;
+      ctx.close();
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

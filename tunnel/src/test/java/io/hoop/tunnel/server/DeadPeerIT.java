@@ -103,6 +103,27 @@ class DeadPeerIT {
   }
 
   @Test
+  void aClientThatLeavesWhileBeingAuthorizedGetsNoUpstreamConnection() throws Exception {
+    TunnelAuthorizer slow = authorizer();
+    harness.authorizer =
+        (handshake, remote) -> {
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return slow.authorize(handshake, remote);
+        };
+    try (SSLSocket client = handshake(true)) {
+      client.getOutputStream().flush();
+      Thread.sleep(100);
+    }
+    Thread.sleep(1_000);
+    assertThat(upstream.accepted()).isZero();
+    assertThat(harness.tunnels.activeTunnels()).isZero();
+  }
+
+  @Test
   void aClientThatHalfClosesThenDisconnectsEndsTheTunnelAtOnce() throws Exception {
     // The upstream keeps its side open after the EOF (as a TCP service may): only the client's
     // disconnect can end the tunnel, and it must be noticed although nothing more is relayed.
