@@ -79,7 +79,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         in.skipBytes(size);
         out.add(Frames.Eof.INSTANCE);
       }
-      case TunnelProtocol.FRAME_CLOSE -> out.add(closeNotice(in, size));
+      case TunnelProtocol.FRAME_CLOSE -> {
+        Object notice = closeNotice(in, size);
+        if (notice instanceof Frames.Malformed malformed) {
+          // Like broken framing: reported once, and nothing after it is decoded.
+          fail(in, out, malformed.message());
+          return;
+        }
+        out.add(notice);
+      }
       case TunnelProtocol.FRAME_PING -> out.add(Frames.Ping.INSTANCE);
       default -> in.skipBytes(size);
     }
