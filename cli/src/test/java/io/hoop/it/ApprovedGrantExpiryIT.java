@@ -71,6 +71,8 @@ class ApprovedGrantExpiryIT {
     broker =
         BrokerFixture.start(
             """
+            # The clock jumps hours ahead: sessions must outlive it (this test is about grants).
+            sessionTtl: 8h
             devIdp:
               pollInterval: 1s
               users:
