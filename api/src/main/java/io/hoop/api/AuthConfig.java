@@ -11,17 +11,31 @@ import java.util.List;
  * @param dev whether the broker runs in dev mode with its embedded identity provider
  * @param federation the external issuers the broker trusts for workload identity federation (public
  *     data only: no claim conditions), so the CLI can pick the audience to request
+ * @param issuerCaPem PEM CA certificates the issuer's TLS certificate chains to when it is behind a
+ *     private CA ({@code identity.caFile}), else null; the CLI fetches this over the broker's
+ *     pinned TLS and trusts it, besides the JVM's defaults, for the issuer only
  */
 public record AuthConfig(
     String issuer,
     String clientId,
     List<String> scopes,
     boolean dev,
-    List<FederatedIssuer> federation) {
+    List<FederatedIssuer> federation,
+    String issuerCaPem) {
 
   /** A config without federation. */
   public AuthConfig(String issuer, String clientId, List<String> scopes, boolean dev) {
-    this(issuer, clientId, scopes, dev, List.of());
+    this(issuer, clientId, scopes, dev, List.of(), null);
+  }
+
+  /** A config whose issuer needs no private CA. */
+  public AuthConfig(
+      String issuer,
+      String clientId,
+      List<String> scopes,
+      boolean dev,
+      List<FederatedIssuer> federation) {
+    this(issuer, clientId, scopes, dev, federation, null);
   }
 
   public AuthConfig {

@@ -6,5 +6,7 @@ public enum GrantStatus {
   APPROVED,
   DENIED,
   EXPIRED,
-  REVOKED
+  REVOKED,
+  /** Ended early by its requester: the use it was for is over ({@code hoop connect} exited). */
+  RELEASED
 }

@@ -4,6 +4,7 @@ import io.hoop.api.AuthConfig;
 import io.hoop.broker.api.ApiRoutes;
 import io.hoop.broker.api.AuditRoutes;
 import io.hoop.broker.api.GovernanceRoutes;
+import io.hoop.broker.api.GrantLifecycleRoutes;
 import io.hoop.broker.api.NotificationRoutes;
 import io.hoop.broker.api.SessionRoutes;
 import io.hoop.broker.audit.AuditTrail;
@@ -14,8 +15,10 @@ import io.hoop.broker.config.ConfigWatcher;
 import io.hoop.broker.governance.ApprovalService;
 import io.hoop.broker.governance.EntitlementSeeder;
 import io.hoop.broker.governance.ReviewService;
+import io.hoop.broker.grants.GrantLifecycle;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.PortUnificationHandler;
+import io.hoop.broker.http.RefusalAudit;
 import io.hoop.broker.http.Router;
 import io.hoop.broker.notify.DeliveryLog;
 import io.hoop.broker.notify.Notifier;
@@ -34,6 +37,7 @@ import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.AuditingTunnelEvents;
 import io.hoop.broker.tunnel.GrantTunnelAuthorizer;
 import io.hoop.broker.tunnel.PostgresAuthorizations;
+import io.hoop.broker.tunnel.SessionRoles;
 import io.hoop.tunnel.server.TunnelServer;
 import io.hoop.tunnel.tls.Tls;
 import io.hoop.tunnel.transport.Transports;
@@ -51,6 +55,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,8 +105,8 @@ public final class BrokerServer implements AutoCloseable {
     GrantStore grantStore = new GrantStore(store);
     EntitlementStore entitlements = new EntitlementStore(store);
     EntitlementSeeder.seed(config, entitlements);
-    this.configs =
-        ConfigWatcher.start(config, configFile, dev, new ConfigReloads(audit, entitlements));
+    ConfigReloads reloads = new ConfigReloads(audit, entitlements);
+    this.configs = ConfigWatcher.start(config, configFile, dev, reloads);
     DeliveryLog deliveries = new DeliveryLog(store);
     this.notifier =
         new Notifier(() -> configs.get().notifications(), grantStore, deliveries, clock);
@@ -117,7 +122,8 @@ public final class BrokerServer implements AutoCloseable {
                 configs,
                 clock,
                 new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir))),
-            new AuditingTunnelEvents(audit, sessions, clock),
+            new AuditingTunnelEvents(
+                audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
             tunnelAuth,
             clock);
     this.boss = Transports.newGroup(1, "hoop-accept");
@@ -135,10 +141,16 @@ public final class BrokerServer implements AutoCloseable {
             .orElseGet(() -> "https://" + advertisedHost(config.listen()) + ":" + port);
     this.baseUrl = url;
 
-    Router r = new Router();
+    RefusalAudit refusals =
+        new RefusalAudit(
+            (type, principal, details) -> audit.append(type, principal, null, null, null, details),
+            clock);
+    scheduleRefusalTicks(refusals);
+    Router r = new Router(refusals);
     IdentitySetup idSetup =
         IdentitySetup.build(config, dev, url, cert.trustingSelf(), dataDir, clock);
     r.addAll(idSetup.devRoutes());
+    idSetup.devIdp().ifPresent(reloads::devIdp);
     IdentityGateway identity = idSetup.gateway();
     AuthConfig authConfig = idSetup.authConfig();
     GrantService grants =
@@ -155,10 +167,31 @@ public final class BrokerServer implements AutoCloseable {
     new GovernanceRoutes(
             tokens, approvals, new ReviewService(configs, entitlements, approvals, audit, clock))
         .register(r);
+    new GrantLifecycleRoutes(
+            tokens,
+            new GrantLifecycle(
+                configs, grantStore, grants, audit, tokens, tunnels::closeGrant, clock))
+        .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
     new SessionRoutes(tokens, configs, new StatementStore(store)).register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
+  }
+
+  // Summaries of a flood are written when its window ends, even if no request comes after it.
+  private void scheduleRefusalTicks(RefusalAudit refusals) {
+    long every = Math.max(1, RefusalAudit.DEFAULT_WINDOW.toMillis() / 6);
+    workers.scheduleAtFixedRate(
+        () -> {
+          try {
+            blocking.execute(refusals::tick);
+          } catch (RejectedExecutionException e) {
+            // The broker is shutting down.
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Starts a broker; returns once it accepts connections. */

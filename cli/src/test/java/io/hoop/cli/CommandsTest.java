@@ -123,7 +123,7 @@ class CommandsTest extends FakeBrokerCase {
     broker.on("GET /v1/audit", 200, AUDIT);
     CliRunner.Result r = hoop("audit", "--limit", "5");
     assertThat(r.exitCode()).isZero();
-    assertThat(broker.requests.get(0).path()).isEqualTo("/v1/audit?limit=5");
+    assertThat(broker.requests.get(0).path()).isEqualTo("/v1/audit?order=desc&limit=5");
     assertThat(r.out())
         .contains("TIME")
         .contains("grant.approved")

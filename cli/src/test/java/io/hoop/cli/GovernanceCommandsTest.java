@@ -410,9 +410,10 @@ class GovernanceCommandsTest extends FakeBrokerCase {
         .endsWith("hoop: request g-10 for prod-db denied by bob: not during the freeze\n")
         .doesNotContain("\r");
     assertThat(waitedMillis).isGreaterThanOrEqualTo(1900);
+    // A denied request is over: nothing to release.
     assertThat(broker.requests)
         .extracting(FakeBroker.Request::path)
-        .containsExactly("/v1/grants", "/v1/grants/g-10");
+        .containsExactly("/v1/grants/reuse", "/v1/grants", "/v1/grants/g-10");
   }
 
   @Test

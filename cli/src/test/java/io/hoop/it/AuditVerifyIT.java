@@ -105,7 +105,7 @@ class AuditVerifyIT {
       broker.send(
           "POST",
           "/v1/grants",
-          "{\"target\":\"demo-db\",\"task\":\"AUD-" + i + "\",\"duration\":\"10m\"}",
+          "{\"target\":\"demo-db\",\"task\":\"AUD-" + i + "\",\"durationSeconds\":600}",
           "application/json",
           alice);
     }

@@ -1,7 +1,9 @@
 package io.hoop.broker.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.hoop.api.AuditPage;
 import io.hoop.api.AuthConfig;
 import io.hoop.api.GrantRequest;
@@ -14,6 +16,7 @@ import io.hoop.api.TargetList;
 import io.hoop.api.TokenExchangeRequest;
 import io.hoop.api.WhoAmI;
 import io.hoop.broker.auth.IdentityGateway;
+import io.hoop.broker.auth.Login;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.EntitlementConfig;
 import io.hoop.broker.config.IdentityConfig;
@@ -148,7 +151,8 @@ public final class ApiRoutes {
     }
   }
 
-  private ApiResponse session(ApiRequest req, Principal p, String jkt) {
+  private ApiResponse session(ApiRequest req, Login login, String jkt) {
+    Principal p = login.principal();
     sessions.upsertPrincipal(p, clock.instant());
     TokenService.IssuedToken t = tokens.issueSession(p, config.get().sessionTtl(), jkt);
     Map<String, Object> details = new LinkedHashMap<>();
@@ -156,6 +160,17 @@ public final class ApiRoutes {
     details.put("groups", p.groups());
     details.put("remote", String.valueOf(req.remote()));
     details.put("bound", jkt != null);
+    // The key and the IdP session show a second login from a copied credential: another jkt
+    // under the same sid, or a login nobody made.
+    if (jkt != null) {
+      details.put("jkt", jkt);
+    }
+    if (login.idpSession() != null) {
+      details.put("sid", login.idpSession());
+    }
+    if (login.detail() != null) {
+      details.put("recognisedBy", login.detail());
+    }
     audit.append("login", p.name(), null, null, null, details);
     return ApiResponse.json(
             200, new SessionResponse(t.token(), t.expiresAt(), p, jkt == null ? "Bearer" : "DPoP"))
@@ -201,8 +216,15 @@ public final class ApiRoutes {
     return ApiResponse.json(200, new TargetList(out));
   }
 
+  /**
+   * {@code GET /v1/audit}: the caller's own events. {@code after=SEQ} pages forward, oldest first
+   * (the default, and what {@code hoop audit --follow} polls); {@code order=desc} gives the newest
+   * first, paged back with {@code before=SEQ}; {@code since} and {@code until} are RFC 3339
+   * instants (since inclusive, until exclusive).
+   */
   private ApiResponse audit(ApiRequest req, TokenService.SessionClaims caller) throws ApiException {
     long after = parseLong(req.query().get("after"), 0, "after");
+    long before = parseLong(req.query().get("before"), 0, "before");
     long limit = parseLong(req.query().get("limit"), 100, "limit");
     if (limit < 1 || limit > MAX_AUDIT_PAGE) {
       throw new ApiException(
@@ -211,11 +233,44 @@ public final class ApiRoutes {
     if (after < 0) {
       throw new ApiException(400, "bad_request", "after must be 0 or a previous seq", null);
     }
+    if (before < 0) {
+      throw new ApiException(400, "bad_request", "before must be 0 or a previous seq", null);
+    }
+    String order = req.query().get("order");
+    if (order != null && !order.equals("asc") && !order.equals("desc")) {
+      throw new ApiException(400, "bad_request", "order must be asc or desc, not " + order, null);
+    }
+    java.time.Instant since = instant(req.query().get("since"), "since");
+    java.time.Instant until = instant(req.query().get("until"), "until");
     // Everyone sees their own trail; a full-trail auditor role comes with governance.
     return ApiResponse.json(
         200,
         new AuditPage(
-            audit.list(after, (int) limit, caller.principal().name(), req.query().get("task"))));
+            audit.list(
+                new AuditLog.ListQuery(
+                    after,
+                    before,
+                    since,
+                    until,
+                    "desc".equals(order),
+                    (int) limit,
+                    caller.principal().name(),
+                    req.query().get("task")))));
+  }
+
+  private static java.time.Instant instant(String v, String name) throws ApiException {
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(v).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new ApiException(
+          400,
+          "bad_request",
+          name + " must be an RFC 3339 instant such as 2026-01-31T12:00:00Z",
+          null);
+    }
   }
 
   private static long parseLong(String v, long dflt, String name) throws ApiException {
@@ -229,13 +284,35 @@ public final class ApiRoutes {
     }
   }
 
+  /**
+   * Reads a JSON request body strictly: an unknown field is refused, never ignored (a misspelt
+   * {@code duration} must not silently become the default {@code durationSeconds}).
+   */
   static <T> T body(ApiRequest req, Class<T> type) throws ApiException {
     try {
-      T v = Json.mapper().readValue(req.body(), type);
+      T v =
+          Json.mapper()
+              .readerFor(type)
+              .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readValue(req.body());
       if (v == null) {
         throw new ApiException(400, "bad_request", "request body is empty", null);
       }
       return v;
+    } catch (UnrecognizedPropertyException e) {
+      TreeSet<String> known = new TreeSet<>();
+      e.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+      throw new ApiException(
+          400,
+          "unknown_field",
+          "field "
+              + quoteField(e.getPropertyName())
+              + " is not a field of "
+              + type.getSimpleName()
+              + "; known fields: "
+              + String.join(", ", known),
+          "check the field's spelling");
     } catch (MismatchedInputException e) {
       // Never echo parser messages: they quote the input, which may hold a token.
       String field =
@@ -253,6 +330,15 @@ public final class ApiRoutes {
     } catch (java.io.IOException e) {
       throw new ApiException(400, "bad_request", "unreadable request body", null);
     }
+  }
+
+  // The name comes from the request: bounded and printable in the message.
+  private static String quoteField(String name) {
+    String n = name == null ? "" : name;
+    if (n.length() > 64) {
+      n = n.substring(0, 64) + "...";
+    }
+    return "'" + n.replaceAll("\\p{Cntrl}", "?") + "'";
   }
 
   private Route authed(SessionAuth.AuthedRoute r) {

@@ -21,7 +21,15 @@ final class SessionAuth {
   }
 
   Route authed(AuthedRoute r) {
-    return req -> r.handle(req, authenticate(tokens, req));
+    return req -> {
+      TokenService.SessionClaims caller = authenticate(tokens, req);
+      try {
+        return r.handle(req, caller);
+      } catch (ApiException e) {
+        // The refusal's audit record names the verified caller (e.g. a self-approval attempt).
+        throw e.withPrincipal(caller.principal().name());
+      }
+    };
   }
 
   /** The verified session of a request, or the 401 that refuses it. */
@@ -42,11 +50,12 @@ final class SessionAuth {
     if (claims.bound()) {
       if (!dpopScheme) {
         throw new ApiException(
-            401,
-            DpopException.REQUIRED,
-            "this session token is bound to a key: send it as Authorization: DPoP with a DPoP"
-                + " proof, not as Bearer",
-            "run hoop login on this machine");
+                401,
+                DpopException.REQUIRED,
+                "this session token is bound to a key: send it as Authorization: DPoP with a DPoP"
+                    + " proof, not as Bearer",
+                "run hoop login on this machine")
+            .withPrincipal(claims.principal().name());
       }
       try {
         tokens
@@ -54,7 +63,10 @@ final class SessionAuth {
             .verifyHttp(
                 req.header("dpop"), req.method(), req.path(), token, claims.keyThumbprint());
       } catch (DpopException e) {
-        throw new ApiException(401, e.code(), e.getMessage(), "run hoop login on this machine");
+        // The session token verified; only the proof of its key failed (a stolen token, a
+        // replayed proof): the refusal names whose session it was.
+        throw new ApiException(401, e.code(), e.getMessage(), "run hoop login on this machine")
+            .withPrincipal(claims.principal().name());
       }
     }
     return claims;

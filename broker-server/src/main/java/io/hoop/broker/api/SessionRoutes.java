@@ -57,7 +57,7 @@ public final class SessionRoutes {
             filter(req, "target"),
             filter(req, "user"),
             limit);
-    return ApiResponse.json(200, new SessionList(sessions.stream().map(this::withRole).toList()));
+    return ApiResponse.json(200, new SessionList(sessions));
   }
 
   private ApiResponse show(ApiRequest req, TokenService.SessionClaims caller) throws ApiException {
@@ -68,8 +68,7 @@ public final class SessionRoutes {
       throw new ApiException(
           404, "unknown_session", "no such session that you may see", "hoop sessions list");
     }
-    return ApiResponse.json(
-        200, new SessionDetail(withRole(s), store.statements(id, MAX_STATEMENTS)));
+    return ApiResponse.json(200, new SessionDetail(s, store.statements(id, MAX_STATEMENTS)));
   }
 
   private ApiResponse connection(ApiRequest req, TokenService.SessionClaims caller)
@@ -96,38 +95,6 @@ public final class SessionRoutes {
             pg == null ? null : pg.database(),
             pg == null ? List.of() : List.copyOf(new TreeSet<>(pg.roles().keySet())),
             pg == null ? null : pg.defaultRole()));
-  }
-
-  /** A grant without a role ran as the target's default role: show that one. */
-  private SessionSummary withRole(SessionSummary s) {
-    if (s.role() != null) {
-      return s;
-    }
-    String role =
-        config
-            .get()
-            .target(s.target())
-            .map(TargetConfig::postgres)
-            .filter(PostgresTarget::protocolAware)
-            .map(PostgresTarget::defaultRole)
-            .orElse(null);
-    return role == null
-        ? s
-        : new SessionSummary(
-            s.id(),
-            s.grantId(),
-            s.principal(),
-            s.target(),
-            s.task(),
-            role,
-            s.openedAt(),
-            s.closedAt(),
-            s.bytesUp(),
-            s.bytesDown(),
-            s.closeReason(),
-            s.statements(),
-            s.blocked(),
-            s.dropped());
   }
 
   private StatementStore.Visibility visibility(TokenService.SessionClaims caller) {

@@ -6,16 +6,16 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.hoop.api.Principal;
 import io.hoop.api.TokenExchangeRequest;
 import io.hoop.broker.http.ApiException;
-import io.hoop.broker.identity.ClaimPaths;
 import io.hoop.broker.identity.InvalidTokenException;
 import io.hoop.broker.identity.OidcValidator;
 import io.hoop.broker.identity.ValidatedIdentity;
 import java.net.SocketAddress;
-import java.util.List;
+import java.time.Clock;
 
 /**
- * The broker's logins: ID tokens of the IdP (people), JWT access tokens of the IdP obtained with
- * client credentials (machines), and tokens of trusted external issuers (federation).
+ * The broker's logins: ID tokens of the IdP (people, each exchanged at most once), JWT access
+ * tokens of the IdP obtained with client credentials by a listed machine client ({@link
+ * MachineTokenRule}), and tokens of trusted external issuers (federation).
  */
 public final class Identities implements IdentityGateway {
   /** Login method of device-flow logins. */
@@ -24,38 +24,70 @@ public final class Identities implements IdentityGateway {
   /** Login method of client-credentials logins. */
   public static final String CLIENT_CREDENTIALS = "client-credentials";
 
-  private final OidcValidator idp;
-
   /** Principal prefix of client-credentials logins. */
   public static final String MACHINE_PREFIX = "client:";
 
-  private final List<String> machineClaims;
+  private final OidcValidator idp;
+  private final MachineTokenRule machines;
   private final Federation federation;
+  private final IdTokenReplay replay;
+  private final IdpHealth health;
 
   /**
    * @param idp validates the IdP's ID and access tokens
-   * @param machineClaims claims naming a client-credentials principal, first present wins
+   * @param machines decides which access tokens are machine logins
    * @param federation the trusted external issuers
+   * @param replay remembers the ID tokens already exchanged
    */
-  public Identities(OidcValidator idp, List<String> machineClaims, Federation federation) {
+  public Identities(
+      OidcValidator idp,
+      MachineTokenRule machines,
+      Federation federation,
+      IdTokenReplay replay,
+      Clock clock) {
     this.idp = requireNonNull(idp, "idp");
-    this.machineClaims = List.copyOf(machineClaims);
+    this.machines = requireNonNull(machines, "machines");
     this.federation = requireNonNull(federation, "federation");
+    this.replay = requireNonNull(replay, "replay");
+    this.health = new IdpHealth(idp.issuer(), requireNonNull(clock, "clock"));
   }
 
   @Override
-  public Principal authenticate(String idToken, SocketAddress remote) throws ApiException {
+  public Login authenticate(String idToken, SocketAddress remote) throws ApiException {
     ValidatedIdentity id;
     try {
       id = idp.validate(idToken);
     } catch (InvalidTokenException e) {
       throw refused(e, "invalid_id_token", "run hoop login again");
     }
-    return new Principal(id.username(), id.email(), id.groups(), DEVICE);
+    health.reachable();
+    switch (replay.firstUse(id.issuer(), id.tokenId(), idToken.strip(), id.expiresAt())) {
+      case REPLAYED ->
+          throw new ApiException(
+                  401,
+                  "id_token_replayed",
+                  "this ID token was already exchanged for a session; each ID token opens at most"
+                      + " one",
+                  "run hoop login again")
+              .withPrincipal(id.username());
+      case FULL ->
+          throw new ApiException(
+                  503,
+                  "login_capacity",
+                  "the broker remembers too many recent logins to accept another now (fail"
+                      + " closed against ID-token replay)",
+                  "retry in a few minutes; tell the broker's operator if it persists")
+              .withPrincipal(id.username());
+      case FIRST -> {
+        // The login goes on.
+      }
+    }
+    return new Login(
+        new Principal(id.username(), id.email(), id.groups(), DEVICE), id.sessionId(), null);
   }
 
   @Override
-  public Principal exchange(String subjectToken, String subjectTokenType, SocketAddress remote)
+  public Login exchange(String subjectToken, String subjectTokenType, SocketAddress remote)
       throws ApiException {
     if (subjectToken == null || subjectToken.isBlank()) {
       throw new ApiException(400, "bad_request", "subjectToken is required", null);
@@ -75,7 +107,7 @@ public final class Identities implements IdentityGateway {
             "ask the broker's admin to add your CI or cluster issuer to identity.federation");
       }
       try {
-        return federation.exchange(subjectToken);
+        return Login.of(federation.exchange(subjectToken));
       } catch (InvalidTokenException e) {
         throw refused(
             e, "invalid_federated_token", "check identity.federation in the broker config");
@@ -95,30 +127,52 @@ public final class Identities implements IdentityGateway {
         null);
   }
 
-  private Principal machine(String accessToken) throws ApiException {
+  private Login machine(String accessToken) throws ApiException {
+    JWTClaimsSet claims;
     try {
-      JWTClaimsSet claims = idp.validateAccessToken(accessToken);
-      for (String claim : machineClaims) {
-        String name = ClaimPaths.text(claims, claim);
-        if (name != null && !name.isBlank()) {
-          // Prefixed like token: and federation principals: a client registered as "alice" at the
-          // IdP must never receive the person alice's entitlements, grants or audit trail.
-          return new Principal(
-              MACHINE_PREFIX + name,
+      claims = idp.validateAccessToken(accessToken);
+    } catch (InvalidTokenException e) {
+      throw refused(e, "invalid_access_token", "check the client id and secret");
+    }
+    health.reachable();
+    MachineTokenRule.Verdict v = machines.decide(claims);
+    if (!v.accepted()) {
+      // The token verified: whoever it names is recorded, so a person whose token was offered as
+      // a machine login finds the attempt in their own trail.
+      String who = v.clientId() == null ? idp.usernameOf(claims) : personOrClient(claims, v);
+      throw new ApiException(
+              403,
+              "not_a_machine_client",
+              v.refusal(),
+              "use a client listed in identity.machineClients and its client credentials")
+          .withPrincipal(who);
+    }
+    try {
+      // Prefixed like token: and federation principals: a client registered as "alice" at the
+      // IdP must never receive the person alice's entitlements, grants or audit trail.
+      return new Login(
+          new Principal(
+              MACHINE_PREFIX + v.clientId(),
               null,
               idp.groupsOf(claims, "access token"),
-              CLIENT_CREDENTIALS);
-        }
-      }
-      throw new InvalidTokenException(
-          "access token has none of the claims " + machineClaims + " naming the client");
+              CLIENT_CREDENTIALS),
+          null,
+          v.marker());
     } catch (InvalidTokenException e) {
       throw refused(e, "invalid_access_token", "check the client id and secret");
     }
   }
 
-  private static ApiException refused(InvalidTokenException e, String code, String hint) {
+  // A token with a person marker names that person; any other refused one names its client.
+  private String personOrClient(JWTClaimsSet claims, MachineTokenRule.Verdict v) {
+    return MachineTokenRule.personMarker(claims) != null
+        ? idp.usernameOf(claims)
+        : MACHINE_PREFIX + v.clientId();
+  }
+
+  private ApiException refused(InvalidTokenException e, String code, String hint) {
     if (e.issuerUnreachable()) {
+      health.unreachable(e.getMessage());
       return new ApiException(
           503, "idp_unavailable", e.getMessage(), "retry later or check the broker's network");
     }

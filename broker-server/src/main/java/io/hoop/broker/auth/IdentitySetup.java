@@ -10,6 +10,7 @@ import io.hoop.broker.identity.devidp.DevClient;
 import io.hoop.broker.identity.devidp.DevIdentityProvider;
 import io.hoop.broker.identity.devidp.DevUser;
 import io.hoop.broker.util.SecureFiles;
+import io.hoop.tunnel.tls.IssuerTrust;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,20 +19,29 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
 /**
  * Builds the broker's logins from config: the configured IdP (or, in dev mode, the embedded dev IdP
- * with its machine clients, including a generated {@code ci-bot}) and the federation issuers.
+ * with its machine clients, including a generated {@code ci-bot}), the machine clients allowed to
+ * log in with client credentials, and the federation issuers.
  *
  * @param gateway turns presented tokens into principals
  * @param authConfig what {@code GET /v1/auth/config} tells the CLI
  * @param devRoutes the dev IdP's routes; empty outside dev mode
+ * @param devIdp the embedded dev IdP, whose users a config reload updates; empty outside dev mode
  */
 public record IdentitySetup(
-    IdentityGateway gateway, AuthConfig authConfig, Map<String, Route> devRoutes) {
+    IdentityGateway gateway,
+    AuthConfig authConfig,
+    Map<String, Route> devRoutes,
+    Optional<DevIdentityProvider> devIdp) {
   /** The client the dev broker generates, so CI flows can be tried without any config. */
   public static final String DEV_CI_CLIENT = "ci-bot";
 
@@ -55,13 +65,12 @@ public record IdentitySetup(
           new DevIdentityProvider(
               url + DevIdentityProvider.PATH,
               d.clientId(),
-              d.users().stream()
-                  .map(u -> new DevUser(u.username(), u.email(), u.groups()))
-                  .toList(),
+              devUsers(d),
               clients,
               d.codeTtl(),
               d.pollInterval(),
               clock);
+      idp.updateUsers(devUsers(d), disabledUsers(d));
       OidcValidator v =
           new OidcValidator(
               idp.issuer(),
@@ -73,31 +82,85 @@ public record IdentitySetup(
               clock,
               ic.jwksMaxAge());
       return new IdentitySetup(
-          new Identities(v, ic.machineClaims(), federation),
+          new Identities(
+              v,
+              new MachineTokenRule(
+                  ic.machineClaims(), devMachineClients(ic, d.clientId(), clients), d.clientId()),
+              federation,
+              new IdTokenReplay(
+                  clock, OidcValidator.DEFAULT_CLOCK_SKEW, IdTokenReplay.DEFAULT_CAPACITY),
+              clock),
           new AuthConfig(
               idp.issuer(),
               d.clientId(),
               List.of("openid", "profile", "email", "offline_access"),
               true,
               federated(ic)),
-          idp.routes());
+          idp.routes(),
+          Optional.of(idp));
     }
     String issuer =
         ic.issuer().orElseThrow(() -> new IllegalStateException("identity.issuer missing"));
+    // A private CA is trusted for this issuer's own fetches only, never JVM-wide.
+    String caPem = ic.caFile().map(IssuerTrust::readPem).orElse(null);
     OidcValidator v =
         new OidcValidator(
             issuer,
             ic.clientId(),
-            null,
+            caPem == null ? null : IssuerTrust.defaultsPlus(caPem),
             ic.usernameClaim(),
             ic.groupsClaim(),
             OidcValidator.DEFAULT_CLOCK_SKEW,
             clock,
             ic.jwksMaxAge());
     return new IdentitySetup(
-        new Identities(v, ic.machineClaims(), federation),
-        new AuthConfig(issuer, ic.clientId(), ic.scopes(), false, federated(ic)),
-        Map.of());
+        new Identities(
+            v,
+            new MachineTokenRule(ic.machineClaims(), listed(ic), ic.clientId()),
+            federation,
+            new IdTokenReplay(
+                clock, OidcValidator.DEFAULT_CLOCK_SKEW, IdTokenReplay.DEFAULT_CAPACITY),
+            clock),
+        new AuthConfig(issuer, ic.clientId(), ic.scopes(), false, federated(ic), caPem),
+        Map.of(),
+        Optional.empty());
+  }
+
+  /** The dev IdP's users as configured (disabled ones included, so they are told apart). */
+  public static List<DevUser> devUsers(DevIdpConfig d) {
+    return d.users().stream().map(u -> new DevUser(u.username(), u.email(), u.groups())).toList();
+  }
+
+  /** Names of the dev IdP's disabled users. */
+  public static Set<String> disabledUsers(DevIdpConfig d) {
+    return d.users().stream()
+        .filter(DevIdpConfig.DevUserConfig::disabled)
+        .map(DevIdpConfig.DevUserConfig::username)
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static Set<String> listed(IdentityConfig ic) {
+    Set<String> ids = new LinkedHashSet<>();
+    ic.machineClients().forEach(c -> ids.add(c.clientId()));
+    return ids;
+  }
+
+  /**
+   * In dev mode {@code identity.machineClients} defaults to the dev IdP's own clients (its {@code
+   * devIdp.clients} and {@code ci-bot}), never its interactive client.
+   */
+  static Set<String> devMachineClients(
+      IdentityConfig ic, String interactiveClientId, List<DevClient> devClients) {
+    if (!ic.machineClients().isEmpty()) {
+      return listed(ic);
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (DevClient c : devClients) {
+      if (!c.id().equals(interactiveClientId)) {
+        ids.add(c.id());
+      }
+    }
+    return ids;
   }
 
   private static List<AuthConfig.FederatedIssuer> federated(IdentityConfig ic) {

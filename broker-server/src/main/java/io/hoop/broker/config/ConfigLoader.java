@@ -33,7 +33,7 @@ public final class ConfigLoader {
   static final int MAX_FILE_BYTES = 1024 * 1024;
   private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
   private static final Set<String> TYPES = Set.of("tcp", "postgres");
-  private static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(8);
+  private static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(15);
   private static final Duration DEFAULT_TARGET_MAX = Duration.ofHours(8);
   private static final Duration DEFAULT_GRANT = Duration.ofHours(1);
   private static final Duration DEFAULT_PENDING_TIMEOUT = Duration.ofHours(1);
@@ -364,7 +364,8 @@ public final class ConfigLoader {
             new DevUserConfig(
                 name,
                 u.email() == null ? name + "@example.test" : u.email(),
-                u.groups() == null ? List.of() : List.copyOf(u.groups())));
+                u.groups() == null ? List.of() : List.copyOf(u.groups()),
+                Boolean.TRUE.equals(u.disabled())));
       }
     }
     String clientId = raw == null || raw.clientId() == null ? "hoop-cli" : raw.clientId();
@@ -496,7 +497,7 @@ public final class ConfigLoader {
       List<RawDevUser> users,
       List<IdentitySection.RawDevClient> clients) {}
 
-  record RawDevUser(String username, String email, List<String> groups) {}
+  record RawDevUser(String username, String email, List<String> groups, Boolean disabled) {}
 
   record RawTarget(
       String name,

@@ -198,10 +198,13 @@ public final class ConfigWatcher implements Supplier<BrokerConfig>, AutoCloseabl
           next.listen(),
           previous.listen());
     }
-    if (!previous.devIdp().equals(next.devIdp())) {
+    if (!previous.devIdp().clientId().equals(next.devIdp().clientId())
+        || !previous.devIdp().codeTtl().equals(next.devIdp().codeTtl())
+        || !previous.devIdp().pollInterval().equals(next.devIdp().pollInterval())
+        || !previous.devIdp().clients().equals(next.devIdp().clients())) {
       LOG.warn(
-          "config: devIdp changed (users, client id or timings); dev IdP users are not"
-              + " reloaded, restart the broker to apply them");
+          "config: devIdp client id, timings or clients changed; these apply after a restart"
+              + " (dev IdP users are reloaded)");
     }
     if (!previous.identity().equals(next.identity())
         || !previous.publicUrl().equals(next.publicUrl())

@@ -14,8 +14,17 @@ public record DevIdpConfig(
     List<DevUserConfig> users,
     List<DevClientConfig> clients) {
 
-  /** A dev user: a name, an email and groups. */
-  public record DevUserConfig(String username, String email, List<String> groups) {}
+  /**
+   * A dev user: a name, an email and groups; a disabled one can neither sign in nor refresh (a
+   * config reload applies it, so the test of "a user disabled at the IdP" runs without restart).
+   */
+  public record DevUserConfig(
+      String username, String email, List<String> groups, boolean disabled) {
+    /** An enabled user. */
+    public DevUserConfig(String username, String email, List<String> groups) {
+      this(username, email, groups, false);
+    }
+  }
 
   /**
    * A machine client of the dev IdP (client-credentials grant); the secret is read from its file.

@@ -20,11 +20,15 @@ import java.util.Optional;
  *     then {@code sub} when absent
  * @param groupsClaim dotted path of the groups claim, e.g. {@code realm_access.roles}
  * @param clientSecretFile the client secret for confidential clients, read by the CLI's IdP calls
+ * @param caFile PEM CA certificates of an IdP behind a private CA, trusted (besides the JVM's
+ *     defaults) for its discovery and keys, and handed to the CLI in {@code GET /v1/auth/config}
  * @param jwksMaxAge how long a cached JWKS stays usable while the IdP cannot be reached
  * @param requireDpop whether logins must carry a DPoP proof (an unbound session is refused)
- * @param machineClaims claims naming the machine principal of a client-credentials access token,
- *     first present wins
+ * @param machineClaims claims naming the client of a client-credentials access token, first present
+ *     wins
  * @param federation trusted external issuers, in config order
+ * @param machineClients the clients allowed to log in with client credentials; empty refuses every
+ *     machine login (in dev mode: the dev IdP's own clients)
  */
 public record IdentityConfig(
     Optional<String> issuer,
@@ -33,14 +37,17 @@ public record IdentityConfig(
     String usernameClaim,
     String groupsClaim,
     Optional<Path> clientSecretFile,
+    Optional<Path> caFile,
     Duration jwksMaxAge,
     boolean requireDpop,
     List<String> machineClaims,
-    List<FederationConfig> federation) {
+    List<FederationConfig> federation,
+    List<MachineClient> machineClients) {
   public static final String DEFAULT_USERNAME_CLAIM = "preferred_username";
   public static final String DEFAULT_GROUPS_CLAIM = "groups";
   public static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofHours(24);
-  public static final List<String> DEFAULT_MACHINE_CLAIMS = List.of("client_id", "azp", "sub");
+  public static final List<String> DEFAULT_MACHINE_CLAIMS =
+      List.of("client_id", "azp", "cid", "appid");
 
   /** What dev mode uses without an {@code identity} section. */
   public static final IdentityConfig DEV_DEFAULTS =
@@ -51,9 +58,11 @@ public record IdentityConfig(
           DEFAULT_USERNAME_CLAIM,
           DEFAULT_GROUPS_CLAIM,
           Optional.empty(),
+          Optional.empty(),
           DEFAULT_JWKS_MAX_AGE,
           true,
           DEFAULT_MACHINE_CLAIMS,
+          List.of(),
           List.of());
 
   public IdentityConfig {
@@ -63,9 +72,24 @@ public record IdentityConfig(
     requireNonNull(usernameClaim, "usernameClaim");
     requireNonNull(groupsClaim, "groupsClaim");
     requireNonNull(clientSecretFile, "clientSecretFile");
+    requireNonNull(caFile, "caFile");
     requireNonNull(jwksMaxAge, "jwksMaxAge");
     machineClaims = List.copyOf(machineClaims);
     federation = List.copyOf(federation);
+    machineClients = List.copyOf(machineClients);
+  }
+
+  /**
+   * One client allowed to log in with client credentials ({@code identity.machineClients}).
+   *
+   * @param clientId the client id as the IdP puts it in its access tokens
+   * @param description what the client is for, shown to admins; may be empty
+   */
+  public record MachineClient(String clientId, String description) {
+    public MachineClient {
+      requireNonNull(clientId, "clientId");
+      requireNonNull(description, "description");
+    }
   }
 
   /**

@@ -1,10 +1,11 @@
 package io.hoop.broker.config;
 
 import io.hoop.api.Durations;
+import io.hoop.api.IssuerUrls;
 import io.hoop.broker.config.DevIdpConfig.DevClientConfig;
 import io.hoop.broker.config.IdentityConfig.FederationConfig;
+import io.hoop.tunnel.tls.IssuerTrust;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ final class IdentitySection {
   private static final Pattern CLAIM_PATH =
       Pattern.compile("^[A-Za-z0-9_:/-]+(\\.[A-Za-z0-9_:/-]+)*$");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
-  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
+  // Client ids: what IdPs allow (Keycloak and Okta ids, Entra GUIDs), no spaces or controls.
+  private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$");
   private static final Duration MAX_JWKS_AGE = Duration.ofDays(7);
   private static final long MAX_SECRET_BYTES = 4096;
 
@@ -47,10 +49,15 @@ final class IdentitySection {
       String usernameClaim,
       String groupsClaim,
       String clientSecretFile,
+      String caFile,
       String jwksMaxAge,
       Boolean requireDpop,
       List<String> machineClaims,
-      List<RawFederation> federation) {}
+      List<RawFederation> federation,
+      List<RawMachineClient> machineClients) {}
+
+  /** One raw {@code identity.machineClients} entry. */
+  record RawMachineClient(String clientId, String description) {}
 
   /** One raw {@code identity.federation} entry. */
   record RawFederation(
@@ -87,8 +94,8 @@ final class IdentitySection {
     if (issuer.isEmpty() && !dev) {
       throw error("identity.issuer", "missing");
     }
-    if (issuer.isPresent() && !issuer.get().startsWith("https://")) {
-      throw error("identity.issuer", "'" + issuer.get() + "' must be an https:// URL");
+    if (issuer.isPresent()) {
+      issuerUrl("identity.issuer", issuer.get());
     }
     String clientId = raw.clientId();
     if (clientId == null || clientId.isBlank()) {
@@ -114,6 +121,15 @@ final class IdentitySection {
       secretFile = Optional.of(Path.of(raw.clientSecretFile()));
       readSecret("identity.clientSecretFile", raw.clientSecretFile());
     }
+    Optional<Path> caFile = Optional.empty();
+    if (raw.caFile() != null) {
+      try {
+        IssuerTrust.readPem(Path.of(raw.caFile()));
+      } catch (IllegalArgumentException e) {
+        throw error("identity.caFile", e.getMessage());
+      }
+      caFile = Optional.of(Path.of(raw.caFile()));
+    }
     List<String> machineClaims =
         raw.machineClaims() == null ? IdentityConfig.DEFAULT_MACHINE_CLAIMS : raw.machineClaims();
     if (machineClaims.isEmpty()) {
@@ -121,6 +137,13 @@ final class IdentitySection {
     }
     for (int i = 0; i < machineClaims.size(); i++) {
       claimPath("identity.machineClaims[" + i + "]", machineClaims.get(i));
+      // sub names whoever the token is about: with it a person's token could name a "client".
+      if (machineClaims.get(i).equals("sub")) {
+        throw error(
+            "identity.machineClaims[" + i + "]",
+            "sub names the token's subject, a person too; expected claims naming the client"
+                + " (client_id, azp, cid, appid)");
+      }
     }
     return new IdentityConfig(
         issuer,
@@ -133,10 +156,51 @@ final class IdentitySection {
             ? IdentityConfig.DEFAULT_GROUPS_CLAIM
             : claimPath("identity.groupsClaim", raw.groupsClaim()),
         secretFile,
+        caFile,
         maxAge,
         raw.requireDpop() == null || raw.requireDpop(),
         machineClaims,
-        federation(raw.federation()));
+        federation(raw.federation()),
+        machineClients(raw.machineClients(), clientId));
+  }
+
+  private List<IdentityConfig.MachineClient> machineClients(
+      List<RawMachineClient> raw, String interactiveClientId) throws ConfigException {
+    if (raw == null) {
+      return List.of();
+    }
+    List<IdentityConfig.MachineClient> out = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < raw.size(); i++) {
+      String key = "identity.machineClients[" + i + "]";
+      RawMachineClient c = raw.get(i);
+      if (c == null) {
+        throw error(key, "empty entry; expected {clientId: ..., description: ...}");
+      }
+      String id = required(key + ".clientId", c.clientId());
+      if (!CLIENT_ID.matcher(id).matches()) {
+        throw error(
+            key + ".clientId",
+            "'" + id + "' is not a client id (letters, digits and . _ : @ / -, at most 128)");
+      }
+      // The interactive client's tokens belong to people: as a machine it would make every person
+      // one shared principal.
+      if (id.equals(interactiveClientId)) {
+        throw error(
+            key + ".clientId",
+            "'"
+                + id
+                + "' is identity.clientId, the client people log in with; register a separate"
+                + " confidential client for each machine");
+      }
+      if (!ids.add(id)) {
+        throw error(key + ".clientId", "duplicate machine client '" + id + "'");
+      }
+      out.add(
+          new IdentityConfig.MachineClient(
+              id, c.description() == null ? "" : c.description().strip()));
+    }
+    return out;
   }
 
   private List<FederationConfig> federation(List<RawFederation> raw) throws ConfigException {
@@ -159,7 +223,7 @@ final class IdentitySection {
         throw error(key + ".name", "duplicate federation entry '" + name + "'");
       }
       String issuer = required(key + ".issuer", f.issuer());
-      federationIssuer(key + ".issuer", issuer);
+      issuerUrl(key + ".issuer", issuer);
       String audience = required(key + ".audience", f.audience());
       // Without a condition every token of a public issuer (any GitHub repository) would pass.
       if (f.conditions() == null || f.conditions().isEmpty()) {
@@ -236,22 +300,10 @@ final class IdentitySection {
     return out;
   }
 
-  private void federationIssuer(String key, String issuer) throws ConfigException {
-    URI uri;
-    try {
-      uri = URI.create(issuer);
-    } catch (IllegalArgumentException e) {
-      throw error(key, "'" + issuer + "' is not a URL");
+  private void issuerUrl(String key, String issuer) throws ConfigException {
+    if (!IssuerUrls.acceptable(issuer)) {
+      throw error(key, "'" + issuer + "' " + IssuerUrls.expectation());
     }
-    if ("https".equals(uri.getScheme()) && uri.getHost() != null) {
-      return;
-    }
-    if ("http".equals(uri.getScheme())
-        && uri.getHost() != null
-        && LOOPBACK.contains(uri.getHost())) {
-      return;
-    }
-    throw error(key, "'" + issuer + "' must be an https:// URL (http:// only on loopback)");
   }
 
   private String claimPath(String key, String path) throws ConfigException {

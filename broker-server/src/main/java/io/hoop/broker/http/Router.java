@@ -17,6 +17,20 @@ public final class Router {
   private final Map<String, Route> exact = new LinkedHashMap<>();
   private final Map<String, Route> prefix = new LinkedHashMap<>();
   private final Map<String, Route> patterns = new LinkedHashMap<>();
+  private final RefusalAudit refusals;
+
+  /** A router that audits nothing (tests). */
+  public Router() {
+    this(null);
+  }
+
+  /**
+   * @param refusals audits refused requests (an {@link ApiException} or an unknown endpoint); null
+   *     audits nothing
+   */
+  public Router(RefusalAudit refusals) {
+    this.refusals = refusals;
+  }
 
   /** Adds a route; {@code key} is e.g. {@code "GET /v1/whoami"} or {@code "GET /v1/grants/*"}. */
   public Router add(String key, Route route) {
@@ -83,13 +97,18 @@ public final class Router {
       r = pattern(req.method(), req.path());
     }
     if (r == null) {
-      return knownPath(req.path())
-          ? ApiResponse.error(405, "method_not_allowed", req.method() + " not allowed here", null)
-          : ApiResponse.error(404, "not_found", "no such endpoint " + req.path(), null);
+      ApiException e =
+          knownPath(req.path())
+              ? new ApiException(
+                  405, "method_not_allowed", req.method() + " not allowed here", null)
+              : new ApiException(404, "not_found", "no such endpoint " + req.path(), null);
+      refused(req, e);
+      return e.toResponse();
     }
     try {
       return r.handle(req);
     } catch (ApiException e) {
+      refused(req, e);
       return e.toResponse();
     } catch (StoreException e) {
       // Fail closed: no grant, login or decision is made without the store, and the caller is
@@ -108,6 +127,21 @@ public final class Router {
       LOG.error("request failed path={}", req.path(), e);
       return ApiResponse.error(
           500, "internal_error", "the broker failed to handle this request", "see the broker log");
+    }
+  }
+
+  // Every refusal is audited in one place (bounded under a flood by RefusalAudit).
+  private void refused(ApiRequest req, ApiException e) {
+    if (refusals != null) {
+      refusals.refused(
+          new RefusalAudit.Refusal(
+              req.remote(),
+              req.method(),
+              req.path(),
+              e.status(),
+              e.code(),
+              e.getMessage(),
+              e.principal()));
     }
   }
 

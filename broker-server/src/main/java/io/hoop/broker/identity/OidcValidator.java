@@ -195,6 +195,15 @@ public final class OidcValidator {
     return verify(token, what, false);
   }
 
+  /**
+   * The name verified claims give a person (the username claim, else {@code sub}); null when the
+   * claims name no one. For audit records of refused tokens.
+   */
+  public String usernameOf(JWTClaimsSet claims) {
+    String name = ClaimPaths.text(claims, usernameClaim);
+    return name == null || name.isBlank() ? claims.getSubject() : name;
+  }
+
   /** The groups at the configured claim path of verified claims. */
   public List<String> groupsOf(JWTClaimsSet claims, String what) throws InvalidTokenException {
     return groups(claims, what);
@@ -239,11 +248,12 @@ public final class OidcValidator {
               + " is not accepted; expected one of "
               + ALLOWED_NAMES);
     }
-    if (checkAzp
-        && header.getType() != null
-        && header.getType().getType().toLowerCase(java.util.Locale.ROOT).endsWith("at+jwt")) {
-      throw new InvalidTokenException(
-          what + " is an access token (typ " + header.getType() + "); expected an ID token");
+    if (checkAzp) {
+      // Before the signature check too: an access token costs no JWKS fetch.
+      String notId = IdTokenShape.whyNotIdToken(header.getType(), claimsOf(signed));
+      if (notId != null) {
+        throw new InvalidTokenException(what + " is refused: " + notId + "; expected an ID token");
+      }
     }
     JWTClaimsSet claims;
     try {
@@ -264,6 +274,14 @@ public final class OidcValidator {
     }
     checkClaims(claims, what, checkAzp);
     return claims;
+  }
+
+  private static JWTClaimsSet claimsOf(SignedJWT jwt) throws InvalidTokenException {
+    try {
+      return jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw new InvalidTokenException("token payload is not a JSON object");
+    }
   }
 
   private void checkClaims(JWTClaimsSet claims, String what, boolean checkAzp)
@@ -327,7 +345,9 @@ public final class OidcValidator {
         stringClaim(claims, "email"),
         groups(claims, what),
         claims.getIssuer(),
-        claims.getExpirationTime().toInstant());
+        claims.getExpirationTime().toInstant(),
+        stringClaim(claims, "sid"),
+        claims.getJWTID());
   }
 
   private static String stringAt(JWTClaimsSet claims, String path, String what)

@@ -14,6 +14,8 @@ import java.util.List;
  * @param groups the configured groups claim, empty when absent
  * @param issuer the {@code iss} claim
  * @param expiresAt the token's {@code exp}
+ * @param sessionId the IdP's login session ({@code sid}), or null when the token has none
+ * @param tokenId the token's {@code jti}, or null when it has none
  */
 public record ValidatedIdentity(
     String subject,
@@ -21,7 +23,9 @@ public record ValidatedIdentity(
     String email,
     List<String> groups,
     String issuer,
-    Instant expiresAt) {
+    Instant expiresAt,
+    String sessionId,
+    String tokenId) {
 
   public ValidatedIdentity {
     requireNonNull(subject, "subject");

@@ -259,28 +259,66 @@ public final class AuditLog {
    * @param task only this task's events, or all when null
    */
   public List<AuditEvent> list(long afterSeq, int limit, String principal, String task) {
+    return list(new ListQuery(afterSeq, 0, null, null, false, limit, principal, task));
+  }
+
+  /**
+   * Which events {@link #list(ListQuery)} returns.
+   *
+   * @param afterSeq only events with a greater seq (0: from the start)
+   * @param beforeSeq only events with a smaller seq (0: up to the newest)
+   * @param since only events at or after this time, or null
+   * @param until only events before this time, or null
+   * @param newestFirst the newest {@code limit} events, newest first; else the oldest, oldest first
+   * @param limit at most this many events
+   * @param principal only this principal's events, or all when null
+   * @param task only this task's events, or all when null
+   */
+  public record ListQuery(
+      long afterSeq,
+      long beforeSeq,
+      Instant since,
+      Instant until,
+      boolean newestFirst,
+      int limit,
+      String principal,
+      String task) {}
+
+  /** Lists the events {@code q} selects, in the order it asks for. */
+  public List<AuditEvent> list(ListQuery q) {
     StringBuilder sql =
         new StringBuilder(
             "select seq, event_time, event_type, principal, target, grant_id, task, details from"
                 + " audit_events where seq > ?");
-    if (principal != null) {
+    List<Object> args = new ArrayList<>();
+    args.add(q.afterSeq());
+    if (q.beforeSeq() > 0) {
+      sql.append(" and seq < ?");
+      args.add(q.beforeSeq());
+    }
+    if (q.since() != null) {
+      sql.append(" and event_time >= ?");
+      args.add(Store.ts(q.since()));
+    }
+    if (q.until() != null) {
+      sql.append(" and event_time < ?");
+      args.add(Store.ts(q.until()));
+    }
+    if (q.principal() != null) {
       sql.append(" and principal = ?");
+      args.add(q.principal());
     }
-    if (task != null) {
+    if (q.task() != null) {
       sql.append(" and task = ?");
+      args.add(q.task());
     }
-    sql.append(" order by seq limit ?");
+    sql.append(q.newestFirst() ? " order by seq desc limit ?" : " order by seq limit ?");
+    args.add(q.limit());
     try (Connection c = store.connection();
         PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      int i = 1;
-      ps.setLong(i++, afterSeq);
-      if (principal != null) {
-        ps.setString(i++, principal);
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
       }
-      if (task != null) {
-        ps.setString(i++, task);
-      }
-      ps.setInt(i, limit);
       List<AuditEvent> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -55,6 +55,7 @@ public final class SessionStore {
     }
   }
 
+  /** Records a tunnel session of a target without roles. */
   public void tunnelOpened(
       String sessionId,
       String grantId,
@@ -63,18 +64,37 @@ public final class SessionStore {
       String task,
       String remote,
       Instant at) {
+    tunnelOpened(sessionId, grantId, principal, target, task, null, remote, at);
+  }
+
+  /**
+   * Records a tunnel session as it opens.
+   *
+   * @param role the role it runs as (the grant's, else the target's default then), null when the
+   *     target has no roles
+   */
+  public void tunnelOpened(
+      String sessionId,
+      String grantId,
+      String principal,
+      String target,
+      String task,
+      String role,
+      String remote,
+      Instant at) {
     try (Connection c = store.connection();
         PreparedStatement ps =
             c.prepareStatement(
-                "insert into tunnel_sessions (id, grant_id, principal, target, task, remote_addr,"
-                    + " opened_at) values (?, ?, ?, ?, ?, ?, ?)")) {
+                "insert into tunnel_sessions (id, grant_id, principal, target, task, role,"
+                    + " remote_addr, opened_at) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, sessionId);
       ps.setString(2, grantId);
       ps.setString(3, principal);
       ps.setString(4, target);
       ps.setString(5, task);
-      ps.setString(6, remote);
-      ps.setObject(7, Store.ts(at));
+      ps.setString(6, role);
+      ps.setString(7, remote);
+      ps.setObject(8, Store.ts(at));
       ps.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("cannot record tunnel session " + sessionId, e);

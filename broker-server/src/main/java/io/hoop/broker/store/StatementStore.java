@@ -20,12 +20,12 @@ import java.util.Set;
 public final class StatementStore {
   static final int MAX_SQL_CHARS = 100_000;
   private static final String SUMMARY =
-      "select s.id, s.grant_id, s.principal, s.target, s.task, g.role, s.opened_at, s.closed_at,"
+      "select s.id, s.grant_id, s.principal, s.target, s.task, s.role, s.opened_at, s.closed_at,"
           + " s.bytes_up, s.bytes_down, s.close_reason, s.statements_dropped,"
           + " (select count(*) from session_statements st where st.session_id = s.id),"
           + " (select count(*) from session_statements st where st.session_id = s.id"
           + " and st.blocked = true)"
-          + " from tunnel_sessions s left join grants g on g.id = s.grant_id";
+          + " from tunnel_sessions s";
 
   private final Store store;
 

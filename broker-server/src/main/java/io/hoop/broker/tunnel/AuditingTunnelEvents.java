@@ -8,6 +8,7 @@ import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +18,24 @@ public final class AuditingTunnelEvents implements TunnelEvents {
   private final AuditLog audit;
   private final SessionStore sessions;
   private final Clock clock;
+  private final Function<TunnelAuthorization, String> roles;
 
   public AuditingTunnelEvents(AuditLog audit, SessionStore sessions, Clock clock) {
+    this(audit, sessions, clock, a -> null);
+  }
+
+  /**
+   * @param roles the role each session runs as, stored with it (see {@link SessionRoles})
+   */
+  public AuditingTunnelEvents(
+      AuditLog audit,
+      SessionStore sessions,
+      Clock clock,
+      Function<TunnelAuthorization, String> roles) {
     this.audit = audit;
     this.sessions = sessions;
     this.clock = clock;
+    this.roles = roles;
   }
 
   @Override
@@ -54,6 +68,7 @@ public final class AuditingTunnelEvents implements TunnelEvents {
               a.principal(),
               a.target(),
               a.task(),
+              roles.apply(a),
               String.valueOf(remote),
               clock.instant());
           audit.append(

@@ -32,8 +32,67 @@ class IdentitySectionTest {
     assertThat(ic.jwksMaxAge()).isEqualTo(Duration.ofHours(24));
     assertThat(ic.usernameClaim()).isEqualTo("preferred_username");
     assertThat(ic.groupsClaim()).isEqualTo("groups");
-    assertThat(ic.machineClaims()).containsExactly("client_id", "azp", "sub");
+    assertThat(ic.machineClaims()).containsExactly("client_id", "azp", "cid", "appid");
     assertThat(ic.federation()).isEmpty();
+    // No machine may log in until the admin lists it.
+    assertThat(ic.machineClients()).isEmpty();
+  }
+
+  @Test
+  void parsesMachineClients() throws Exception {
+    IdentityConfig ic =
+        ConfigLoader.parse(
+                "t.yaml",
+                PROD
+                    + "  machineClients:\n"
+                    + "    - {clientId: ci-deployer, description: the deploy pipeline}\n"
+                    + "    - clientId: 0f1e2d3c-aaaa-bbbb-cccc-000000000001\n",
+                false)
+            .identity()
+            .orElseThrow();
+    assertThat(ic.machineClients())
+        .containsExactly(
+            new IdentityConfig.MachineClient("ci-deployer", "the deploy pipeline"),
+            new IdentityConfig.MachineClient("0f1e2d3c-aaaa-bbbb-cccc-000000000001", ""));
+  }
+
+  @Test
+  void subIsNoClientClaim() {
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("t.yaml", PROD + "  machineClaims: [client_id, sub]\n", false))
+        .hasMessageContaining("identity.machineClaims[1]")
+        .hasMessageContaining("sub names the token's subject");
+  }
+
+  @Test
+  void listingTheInteractiveClientAsAMachineIsAConfigError() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "t.yaml", PROD + "  machineClients:\n    - {clientId: hoop-cli}\n", false))
+        .hasMessageContaining("identity.machineClients[0].clientId")
+        .hasMessageContaining("is identity.clientId, the client people log in with");
+  }
+
+  @Test
+  void badMachineClientsNameTheirKey() {
+    for (String[] c :
+        new String[][] {
+          {
+            "    - {clientId: ci, description: a}\n    - {clientId: ci}\n",
+            "[1].clientId",
+            "duplicate"
+          },
+          {"    - {description: a}\n", "[0].clientId", "missing"},
+          {"    - {clientId: \"a b\"}\n", "[0].clientId", "is not a client id"},
+          {"    - {clientId: ci, secret: x}\n", "secret", ""},
+        }) {
+      assertThatThrownBy(
+              () -> ConfigLoader.parse("t.yaml", PROD + "  machineClients:\n" + c[0], false))
+          .as(c[0])
+          .hasMessageContaining(c[1])
+          .hasMessageContaining(c[2]);
+    }
   }
 
   @Test

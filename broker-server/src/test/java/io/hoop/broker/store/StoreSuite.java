@@ -71,6 +71,102 @@ public abstract class StoreSuite {
   }
 
   @Test
+  public void auditListsTheNewestFirstWithinAWindowAndPagesBothWays() {
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    MutableClock clock = new MutableClock(t0);
+    try (Store s = openStore()) {
+      AuditLog log = new AuditLog(s, clock);
+      for (int i = 0; i < 10; i++) {
+        clock.now = t0.plusSeconds(60L * i);
+        log.append("grant.approved", i % 2 == 0 ? "alice" : "bob", "db", null, "T-" + i, Map.of());
+      }
+      List<AuditEvent> newest =
+          log.list(new AuditLog.ListQuery(0, 0, null, null, true, 3, null, null));
+      assertThat(newest).extracting(AuditEvent::task).containsExactly("T-9", "T-8", "T-7");
+      List<AuditEvent> before =
+          log.list(new AuditLog.ListQuery(0, newest.get(2).seq(), null, null, true, 2, null, null));
+      assertThat(before).extracting(AuditEvent::task).containsExactly("T-6", "T-5");
+      // since inclusive, until exclusive, with a principal filter.
+      List<AuditEvent> window =
+          log.list(
+              new AuditLog.ListQuery(
+                  0, 0, t0.plusSeconds(120), t0.plusSeconds(360), true, 100, "alice", null));
+      assertThat(window).extracting(AuditEvent::task).containsExactly("T-4", "T-2");
+      List<AuditEvent> after =
+          log.list(
+              new AuditLog.ListQuery(newest.get(0).seq() - 2, 0, null, null, false, 9, null, null));
+      assertThat(after).extracting(AuditEvent::task).containsExactly("T-8", "T-9");
+    }
+  }
+
+  @Test
+  public void aSessionKeepsTheRoleItOpenedWithAndAGrantCanBeReleased() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    StoredGrant g =
+        new StoredGrant(
+            "g-r",
+            "alice",
+            "db",
+            "postgres",
+            null,
+            "JIRA-2",
+            null,
+            GrantStatus.APPROVED,
+            "ok",
+            Duration.ofMinutes(30),
+            now,
+            now,
+            now.plus(Duration.ofMinutes(30)),
+            null,
+            null,
+            List.of("dba"),
+            0,
+            null);
+    try (Store s = openStore()) {
+      GrantStore grants = new GrantStore(s);
+      grants.insert(g);
+      SessionStore ss = new SessionStore(s);
+      ss.tunnelOpened("s-r", "g-r", "alice", "db", "JIRA-2", "readonly", "127.0.0.1:1", now);
+      StatementStore st = new StatementStore(s);
+      assertThat(st.find("s-r").orElseThrow().role()).isEqualTo("readonly");
+      assertThat(
+              grants.decide(
+                  "g-r", GrantStatus.APPROVED, GrantStatus.RELEASED, "alice", "done", now))
+          .isTrue();
+      assertThat(grants.find("g-r").orElseThrow().status()).isEqualTo(GrantStatus.RELEASED);
+      assertThat(
+              grants.decide(
+                  "g-r", GrantStatus.APPROVED, GrantStatus.RELEASED, "alice", "done", now))
+          .as("released once")
+          .isFalse();
+    }
+  }
+
+  /** A clock the test sets. */
+  private static final class MutableClock extends Clock {
+    volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  @Test
   public void aStoreThatIsGoneFailsWithStoreExceptionNamingTheOperation() {
     Store s = openStore();
     s.close();

@@ -2,10 +2,13 @@ package io.hoop.cli.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.api.client.http.HttpTransport;
+import io.hoop.api.IssuerUrls;
 import io.hoop.cli.HoopException;
+import io.hoop.cli.identity.DpopKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +38,17 @@ public final class DeviceFlowClient {
   private final Clock clock;
 
   public DeviceFlowClient(HttpTransport transport, Sleeper sleeper, Clock clock) {
-    this.http = new IdpHttp(transport);
+    this.http = new IdpHttp(transport, clock);
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Reads {@code <issuer>/.well-known/openid-configuration}. */
+  /**
+   * Reads {@code <issuer>/.well-known/openid-configuration}; plain {@code http://} only on
+   * loopback, for the issuer and every endpoint it names.
+   */
   public ProviderMetadata discover(String issuer) {
+    requireSecure("issuer", issuer);
     String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     String url = base + "/.well-known/openid-configuration";
     IdpHttp.Reply reply = send(url, null);
@@ -49,10 +56,36 @@ public final class DeviceFlowClient {
       throw new HoopException(
           "identity provider discovery at " + url + " answered HTTP " + reply.status());
     }
-    return new ProviderMetadata(
-        text(reply.json(), "issuer", url, false),
-        text(reply.json(), "device_authorization_endpoint", url, false),
-        text(reply.json(), "token_endpoint", url, true));
+    List<String> dpop = new ArrayList<>();
+    reply.json().path("dpop_signing_alg_values_supported").forEach(n -> dpop.add(n.asText()));
+    ProviderMetadata m =
+        new ProviderMetadata(
+            text(reply.json(), "issuer", url, false),
+            text(reply.json(), "device_authorization_endpoint", url, false),
+            text(reply.json(), "token_endpoint", url, true),
+            text(reply.json(), "revocation_endpoint", url, false),
+            dpop);
+    requireSecure("token endpoint", m.tokenEndpoint());
+    if (m.deviceAuthorizationEndpoint() != null) {
+      requireSecure("device authorization endpoint", m.deviceAuthorizationEndpoint());
+    }
+    if (m.revocationEndpoint() != null) {
+      requireSecure("revocation endpoint", m.revocationEndpoint());
+    }
+    return m;
+  }
+
+  private static void requireSecure(String what, String url) {
+    if (!IssuerUrls.acceptable(url)) {
+      throw new HoopException(
+          "identity provider "
+              + what
+              + " '"
+              + url
+              + "' "
+              + IssuerUrls.expectation()
+              + "; tokens must not cross a network in clear");
+    }
   }
 
   /** Starts a device authorization (RFC 8628 section 3.1). */
@@ -94,6 +127,20 @@ public final class DeviceFlowClient {
   public TokenResponse awaitTokens(
       String tokenEndpoint, String clientId, DeviceAuthorization authorization, Progress progress)
       throws InterruptedException {
+    return awaitTokens(tokenEndpoint, clientId, authorization, null, progress);
+  }
+
+  /**
+   * As {@link #awaitTokens(String, String, DeviceAuthorization, Progress)}, each poll with a DPoP
+   * proof by {@code key} (when not null), so the provider binds the refresh token to it.
+   */
+  public TokenResponse awaitTokens(
+      String tokenEndpoint,
+      String clientId,
+      DeviceAuthorization authorization,
+      DpopKey key,
+      Progress progress)
+      throws InterruptedException {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", DEVICE_CODE_GRANT);
     form.put("device_code", authorization.deviceCode());
@@ -108,7 +155,7 @@ public final class DeviceFlowClient {
         throw expired();
       }
       progress.polling(Duration.between(start, now), interval);
-      IdpHttp.Reply reply = send(tokenEndpoint, form);
+      IdpHttp.Reply reply = http.post(tokenEndpoint, form, null, key);
       if (reply.status() == 200) {
         return new TokenResponse(
             text(reply.json(), "id_token", tokenEndpoint, true),

@@ -10,29 +10,68 @@ import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.UrlEncodedContent;
 import io.hoop.api.Json;
 import io.hoop.cli.HoopException;
+import io.hoop.cli.identity.DpopKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 
-/** JSON-over-HTTP calls to an identity provider, with one-line errors that name its URL. */
+/**
+ * JSON-over-HTTP calls to an identity provider, with one-line errors that name its URL, and DPoP
+ * proofs (RFC 9449) on the POSTs that ask for them, with the provider's nonce when it demands one.
+ */
 final class IdpHttp {
   private static final int TIMEOUT_MILLIS = 10_000;
   private static final int MAX_BODY_BYTES = 1024 * 1024;
+  static final String USE_DPOP_NONCE = "use_dpop_nonce";
 
-  /** A status and a JSON object body. */
-  record Reply(int status, JsonNode json) {}
+  /** A status, a JSON object body and the {@code DPoP-Nonce} header, if any. */
+  record Reply(int status, JsonNode json, String dpopNonce) {}
 
   private final HttpRequestFactory requests;
+  private final Clock clock;
+  // RFC 9449 section 8: the last nonce the provider sent goes into the next proof.
+  private volatile String nonce;
 
-  IdpHttp(HttpTransport transport) {
+  IdpHttp(HttpTransport transport, Clock clock) {
     this.requests = transport.createRequestFactory();
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** GET when {@code form} is null, else POST of the form; {@code basic} is an Authorization. */
   Reply send(String url, Map<String, String> form, String basic) {
+    return sendOnce(url, form, basic, null);
+  }
+
+  /**
+   * POSTs the form with a DPoP proof by {@code key} (none when null); when the provider answers
+   * {@code use_dpop_nonce} with a {@code DPoP-Nonce}, retries once with a proof carrying it.
+   */
+  Reply post(String url, Map<String, String> form, String basic, DpopKey key) {
+    Objects.requireNonNull(form, "form");
+    if (key == null) {
+      return sendOnce(url, form, basic, null);
+    }
+    Reply reply = sendOnce(url, form, basic, key.proof("POST", url, null, nonce, clock.instant()));
+    if (reply.dpopNonce() != null) {
+      nonce = reply.dpopNonce();
+    }
+    if ((reply.status() == 400 || reply.status() == 401)
+        && USE_DPOP_NONCE.equals(reply.json().path("error").asText(""))
+        && reply.dpopNonce() != null) {
+      reply = sendOnce(url, form, basic, key.proof("POST", url, null, nonce, clock.instant()));
+      if (reply.dpopNonce() != null) {
+        nonce = reply.dpopNonce();
+      }
+    }
+    return reply;
+  }
+
+  private Reply sendOnce(String url, Map<String, String> form, String basic, String proof) {
     try {
       HttpContent content = form == null ? null : new UrlEncodedContent(form);
       HttpRequest request =
@@ -44,6 +83,9 @@ final class IdpHttp {
       if (basic != null) {
         request.getHeaders().setAuthorization(basic);
       }
+      if (proof != null) {
+        request.getHeaders().set("DPoP", proof);
+      }
       HttpResponse response = request.execute();
       try {
         byte[] body;
@@ -52,7 +94,8 @@ final class IdpHttp {
         }
         JsonNode json;
         try {
-          json = Json.mapper().readTree(body);
+          // RFC 7009 revocation answers 200 with no body at all.
+          json = body.length == 0 ? Json.mapper().createObjectNode() : Json.mapper().readTree(body);
         } catch (IOException e) {
           json = null;
         }
@@ -64,7 +107,10 @@ final class IdpHttp {
                   + response.getStatusCode()
                   + " with a body that is not a JSON object");
         }
-        return new Reply(response.getStatusCode(), json);
+        return new Reply(
+            response.getStatusCode(),
+            json,
+            response.getHeaders().getFirstHeaderStringValue("DPoP-Nonce"));
       } finally {
         response.disconnect();
       }

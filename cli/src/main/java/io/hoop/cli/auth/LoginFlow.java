@@ -1,5 +1,6 @@
 package io.hoop.cli.auth;
 
+import com.google.api.client.http.HttpTransport;
 import io.hoop.api.AuthConfig;
 import io.hoop.api.SessionResponse;
 import io.hoop.api.TokenExchangeRequest;
@@ -58,8 +59,11 @@ public final class LoginFlow {
     }
 
     DeviceFlowClient idp(Sleeper sleeper, Clock clock) {
-      return new DeviceFlowClient(
-          tls.forUrl(trust.brokerUrl(), config.issuer()).transport(), sleeper, clock);
+      return new DeviceFlowClient(idpTransport(), sleeper, clock);
+    }
+
+    HttpTransport idpTransport() {
+      return IdpTransports.of(tls, trust.brokerUrl(), config.issuer(), config.issuerCaPem());
     }
 
     void requireIssuer() {
@@ -92,15 +96,23 @@ public final class LoginFlow {
             : config.scopes();
     DeviceFlowClient idp = broker.idp(sleeper, clock);
     ProviderMetadata metadata = idp.discover(config.issuer());
+    // The key exists before the device flow: where the provider supports DPoP, it binds the
+    // refresh token to this key, so a copied credentials.json is useless without dpop.jwk.
+    DpopKey key = metadata.newKey();
     DeviceAuthorization authorization =
         idp.authorize(metadata.deviceAuthorizationEndpoint(), config.clientId(), scopes);
     listener.userCode(authorization);
     TokenResponse tokens =
         idp.awaitTokens(
-            metadata.tokenEndpoint(), config.clientId(), authorization, listener::polling);
+            metadata.tokenEndpoint(),
+            config.clientId(),
+            authorization,
+            metadata.bindsTo(key) ? key : null,
+            listener::polling);
     return complete(
         store,
         broker,
+        key,
         tokens.idToken(),
         TokenExchangeRequest.ID_TOKEN,
         tokens.refreshToken(),
@@ -120,12 +132,12 @@ public final class LoginFlow {
     DeviceFlowClient idp = broker.idp(sleeper, clock);
     ProviderMetadata metadata = idp.discover(broker.config().issuer());
     String accessToken =
-        new IdpTokenClient(
-                broker.tls().forUrl(trust.brokerUrl(), broker.config().issuer()).transport())
+        new IdpTokenClient(broker.idpTransport(), clock)
             .clientCredentials(metadata.tokenEndpoint(), clientId, secret, null);
     return complete(
         store,
         broker,
+        DpopKey.generate(),
         accessToken,
         TokenExchangeRequest.ACCESS_TOKEN,
         null,
@@ -150,7 +162,8 @@ public final class LoginFlow {
               LoginSource.FEDERATED, null, null, null, null, githubAudience(broker.config()));
     }
     String token = FederatedTokens.read(resolved, store.environment());
-    return complete(store, broker, token, TokenExchangeRequest.JWT, null, resolved);
+    return complete(
+        store, broker, DpopKey.generate(), token, TokenExchangeRequest.JWT, null, resolved);
   }
 
   private static String githubAudience(AuthConfig config) {
@@ -164,19 +177,20 @@ public final class LoginFlow {
             + " audience of the github-actions entry in the broker's identity.federation)");
   }
 
+  /** Every login makes a new key: a key that leaked with an old login dies with it. */
   private SessionResponse complete(
       ProfileStore store,
       Broker broker,
+      DpopKey key,
       String subjectToken,
       String type,
       String refreshToken,
       LoginSource source) {
-    // Every login makes a new key: a key that leaked with an old login dies with it.
-    DpopKey key = DpopKey.generate();
     SessionResponse session =
         SessionExchange.exchange(
             broker.trust().brokerUrl(), broker.tls(), key, clock, subjectToken, type);
     store.saveProfile(broker.completed());
+    store.saveIssuerCa(broker.config().issuerCaPem());
     store.saveKey(key);
     store.saveCredentials(SessionExchange.credentials(session, key, refreshToken, source));
     return session;

@@ -16,6 +16,7 @@ import io.hoop.api.Grant;
 import io.hoop.api.GrantAction;
 import io.hoop.api.GrantList;
 import io.hoop.api.GrantRequest;
+import io.hoop.api.GrantReuse;
 import io.hoop.api.Json;
 import io.hoop.api.ReviewAction;
 import io.hoop.api.SessionRequest;
@@ -88,6 +89,23 @@ public final class BrokerClient {
 
   public Grant createGrant(GrantRequest request) {
     return send("POST", "/v1/grants", request, Grant.class);
+  }
+
+  /**
+   * {@code POST /v1/grants/reuse}: the caller's live approved grant for the same target, role and
+   * task with useful time left (with a fresh token), or null when there is none or the broker is
+   * older than this endpoint.
+   */
+  public Grant reusableGrant(GrantRequest request) {
+    try {
+      GrantReuse r = send("POST", "/v1/grants/reuse", request, GrantReuse.class);
+      return r == null ? null : r.grant();
+    } catch (BrokerException e) {
+      if (e.httpStatus() == 404 || e.httpStatus() == 405) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   /** Break-glass access: granted at once where the target allows it, reviewed afterwards. */
@@ -210,7 +228,12 @@ public final class BrokerClient {
     }
     if (status == 401) {
       String why = error != null && error.message() != null ? error.message() : "not logged in";
-      return new HoopException.NotLoggedIn(why + "; run hoop login");
+      // The broker's own next step (e.g. "check identity.clientId") beats a generic one.
+      String next =
+          error != null && error.hint() != null && !error.hint().isBlank()
+              ? error.hint()
+              : "run hoop login";
+      return new HoopException.NotLoggedIn(why + "; " + next);
     }
     return new BrokerException(status, error);
   }

@@ -124,6 +124,10 @@ public record BrokerSession(
             + (c.sessionExpiresAt() == null
                 ? ""
                 : " at " + DurationFormat.local(c.sessionExpiresAt()))
+            + store
+                .renewalFailure()
+                .map(f -> " and could not be renewed (" + f.reason() + ")")
+                .orElse("")
             + "; run "
             + store.loginCommand());
   }

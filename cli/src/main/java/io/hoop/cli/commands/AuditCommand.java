@@ -4,12 +4,12 @@ import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.audit.AuditExportCommand;
 import io.hoop.cli.audit.AuditListCommand;
+import io.hoop.cli.audit.AuditListOptions;
 import io.hoop.cli.audit.AuditVerifyCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -18,16 +18,22 @@ import picocli.CommandLine.Spec;
     name = "audit",
     description = {
       "The broker's audit trail: recent events, a tamper-evident export, offline verification.",
-      "Without a subcommand: the same as `hoop audit list`."
+      "Without a subcommand: the same as `hoop audit list`: your newest events, oldest first."
     },
     subcommands = {AuditListCommand.class, AuditExportCommand.class, AuditVerifyCommand.class},
     footer = {
       "%nExamples:",
       "  hoop audit",
-      "  hoop audit --limit 20",
+      "  hoop audit --limit 20                 (the 20 newest, oldest first)",
+      "  hoop audit --since 1h",
+      "  hoop audit --since 2026-01-31T00:00:00Z --until 2026-02-01T00:00:00Z",
+      "  hoop audit --follow                   (new events as they happen; Ctrl-C stops)",
+      "  hoop audit -f -o json                 (one JSON object per line)",
       "  hoop audit -o json | jq '.events[] | select(.type == \"grant.denied\")'",
       "  hoop audit export -o jsonl > audit.jsonl",
-      "  hoop audit verify audit.jsonl"
+      "  hoop audit verify audit.jsonl",
+      "%nExit codes: 0 done (or Ctrl-C while following), 1 broker error, 2 bad option,"
+          + " 6 not logged in."
     })
 public final class AuditCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -35,15 +41,7 @@ public final class AuditCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin OutputOptions output;
 
-  @Option(
-      names = "--limit",
-      paramLabel = "N",
-      defaultValue = "50",
-      description =
-          "How many events to show, 1.."
-              + AuditListCommand.MAX_LIMIT
-              + " (default: ${DEFAULT-VALUE}).")
-  int limit;
+  @Mixin AuditListOptions options;
 
   /** The environment the subcommands read (profiles, clock, stdin). */
   public CliEnvironment environment() {
@@ -51,7 +49,7 @@ public final class AuditCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    return AuditListCommand.list(spec, common.store(environment()), environment(), output, limit);
+  public Integer call() throws InterruptedException {
+    return AuditListCommand.list(spec, common.store(environment()), environment(), output, options);
   }
 }

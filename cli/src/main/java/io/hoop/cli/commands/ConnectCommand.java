@@ -3,17 +3,20 @@ package io.hoop.cli.commands;
 import io.hoop.api.Grant;
 import io.hoop.api.GrantRequest;
 import io.hoop.api.GrantStatus;
+import io.hoop.api.TargetConnection;
 import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.connect.ApprovalWait;
 import io.hoop.cli.connect.ConnectionHints;
+import io.hoop.cli.connect.GrantLease;
 import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
 import io.hoop.cli.connect.LocalEndpoint;
 import io.hoop.cli.connect.RevocationWatch;
 import io.hoop.cli.connect.SocketDirectory;
+import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.PostgresConnection;
@@ -42,11 +45,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Request just-in-time access to a target for a task and open a local port to it.",
       "Without a command the tunnel stays open until the grant expires or Ctrl-C.",
+      "The local port is bound before the grant is asked for; the grant is released when",
+      "hoop exits (the command's exit, Ctrl-C, SIGTERM) unless --keep; a live grant of yours",
+      "for the same target, role and task is reused instead of asking again (--new asks).",
       "With '-- CMD ARGS...' the command runs with HOOP_HOST and HOOP_PORT set",
       "(and PGHOST, PGPORT, PGUSER, PGDATABASE, PGSSLMODE for PostgreSQL targets);",
       "hoop exits with its exit code.",
       "When the request needs approval, hoop says who may approve it and waits",
-      "(Ctrl-C stops waiting; resume later with --request ID).",
+      "(Ctrl-C stops waiting and withdraws the request; with --keep resume it later with",
+      "--request ID).",
       "With --unix-socket it listens on a Unix socket only you can reach, not a port;",
       "a command then gets HOOP_SOCKET instead of HOOP_HOST and HOOP_PORT, and PGHOST",
       "is the socket's directory for PostgreSQL targets."
@@ -60,6 +67,7 @@ import picocli.CommandLine.Spec;
       "  hoop connect prod-db --task JIRA-123 -o json    (grant and port as JSON)",
       "  hoop connect prod-db --task JIRA-123 --unix-socket -- psql",
       "  hoop connect prod-db --task JIRA-123 --unix-socket --socket-dir ~/.hoop-sock",
+      "  hoop connect prod-db --task JIRA-123 --keep -- psql   (the grant outlives psql)",
       "  hoop connect prod-db --task JIRA-123 --no-wait  (prints the request id, exits 4)",
       "  hoop connect --request g-4f2k9x -- psql         (resume once it is approved)",
       "  hoop connect prod-db --task INC-7 --break-glass --reason 'primary down'"
@@ -153,6 +161,22 @@ public final class ConnectCommand implements Callable<Integer> {
       description = "Role to request (default: the target's).")
   String role;
 
+  @Option(
+      names = "--keep",
+      description =
+          "Keep the grant when hoop exits, until it expires (a later hoop connect for the same"
+              + " target, role and task reuses it); without it the grant is released when the"
+              + " command exits, on Ctrl-C or SIGTERM, and a request still waiting for approval is"
+              + " withdrawn.")
+  boolean keep;
+
+  @Option(
+      names = "--new",
+      description =
+          "Always ask for a new grant, even when a live one of yours for the same target, role"
+              + " and task could be reused.")
+  boolean fresh;
+
   @Override
   public Integer call() throws InterruptedException {
     resolvePositionals();
@@ -160,75 +184,128 @@ public final class ConnectCommand implements Callable<Integer> {
     CliEnvironment env = hoop.environment();
     PrintWriter err = spec.commandLine().getErr();
     BrokerSession session = BrokerSession.open(common.store(env), env.clock());
-    Grant grant =
-        request != null
-            ? session.client().grant(request)
-            : breakGlass
-                ? session.client().breakGlass(grantRequest())
-                : session.client().createGrant(grantRequest());
-    if (request != null && target != null && !target.equals(grant.target())) {
+    Grant resumed = request == null ? null : session.client().grant(request);
+    if (resumed != null && target != null && !target.equals(resumed.target())) {
       throw new HoopException.Usage(
-          "request " + grant.id() + " is for target " + grant.target() + ", not " + target);
+          "request " + resumed.id() + " is for target " + resumed.target() + ", not " + target);
     }
-    ApprovalWait.requireUsable(grant);
-    if (grant.status() == GrantStatus.PENDING) {
-      PendingNotice.announce(grant, err);
-      if (noWait) {
-        return PendingNotice.noWait(grant, output.json(), spec.commandLine().getOut(), err);
-      }
-      grant = PendingNotice.await(session, grant, env, err);
-    }
-    requireApproved(grant);
-    String database = PostgresConnection.database(session, grant);
+    TargetConnection socketTarget = null;
     if (unixSocket) {
-      requireSocketSuits(grant, database, err);
+      socketTarget = SocketTarget.lookup(session, resumed == null ? target : resumed.target());
+      SocketTarget.requireSuits(socketTarget, port, err);
     }
-    // Closed after the tunnel (reverse order): the socket's directory goes once nothing listens.
+    // The local end is bound before a grant is asked for, so a port or socket that cannot be
+    // bound costs no grant. Closed in reverse: the socket's directory goes once nothing listens.
     try (SocketDirectory socket =
-            unixSocket ? SocketDirectory.open(socketDir, grant, port, env.env()) : null;
+            socketTarget == null
+                ? null
+                : SocketDirectory.open(
+                    socketDir, socketTarget.target(), socketTarget.type(), port, env.env());
         GrantTunnel tunnel =
             socket == null
-                ? GrantTunnel.open(session, grant, port, err)
-                : GrantTunnel.open(session, grant, socket.socket(), err)) {
+                ? GrantTunnel.listen(session, port, err)
+                : GrantTunnel.listen(session, socket.socket(), err)) {
       if (socket != null) {
         socket.bound();
       }
-      LocalEndpoint at = socket == null ? LocalEndpoint.tcp(tunnel.localPort()) : socket.endpoint();
-      announce(grant, at, database, err, env);
-      if (output.json()) {
-        // One line, so a script can read it with a single `read` and then use the port.
-        JsonOutput.printLine(spec.commandLine().getOut(), readyJson(grant, at));
+      Grant reused = resumed == null && !fresh && !breakGlass ? reusable(session) : null;
+      Grant grant =
+          resumed != null
+              ? resumed
+              : reused != null
+                  ? reused
+                  : breakGlass
+                      ? session.client().breakGlass(grantRequest())
+                      : session.client().createGrant(grantRequest());
+      ApprovalWait.requireUsable(grant);
+      if (grant.status() == GrantStatus.PENDING && noWait) {
+        PendingNotice.announce(grant, err);
+        return PendingNotice.noWait(grant, output.json(), spec.commandLine().getOut(), err);
       }
-      CompletableFuture<Void> interrupted = new CompletableFuture<>();
-      Process child = command == null || command.isEmpty() ? null : start(grant, at, database, env);
-      // With a child command Ctrl-C belongs to the child; hoop follows when it exits.
-      Runnable onInterrupt = child == null ? () -> interrupted.complete(null) : () -> {};
-      Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(onInterrupt) : null;
-      try {
-        if (child == null) {
-          err.println("Tunnel open; press Ctrl-C to close it.");
-          err.flush();
-        }
-        RevocationWatch watch =
-            RevocationWatch.start(
-                session.client(), grant, tunnel.ended(), RevocationWatch.INTERVAL);
-        int code;
+      try (GrantLease lease =
+          GrantLease.hold(
+              session.client(),
+              grant,
+              reused != null
+                  ? GrantLease.Mode.REUSED
+                  : keep ? GrantLease.Mode.KEEP : GrantLease.Mode.RELEASE,
+              err)) {
+        lease.endedBecause("hoop connect failed");
         try {
-          code = new Supervisor(grant, tunnel.ended(), env.clock(), err).await(child, interrupted);
-        } finally {
-          watch.close();
-        }
-        if (interrupted.isDone()) {
-          err.println("tunnel closed");
-          err.flush();
-        }
-        return code;
-      } finally {
-        if (interrupts != null) {
-          interrupts.close();
+          if (grant.status() == GrantStatus.PENDING) {
+            PendingNotice.announce(grant, err);
+            lease.endedBecause("withdrawn: the requester stopped waiting for approval");
+            grant = PendingNotice.await(session, grant, env, err, keep);
+          }
+          requireApproved(grant);
+          tunnel.serve(grant);
+          return use(session, grant, tunnel, socket, reused != null, lease, err, env);
+        } catch (HoopException.Denied | HoopException.GrantEnded e) {
+          lease.grantEnded();
+          throw e;
         }
       }
     }
+  }
+
+  /** Serves the approved grant until the command exits, Ctrl-C, or the grant ends. */
+  private int use(
+      BrokerSession session,
+      Grant grant,
+      GrantTunnel tunnel,
+      SocketDirectory socket,
+      boolean reused,
+      GrantLease lease,
+      PrintWriter err,
+      CliEnvironment env)
+      throws InterruptedException {
+    String database = PostgresConnection.database(session, grant);
+    LocalEndpoint at = socket == null ? LocalEndpoint.tcp(tunnel.localPort()) : socket.endpoint();
+    announce(grant, at, database, err, env);
+    if (output.json()) {
+      // One line, so a script can read it with a single `read` and then use the port.
+      JsonOutput.printLine(spec.commandLine().getOut(), readyJson(grant, at, reused));
+    }
+    CompletableFuture<Void> interrupted = new CompletableFuture<>();
+    Process child = command == null || command.isEmpty() ? null : start(grant, at, database, env);
+    // With a child command Ctrl-C belongs to the child; hoop follows when it exits.
+    Runnable onInterrupt = child == null ? () -> interrupted.complete(null) : () -> {};
+    Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(onInterrupt) : null;
+    try {
+      if (child == null) {
+        err.println(
+            "Tunnel open; press Ctrl-C to close it"
+                + (lease.mode() == GrantLease.Mode.RELEASE ? " and release the grant." : "."));
+        err.flush();
+      }
+      RevocationWatch watch =
+          RevocationWatch.start(session.client(), grant, tunnel.ended(), RevocationWatch.INTERVAL);
+      int code;
+      try {
+        lease.endedBecause("the grant ended");
+        code = new Supervisor(grant, tunnel.ended(), env.clock(), err).await(child, interrupted);
+      } finally {
+        watch.close();
+      }
+      if (interrupted.isDone()) {
+        lease.endedBecause("the user closed the tunnel (Ctrl-C)");
+        err.println("tunnel closed");
+        err.flush();
+      } else if (child != null) {
+        lease.endedBecause("the command exited (" + code + ")");
+      }
+      return code;
+    } finally {
+      if (interrupts != null) {
+        interrupts.close();
+      }
+    }
+  }
+
+  /** A live grant of the caller's for the same use, unless the broker has none. */
+  private Grant reusable(BrokerSession session) {
+    Grant g = session.client().reusableGrant(grantRequest());
+    return g != null && g.status() == GrantStatus.APPROVED && g.token() != null ? g : null;
   }
 
   private GrantRequest grantRequest() {
@@ -317,36 +394,6 @@ public final class ConnectCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * A raw relay to a PostgreSQL server carries the client's own TLS to it, and libpq never uses TLS
-   * over a Unix socket: through a socket that session would reach the database unencrypted past the
-   * broker, so only the postgres engine (which logs in itself, over its own TLS) gets one.
-   */
-  private void requireSocketSuits(Grant grant, String database, PrintWriter err) {
-    if (database == null && ConnectionHints.isPostgres(grant)) {
-      throw new HoopException.Usage(
-          "--unix-socket: "
-              + grant.target()
-              + " is relayed as raw bytes and libpq does not use TLS over a Unix socket, so the"
-              + " database session would lose its own encryption; drop --unix-socket and use the"
-              + " 127.0.0.1 port (grant "
-              + grant.id()
-              + " stays valid: hoop connect --request "
-              + grant.id()
-              + ")");
-    }
-    if (port != 0 && !ConnectionHints.isPostgres(grant)) {
-      err.println(
-          "hoop: --port "
-              + port
-              + " only names PostgreSQL sockets; "
-              + grant.target()
-              + " listens on "
-              + SocketDirectory.fileName(grant, port));
-      err.flush();
-    }
-  }
-
   static void announce(
       Grant grant, LocalEndpoint at, String database, PrintWriter err, CliEnvironment env) {
     err.println(
@@ -371,8 +418,14 @@ public final class ConnectCommand implements Callable<Integer> {
    * {@code localAddress}, as there is no TCP address.
    */
   static Map<String, Object> readyJson(Grant grant, LocalEndpoint at) {
+    return readyJson(grant, at, false);
+  }
+
+  /** The ready line; {@code reused} says the grant was an earlier one of the caller's. */
+  static Map<String, Object> readyJson(Grant grant, LocalEndpoint at, boolean reused) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("grant", grant.withoutToken());
+    json.put("reused", reused);
     if (at.isUnixSocket()) {
       json.put("socket", at.socket().toString());
       json.put("host", at.host());

@@ -13,6 +13,7 @@ import io.hoop.cli.config.Profile;
 import io.hoop.cli.config.ProfileStore;
 import io.hoop.cli.identity.DpopKey;
 import io.hoop.cli.identity.LiveCredentials;
+import io.hoop.cli.identity.Renewer;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
 import java.util.List;
@@ -31,10 +32,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "logout",
     description = {
-      "Revoke the session at the broker and delete the profile's credentials and key",
-      "(the broker URL and pin are kept). Works offline: when the broker cannot be",
-      "reached the local login is deleted anyway, with a warning. Open tunnels keep",
-      "running until their grant ends."
+      "Revoke the session at the broker and the refresh token at the identity provider",
+      "(RFC 7009), and delete the profile's credentials and key (the broker URL and pin",
+      "are kept). Works offline: when the broker or the provider cannot be reached the",
+      "local login is deleted anyway, with a warning. Open tunnels keep running until",
+      "their grant ends."
     },
     footer = {
       "%nExamples:",
@@ -86,9 +88,35 @@ public final class LogoutCommand implements Callable<Integer> {
     String broker = profile.map(Profile::brokerUrl).orElse("?");
     if (profile.isPresent()) {
       revoke(store, profile.get(), credentials.get(), env, err);
+      revokeAtIdp(store, profile.get(), credentials.get(), env, err);
     }
     store.deleteLogin();
     err.println("Logged out of " + broker + " (profile " + store.name() + ").");
+  }
+
+  /**
+   * The IdP's refresh token too (RFC 7009): otherwise a copy of credentials.json keeps minting
+   * sessions. A failure is shown; the local login is deleted anyway.
+   */
+  private static void revokeAtIdp(
+      ProfileStore store, Profile profile, Credentials c, CliEnvironment env, PrintWriter err) {
+    if (c.refreshToken() == null) {
+      return;
+    }
+    DpopKey key;
+    try {
+      key = store.key().orElse(null);
+    } catch (RuntimeException e) {
+      key = null;
+    }
+    try {
+      new Renewer(store, profile, BrokerTls.of(profile), env.clock()).revokeRefreshToken(c, key);
+    } catch (HoopException | java.io.UncheckedIOException e) {
+      err.println(
+          "warning: could not revoke the refresh token at the identity provider ("
+              + e.getMessage()
+              + "); deleted it locally");
+    }
   }
 
   /** Best effort: a session that is expired, revoked or unreachable still gets deleted locally. */
@@ -97,11 +125,24 @@ public final class LogoutCommand implements Callable<Integer> {
     if (c.sessionExpiresAt() != null && !env.clock().instant().isBefore(c.sessionExpiresAt())) {
       return;
     }
+    DpopKey key;
     try {
-      DpopKey key =
+      key =
           c.keyThumbprint() == null
               ? null
               : store.key().filter(k -> k.thumbprint().equals(c.keyThumbprint())).orElse(null);
+    } catch (HoopException e) {
+      // A key others could read is not used, not even to revoke: say what stays valid.
+      err.println(
+          "warning: "
+              + e.getMessage().replaceFirst(": run .*$", "")
+              + "; the session at the broker ends by itself"
+              + (c.sessionExpiresAt() == null
+                  ? ""
+                  : " at " + DurationFormat.local(c.sessionExpiresAt())));
+      return;
+    }
+    try {
       if (c.keyThumbprint() != null && key == null) {
         err.println(
             "warning: the key of profile "

@@ -4,6 +4,7 @@ import io.hoop.api.Approval;
 import io.hoop.api.Grant;
 import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.ExitCodes;
+import io.hoop.cli.HoopException;
 import io.hoop.cli.auth.Sleeper;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.connect.ApprovalWait;
@@ -71,10 +72,17 @@ final class PendingNotice {
     return ExitCodes.PENDING;
   }
 
-  /** Polls until reviewers decide; Ctrl-C stops waiting (exit 4 with how to resume). */
-  static Grant await(BrokerSession session, Grant g, CliEnvironment env, PrintWriter err)
+  /**
+   * Polls until reviewers decide; Ctrl-C stops waiting (exit 4): the caller withdraws the request,
+   * or with {@code keep} leaves it open to resume.
+   */
+  static Grant await(
+      BrokerSession session, Grant g, CliEnvironment env, PrintWriter err, boolean keep)
       throws InterruptedException {
-    err.println("Waiting for approval; Ctrl-C stops waiting (the request stays open).");
+    err.println(
+        keep
+            ? "Waiting for approval; Ctrl-C stops waiting (the request stays open)."
+            : "Waiting for approval; Ctrl-C stops waiting and withdraws the request.");
     err.flush();
     CompletableFuture<Void> stop = new CompletableFuture<>();
     Interrupts interrupts =
@@ -108,6 +116,14 @@ final class PendingNotice {
                 }
               })
           .await(g, stop::isDone);
+    } catch (HoopException.Pending e) {
+      if (keep || !stop.isDone()) {
+        throw e;
+      }
+      throw new HoopException.Pending(
+          "stopped waiting; request "
+              + g.id()
+              + " is withdrawn (with --keep it stays open to resume with --request)");
     } finally {
       progress.done();
       if (interrupts != null) {

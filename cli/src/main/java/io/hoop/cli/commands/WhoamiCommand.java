@@ -4,7 +4,9 @@ import io.hoop.api.Principal;
 import io.hoop.api.WhoAmI;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
+import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.config.RenewalFailure;
 import io.hoop.cli.identity.DpopKey;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.time.DurationFormat;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Show the principal of the current session, its groups, how it logged in, when the",
       "session expires, the profile and broker, and the thumbprint of the key the session",
-      "is bound to. Exits 6 when not logged in."
+      "is bound to, and a failed renewal of the session (the identity provider refused",
+      "it: access ends when the session expires). Exits 6 when not logged in."
     },
     footer = {
       "%nExamples:",
@@ -45,7 +49,23 @@ public final class WhoamiCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     BrokerSession session = BrokerSession.open(common.store(hoop.environment()), clock());
-    WhoAmI who = session.client().whoami();
+    WhoAmI who;
+    try {
+      who = session.client().whoami();
+    } catch (HoopException.NotLoggedIn e) {
+      // The session ran out because the IdP refused its renewal: say so, not just "expired".
+      Optional<RenewalFailure> failure =
+          session.live().renewalFailure().or(() -> storedFailure(session));
+      if (failure.isEmpty()) {
+        throw e;
+      }
+      throw new HoopException.NotLoggedIn(
+          e.getMessage().replaceFirst("; run hoop login.*$", "")
+              + "; it could not be renewed ("
+              + failure.get().reason()
+              + "); run "
+              + session.store().loginCommand());
+    }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> view = view(session, who, clock().instant());
     if (output.json()) {
@@ -69,6 +89,17 @@ public final class WhoamiCommand implements Callable<Integer> {
                 + DurationFormat.relative(expires, clock().instant())
                 + ")");
     rows.put("bound key", text(view.get("keyThumbprint")));
+    if (view.get("renewalError") != null) {
+      rows.put(
+          "renewal",
+          "FAILED at "
+              + DurationFormat.local((Instant) view.get("renewalFailedAt"))
+              + ": "
+              + view.get("renewalError")
+              + " (access ends when the session expires; run "
+              + session.store().loginCommand()
+              + ")");
+    }
     rows.forEach((k, v) -> out.printf("%-16s %s%n", k, v));
     out.flush();
     return ExitCodes.OK;
@@ -99,7 +130,15 @@ public final class WhoamiCommand implements Callable<Integer> {
             ? who.keyThumbprint()
             : session.live().key().map(DpopKey::thumbprint).orElse(null);
     view.put("keyThumbprint", thumbprint);
+    RenewalFailure failure =
+        session.live().renewalFailure().orElseGet(() -> storedFailure(session).orElse(null));
+    view.put("renewalFailedAt", failure == null ? null : failure.at());
+    view.put("renewalError", failure == null ? null : failure.reason());
     return view;
+  }
+
+  private static Optional<RenewalFailure> storedFailure(BrokerSession session) {
+    return session.fromTokenEnvironment() ? Optional.empty() : session.store().renewalFailure();
   }
 
   private static String text(Object value) {

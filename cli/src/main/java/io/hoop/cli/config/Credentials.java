@@ -12,6 +12,9 @@ import java.time.Instant;
  * @param keyThumbprint thumbprint of the profile key ({@code dpop.jwk}) the session is bound to, or
  *     null for an unbound session
  * @param source how the login was made, to renew it; null for logins of older versions
+ * @param loginKeyThumbprint thumbprint of the key {@code hoop login} made ({@code dpop.jwk}), to
+ *     which the identity provider bound the refresh token when it supports DPoP; renewals refuse
+ *     any other key. Null for logins of older versions.
  */
 public record Credentials(
     String sessionToken,
@@ -19,7 +22,26 @@ public record Credentials(
     String refreshToken,
     String principal,
     String keyThumbprint,
-    LoginSource source) {
+    LoginSource source,
+    String loginKeyThumbprint) {
+
+  /** Credentials whose login key is the session's key. */
+  public Credentials(
+      String sessionToken,
+      Instant sessionExpiresAt,
+      String refreshToken,
+      String principal,
+      String keyThumbprint,
+      LoginSource source) {
+    this(
+        sessionToken,
+        sessionExpiresAt,
+        refreshToken,
+        principal,
+        keyThumbprint,
+        source,
+        keyThumbprint);
+  }
 
   /** Unbound credentials of a device login (tests and older files). */
   public Credentials(
@@ -44,6 +66,8 @@ public record Credentials(
         + keyThumbprint
         + ", source="
         + source
+        + ", loginKeyThumbprint="
+        + loginKeyThumbprint
         + "]";
   }
 }

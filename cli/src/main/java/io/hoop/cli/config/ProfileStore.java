@@ -87,13 +87,32 @@ public final class ProfileStore {
     return dir.resolve("dpop.jwk");
   }
 
-  /** The stored key pair, if a login created one. */
+  /**
+   * The stored key pair, if a login created one.
+   *
+   * @throws HoopException.NotLoggedIn when others than its owner may read or write it (a key others
+   *     could read proves nothing), or when it is no usable key
+   */
   public Optional<DpopKey> key() {
     String json;
     try {
       json = Files.readString(keyFile(), StandardCharsets.UTF_8);
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(keyFile());
+      if (!FILE_MODE.containsAll(mode)) {
+        throw new HoopException.NotLoggedIn(
+            "the key "
+                + keyFile()
+                + " has mode "
+                + PosixFilePermissions.toString(mode)
+                + "; others may have read it, so it is not used: run "
+                + loginCommand()
+                + " for a new key (hoop writes it with mode 600)");
+      }
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (UnsupportedOperationException e) {
+      throw new HoopException.NotLoggedIn(
+          "cannot check the permissions of " + keyFile() + " (not a POSIX file system)");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + keyFile(), e);
     }
@@ -138,8 +157,68 @@ public final class ProfileStore {
     writeAtomically(profileFile(), toJson(profile));
   }
 
+  /** Saves a new or renewed session; a recorded renewal failure no longer applies. */
   public void saveCredentials(Credentials credentials) {
     writeAtomically(credentialsFile(), toJson(credentials));
+    clearRenewalFailure();
+  }
+
+  /**
+   * {@code issuer-ca.pem}: the private CA of the identity provider, as the broker's auth config
+   * gave it at login ({@code identity.caFile}); renewals trust it besides the JVM's defaults.
+   */
+  public Path issuerCaFile() {
+    return dir.resolve("issuer-ca.pem");
+  }
+
+  /** The identity provider's private CA (PEM), if the broker named one at login. */
+  public Optional<String> issuerCa() {
+    try {
+      return Optional.of(Files.readString(issuerCaFile(), StandardCharsets.US_ASCII));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + issuerCaFile(), e);
+    }
+  }
+
+  /** Stores the identity provider's private CA, or deletes it when {@code pem} is null. */
+  public void saveIssuerCa(String pem) {
+    if (pem != null) {
+      writeAtomically(issuerCaFile(), pem.getBytes(StandardCharsets.US_ASCII));
+      return;
+    }
+    try {
+      Files.deleteIfExists(issuerCaFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + issuerCaFile(), e);
+    }
+  }
+
+  /** {@code renewal.json}: the last failed renewal, deleted when a renewal or login succeeds. */
+  public Path renewalFile() {
+    return dir.resolve("renewal.json");
+  }
+
+  /** The last failed renewal, if the session has not been renewed since. */
+  public Optional<RenewalFailure> renewalFailure() {
+    try {
+      return read(renewalFile(), RenewalFailure.class);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  public void saveRenewalFailure(RenewalFailure failure) {
+    writeAtomically(renewalFile(), toJson(failure));
+  }
+
+  public void clearRenewalFailure() {
+    try {
+      Files.deleteIfExists(renewalFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + renewalFile(), e);
+    }
   }
 
   /** Deletes the credentials; returns whether there were any. */
@@ -154,6 +233,7 @@ public final class ProfileStore {
   /** Deletes credentials and key; returns whether there were credentials. */
   public boolean deleteLogin() {
     boolean had = deleteCredentials();
+    clearRenewalFailure();
     try {
       Files.deleteIfExists(keyFile());
     } catch (IOException e) {

@@ -127,6 +127,9 @@ public final class ApprovalWait {
                 + " was revoked"
                 + (g.decidedBy() == null ? "" : " by " + g.decidedBy())
                 + why(g));
+      case RELEASED:
+        throw new HoopException.GrantEnded(
+            "grant " + g.id() + " for " + g.target() + " was released by its requester" + why(g));
       default:
         throw new HoopException("grant " + g.id() + " has unknown status " + g.status());
     }

@@ -115,7 +115,12 @@ public final class ConnectionHints {
   }
 
   public static boolean isPostgres(Grant grant) {
-    return "postgres".equalsIgnoreCase(grant.targetType());
+    return isPostgres(grant.targetType());
+  }
+
+  /** Whether targets of {@code targetType} speak PostgreSQL. */
+  public static boolean isPostgres(String targetType) {
+    return "postgres".equalsIgnoreCase(targetType);
   }
 
   private static String hostAndPort(LocalEndpoint at) {

@@ -8,6 +8,7 @@ import io.hoop.cli.identity.Renewer;
 import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.client.TunnelClientConfig;
 import io.hoop.tunnel.protocol.CloseNotice;
+import io.hoop.tunnel.protocol.Handshake;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.URI;
@@ -21,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The local listener of one approved grant. Per-connection problems are reported on stderr; a
@@ -33,17 +36,22 @@ import java.util.concurrent.TimeUnit;
  * another terminal (the keeper then picks up that login).
  */
 public final class GrantTunnel implements AutoCloseable {
-  private static final Set<String> GRANT_ENDED = Set.of("grant_expired", "grant_revoked");
+  private static final Set<String> GRANT_ENDED =
+      Set.of("grant_expired", "grant_revoked", "grant_released");
 
   /** How often the keeper checks the session's expiry. */
   static final Duration KEEPER_INTERVAL = Duration.ofSeconds(20);
 
+  private final BrokerSession session;
   private final TunnelClient client;
   private final CompletableFuture<CloseNotice> ended = new CompletableFuture<>();
   private final ScheduledExecutorService keeper;
 
-  private GrantTunnel(
-      BrokerSession session, Grant grant, int localPort, Path socket, PrintWriter err) {
+  /** The handshake of the grant being served; null until {@link #serve} (connections refused). */
+  private final AtomicReference<Supplier<Handshake>> handshake = new AtomicReference<>();
+
+  private GrantTunnel(BrokerSession session, int localPort, Path socket, PrintWriter err) {
+    this.session = session;
     URI broker = URI.create(session.profile().brokerUrl());
     int brokerPort = broker.getPort() == -1 ? 443 : broker.getPort();
     String relogin = session.store().loginCommand();
@@ -93,14 +101,14 @@ public final class GrantTunnel implements AutoCloseable {
                       brokerPort,
                       session.tls().nettyContext(),
                       localPort,
-                      session.live().handshake(grant.id(), grant.token()),
+                      this::handshake,
                       listener)
                   : TunnelClientConfig.unixSocket(
                       broker.getHost(),
                       brokerPort,
                       session.tls().nettyContext(),
                       socket,
-                      session.live().handshake(grant.id(), grant.token()),
+                      this::handshake,
                       listener));
     } catch (BindException e) {
       throw new HoopException.Usage(e.getMessage());
@@ -181,7 +189,9 @@ public final class GrantTunnel implements AutoCloseable {
         err.println(
             "hoop: your login to "
                 + session.profile().brokerUrl()
-                + " expires and cannot be renewed; open connections stay open until the grant"
+                + " expires and cannot be renewed"
+                + session.live().renewalFailure().map(f -> " (" + f.reason() + ")").orElse("")
+                + "; open connections stay open until the grant"
                 + " ends, new ones need a new login: run "
                 + session.store().loginCommand()
                 + " in another terminal");
@@ -195,20 +205,47 @@ public final class GrantTunnel implements AutoCloseable {
     }
   }
 
-  /** Starts listening on 127.0.0.1:{@code localPort} (0 for a free port). */
+  /** Listens on 127.0.0.1:{@code localPort} (0 for a free port) and serves {@code grant}. */
   public static GrantTunnel open(
       BrokerSession session, Grant grant, int localPort, PrintWriter err) {
     requireToken(grant);
-    return new GrantTunnel(session, grant, localPort, null, err);
+    GrantTunnel tunnel = listen(session, localPort, err);
+    tunnel.serve(grant);
+    return tunnel;
   }
 
   /**
-   * Starts listening on the Unix socket file {@code socket}, whose directory the caller made
-   * private (see {@link SocketDirectory}).
+   * Listens on 127.0.0.1:{@code localPort} (0 for a free port) before there is a grant, so a port
+   * that cannot be bound costs no grant; connections are refused until {@link #serve}.
+   *
+   * @throws HoopException.Usage when the port cannot be bound
    */
-  public static GrantTunnel open(BrokerSession session, Grant grant, Path socket, PrintWriter err) {
+  public static GrantTunnel listen(BrokerSession session, int localPort, PrintWriter err) {
+    return new GrantTunnel(session, localPort, null, err);
+  }
+
+  /**
+   * Listens on the Unix socket file {@code socket}, whose directory the caller made private (see
+   * {@link SocketDirectory}), before there is a grant; connections are refused until {@link
+   * #serve}.
+   */
+  public static GrantTunnel listen(BrokerSession session, Path socket, PrintWriter err) {
+    return new GrantTunnel(session, 0, Objects.requireNonNull(socket, "socket"), err);
+  }
+
+  /** From now on each connection is relayed under {@code grant} (approved, with its token). */
+  public void serve(Grant grant) {
     requireToken(grant);
-    return new GrantTunnel(session, grant, 0, Objects.requireNonNull(socket, "socket"), err);
+    handshake.set(session.live().handshake(grant.id(), grant.token()));
+  }
+
+  private Handshake handshake() {
+    Supplier<Handshake> h = handshake.get();
+    if (h == null) {
+      throw new IllegalStateException(
+          "no approved grant yet; connect once hoop says where to connect");
+    }
+    return h.get();
   }
 
   private static void requireToken(Grant grant) {

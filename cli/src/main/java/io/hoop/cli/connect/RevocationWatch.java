@@ -52,7 +52,12 @@ public final class RevocationWatch implements AutoCloseable {
       // Broker unreachable or session expired: the tunnel itself and the local expiry still rule.
       return;
     }
-    if (now.status() == GrantStatus.REVOKED) {
+    if (now.status() == GrantStatus.RELEASED) {
+      ended.complete(
+          new CloseNotice(
+              "grant_released",
+              "grant " + grant.id() + " for " + grant.target() + " was released by its requester"));
+    } else if (now.status() == GrantStatus.REVOKED) {
       ended.complete(
           new CloseNotice(
               "grant_revoked",

@@ -62,8 +62,18 @@ public final class SocketDirectory implements AutoCloseable {
    *     #POSTGRES_PORT})
    */
   public static SocketDirectory open(Path given, Grant grant, int port, Map<String, String> env) {
-    String name = fileName(grant, port);
-    int libpqPort = ConnectionHints.isPostgres(grant) ? postgresPort(port) : 0;
+    return open(given, grant.target(), grant.targetType(), port, env);
+  }
+
+  /**
+   * Picks the socket file for a grant on {@code target} of type {@code targetType}, before the
+   * grant exists: the socket is bound before the grant is asked for, so a bad path costs no grant.
+   */
+  public static SocketDirectory open(
+      Path given, String target, String targetType, int port, Map<String, String> env) {
+    boolean postgres = ConnectionHints.isPostgres(targetType);
+    String name = fileName(target, postgres, port);
+    int libpqPort = postgres ? postgresPort(port) : 0;
     if (given != null) {
       Path dir = checkGiven(given);
       return new SocketDirectory(
@@ -162,11 +172,15 @@ public final class SocketDirectory implements AutoCloseable {
 
   /** libpq's {@code .s.PGSQL.<port>} for postgres targets, {@code <target>.sock} otherwise. */
   public static String fileName(Grant grant, int port) {
-    if (ConnectionHints.isPostgres(grant)) {
+    return fileName(grant.target(), ConnectionHints.isPostgres(grant), port);
+  }
+
+  static String fileName(String target, boolean postgres, int port) {
+    if (postgres) {
       return ".s.PGSQL." + postgresPort(port);
     }
     // Target names are plain words; anything else must not reach the file system as a path.
-    return grant.target().replaceAll("[^A-Za-z0-9._-]", "_") + ".sock";
+    return target.replaceAll("[^A-Za-z0-9._-]", "_") + ".sock";
   }
 
   /** The port a postgres socket is named after: {@code --port}, else {@value #POSTGRES_PORT}. */

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import io.hoop.api.Json;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +107,23 @@ public final class DpopKey {
     return new DpopKey(okp);
   }
 
+  /**
+   * A fresh EC P-256 key pair, for an identity provider that binds tokens with DPoP but does not
+   * list EdDSA among its {@code dpop_signing_alg_values_supported}: one key serves IdP and broker.
+   */
+  public static DpopKey generateP256() {
+    try {
+      return new DpopKey(new ECKeyGenerator(Curve.P_256).generate());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot generate an EC P-256 key: " + e.getMessage(), e);
+    }
+  }
+
+  /** The JWS algorithm of this key's proofs: {@code EdDSA} or {@code ES256}. */
+  public String algorithm() {
+    return header.getAlgorithm().getName();
+  }
+
   /** Parses a stored private JWK ({@code dpop.jwk}): Ed25519, or EC P-256 from older logins. */
   public static DpopKey parse(String jwkJson) {
     try {
@@ -134,6 +152,16 @@ public final class DpopKey {
    * @param now the proof's {@code iat}
    */
   public String proof(String method, String uri, String accessToken, Instant now) {
+    return proof(method, uri, accessToken, null, now);
+  }
+
+  /**
+   * Signs a proof carrying a server-provided nonce (RFC 9449 section 8), as identity providers may
+   * demand at their token endpoint.
+   *
+   * @param nonce the last {@code DPoP-Nonce} the server sent, or null
+   */
+  public String proof(String method, String uri, String accessToken, String nonce, Instant now) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(uri, "uri");
     Map<String, Object> claims = new LinkedHashMap<>();
@@ -141,6 +169,9 @@ public final class DpopKey {
     claims.put("htm", method.toUpperCase(java.util.Locale.ROOT));
     claims.put("htu", htu(uri));
     claims.put("iat", now.getEpochSecond());
+    if (nonce != null) {
+      claims.put("nonce", nonce);
+    }
     if (accessToken != null) {
       Ath cached = lastAth;
       if (cached == null || !cached.token().equals(accessToken)) {

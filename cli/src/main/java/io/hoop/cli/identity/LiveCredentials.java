@@ -5,6 +5,7 @@ import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.RequestAuth;
 import io.hoop.cli.config.Credentials;
 import io.hoop.cli.config.ProfileStore;
+import io.hoop.cli.config.RenewalFailure;
 import io.hoop.tunnel.protocol.Handshake;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -29,6 +30,7 @@ public final class LiveCredentials implements RequestAuth {
 
   private final AtomicReference<State> state;
   private final Clock clock;
+  private volatile RenewalFailure lastFailure;
 
   public LiveCredentials(Credentials credentials, DpopKey key, Clock clock) {
     this.state = new AtomicReference<>(new State(credentials, key));
@@ -50,6 +52,15 @@ public final class LiveCredentials implements RequestAuth {
 
   void replace(Credentials credentials, DpopKey key) {
     state.set(new State(credentials, key));
+    lastFailure = null;
+  }
+
+  /**
+   * Why the last renewal in this process failed, while it is not renewed since: {@code hoop
+   * connect} shows it on its status line.
+   */
+  public Optional<RenewalFailure> renewalFailure() {
+    return Optional.ofNullable(lastFailure);
   }
 
   @Override
@@ -110,6 +121,13 @@ public final class LiveCredentials implements RequestAuth {
       if (adoptStored(store, state.get())) {
         return true;
       }
+      RenewalFailure failure = new RenewalFailure(clock.instant(), oneLine(e.getMessage()));
+      lastFailure = failure;
+      try {
+        store.saveRenewalFailure(failure);
+      } catch (RuntimeException ignored) {
+        // Showing the failure later is a courtesy; the renewal's outcome stands.
+      }
       if (err != null) {
         err.println("hoop: cannot renew the login: " + e.getMessage());
         err.flush();
@@ -139,6 +157,11 @@ public final class LiveCredentials implements RequestAuth {
     }
     replace(c, c.keyThumbprint() == null ? null : key.get());
     return true;
+  }
+
+  private static String oneLine(String message) {
+    String m = message == null ? "unknown error" : message.replaceAll("\\s+", " ").strip();
+    return m.length() <= 300 ? m : m.substring(0, 300) + "...";
   }
 
   @Override

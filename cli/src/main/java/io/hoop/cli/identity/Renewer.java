@@ -7,6 +7,7 @@ import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.auth.DeviceFlowClient;
 import io.hoop.cli.auth.IdpTokenClient;
+import io.hoop.cli.auth.IdpTransports;
 import io.hoop.cli.auth.ProviderMetadata;
 import io.hoop.cli.auth.Sleeper;
 import io.hoop.cli.auth.TokenResponse;
@@ -20,14 +21,18 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Repeats a profile's login without the user: the IdP refresh token for device logins, client
- * credentials again, or the workload's federated token read anew. The profile key stays the same.
+ * Repeats a profile's login without the user: the IdP refresh token for device logins (always a
+ * fresh ID token: a stored one is never presented again), client credentials again, or the
+ * workload's federated token read anew. The profile key stays the one the login made: a renewal
+ * with any other key is refused, and where the IdP binds refresh tokens with DPoP the refresh
+ * carries a proof by that key.
  */
 public final class Renewer {
   private final ProfileStore store;
   private final Profile profile;
   private final BrokerTls tls;
   private final Clock clock;
+  private volatile HttpTransport transport;
 
   public Renewer(ProfileStore store, Profile profile, BrokerTls tls, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -46,15 +51,21 @@ public final class Renewer {
     if (!RenewalPolicy.renewable(old)) {
       throw new HoopException.NotLoggedIn("this login cannot be renewed without you");
     }
+    requireLoginKey(old, key);
     String token;
     String type;
     String refreshToken = null;
     switch (source.method()) {
       case LoginSource.DEVICE:
         {
+          ProviderMetadata metadata = metadata();
           TokenResponse tokens =
-              new IdpTokenClient(idpTransport())
-                  .refresh(metadata().tokenEndpoint(), profile.clientId(), old.refreshToken());
+              new IdpTokenClient(idpTransport(), clock)
+                  .refresh(
+                      metadata.tokenEndpoint(),
+                      profile.clientId(),
+                      old.refreshToken(),
+                      metadata.bindsTo(key) ? key : null);
           token = tokens.idToken();
           type = TokenExchangeRequest.ID_TOKEN;
           // Providers that do not rotate refresh tokens send none back: keep the old one.
@@ -66,7 +77,7 @@ public final class Renewer {
           String secret =
               SecretFiles.readOwnerOnly(Path.of(source.secretFile()), "client secret file");
           token =
-              new IdpTokenClient(idpTransport())
+              new IdpTokenClient(idpTransport(), clock)
                   .clientCredentials(metadata().tokenEndpoint(), source.clientId(), secret, null);
           type = TokenExchangeRequest.ACCESS_TOKEN;
           break;
@@ -83,6 +94,61 @@ public final class Renewer {
     return renewed;
   }
 
+  /**
+   * Revokes the login's refresh token at the identity provider (RFC 7009), so a copy of it is
+   * worthless after {@code hoop logout}.
+   *
+   * @param key the login key, for a DPoP proof where the provider binds tokens; may be null
+   * @return false when there was no refresh token to revoke
+   * @throws HoopException when the provider offers no revocation endpoint, cannot be reached or
+   *     refuses
+   */
+  public boolean revokeRefreshToken(Credentials credentials, DpopKey key) {
+    if (credentials.refreshToken() == null || profile.issuer() == null) {
+      return false;
+    }
+    ProviderMetadata metadata = metadata();
+    if (metadata.revocationEndpoint() == null) {
+      throw new HoopException(
+          "the identity provider "
+              + profile.issuer()
+              + " offers no revocation endpoint; the refresh token stays valid there until it"
+              + " expires or an admin ends the session at the provider");
+    }
+    new IdpTokenClient(idpTransport(), clock)
+        .revoke(
+            metadata.revocationEndpoint(),
+            profile.clientId(),
+            credentials.refreshToken(),
+            metadata.bindsTo(key) ? key : null);
+    return true;
+  }
+
+  /**
+   * The key must be the one the login made, and still {@code dpop.jwk}: a session is never moved to
+   * a key swapped in since (an attacker's, or one others could read).
+   */
+  private void requireLoginKey(Credentials old, DpopKey key) {
+    String expected =
+        old.loginKeyThumbprint() != null ? old.loginKeyThumbprint() : old.keyThumbprint();
+    if (expected == null) {
+      return;
+    }
+    DpopKey stored = store.key().orElse(null);
+    if (key == null
+        || !expected.equals(key.thumbprint())
+        || stored == null
+        || !expected.equals(stored.thumbprint())) {
+      throw new HoopException.NotLoggedIn(
+          "the login of profile "
+              + store.name()
+              + " was made with another key than "
+              + store.keyFile()
+              + " (the file was replaced or removed), so it is not renewed; run "
+              + store.loginCommand());
+    }
+  }
+
   private CliEnvironment environment() {
     return store.environment();
   }
@@ -96,6 +162,14 @@ public final class Renewer {
   }
 
   private HttpTransport idpTransport() {
-    return tls.forUrl(profile.brokerUrl(), profile.issuer()).transport();
+    HttpTransport t = transport;
+    if (t == null) {
+      // The IdP's private CA (identity.caFile) came from the broker, over its pinned TLS, at login.
+      t =
+          IdpTransports.of(
+              tls, profile.brokerUrl(), profile.issuer(), store.issuerCa().orElse(null));
+      transport = t;
+    }
+    return t;
   }
 }

@@ -28,6 +28,18 @@ public final class AuditTable {
     table.print(out);
   }
 
+  /** One event as one line with the table's columns, for {@code hoop audit --follow}. */
+  public static String line(AuditEvent e) {
+    return String.join(
+        "  ",
+        DurationFormat.local(e.time()),
+        e.type(),
+        e.principal() == null ? "-" : e.principal(),
+        e.target() == null ? "-" : e.target(),
+        e.task() == null ? "-" : e.task(),
+        details(e));
+  }
+
   private static String details(AuditEvent e) {
     Map<String, Object> sorted = new TreeMap<>();
     if (e.grantId() != null) {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -43,8 +44,7 @@ public final class DevIdentityProvider {
   private final String issuer;
   private final String prefix;
   private final String clientId;
-  private final Map<String, DevUser> users;
-  private final List<DevUser> userList;
+  private volatile Directory directory;
   private final Duration codeTtl;
   private final RSAKey signingKey;
   private final DeviceCodes codes;
@@ -125,16 +125,7 @@ public final class DevIdentityProvider {
       throw new IllegalArgumentException(
           "dev IdP pollInterval " + pollInterval + " must be at least 1 s");
     }
-    Map<String, DevUser> byName = new LinkedHashMap<>();
-    for (DevUser u : users) {
-      if (byName.put(u.username(), u) != null) {
-        throw new IllegalArgumentException("dev IdP user '" + u.username() + "' is listed twice");
-      }
-    }
-    if (byName.isEmpty()) {
-      throw new IllegalArgumentException("dev IdP has no users; configure at least one");
-    }
-    this.users = Map.copyOf(byName);
+    this.directory = Directory.of(users, Set.of());
     this.prefix = uri.getRawPath() == null ? "" : uri.getRawPath();
     try {
       this.signingKey =
@@ -156,8 +147,41 @@ public final class DevIdentityProvider {
             new RefreshTokens(clock),
             signingKey,
             clock,
-            new ClientCredentials(issuer, clientId, clients, signingKey, clock));
-    this.userList = List.copyOf(byName.values());
+            new ClientCredentials(issuer, clientId, clients, signingKey, clock),
+            prefix + "/token",
+            name -> directory.enabled(name));
+  }
+
+  /** Who can sign in: users by name, those disabled, and the page's list of enabled ones. */
+  private record Directory(Map<String, DevUser> users, Set<String> disabled, List<DevUser> list) {
+    static Directory of(List<DevUser> users, Set<String> disabled) {
+      Map<String, DevUser> byName = new LinkedHashMap<>();
+      for (DevUser u : users) {
+        if (byName.put(u.username(), u) != null) {
+          throw new IllegalArgumentException("dev IdP user '" + u.username() + "' is listed twice");
+        }
+      }
+      if (byName.isEmpty()) {
+        throw new IllegalArgumentException("dev IdP has no users; configure at least one");
+      }
+      List<DevUser> enabled =
+          byName.values().stream().filter(u -> !disabled.contains(u.username())).toList();
+      return new Directory(Map.copyOf(byName), Set.copyOf(disabled), enabled);
+    }
+
+    DevUser enabled(String name) {
+      return disabled.contains(name) ? null : users.get(name);
+    }
+  }
+
+  /**
+   * Replaces the users (a config reload): a user disabled or removed here can no longer sign in,
+   * and its refresh tokens are refused from the next refresh on, so its broker sessions end.
+   *
+   * @param disabled names of listed users who may not sign in or refresh
+   */
+  public void updateUsers(List<DevUser> users, Set<String> disabled) {
+    this.directory = Directory.of(requireNonNull(users, "users"), requireNonNull(disabled, "d"));
   }
 
   public String issuer() {
@@ -186,6 +210,7 @@ public final class DevIdentityProvider {
     r.put("GET " + prefix + "/device", this::showPage);
     r.put("POST " + prefix + "/device", this::decide);
     r.put("POST " + prefix + "/token", tokens::handle);
+    r.put("POST " + prefix + "/revoke", tokens::revoke);
     return Map.copyOf(r);
   }
 
@@ -195,6 +220,8 @@ public final class DevIdentityProvider {
     d.put("jwks_uri", issuer + "/jwks");
     d.put("device_authorization_endpoint", issuer + "/device/authorize");
     d.put("token_endpoint", issuer + "/token");
+    d.put("revocation_endpoint", issuer + "/revoke");
+    d.put("dpop_signing_alg_values_supported", List.of("EdDSA", "ES256", "RS256", "PS256"));
     d.put("response_types_supported", List.of("id_token"));
     d.put("subject_types_supported", List.of("public"));
     d.put("id_token_signing_alg_values_supported", List.of("RS256"));
@@ -276,7 +303,8 @@ public final class DevIdentityProvider {
   }
 
   private ApiResponse showPage(ApiRequest request) {
-    return DevIdpPages.form(200, prefix + "/device", request.query().get("user_code"), userList);
+    return DevIdpPages.form(
+        200, prefix + "/device", request.query().get("user_code"), directory.list());
   }
 
   private ApiResponse decide(ApiRequest request) {
@@ -292,9 +320,14 @@ public final class DevIdentityProvider {
       return DevIdpPages.message(400, "Missing code", "Enter the code your terminal shows.");
     }
     DevUser user = null;
+    Directory dir = directory;
     if ("approve".equals(action)) {
       String username = form.getOrDefault("username", "").trim();
-      user = users.get(username);
+      if (dir.disabled().contains(username)) {
+        return DevIdpPages.message(
+            403, "User disabled", "User '" + truncate(username) + "' is disabled.");
+      }
+      user = dir.users().get(username);
       if (user == null) {
         return DevIdpPages.message(
             400,
@@ -302,7 +335,7 @@ public final class DevIdentityProvider {
             "Unknown user '"
                 + truncate(username)
                 + "'. Configured users: "
-                + String.join(", ", userList.stream().map(DevUser::username).toList())
+                + String.join(", ", dir.list().stream().map(DevUser::username).toList())
                 + ".");
       }
     } else if (!"deny".equals(action)) {

@@ -3,9 +3,15 @@ package io.hoop.broker.identity.devidp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.hoop.api.Json;
@@ -49,7 +55,165 @@ class DevIdentityProviderTest {
             "POST /dev-idp/device/authorize",
             "GET /dev-idp/device",
             "POST /dev-idp/device",
-            "POST /dev-idp/token");
+            "POST /dev-idp/token",
+            "POST /dev-idp/revoke");
+  }
+
+  @Test
+  void aProofAtSignInBindsTheRefreshTokenToItsKey() throws Exception {
+    ECKey mine = new ECKeyGenerator(Curve.P_256).generate();
+    ECKey other = new ECKeyGenerator(Curve.P_256).generate();
+    JsonNode auth = authorize("openid offline_access");
+    assertThat(decide(auth.path("user_code").asText(), "alice", "approve").status()).isEqualTo(200);
+    JsonNode tokens =
+        json(
+            withProof(
+                mine,
+                Map.of(
+                    "grant_type",
+                    DEVICE_GRANT,
+                    "device_code",
+                    auth.path("device_code").asText(),
+                    "client_id",
+                    "hoop-cli")),
+            200);
+    String jkt = mine.computeThumbprint().toString();
+    assertThat(tokens.path("token_type").asText()).isEqualTo("DPoP");
+    JWTClaimsSet access = verifiedClaims(tokens.path("access_token").asText());
+    assertThat(access.getJSONObjectClaim("cnf")).containsEntry("jkt", jkt);
+    String refresh = tokens.path("refresh_token").asText();
+    Map<String, String> form =
+        Map.of("grant_type", "refresh_token", "refresh_token", refresh, "client_id", "hoop-cli");
+
+    // Without a proof, with another key's proof, with a proof for another endpoint, or a replayed
+    // one: refused, and the token stays the holder's.
+    assertOAuthError(token(form), 400, "invalid_grant");
+    assertOAuthError(withProof(other, form), 400, "invalid_grant");
+    String proof = proof(mine, "POST", ISSUER + "/revoke");
+    assertOAuthError(withHeader(proof, form), 400, "invalid_dpop_proof");
+    String once = proof(mine, "POST", ISSUER + "/token");
+    JsonNode renewed = json(withHeader(once, form), 200);
+    assertThat(renewed.path("token_type").asText()).isEqualTo("DPoP");
+    assertOAuthError(
+        withHeader(
+            once,
+            Map.of(
+                "grant_type",
+                "refresh_token",
+                "refresh_token",
+                renewed.path("refresh_token").asText())),
+        400,
+        "invalid_dpop_proof");
+    // The rotated token is bound to the same key.
+    Map<String, String> next =
+        Map.of(
+            "grant_type", "refresh_token", "refresh_token", renewed.path("refresh_token").asText());
+    assertOAuthError(token(next), 400, "invalid_grant");
+    json(withProof(mine, next), 200);
+  }
+
+  @Test
+  void aRevokedRefreshTokenIsRefusedEvenWithItsKey() throws Exception {
+    ECKey mine = new ECKeyGenerator(Curve.P_256).generate();
+    JsonNode auth = authorize("openid offline_access");
+    decide(auth.path("user_code").asText(), "alice", "approve");
+    String refresh =
+        json(
+                withProof(
+                    mine,
+                    Map.of(
+                        "grant_type",
+                        DEVICE_GRANT,
+                        "device_code",
+                        auth.path("device_code").asText(),
+                        "client_id",
+                        "hoop-cli")),
+                200)
+            .path("refresh_token")
+            .asText();
+    assertThat(
+            call(
+                    "POST",
+                    "/dev-idp/revoke",
+                    Map.of(
+                        "token",
+                        refresh,
+                        "token_type_hint",
+                        "refresh_token",
+                        "client_id",
+                        "hoop-cli"))
+                .status())
+        .isEqualTo(200);
+    assertOAuthError(
+        withProof(mine, Map.of("grant_type", "refresh_token", "refresh_token", refresh)),
+        400,
+        "invalid_grant");
+    // Unknown tokens are "revoked" too (RFC 7009 section 2.2).
+    assertThat(call("POST", "/dev-idp/revoke", Map.of("token", "nope")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aDisabledUserCanNeitherRefreshNorSignIn() throws Exception {
+    String refresh = signIn("alice").path("refresh_token").asText();
+    JsonNode pending = authorize("openid");
+    decide(pending.path("user_code").asText(), "alice", "approve");
+    idp.updateUsers(USERS, java.util.Set.of("alice"));
+
+    ApiResponse refused = token(Map.of("grant_type", "refresh_token", "refresh_token", refresh));
+    assertOAuthError(refused, 400, "invalid_grant");
+    assertThat(text(refused)).contains("alice is disabled");
+    // A code approved before the user was disabled gives nothing either.
+    assertOAuthError(pollToken(pending.path("device_code").asText()), 400, "invalid_grant");
+    JsonNode auth = authorize("openid");
+    assertThat(decide(auth.path("user_code").asText(), "alice", "approve").status()).isEqualTo(403);
+    assertThat(text(call("GET", "/dev-idp/device", Map.of()))).doesNotContain("alice");
+    // Bob is untouched; re-enabling alice lets her sign in again.
+    signIn("bob");
+    idp.updateUsers(USERS, java.util.Set.of());
+    signIn("alice");
+  }
+
+  ApiResponse withProof(ECKey key, Map<String, String> form) throws Exception {
+    return withHeader(proof(key, "POST", ISSUER + "/token"), form);
+  }
+
+  ApiResponse withHeader(String proof, Map<String, String> form) throws Exception {
+    String body =
+        form.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    return routes
+        .get("POST /dev-idp/token")
+        .handle(
+            new ApiRequest(
+                "POST",
+                "/dev-idp/token",
+                Map.of(),
+                Map.of("content-type", "application/x-www-form-urlencoded", "dpop", proof),
+                body.getBytes(StandardCharsets.UTF_8),
+                new InetSocketAddress("127.0.0.1", 50000),
+                "https://127.0.0.1:8443"));
+  }
+
+  String proof(ECKey key, String method, String htu) throws Exception {
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(new JOSEObjectType("dpop+jwt"))
+                .jwk(key.toPublicJWK())
+                .build(),
+            new JWTClaimsSet.Builder()
+                .jwtID(java.util.UUID.randomUUID().toString())
+                .claim("htm", method)
+                .claim("htu", htu)
+                .issueTime(java.util.Date.from(clock.instant()))
+                .build());
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
   }
 
   @Test
@@ -131,6 +295,8 @@ class DevIdentityProviderTest {
     assertThat(d.path("device_authorization_endpoint").asText())
         .isEqualTo(ISSUER + "/device/authorize");
     assertThat(d.path("token_endpoint").asText()).isEqualTo(ISSUER + "/token");
+    assertThat(d.path("revocation_endpoint").asText()).isEqualTo(ISSUER + "/revoke");
+    assertThat(d.path("dpop_signing_alg_values_supported").toString()).contains("EdDSA", "ES256");
     assertThat(d.path("id_token_signing_alg_values_supported").toString()).isEqualTo("[\"RS256\"]");
     assertThat(d.path("grant_types_supported").toString())
         .contains(DEVICE_GRANT)
