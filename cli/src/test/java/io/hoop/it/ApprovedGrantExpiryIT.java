@@ -71,6 +71,8 @@ class ApprovedGrantExpiryIT {
     broker =
         BrokerFixture.start(
             """
+            # The clock moves up to 2.5 h ahead; the sessions made at the start must outlive that.
+            sessionTtl: 4h
             devIdp:
               pollInterval: 1s
               users:
