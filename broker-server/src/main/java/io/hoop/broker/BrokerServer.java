@@ -125,7 +125,9 @@ public final class BrokerServer implements AutoCloseable {
             new AuditingTunnelEvents(
                 audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
             tunnelAuth,
-            clock);
+            clock,
+            TunnelServer.DEFAULT_HANDSHAKE_TIMEOUT,
+            configs.get().tunnelKeepalive());
     this.boss = Transports.newGroup(1, "hoop-accept");
     this.workers = Transports.newGroup(0, "hoop-io");
     try {

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param store the PostgreSQL store; absent means the embedded H2 store in the data dir
  * @param notifications webhooks called on grant events
  * @param jira how to reach Jira for task checks; absent when no target checks tasks in Jira
+ * @param tunnelKeepalive how tunnels notice a vanished client ({@code tunnel.keepalive}, {@code
+ *     tunnel.deadPeerTimeout}); read at start
  */
 public record BrokerConfig(
     String listen,
@@ -31,7 +33,8 @@ public record BrokerConfig(
     Duration reviewPeriod,
     Optional<io.hoop.broker.store.PostgresConfig> store,
     NotificationsSection notifications,
-    Optional<GovernanceSection.Jira> jira) {
+    Optional<GovernanceSection.Jira> jira,
+    io.hoop.tunnel.protocol.Keepalive tunnelKeepalive) {
 
   public Optional<TargetConfig> target(String name) {
     return targets.stream().filter(t -> t.name().equals(name)).findFirst();

@@ -99,7 +99,7 @@ public final class ConfigLoader {
       throw loader.error("", "not valid YAML: " + firstLine(e) + location(e));
     }
     if (raw == null) {
-      raw = new RawConfig(null, null, null, null, null, null, null, null, null, null, null);
+      raw = new RawConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
     return loader.validate(raw, dev);
   }
@@ -267,7 +267,8 @@ public final class ConfigLoader {
         duration("reviewPeriod", raw.reviewPeriod(), DEFAULT_REVIEW_PERIOD),
         StoreSection.parse(source, raw.store()),
         NotificationsSection.parse(source, raw.notifications()),
-        GovernanceSection.jira(source, raw.jira()));
+        GovernanceSection.jira(source, raw.jira()),
+        TunnelSection.parse(source, raw.tunnel()));
   }
 
   private List<String> reviewers(String key, List<String> raw) throws ConfigException {
@@ -488,7 +489,8 @@ public final class ConfigLoader {
       String reviewPeriod,
       com.fasterxml.jackson.databind.JsonNode store,
       NotificationsSection.RawNotifications notifications,
-      GovernanceSection.RawJira jira) {}
+      GovernanceSection.RawJira jira,
+      TunnelSection.RawTunnel tunnel) {}
 
   record RawDevIdp(
       String clientId,

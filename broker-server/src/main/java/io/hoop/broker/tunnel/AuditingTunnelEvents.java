@@ -4,10 +4,17 @@ import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.SessionStore;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelEvents;
+import io.hoop.tunnel.server.TunnelParty;
 import java.net.SocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +22,17 @@ import org.slf4j.LoggerFactory;
 /** Writes tunnel lifecycle to the audit log and the session table; never throws into netty. */
 public final class AuditingTunnelEvents implements TunnelEvents {
   private static final Logger LOG = LoggerFactory.getLogger(AuditingTunnelEvents.class);
+
+  /** Anonymous refusals with a record of their own per minute; the rest are summed up. */
+  static final int REJECTIONS_PER_MINUTE = 60;
+
   private final AuditLog audit;
   private final SessionStore sessions;
   private final Clock clock;
   private final Function<TunnelAuthorization, String> roles;
+  private final RejectionThrottle throttle;
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private volatile ScheduledExecutorService flusher;
 
   public AuditingTunnelEvents(AuditLog audit, SessionStore sessions, Clock clock) {
     this(audit, sessions, clock, a -> null);
@@ -32,24 +46,68 @@ public final class AuditingTunnelEvents implements TunnelEvents {
       SessionStore sessions,
       Clock clock,
       Function<TunnelAuthorization, String> roles) {
+    this(
+        audit, sessions, clock, roles, new RejectionThrottle(clock, REJECTIONS_PER_MINUTE, MINUTE));
+  }
+
+  AuditingTunnelEvents(
+      AuditLog audit,
+      SessionStore sessions,
+      Clock clock,
+      Function<TunnelAuthorization, String> roles,
+      RejectionThrottle throttle) {
     this.audit = audit;
     this.sessions = sessions;
     this.clock = clock;
     this.roles = roles;
+    this.throttle = throttle;
   }
+
+  private static final Duration MINUTE = Duration.ofMinutes(1);
 
   @Override
   public void rejected(SocketAddress remote, String code, String message) {
-    LOG.info("tunnel rejected remote={} code={}", remote, code);
+    rejected(remote, code, message, TunnelParty.UNKNOWN);
+  }
+
+  /**
+   * Records the refusal with the verified principal and grant in the record's own columns; a
+   * genuine session token presented without its key goes in {@code claimedPrincipal}.
+   */
+  @Override
+  public void rejected(SocketAddress remote, String code, String message, TunnelParty party) {
+    boolean anonymous =
+        party.principal() == null && party.grantId() == null && party.claimedPrincipal() == null;
+    if (anonymous) {
+      RejectionThrottle.Outcome outcome = throttle.offer(code, String.valueOf(remote));
+      if (outcome.due() != null) {
+        writeSummary(outcome.due());
+      }
+      if (!outcome.record()) {
+        scheduleFlush();
+        return;
+      }
+    }
+    LOG.info(
+        "tunnel rejected remote={} code={} principal={} grant={} claimedPrincipal={}",
+        remote,
+        code,
+        party.principal(),
+        party.grantId(),
+        party.claimedPrincipal());
     safely(
-        () ->
-            audit.append(
-                "tunnel.rejected",
-                null,
-                null,
-                null,
-                null,
-                Map.of("remote", String.valueOf(remote), "code", code, "message", message)));
+        () -> {
+          Map<String, Object> d = new LinkedHashMap<>();
+          d.put("remote", String.valueOf(remote));
+          d.put("code", code);
+          d.put("reason", code);
+          d.put("message", message);
+          if (party.claimedPrincipal() != null) {
+            d.put("claimedPrincipal", party.claimedPrincipal());
+          }
+          audit.append(
+              "tunnel.rejected", party.principal(), party.target(), party.grantId(), null, d);
+        });
   }
 
   @Override
@@ -100,6 +158,66 @@ public final class AuditingTunnelEvents implements TunnelEvents {
           d.put("reason", reason);
           audit.append("tunnel.close", a.principal(), a.target(), a.grantId(), a.task(), d);
         });
+  }
+
+  /** Writes what the throttle suppressed in a window that has ended; called from its timer too. */
+  void flush() {
+    flushScheduled.set(false);
+    RejectionThrottle.Summary due = throttle.drainIfElapsed();
+    if (due != null) {
+      writeSummary(due);
+    }
+  }
+
+  private void writeSummary(RejectionThrottle.Summary s) {
+    LOG.warn(
+        "tunnel refusals summed up count={} from={} to={} codes={}",
+        s.suppressed(),
+        s.from(),
+        s.to(),
+        s.byCode());
+    safely(
+        () -> {
+          Map<String, Object> d = new LinkedHashMap<>();
+          d.put("count", s.suppressed());
+          d.put("from", s.from().toString());
+          d.put("to", s.to().toString());
+          d.put("codes", s.byCode());
+          d.put("remotes", s.remotes());
+          audit.append("tunnel.rejected.summary", null, null, null, null, d);
+        });
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      flusher().schedule(this::flush, throttle.window().toMillis() + 100, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      flushScheduled.set(false);
+    }
+  }
+
+  private ScheduledExecutorService flusher() {
+    ScheduledExecutorService f = flusher;
+    if (f == null) {
+      synchronized (this) {
+        f = flusher;
+        if (f == null) {
+          // Made only when a flood starts; a daemon, so it never holds the broker open.
+          f =
+              Executors.newSingleThreadScheduledExecutor(
+                  r -> {
+                    Thread t = new Thread(r, "hoop-tunnel-refusal-summary");
+                    t.setDaemon(true);
+                    return t;
+                  });
+          flusher = f;
+        }
+      }
+    }
+    return f;
   }
 
   private static void safely(Runnable r) {

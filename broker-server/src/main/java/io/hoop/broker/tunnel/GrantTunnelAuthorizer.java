@@ -10,6 +10,7 @@ import io.hoop.broker.token.TokenService;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelAuthorizer;
+import io.hoop.tunnel.server.TunnelParty;
 import io.hoop.tunnel.server.TunnelRejectedException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -42,8 +43,50 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
     this.postgres = postgres;
   }
 
+  /** What the checks so far have verified; a refusal is audited with it. */
+  private static final class Known {
+    String principal;
+    String grantId;
+    String target;
+  }
+
   @Override
   public TunnelAuthorization authorize(Handshake handshake, SocketAddress remote)
+      throws TunnelRejectedException {
+    Known known = new Known();
+    try {
+      return admit(handshake, known);
+    } catch (TunnelRejectedException e) {
+      throw e.withParty(party(handshake, known));
+    }
+  }
+
+  /**
+   * The refused tunnel's party: only what verified. A session token that is genuine but did not
+   * admit its holder (no or a wrong proof) names whose token it was, as {@code claimedPrincipal};
+   * claims of tokens that do not verify are not recorded (anyone can write them).
+   */
+  private TunnelParty party(Handshake handshake, Known known) {
+    String grantId = known.grantId;
+    if (grantId == null && handshake.grantToken() != null) {
+      try {
+        grantId = tokens.verifyGrant(handshake.grantToken()).grantId();
+      } catch (InvalidBrokerTokenException | RuntimeException e) {
+        grantId = null;
+      }
+    }
+    String claimed = null;
+    if (known.principal == null && handshake.sessionToken() != null) {
+      try {
+        claimed = tokens.verifySession(handshake.sessionToken()).principal().name();
+      } catch (InvalidBrokerTokenException | RuntimeException e) {
+        claimed = null;
+      }
+    }
+    return new TunnelParty(known.principal, grantId, known.target, claimed);
+  }
+
+  private TunnelAuthorization admit(Handshake handshake, Known known)
       throws TunnelRejectedException {
     HandshakeProofs.verify(tokens, handshake);
     TokenService.SessionClaims session;
@@ -60,6 +103,8 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
           e.getMessage().contains("expired") ? "grant_expired" : "bad_grant_token", e.getMessage());
     }
     String caller = session.principal().name();
+    known.principal = caller;
+    known.grantId = grant.grantId();
     if (!grant.principal().equals(caller)) {
       throw new TunnelRejectedException(
           "not_your_grant",
@@ -72,6 +117,7 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
                 () ->
                     new TunnelRejectedException(
                         "unknown_grant", "grant " + grant.grantId() + " does not exist"));
+    known.target = g.target();
     Instant now = clock.instant();
     GrantStatus status = g.effectiveStatus(now);
     if (status == GrantStatus.EXPIRED) {

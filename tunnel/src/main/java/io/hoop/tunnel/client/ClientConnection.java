@@ -1,10 +1,13 @@
 package io.hoop.tunnel.client;
 
 import io.hoop.tunnel.internal.Frames;
+import io.hoop.tunnel.internal.KeepaliveHandler;
 import io.hoop.tunnel.internal.Relay;
 import io.hoop.tunnel.internal.TunnelEncoder;
+import io.hoop.tunnel.protocol.CloseNotice;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.protocol.HandshakeReply;
+import io.hoop.tunnel.protocol.Keepalive;
 import io.hoop.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -103,11 +106,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     settled = true;
     log.debug("tunnel accepted session={} grant={}", reply.sessionId(), reply.grantId());
     callListener(() -> config.listener().opened(reply));
+    Keepalive keepalive = Keepalive.fromReply(reply);
     Relay relay =
         new Relay(
             broker,
             local,
-            new Relay.Reasons("broker_closed", "local_closed", null),
+            // The broker is told the application left, so it does not record a lost client.
+            new Relay.Reasons(
+                "broker_closed",
+                "local_closed",
+                new CloseNotice("client_closed", "the local application closed the connection"),
+                "broker_disconnected"),
             "session=" + reply.sessionId() + " grant=" + reply.grantId(),
             ending ->
                 callListener(
@@ -115,12 +124,47 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                         config
                             .listener()
                             .closed(
-                                ending.received(),
+                                ending.received() != null
+                                    ? ending.received()
+                                    : localNotice(ending.reason(), keepalive),
                                 ending.bytesFromRaw(),
                                 ending.bytesFromFramed())));
     brokerCtx.pipeline().replace(brokerCtx.handler(), "hoop-relay", relay.framedHandler());
+    if (keepalive != null) {
+      // A broker older than keepalives names none: then nothing is sent or expected.
+      brokerCtx
+          .pipeline()
+          .addBefore(
+              "hoop-relay",
+              "hoop-keepalive",
+              new KeepaliveHandler(
+                  keepalive,
+                  silentMillis -> {
+                    relay.closeWith(
+                        new CloseNotice("broker_unresponsive", "no frame from the broker"),
+                        "broker_unresponsive");
+                    // A broker that reads nothing never lets the CLOSE be flushed.
+                    broker.close();
+                  }));
+    }
     local.pipeline().replace(this, "hoop-relay", relay.rawHandler());
     relay.start();
+  }
+
+  /** What the user is told when the tunnel ended on this side's initiative, or null. */
+  private static CloseNotice localNotice(String reason, Keepalive keepalive) {
+    return switch (reason) {
+      case "broker_unresponsive" ->
+          new CloseNotice(
+              "broker_unresponsive",
+              "the broker sent nothing for "
+                  + keepalive.deadPeerTimeout().toSeconds()
+                  + " s (network cut or broker gone); the connection was closed");
+      case "broker_disconnected" ->
+          new CloseNotice(
+              "broker_disconnected", "the connection to the broker ended without a goodbye");
+      default -> null;
+    };
   }
 
   private void fail(String message, Throwable cause) {
@@ -172,7 +216,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
       Handshake handshake;
       try {
-        handshake = config.handshake().get();
+        handshake = config.handshake().get().withKeepalive();
       } catch (RuntimeException e) {
         fail("cannot build the tunnel handshake: " + e.getMessage(), e);
         return;

@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * Decodes frames after the handshake: DATA as a retained {@code ByteBuf}, {@link Frames.Eof},
- * {@link CloseNotice}. Unknown frame types are skipped so newer peers can add them. Broken framing
- * is reported once as {@link Frames.Malformed}, after which input is discarded.
+ * {@link CloseNotice}, {@link Frames.Ping}. Unknown frame types are skipped so newer peers can add
+ * them. Broken framing is reported once as {@link Frames.Malformed}, after which input is
+ * discarded.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
   private static final int HEADER_BYTES = 5;
@@ -54,6 +55,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
               + TunnelProtocol.MAX_FRAME_BYTES);
       return;
     }
+    if (type == TunnelProtocol.FRAME_PING && length != 0) {
+      // Refused before any payload is buffered: a PING never carries one.
+      fail(in, out, "PING frame declares " + length + " payload bytes, expected 0");
+      return;
+    }
     // DATA payloads stream out as they arrive (no waiting for, or copying into, a whole frame);
     // control frames are small and decoded whole.
     if (type != TunnelProtocol.FRAME_DATA && in.readableBytes() < HEADER_BYTES + length) {
@@ -73,7 +79,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         in.skipBytes(size);
         out.add(Frames.Eof.INSTANCE);
       }
-      case TunnelProtocol.FRAME_CLOSE -> out.add(closeNotice(in, size));
+      case TunnelProtocol.FRAME_CLOSE -> {
+        Object notice = closeNotice(in, size);
+        if (notice instanceof Frames.Malformed malformed) {
+          // Like broken framing: reported once, and nothing after it is decoded.
+          fail(in, out, malformed.message());
+          return;
+        }
+        out.add(notice);
+      }
+      case TunnelProtocol.FRAME_PING -> out.add(Frames.Ping.INSTANCE);
       default -> in.skipBytes(size);
     }
   }

@@ -16,6 +16,11 @@ public final class Frames {
     INSTANCE
   }
 
+  /** The PING frame: the sender is alive. */
+  public enum Ping {
+    INSTANCE
+  }
+
   /**
    * A decoder's report that the peer broke the framing; the connection cannot continue.
    *

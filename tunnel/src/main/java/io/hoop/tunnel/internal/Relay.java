@@ -10,9 +10,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,18 +59,32 @@ public final class Relay {
   /**
    * What to say and report when one side goes away.
    *
-   * @param framedClosedReason reason when the framed peer disconnects or finishes last
+   * @param framedClosedReason reason when the framed peer finishes last (EOF both ways)
    * @param rawClosedReason reason when the raw peer disconnects or finishes last
    * @param rawClosedNotice CLOSE sent to the framed peer when the raw side drops; null for none
+   * @param framedLostReason reason when the framed peer's connection ends without a CLOSE frame
+   *     (process killed, TCP reset, TLS failure)
    */
   public record Reasons(
-      String framedClosedReason, String rawClosedReason, CloseNotice rawClosedNotice) {}
+      String framedClosedReason,
+      String rawClosedReason,
+      CloseNotice rawClosedNotice,
+      String framedLostReason) {
+    /** Reasons that do not tell a lost framed peer from one that finished. */
+    public Reasons(String framedClosedReason, String rawClosedReason, CloseNotice rawClosedNotice) {
+      this(framedClosedReason, rawClosedReason, rawClosedNotice, framedClosedReason);
+    }
+  }
+
+  /** The broker's grace for flushing to an upstream whose client went away. */
+  public static final Duration UPSTREAM_CLOSE_GRACE = Duration.ofSeconds(2);
 
   private final Channel framed;
   private final Channel raw;
   private final Reasons reasons;
   private final Listener listener;
   private final String label;
+  private final Duration rawCloseGrace;
 
   private long fromFramed;
   private long fromRaw;
@@ -77,6 +96,23 @@ public final class Relay {
    * @param label identifies the tunnel in logs (e.g. {@code session=... grant=...}); no secrets
    */
   public Relay(Channel framed, Channel raw, Reasons reasons, String label, Listener listener) {
+    this(framed, raw, reasons, label, listener, null);
+  }
+
+  /**
+   * @param rawCloseGrace when the framed side ends, how long what it sent may take to reach the raw
+   *     side before the raw side is closed anyway (the broker's: an upstream that neither reads nor
+   *     closes must not outlive its client); null waits for the flush however long it takes (the
+   *     CLI's: the local application reads at its own pace)
+   */
+  public Relay(
+      Channel framed,
+      Channel raw,
+      Reasons reasons,
+      String label,
+      Listener listener,
+      Duration rawCloseGrace) {
+    this.rawCloseGrace = rawCloseGrace;
     this.framed = Objects.requireNonNull(framed, "framed");
     this.raw = Objects.requireNonNull(raw, "raw");
     this.reasons = Objects.requireNonNull(reasons, "reasons");
@@ -147,6 +183,28 @@ public final class Relay {
     }
   }
 
+  /**
+   * Closes the raw side once what was written to it is flushed, or after the raw close grace if it
+   * is not reading (an upstream blocked writing to a tunnel that no longer reads it).
+   */
+  private void closeRaw() {
+    Frames.closeOnFlush(raw);
+    if (rawCloseGrace != null && raw.isOpen()) {
+      ScheduledFuture<?> force =
+          raw.eventLoop()
+              .schedule(
+                  () -> {
+                    if (raw.isOpen()) {
+                      log.debug("relay raw side closed after the grace {}", label);
+                      raw.close();
+                    }
+                  },
+                  rawCloseGrace.toMillis(),
+                  TimeUnit.MILLISECONDS);
+      raw.closeFuture().addListener(f -> force.cancel(false));
+    }
+  }
+
   private void shutdownRawOutputAfterPendingWrites() {
     // shutdownOutput() fails writes still queued, so wait for everything before it to be written.
     raw.writeAndFlush(Unpooled.EMPTY_BUFFER)
@@ -174,13 +232,11 @@ public final class Relay {
           framedEof = true;
           shutdownRawOutputAfterPendingWrites();
           finishIfBothEof(reasons.framedClosedReason());
-          // Keep reading: a CLOSE or a disconnect may still follow.
-          framed.read();
         }
       } else if (msg instanceof CloseNotice notice) {
         end(notice.code(), notice);
         framed.close();
-        Frames.closeOnFlush(raw);
+        closeRaw();
       } else if (msg instanceof Frames.Malformed malformed) {
         log.info("relay protocol error {} problem={}", label, malformed.message());
         closeWith(new CloseNotice("protocol_error", malformed.message()), "protocol_error");
@@ -193,7 +249,9 @@ public final class Relay {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
       raw.flush();
-      if (raw.isWritable() && !framedEof && !ended) {
+      // After EOF nothing more is relayed, so backpressure does not apply; reading on is how a
+      // CLOSE, a disconnect or a silent peer (see KeepaliveHandler) is still noticed.
+      if ((framedEof || raw.isWritable()) && !ended) {
         framed.read();
       }
       ctx.fireChannelReadComplete();
@@ -209,16 +267,31 @@ public final class Relay {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      end(reasons.framedClosedReason(), null);
-      Frames.closeOnFlush(raw);
+      end(reasons.framedLostReason(), null);
+      closeRaw();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent
+          || evt instanceof ChannelInputShutdownReadComplete
+          || evt instanceof SslCloseCompletionEvent) {
+        // The tunnel half-closes with EOF frames, never with a TCP FIN or a TLS close_notify: on a
+        // socket that allows half-closure (the broker's) this is the peer going away, and
+        // ignoring it kept such tunnels, and their upstream connections, open for good.
+        end(reasons.framedLostReason(), null);
+        framed.close();
+        closeRaw();
+      }
+      ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       log.debug("relay framed side failed {}", label, cause);
-      end(reasons.framedClosedReason(), null);
+      end(reasons.framedLostReason(), null);
       framed.close();
-      Frames.closeOnFlush(raw);
+      closeRaw();
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Encodes everything either end writes on the TLS side: the handshake (with magic), the reply, DATA
- * frames from raw {@code ByteBuf}s (split at {@link TunnelProtocol#MAX_FRAME_BYTES}), EOF and
- * CLOSE.
+ * frames from raw {@code ByteBuf}s (split at {@link TunnelProtocol#MAX_FRAME_BYTES}), EOF, CLOSE
+ * and PING.
  */
 public final class TunnelEncoder extends MessageToMessageEncoder<Object> {
   private static final int HEADER_BYTES = 5;
@@ -23,6 +23,7 @@ public final class TunnelEncoder extends MessageToMessageEncoder<Object> {
   public boolean acceptOutboundMessage(Object msg) {
     return msg instanceof ByteBuf
         || msg instanceof Frames.Eof
+        || msg instanceof Frames.Ping
         || msg instanceof CloseNotice
         || msg instanceof Handshake
         || msg instanceof HandshakeReply;
@@ -34,6 +35,8 @@ public final class TunnelEncoder extends MessageToMessageEncoder<Object> {
       encodeData(ctx, data, out);
     } else if (msg instanceof Frames.Eof) {
       out.add(header(ctx, TunnelProtocol.FRAME_EOF, 0));
+    } else if (msg instanceof Frames.Ping) {
+      out.add(header(ctx, TunnelProtocol.FRAME_PING, 0));
     } else if (msg instanceof CloseNotice notice) {
       byte[] json = json(notice);
       out.add(header(ctx, TunnelProtocol.FRAME_CLOSE, json.length).writeBytes(json));

@@ -7,17 +7,31 @@ package io.hoop.tunnel.protocol;
  * @param sessionToken the caller's broker session token; its subject must own the grant
  * @param proof DPoP-style proof JWT signed by the key the session token is bound to ({@code
  *     htm=TUNNEL}); null for unbound tokens
+ * @param keepalive true when the client sends PING frames at the interval the broker's reply names;
+ *     a broker that cuts dead clients refuses clients without it (absent in JSON: false)
  */
-public record Handshake(String grantToken, String sessionToken, String proof) {
-  /** A handshake without a proof of possession. */
+public record Handshake(String grantToken, String sessionToken, String proof, boolean keepalive) {
+  /** A handshake of a client that sends keepalives. */
+  public Handshake(String grantToken, String sessionToken, String proof) {
+    this(grantToken, sessionToken, proof, true);
+  }
+
+  /** A handshake without a proof of possession, of a client that sends keepalives. */
   public Handshake(String grantToken, String sessionToken) {
-    this(grantToken, sessionToken, null);
+    this(grantToken, sessionToken, null, true);
+  }
+
+  /** This handshake, announcing that the client sends keepalives. */
+  public Handshake withKeepalive() {
+    return keepalive ? this : new Handshake(grantToken, sessionToken, proof, true);
   }
 
   @Override
   public String toString() {
     return "Handshake[grantToken=<redacted>, sessionToken=<redacted>, proof="
         + (proof == null ? "none" : "<redacted>")
+        + ", keepalive="
+        + keepalive
         + "]";
   }
 }

@@ -11,7 +11,14 @@ package io.hoop.tunnel.protocol;
  *                   DATA  payload = relayed bytes
  *                   EOF   empty: the sender will send no more DATA (half-close)
  *                   CLOSE payload = JSON {@link CloseNotice}; the sender closes after it
+ *                   PING  empty: the sender is alive (sent every {@link Keepalive#interval()} once
+ *                         the handshake negotiated keepalives; any frame proves liveness, so there
+ *                         is no PONG and nothing to amplify)
  * </pre>
+ *
+ * <p>Frame types a peer does not know are skipped, so a new frame type needs no new version; the
+ * client announces that it sends PINGs in {@link Handshake#keepalive()} and the broker answers with
+ * the interval in {@link HandshakeReply#keepaliveMillis()}.
  */
 public final class TunnelProtocol {
   /** "HOOP" in ASCII. */
@@ -26,6 +33,7 @@ public final class TunnelProtocol {
   public static final byte FRAME_DATA = 1;
   public static final byte FRAME_EOF = 2;
   public static final byte FRAME_CLOSE = 3;
+  public static final byte FRAME_PING = 4;
 
   private TunnelProtocol() {}
 }

@@ -44,9 +44,11 @@ final class ServerTunnel {
                 "upstream_closed",
                 new CloseNotice(
                     "upstream_closed",
-                    "target " + authorization.target() + " closed the connection")),
+                    "target " + authorization.target() + " closed the connection"),
+                "client_disconnected"),
             "session=" + authorization.sessionId() + " grant=" + authorization.grantId(),
-            this::ended);
+            this::ended,
+            Relay.UPSTREAM_CLOSE_GRACE);
   }
 
   TunnelAuthorization authorization() {
@@ -110,6 +112,26 @@ final class ServerTunnel {
     relay.closeWith(new CloseNotice(code, message), code);
   }
 
+  /** The keepalive saw no frame from the client for its dead-peer timeout. On the event loop. */
+  void unresponsive(long silentMillis) {
+    log.info(
+        "tunnel client unresponsive session={} grant={} silentMillis={}",
+        authorization.sessionId(),
+        authorization.grantId(),
+        silentMillis);
+    relay.closeWith(
+        new CloseNotice(
+            "client_unresponsive",
+            "no frame from the client for "
+                + silentMillis
+                + " ms (the keepalive's dead-peer timeout is "
+                + server.keepalive().deadPeerTimeout().toMillis()
+                + " ms)"),
+        "client_unresponsive");
+    // A peer that reads nothing never lets the CLOSE be flushed: do not wait for it.
+    client.close();
+  }
+
   private String goodbyeText(String code, String message) {
     String grant = "hoop: grant " + authorization.grantId() + " for task " + authorization.task();
     return switch (code) {
@@ -151,13 +173,15 @@ final class ServerTunnel {
       notice.cancel(false);
     }
     server.unregister(this);
+    // The client's own CLOSE code is not trusted as the audit reason (it could claim anything).
+    String reason = ending.received() != null ? "client_closed" : ending.reason();
     log.info(
         "tunnel closed session={} grant={} reason={} bytesUp={} bytesDown={}",
         authorization.sessionId(),
         authorization.grantId(),
-        ending.reason(),
+        reason,
         ending.bytesFromFramed(),
         ending.bytesFromRaw());
-    server.fireClosed(this, ending.bytesFromFramed(), ending.bytesFromRaw(), ending.reason());
+    server.fireClosed(this, ending.bytesFromFramed(), ending.bytesFromRaw(), reason);
   }
 }

@@ -1,6 +1,7 @@
 package io.hoop.tunnel.server;
 
 import io.hoop.api.ApiError;
+import io.hoop.tunnel.internal.KeepaliveHandler;
 import io.hoop.tunnel.internal.Relay;
 import io.hoop.tunnel.postgres.engine.PostgresEngine;
 import io.hoop.tunnel.postgres.engine.UpstreamUnreachable;
@@ -17,6 +18,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -47,6 +50,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
   private State state = State.HANDSHAKE;
   private ChannelHandlerContext ctx;
   private ScheduledFuture<?> handshakeTimeout;
+  private boolean clientKeepalive;
 
   ServerTunnelHandler(TunnelServer server) {
     this.server = server;
@@ -80,6 +84,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof Handshake handshake && state == State.HANDSHAKE) {
       handshakeTimeout.cancel(false);
       state = State.AUTHORIZING;
+      clientKeepalive = handshake.keepalive();
       authorize(handshake);
     } else if (msg instanceof HandshakeDecoder.Failure failure) {
       refuse(failure.code(), failure.message(), hintFor(failure.code()));
@@ -92,6 +97,19 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
             hintFor("bad_handshake"));
       }
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent) {
+      // The client left before its tunnel started (the socket allows half-closure, so this is
+      // no close by itself): nothing is dialed or kept for it.
+      log.debug("tunnel client left during the handshake remote={}", ctx.channel().remoteAddress());
+      handshakeTimeout.cancel(false);
+      state = State.CLOSED;
+      ctx.close();
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override
@@ -145,10 +163,23 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (outcome instanceof TunnelRejectedException rejected) {
-      refuse(rejected.code(), rejected.getMessage(), hintFor(rejected.code()));
+      refuse(rejected.code(), rejected.getMessage(), hintFor(rejected.code()), rejected.party());
       return;
     }
     TunnelAuthorization authorization = (TunnelAuthorization) outcome;
+    TunnelParty party =
+        new TunnelParty(
+            authorization.principal(), authorization.grantId(), authorization.target(), null);
+    if (!clientKeepalive) {
+      // Without PINGs a vanished client is not noticed and its upstream connection (with its
+      // locks and transactions) would live until the grant's deadline: fail closed.
+      refuse(
+          "keepalive_required",
+          "this hoop client does not send tunnel keepalives, which the broker requires",
+          hintFor("keepalive_required"),
+          party);
+      return;
+    }
     if (!server.clock().instant().isBefore(authorization.deadline())) {
       refuse(
           "grant_expired",
@@ -158,7 +189,8 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
               + authorization.target()
               + " expired at "
               + authorization.deadline(),
-          hintFor("grant_expired"));
+          hintFor("grant_expired"),
+          party);
       return;
     }
     state = State.CONNECTING;
@@ -183,10 +215,10 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
                   }
                 })
             .connect(upstream);
-    connect.addListener((ChannelFutureListener) f -> connected(authorization, f));
+    connect.addListener((ChannelFutureListener) f -> connected(authorization, party, f));
   }
 
-  private void connected(TunnelAuthorization authorization, ChannelFuture f) {
+  private void connected(TunnelAuthorization authorization, TunnelParty party, ChannelFuture f) {
     if (state != State.CONNECTING) {
       f.channel().close();
       return;
@@ -202,7 +234,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
           reason);
       if (PostgresEngine.NAME.equals(authorization.engine())) {
         // psql cannot show a refused handshake: accept, then answer its startup with a FATAL.
-        server.fireRejected(ctx.channel().remoteAddress(), "upstream_unreachable", reason);
+        server.fireRejected(ctx.channel().remoteAddress(), "upstream_unreachable", reason, party);
         state = State.CLOSED;
         String where =
             authorization.upstream().getHostString() + ":" + authorization.upstream().getPort();
@@ -233,7 +265,8 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
               + authorization.upstream().getPort()
               + ": "
               + reason,
-          "the target may be down; try again or contact the target's owner");
+          "the target may be down; try again or contact the target's owner",
+          party);
       return;
     }
     state = State.RELAYING;
@@ -245,8 +278,15 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
             authorization.sessionId(),
             authorization.grantId(),
             authorization.target(),
-            authorization.deadline()));
+            authorization.deadline(),
+            server.keepalive()));
     ctx.pipeline().replace(this, "hoop-relay", tunnel.relay().framedHandler());
+    // Right after the frame decoder: PINGs never reach an engine, and a silent client is cut.
+    ctx.pipeline()
+        .addBefore(
+            "hoop-relay",
+            "hoop-keepalive",
+            new KeepaliveHandler(server.keepalive(), tunnel::unresponsive));
     upstream.pipeline().addLast("hoop-relay", tunnel.relay().rawHandler());
     PostgresEngine engine = null;
     if (PostgresEngine.NAME.equals(authorization.engine())) {
@@ -263,6 +303,10 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void refuse(String code, String message, String hint) {
+    refuse(code, message, hint, TunnelParty.UNKNOWN);
+  }
+
+  private void refuse(String code, String message, String hint, TunnelParty party) {
     if (state == State.CLOSED) {
       return;
     }
@@ -270,7 +314,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
     handshakeTimeout.cancel(false);
     SocketAddress remote = ctx.channel().remoteAddress();
     log.info("tunnel refused remote={} code={} message=\"{}\"", remote, code, message);
-    server.fireRejected(remote, code, message);
+    server.fireRejected(remote, code, message, party);
     Channel channel = ctx.channel();
     if (channel.isActive()) {
       channel
@@ -287,6 +331,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
           "this client does not speak the hoop tunnel protocol; use a matching hoop version";
       case "handshake_timeout" -> "check the network between hoop and the broker, then retry";
       case "grant_expired" -> "request a new grant with `hoop connect`";
+      case "keepalive_required" -> "upgrade hoop to the broker's version";
       case "internal_error" -> "retry; if it persists, the broker log has the details";
       default -> null;
     };

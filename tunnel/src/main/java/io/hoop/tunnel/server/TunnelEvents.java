@@ -6,12 +6,24 @@ import java.net.SocketAddress;
 public interface TunnelEvents {
   void rejected(SocketAddress remote, String code, String message);
 
+  /**
+   * A refused tunnel with what the broker verified about it; by default forgets the party.
+   *
+   * @param party the verified caller and grant, {@link TunnelParty#UNKNOWN} when none
+   */
+  default void rejected(SocketAddress remote, String code, String message, TunnelParty party) {
+    rejected(remote, code, message);
+  }
+
   void opened(TunnelAuthorization authorization, SocketAddress remote);
 
   /**
    * @param bytesUp bytes from the client to the target
    * @param bytesDown bytes from the target to the client
-   * @param reason why it closed, e.g. {@code client_closed}, {@code grant_expired}
+   * @param reason why it closed: {@code client_closed} (CLOSE frame or EOF both ways), {@code
+   *     client_disconnected} (connection ended without a CLOSE frame), {@code client_unresponsive}
+   *     (no frame within the keepalive's dead-peer timeout), {@code upstream_closed}, {@code
+   *     grant_expired}, {@code grant_revoked}, {@code broker_shutdown}, {@code protocol_error}
    */
   void closed(TunnelAuthorization authorization, long bytesUp, long bytesDown, String reason);
 

@@ -1,6 +1,7 @@
 package io.hoop.tunnel.server;
 
 import io.hoop.tunnel.internal.TunnelEncoder;
+import io.hoop.tunnel.protocol.Keepalive;
 import io.netty.channel.ChannelPipeline;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -34,6 +35,7 @@ public final class TunnelServer {
   private final Executor executor;
   private final Clock clock;
   private final Duration handshakeTimeout;
+  private final Keepalive keepalive;
   private final Set<ServerTunnel> live = ConcurrentHashMap.newKeySet();
   // Per-tunnel chains keep opened before closed even on a multi-threaded executor.
   private final Map<ServerTunnel, CompletableFuture<Void>> eventChains = new ConcurrentHashMap<>();
@@ -56,6 +58,22 @@ public final class TunnelServer {
       Executor executor,
       Clock clock,
       Duration handshakeTimeout) {
+    this(authorizer, events, executor, clock, handshakeTimeout, Keepalive.DEFAULT);
+  }
+
+  /**
+   * As {@link #TunnelServer(TunnelAuthorizer, TunnelEvents, Executor, Clock, Duration)} with the
+   * {@code keepalive} every tunnel runs with: a client that does not send PINGs is refused, one
+   * that falls silent is cut with its upstream connection.
+   */
+  public TunnelServer(
+      TunnelAuthorizer authorizer,
+      TunnelEvents events,
+      Executor executor,
+      Clock clock,
+      Duration handshakeTimeout,
+      Keepalive keepalive) {
+    this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.events = Objects.requireNonNull(events, "events");
     this.executor = Objects.requireNonNull(executor, "executor");
@@ -133,6 +151,10 @@ public final class TunnelServer {
     return handshakeTimeout;
   }
 
+  Keepalive keepalive() {
+    return keepalive;
+  }
+
   void register(ServerTunnel tunnel) {
     live.add(tunnel);
   }
@@ -141,8 +163,8 @@ public final class TunnelServer {
     live.remove(tunnel);
   }
 
-  void fireRejected(SocketAddress remote, String code, String message) {
-    dispatch(() -> events.rejected(remote, code, message));
+  void fireRejected(SocketAddress remote, String code, String message, TunnelParty party) {
+    dispatch(() -> events.rejected(remote, code, message, party));
   }
 
   void fireOpened(ServerTunnel tunnel, SocketAddress remote) {

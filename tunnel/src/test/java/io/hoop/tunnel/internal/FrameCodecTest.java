@@ -77,6 +77,69 @@ class FrameCodecTest {
     decoder.finishAndReleaseAll();
   }
 
+  @Test
+  void pingRoundTripsAsAnEmptyFrame() {
+    ByteBuf wire = encode(Frames.Ping.INSTANCE);
+    assertThat(wire.readableBytes()).isEqualTo(5);
+    assertThat(wire.getByte(0)).isEqualTo(TunnelProtocol.FRAME_PING);
+    assertThat(wire.getInt(1)).isZero();
+    EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder());
+    // Split mid-header, between DATA frames: a PING is only seen whole.
+    ByteBuf stream = Unpooled.buffer();
+    stream.writeBytes(encode(Unpooled.wrappedBuffer(new byte[] {7})));
+    stream.writeBytes(wire);
+    stream.writeBytes(encode(Unpooled.wrappedBuffer(new byte[] {8})));
+    wire.release();
+    while (stream.isReadable()) {
+      decoder.writeInbound(stream.readRetainedSlice(Math.min(3, stream.readableBytes())));
+    }
+    stream.release();
+    ByteBuf first = decoder.readInbound();
+    assertThat(first.readByte()).isEqualTo((byte) 7);
+    first.release();
+    assertThat(decoder.<Object>readInbound()).isEqualTo(Frames.Ping.INSTANCE);
+    ByteBuf last = decoder.readInbound();
+    assertThat(last.readByte()).isEqualTo((byte) 8);
+    last.release();
+    assertThat(decoder.finish()).isFalse();
+  }
+
+  @Test
+  void pingWithAPayloadIsMalformedWhateverItsSize() {
+    for (long length : new long[] {1, 8, 65_536, TunnelProtocol.MAX_FRAME_BYTES, 0xFFFF_FFFFL}) {
+      EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder());
+      ByteBuf wire = Unpooled.buffer().writeByte(TunnelProtocol.FRAME_PING).writeInt((int) length);
+      if (length <= 65_536) {
+        wire.writeZero((int) length);
+      }
+      decoder.writeInbound(wire);
+      Object first = decoder.readInbound();
+      assertThat(first).as("PING of %d bytes", length).isInstanceOf(Frames.Malformed.class);
+      assertThat(((Frames.Malformed) first).message()).contains(String.valueOf(length));
+      // Nothing after a framing error is decoded, not even a well-formed PING.
+      decoder.writeInbound(encode(Frames.Ping.INSTANCE));
+      assertThat(decoder.<Object>readInbound()).isNull();
+      decoder.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aFloodOfPingsDecodesToPingsOnly() {
+    ByteBuf wire = Unpooled.buffer();
+    for (int i = 0; i < 10_000; i++) {
+      wire.writeByte(TunnelProtocol.FRAME_PING).writeInt(0);
+    }
+    EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder());
+    decoder.writeInbound(wire);
+    int pings = 0;
+    for (Object msg; (msg = decoder.readInbound()) != null; ) {
+      assertThat(msg).isEqualTo(Frames.Ping.INSTANCE);
+      pings++;
+    }
+    assertThat(pings).isEqualTo(10_000);
+    assertThat(decoder.finish()).isFalse();
+  }
+
   private static ByteBuf encode(Object msg) {
     EmbeddedChannel encoder = new EmbeddedChannel(new TunnelEncoder());
     encoder.writeOutbound(msg);

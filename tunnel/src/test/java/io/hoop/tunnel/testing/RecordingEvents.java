@@ -2,6 +2,7 @@ package io.hoop.tunnel.testing;
 
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelEvents;
+import io.hoop.tunnel.server.TunnelParty;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,8 +14,17 @@ public final class RecordingEvents implements TunnelEvents {
 
   public final List<Event> events = new CopyOnWriteArrayList<>();
 
+  /** The party of each refusal, in order. */
+  public final List<TunnelParty> rejectedParties = new CopyOnWriteArrayList<>();
+
   @Override
   public void rejected(SocketAddress remote, String code, String message) {
+    rejected(remote, code, message, TunnelParty.UNKNOWN);
+  }
+
+  @Override
+  public void rejected(SocketAddress remote, String code, String message, TunnelParty party) {
+    rejectedParties.add(party);
     events.add(new Event("rejected", null, code, 0, 0));
   }
 

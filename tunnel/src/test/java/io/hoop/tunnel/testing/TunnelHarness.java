@@ -4,6 +4,7 @@ import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.client.TunnelClientConfig;
 import io.hoop.tunnel.postgres.engine.EngineSettings;
 import io.hoop.tunnel.protocol.Handshake;
+import io.hoop.tunnel.protocol.Keepalive;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelAuthorizer;
 import io.hoop.tunnel.server.TunnelRejectedException;
@@ -39,6 +40,11 @@ public final class TunnelHarness implements AutoCloseable {
   private final AtomicInteger sessions = new AtomicInteger();
 
   public TunnelHarness(Path dir, Duration handshakeTimeout, boolean unify) throws Exception {
+    this(dir, handshakeTimeout, unify, Keepalive.DEFAULT);
+  }
+
+  public TunnelHarness(Path dir, Duration handshakeTimeout, boolean unify, Keepalive keepalive)
+      throws Exception {
     certs = TestCerts.selfSigned(dir, "localhost");
     echo = new EchoServer();
     authorizer = (handshake, remote) -> grant(handshake, "g-1", Instant.now().plusSeconds(3600));
@@ -48,7 +54,8 @@ public final class TunnelHarness implements AutoCloseable {
             events,
             executor,
             Clock.systemUTC(),
-            handshakeTimeout);
+            handshakeTimeout,
+            keepalive);
     broker = new TestBroker(certs, tunnels, unify);
   }
 
