@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,21 +196,21 @@ class IdentityModesIT {
     assertThat(who.get("loginMethod").asText()).isEqualTo("federated");
 
     Path out = home.resolve("echoed.txt");
-    Run connect =
-        hoop(
-            "--profile",
-            "fed",
-            "connect",
-            "echo",
-            "--task",
-            "DEPLOY-7",
-            "--duration",
-            "5m",
-            "--",
-            "sh",
-            "-c",
-            // The reply arrives while nc still sends; -w ends it once the line is idle.
-            "(printf ping; sleep 1) | nc -w 3 127.0.0.1 \"$HOOP_PORT\" > " + out);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--profile",
+                "fed",
+                "connect",
+                "echo",
+                "--task",
+                "DEPLOY-7",
+                "--duration",
+                "5m",
+                "--"));
+    // Plain Java rather than nc, which a clean machine lacks.
+    args.addAll(EchoClient.command("ping", out));
+    Run connect = hoop(args.toArray(String[]::new));
     assertThat(connect.code()).as("connect stderr: %s", connect.err()).isZero();
     assertThat(Files.readString(out)).as("connect stderr: %s", connect.err()).isEqualTo("ping");
   }

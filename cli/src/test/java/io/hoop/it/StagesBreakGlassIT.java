@@ -13,7 +13,6 @@ import io.hoop.api.Json;
 import io.hoop.testkit.BrokerFixture;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Approval stages and break-glass through the real broker API: stages approve in order and one
@@ -227,8 +227,7 @@ class StagesBreakGlassIT {
   }
 
   @Test
-  void hoopConnectBreakGlassOpensTheTunnelOrSaysWhyNot() throws Exception {
-    Path home = Files.createTempDirectory("hoop-cli-");
+  void hoopConnectBreakGlassOpensTheTunnelOrSaysWhyNot(@TempDir Path home) throws Exception {
     Map<String, String> env = HoopCli.env(home);
     String[] login = {"login", "--broker", broker.url(), "--fingerprint", broker.fingerprint()};
     assertThat(hoop(env, new CodeApprover(broker, "alice", true), login)[0]).isEqualTo("0");

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Task ids checked in Jira through the real broker API: a local HTTP server stands in for Jira with
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class TaskCheckIT {
   static HttpServer jira;
+  @TempDir static Path dir;
   static final AtomicInteger jiraCalls = new AtomicInteger();
   static BrokerFixture broker;
   static String alice;
@@ -69,7 +71,6 @@ class TaskCheckIT {
         });
     jira.setExecutor(Executors.newCachedThreadPool());
     jira.start();
-    Path dir = Files.createTempDirectory("hoop-jira-");
     Path token =
         Files.createFile(
             dir.resolve("jira.token"),

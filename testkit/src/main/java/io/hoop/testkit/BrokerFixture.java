@@ -90,7 +90,11 @@ public final class BrokerFixture implements AutoCloseable {
           dir, BrokerServer.start(cfg, dir.resolve("data"), true, clock), null, clock);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      deleteTree(dir);
       throw new IOException("interrupted while starting the broker", e);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(dir);
+      throw e;
     }
   }
 
@@ -101,8 +105,9 @@ public final class BrokerFixture implements AutoCloseable {
   public static BrokerFixture startFromFile(String yaml) throws IOException {
     String withListen = yaml.contains("listen:") ? yaml : "listen: 127.0.0.1:0\n" + yaml;
     Path dir = Files.createTempDirectory("hoop-broker-");
-    Path file = Files.writeString(dir.resolve("broker.yaml"), withListen);
+    Path file = dir.resolve("broker.yaml");
     try {
+      Files.writeString(file, withListen);
       BrokerConfig cfg = ConfigLoader.load(file, true);
       return new BrokerFixture(
           dir,
@@ -110,10 +115,15 @@ public final class BrokerFixture implements AutoCloseable {
           file,
           Clock.systemUTC());
     } catch (ConfigException e) {
+      deleteTree(dir);
       throw new IllegalArgumentException(e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      deleteTree(dir);
       throw new IOException("interrupted while starting the broker", e);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(dir);
+      throw e;
     }
   }
 
@@ -365,7 +375,18 @@ public final class BrokerFixture implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    server.close();
+    try {
+      server.close();
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** Removes the fixture's directory, also when the broker failed to start or stop. */
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> s = Files.walk(dir)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -122,7 +122,7 @@ final class LocalPostgres implements AutoCloseable {
                   + options,
               "start"));
       return pg;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       pg.close();
       throw e;
     }
