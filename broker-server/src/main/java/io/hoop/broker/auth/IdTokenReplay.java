@@ -16,8 +16,10 @@ import java.util.PriorityQueue;
 /**
  * Remembers the ID tokens exchanged for a session until they expire (plus the clock skew), so that
  * each is exchanged at most once: a copied ID token cannot open a second session. Tokens are known
- * by their {@code jti}, or by the SHA-256 of the token when they have none; the token itself is
- * never kept.
+ * by their {@code jti}, or, when they have none, by the SHA-256 of what their signature covers
+ * (header and payload as sent): never by the whole text, whose signature part can be written many
+ * ways that all verify (base64url slack bits, padding, characters the decoder skips). The token
+ * itself is never kept.
  *
  * <p>Memory is bounded by {@code capacity} entries. When it is full of unexpired tokens, new logins
  * are refused (fail closed) rather than an entry forgotten, which would let that token be replayed.
@@ -59,7 +61,8 @@ public final class IdTokenReplay {
    *
    * @param issuer the token's issuer, so that ids of two issuers never collide
    * @param jti the token's {@code jti}, or null
-   * @param token the token, hashed when it has no {@code jti}
+   * @param token the verified token (compact JWS), whose signed part is hashed when it has no
+   *     {@code jti}
    * @param expiresAt the token's {@code exp}
    */
   public synchronized Outcome firstUse(String issuer, String jti, String token, Instant expiresAt) {
@@ -69,7 +72,9 @@ public final class IdTokenReplay {
     Instant now = clock.instant();
     purge(now);
     String key =
-        jti == null || jti.isBlank() ? issuer + " sha256:" + sha256(token) : issuer + " jti:" + jti;
+        jti == null || jti.isBlank()
+            ? issuer + " sha256:" + sha256(signedPart(token))
+            : issuer + " jti:" + jti;
     if (seen.containsKey(key)) {
       return Outcome.REPLAYED;
     }
@@ -93,6 +98,12 @@ public final class IdTokenReplay {
       Map.Entry<String, Instant> e = byExpiry.poll();
       seen.remove(e.getKey(), e.getValue());
     }
+  }
+
+  // Header and payload: the signature covers exactly this text, so it cannot be re-encoded.
+  static String signedPart(String token) {
+    int lastDot = token.lastIndexOf('.');
+    return lastDot < 0 ? token : token.substring(0, lastDot);
   }
 
   private static String sha256(String token) {

@@ -37,6 +37,15 @@ class IdTokenReplayTest {
   }
 
   @Test
+  void withoutJtiOnlyTheSignedPartCountsNotHowTheSignatureIsWritten() {
+    IdTokenReplay r = new IdTokenReplay(clock, Duration.ofSeconds(60), 10);
+    assertThat(r.firstUse(ISS, null, "h.p.c2ln", exp)).isEqualTo(Outcome.FIRST);
+    assertThat(r.firstUse(ISS, null, "h.p.c2lo", exp)).isEqualTo(Outcome.REPLAYED);
+    assertThat(r.firstUse(ISS, null, "h.p.c2ln==", exp)).isEqualTo(Outcome.REPLAYED);
+    assertThat(r.firstUse(ISS, null, "h.q.c2ln", exp)).isEqualTo(Outcome.FIRST);
+  }
+
+  @Test
   void jtisOfTwoIssuersDoNotCollide() {
     IdTokenReplay r = new IdTokenReplay(clock, Duration.ofSeconds(60), 10);
     assertThat(r.firstUse(ISS, "j", "t", exp)).isEqualTo(Outcome.FIRST);

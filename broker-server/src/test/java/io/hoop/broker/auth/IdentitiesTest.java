@@ -245,4 +245,40 @@ class IdentitiesTest {
         .isInstanceOf(ApiException.class)
         .hasMessageContaining("subjectToken is required");
   }
+
+  /**
+   * An ID token without {@code jti} (Google, Entra ID) is known by what its signature covers, not
+   * by its text: the signature's base64url has slack bits, padding and characters the decoder
+   * skips, so the same signed token can be written many ways, each of which verifies.
+   */
+  @Test
+  void anIdTokenWithoutJtiReEncodedIsStillReplayed() throws Exception {
+    JWTClaimsSet c =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .subject("alice-uuid")
+            .audience(List.of(CLI))
+            .expirationTime(Date.from(clock.instant().plusSeconds(300)))
+            .issueTime(Date.from(clock.instant()))
+            .claim("azp", CLI)
+            .claim("preferred_username", "alice")
+            .build();
+    String idToken = sign(c, "JWT");
+    assertThat(identities.authenticate(idToken, null).principal().name()).isEqualTo("alice");
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char last = idToken.charAt(idToken.length() - 1);
+    String slackBitFlipped =
+        idToken.substring(0, idToken.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+    int cut = idToken.length() - 5;
+    for (String variant :
+        List.of(
+            slackBitFlipped,
+            idToken + "=",
+            idToken + "==",
+            idToken.substring(0, cut) + "!" + idToken.substring(cut),
+            idToken.substring(0, cut) + "\n" + idToken.substring(cut))) {
+      ApiException e = catchApi(() -> identities.authenticate(variant, null));
+      assertThat(e.code()).as(variant.substring(cut - 3)).isEqualTo("id_token_replayed");
+    }
+  }
 }
