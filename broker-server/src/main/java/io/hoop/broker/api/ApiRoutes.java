@@ -151,8 +151,20 @@ public final class ApiRoutes {
     }
   }
 
-  private ApiResponse session(ApiRequest req, Login login, String jkt) {
+  private ApiResponse session(ApiRequest req, Login login, String jkt) throws ApiException {
     Principal p = login.principal();
+    if (login.boundKey() != null && !login.boundKey().equals(jkt)) {
+      // A token the IdP bound to a key is no bearer token here either: whoever copied it cannot
+      // log in with a key of their own.
+      throw new ApiException(
+              401,
+              DpopException.INVALID,
+              "the presented token is bound to another DPoP key than this login's proof (cnf.jkt "
+                  + login.boundKey()
+                  + ")",
+              "log in with the key the identity provider bound the token to")
+          .withPrincipal(p.name());
+    }
     sessions.upsertPrincipal(p, clock.instant());
     TokenService.IssuedToken t = tokens.issueSession(p, config.get().sessionTtl(), jkt);
     Map<String, Object> details = new LinkedHashMap<>();

@@ -167,6 +167,37 @@ class IdentitiesTest {
     assertThat(e.principal()).isEqualTo("alice");
   }
 
+  JWTClaimsSet.Builder serviceAccount() {
+    return base("sa-uuid")
+        .claim("typ", "Bearer")
+        .claim("azp", "deploy-bot")
+        .claim("client_id", "deploy-bot")
+        .claim("preferred_username", "service-account-deploy-bot");
+  }
+
+  @Test
+  void aDpopBoundServiceAccountTokenCarriesItsKeyToTheLogin() throws Exception {
+    assertThat(
+            identities
+                .exchange(
+                    sign(serviceAccount().build(), "JWT"), TokenExchangeRequest.ACCESS_TOKEN, null)
+                .boundKey())
+        .isNull();
+    String bound = sign(serviceAccount().claim("cnf", Map.of("jkt", "thumb-1")).build(), "JWT");
+    assertThat(identities.exchange(bound, TokenExchangeRequest.ACCESS_TOKEN, null).boundKey())
+        .isEqualTo("thumb-1");
+  }
+
+  @Test
+  void aTokenBoundOtherwiseThanByDpopIsRefusedNotTakenAsBearer() throws Exception {
+    for (Object cnf :
+        List.<Object>of(Map.of("x5t#S256", "cert-thumb"), Map.of("jkt", 7), "jkt", List.of())) {
+      ApiException e = refusedMachine(sign(serviceAccount().claim("cnf", cnf).build(), "JWT"));
+      assertThat(e.code()).as(String.valueOf(cnf)).isEqualTo("unsupported_token_binding");
+      assertThat(e.principal()).isEqualTo("client:deploy-bot");
+    }
+  }
+
   @Test
   void aKeycloakServiceAccountTokenOfAListedClientLogsIn() throws Exception {
     String token =
