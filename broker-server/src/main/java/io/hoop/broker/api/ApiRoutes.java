@@ -1,6 +1,8 @@
 package io.hoop.broker.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -298,7 +300,9 @@ public final class ApiRoutes {
 
   /**
    * Reads a JSON request body strictly: an unknown field is refused, never ignored (a misspelt
-   * {@code duration} must not silently become the default {@code durationSeconds}).
+   * {@code duration} must not silently become the default {@code durationSeconds}); so is a field
+   * given twice (never read as its last value, which a proxy or log reading the first would not
+   * see). A null field is read as an absent one.
    */
   static <T> T body(ApiRequest req, Class<T> type) throws ApiException {
     try {
@@ -307,6 +311,7 @@ public final class ApiRoutes {
               .readerFor(type)
               .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
               .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
               .readValue(req.body());
       if (v == null) {
         throw new ApiException(400, "bad_request", "request body is empty", null);
@@ -337,10 +342,31 @@ public final class ApiRoutes {
               : "field '" + field + "' of " + type.getSimpleName() + " has the wrong type",
           null);
     } catch (JsonProcessingException e) {
+      if (e.getOriginalMessage() != null
+          && e.getOriginalMessage().startsWith("Duplicate field")
+          && e.getProcessor() instanceof JsonParser p) {
+        throw new ApiException(
+            400,
+            "bad_request",
+            "field "
+                + quoteField(currentName(p))
+                + " of "
+                + type.getSimpleName()
+                + " is given more than once",
+            "give each field once");
+      }
       throw new ApiException(
           400, "bad_request", "request body is not valid JSON for " + type.getSimpleName(), null);
     } catch (java.io.IOException e) {
       throw new ApiException(400, "bad_request", "unreadable request body", null);
+    }
+  }
+
+  private static String currentName(JsonParser p) {
+    try {
+      return p.currentName();
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 
