@@ -62,7 +62,8 @@ public final class Identities implements IdentityGateway {
       throw refused(e, "invalid_id_token", "run hoop login again");
     }
     health.reachable();
-    switch (replay.firstUse(id.issuer(), id.tokenId(), idToken.strip(), id.expiresAt())) {
+    switch (replay.firstUse(
+        id.issuer(), id.subject(), id.tokenId(), idToken.strip(), id.expiresAt())) {
       case REPLAYED ->
           throw new ApiException(
                   401,
@@ -78,6 +79,15 @@ public final class Identities implements IdentityGateway {
                   "the broker remembers too many recent logins to accept another now (fail"
                       + " closed against ID-token replay)",
                   "retry in a few minutes; tell the broker's operator if it persists")
+              .withPrincipal(id.username());
+      case TOO_MANY ->
+          throw new ApiException(
+                  429,
+                  "login_rate",
+                  "too many logins of "
+                      + id.username()
+                      + " within an ID token's lifetime (fail closed against ID-token replay)",
+                  "retry in a few minutes")
               .withPrincipal(id.username());
       case FIRST -> {
         // The login goes on.
