@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -392,30 +393,17 @@ class MachineLoginSecurityIT {
   }
 
   static String boundClientToken(String client, ECKey key) throws Exception {
-    String basic =
-        Base64.getEncoder()
-            .encodeToString(
-                (client + ":" + client + "-secret-0123456789abcdef")
-                    .getBytes(StandardCharsets.UTF_8));
     JsonNode r =
-        Json.mapper()
-            .readTree(
-                broker.send(
+        clientCredentials(
+            client,
+            Map.of(
+                "DPoP",
+                BrokerFixture.proof(
+                    key,
                     "POST",
-                    "/dev-idp/token",
-                    "grant_type=client_credentials",
-                    "application/x-www-form-urlencoded",
+                    broker.url() + "/dev-idp/token",
                     null,
-                    Map.of(
-                        "Authorization",
-                        "Basic " + basic,
-                        "DPoP",
-                        BrokerFixture.proof(
-                            key,
-                            "POST",
-                            broker.url() + "/dev-idp/token",
-                            null,
-                            Date.from(clock.instant())))));
+                    Date.from(clock.instant()))));
     assertThat(r.path("token_type").asText()).as(r.toString()).isEqualTo("DPoP");
     return r.path("access_token").asText();
   }
@@ -442,16 +430,29 @@ class MachineLoginSecurityIT {
   }
 
   static String clientToken(String client) throws Exception {
+    JsonNode r = clientCredentials(client, Map.of());
+    assertThat(r.has("access_token")).as(r.toString()).isTrue();
+    return r.path("access_token").asText();
+  }
+
+  /** The dev IdP's answer to a client-credentials request of {@code client}, with its secret. */
+  static JsonNode clientCredentials(String client, Map<String, String> headers) throws Exception {
     String basic =
         Base64.getEncoder()
             .encodeToString(
                 (client + ":" + client + "-secret-0123456789abcdef")
                     .getBytes(StandardCharsets.UTF_8));
-    JsonNode r =
-        Json.mapper()
-            .readTree(form("/dev-idp/token", "grant_type=client_credentials", "Basic " + basic));
-    assertThat(r.has("access_token")).as(r.toString()).isTrue();
-    return r.path("access_token").asText();
+    Map<String, String> h = new HashMap<>(headers);
+    h.put("Authorization", "Basic " + basic);
+    return Json.mapper()
+        .readTree(
+            broker.send(
+                "POST",
+                "/dev-idp/token",
+                "grant_type=client_credentials",
+                "application/x-www-form-urlencoded",
+                null,
+                h));
   }
 
   static String form(String path, String body, String authorization) throws Exception {
@@ -465,17 +466,7 @@ class MachineLoginSecurityIT {
   }
 
   static JsonNode exchange(String token, String type) throws Exception {
-    return Json.mapper()
-        .readTree(
-            broker.send(
-                "POST",
-                "/v1/auth/token",
-                Json.mapper()
-                    .writeValueAsString(
-                        new TokenExchangeRequest(TokenExchangeRequest.GRANT_TYPE, token, type)),
-                "application/json",
-                null,
-                Map.of("DPoP", broker.proof("POST", broker.url() + "/v1/auth/token", null))));
+    return exchange(token, type, broker.dpopKey());
   }
 
   static JsonNode session(String idToken) throws Exception {

@@ -29,13 +29,7 @@ class AuditingTunnelEventsTest {
     MutableClock clock = new MutableClock();
     try (Store s = Store.openEmbedded(dir)) {
       AuditLog log = new AuditLog(s, clock);
-      AuditingTunnelEvents events =
-          new AuditingTunnelEvents(
-              log,
-              new SessionStore(s),
-              clock,
-              a -> null,
-              new RejectionThrottle(clock, 5, Duration.ofMinutes(1)));
+      AuditingTunnelEvents events = events(s, log, clock);
       for (int i = 0; i < 1_000; i++) {
         events.rejected(
             remote(i), i % 2 == 0 ? "bad_handshake" : "unauthenticated", "no", TunnelParty.UNKNOWN);
@@ -77,13 +71,7 @@ class AuditingTunnelEventsTest {
     MutableClock clock = new MutableClock();
     try (Store s = Store.openEmbedded(dir)) {
       AuditLog log = new AuditLog(s, clock);
-      AuditingTunnelEvents events =
-          new AuditingTunnelEvents(
-              log,
-              new SessionStore(s),
-              clock,
-              a -> null,
-              new RejectionThrottle(clock, 5, Duration.ofMinutes(1)));
+      AuditingTunnelEvents events = events(s, log, clock);
       for (int i = 0; i < 1_000; i++) {
         events.rejected(
             remote(i),
@@ -98,6 +86,16 @@ class AuditingTunnelEventsTest {
       events.flush();
       assertThat(types(log)).contains("tunnel.rejected.summary").hasSizeLessThanOrEqualTo(25);
     }
+  }
+
+  /** Events with a quota of 5 anonymous refusals a minute. */
+  private static AuditingTunnelEvents events(Store s, AuditLog log, Clock clock) {
+    return new AuditingTunnelEvents(
+        log,
+        new SessionStore(s),
+        clock,
+        a -> null,
+        new RejectionThrottle(clock, 5, Duration.ofMinutes(1)));
   }
 
   private static List<String> types(AuditLog log) {
