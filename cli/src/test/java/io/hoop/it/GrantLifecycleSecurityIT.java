@@ -337,6 +337,21 @@ class GrantLifecycleSecurityIT {
     assertThat(ofType(id, "grant.released")).isEmpty();
   }
 
+  /**
+   * A release reason reaches reviewers' terminals ({@code hoop grants}, {@code hoop audit}) like
+   * every other reason, so it may carry no terminal escapes either.
+   */
+  @Test
+  void aReleaseReasonWithControlCharactersIsRefusedLikeEveryOtherReason() throws Exception {
+    String id = BrokerJson.request(broker, alice, "echo", "OPS-12").path("id").asText();
+    for (String reason : List.of("done\u001b[2J\u001b]0;owned\u0007", "line\nforged: approved")) {
+      JsonNode r = post(broker, alice, "/v1/grants/" + id + "/release", Map.of("reason", reason));
+      BrokerJson.assertError(r, "bad_request", "control characters");
+    }
+    assertThat(status(alice, id)).isEqualTo("APPROVED");
+    assertThat(ofType(id, "grant.released")).isEmpty();
+  }
+
   @Test
   void releaseClosesTheGrantsLiveTunnelsAndIsIdempotent() throws Exception {
     JsonNode g = BrokerJson.request(broker, alice, "echo", "OPS-8");

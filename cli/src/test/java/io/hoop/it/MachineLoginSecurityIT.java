@@ -6,6 +6,9 @@ import static io.hoop.it.BrokerJson.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.hoop.api.AuditEvent;
 import io.hoop.api.Json;
 import io.hoop.api.TokenExchangeRequest;
@@ -22,6 +25,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -367,17 +372,87 @@ class MachineLoginSecurityIT {
     throw new AssertionError("the dev IdP never issued tokens for " + username);
   }
 
+  /**
+   * A listed client's access token that the IdP bound to the client's DPoP key ({@code cnf.jkt}, as
+   * Keycloak does when the client sends a proof) logs in only with a proof by that key: whoever
+   * copied it (from a CI log, a proxy) gets nothing with a key of their own.
+   */
+  @Test
+  void aDpopBoundMachineTokenLogsInOnlyWithItsOwnKey() throws Exception {
+    ECKey ciKey = new ECKeyGenerator(Curve.P_256).generate();
+    String bound = boundClientToken("ci-deployer", ciKey);
+    JsonNode stolen = exchange(bound, TokenExchangeRequest.ACCESS_TOKEN);
+    assertError(stolen, "invalid_dpop_proof", "bound to another DPoP key");
+    assertThat(refusal("login.refused", "invalid_dpop_proof").principal())
+        .isEqualTo("client:ci-deployer");
+    assertThat(after("login")).isEmpty();
+    JsonNode own = exchange(bound, TokenExchangeRequest.ACCESS_TOKEN, ciKey);
+    assertThat(own.path("principal").path("name").asText())
+        .as(own.toString())
+        .isEqualTo("client:ci-deployer");
+  }
+
+  static String boundClientToken(String client, ECKey key) throws Exception {
+    JsonNode r =
+        clientCredentials(
+            client,
+            Map.of(
+                "DPoP",
+                BrokerFixture.proof(
+                    key,
+                    "POST",
+                    broker.url() + "/dev-idp/token",
+                    null,
+                    Date.from(clock.instant()))));
+    assertThat(r.path("token_type").asText()).as(r.toString()).isEqualTo("DPoP");
+    return r.path("access_token").asText();
+  }
+
+  static JsonNode exchange(String token, String type, ECKey key) throws Exception {
+    return Json.mapper()
+        .readTree(
+            broker.send(
+                "POST",
+                "/v1/auth/token",
+                Json.mapper()
+                    .writeValueAsString(
+                        new TokenExchangeRequest(TokenExchangeRequest.GRANT_TYPE, token, type)),
+                "application/json",
+                null,
+                Map.of(
+                    "DPoP",
+                    BrokerFixture.proof(
+                        key,
+                        "POST",
+                        broker.url() + "/v1/auth/token",
+                        null,
+                        Date.from(clock.instant())))));
+  }
+
   static String clientToken(String client) throws Exception {
+    JsonNode r = clientCredentials(client, Map.of());
+    assertThat(r.has("access_token")).as(r.toString()).isTrue();
+    return r.path("access_token").asText();
+  }
+
+  /** The dev IdP's answer to a client-credentials request of {@code client}, with its secret. */
+  static JsonNode clientCredentials(String client, Map<String, String> headers) throws Exception {
     String basic =
         Base64.getEncoder()
             .encodeToString(
                 (client + ":" + client + "-secret-0123456789abcdef")
                     .getBytes(StandardCharsets.UTF_8));
-    JsonNode r =
-        Json.mapper()
-            .readTree(form("/dev-idp/token", "grant_type=client_credentials", "Basic " + basic));
-    assertThat(r.has("access_token")).as(r.toString()).isTrue();
-    return r.path("access_token").asText();
+    Map<String, String> h = new HashMap<>(headers);
+    h.put("Authorization", "Basic " + basic);
+    return Json.mapper()
+        .readTree(
+            broker.send(
+                "POST",
+                "/dev-idp/token",
+                "grant_type=client_credentials",
+                "application/x-www-form-urlencoded",
+                null,
+                h));
   }
 
   static String form(String path, String body, String authorization) throws Exception {
@@ -391,17 +466,7 @@ class MachineLoginSecurityIT {
   }
 
   static JsonNode exchange(String token, String type) throws Exception {
-    return Json.mapper()
-        .readTree(
-            broker.send(
-                "POST",
-                "/v1/auth/token",
-                Json.mapper()
-                    .writeValueAsString(
-                        new TokenExchangeRequest(TokenExchangeRequest.GRANT_TYPE, token, type)),
-                "application/json",
-                null,
-                Map.of("DPoP", broker.proof("POST", broker.url() + "/v1/auth/token", null))));
+    return exchange(token, type, broker.dpopKey());
   }
 
   static JsonNode session(String idToken) throws Exception {

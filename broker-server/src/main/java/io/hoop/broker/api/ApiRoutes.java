@@ -1,6 +1,8 @@
 package io.hoop.broker.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -151,8 +153,20 @@ public final class ApiRoutes {
     }
   }
 
-  private ApiResponse session(ApiRequest req, Login login, String jkt) {
+  private ApiResponse session(ApiRequest req, Login login, String jkt) throws ApiException {
     Principal p = login.principal();
+    if (login.boundKey() != null && !login.boundKey().equals(jkt)) {
+      // A token the IdP bound to a key is no bearer token here either: whoever copied it cannot
+      // log in with a key of their own.
+      throw new ApiException(
+              401,
+              DpopException.INVALID,
+              "the presented token is bound to another DPoP key than this login's proof (cnf.jkt "
+                  + login.boundKey()
+                  + ")",
+              "log in with the key the identity provider bound the token to")
+          .withPrincipal(p.name());
+    }
     sessions.upsertPrincipal(p, clock.instant());
     TokenService.IssuedToken t = tokens.issueSession(p, config.get().sessionTtl(), jkt);
     Map<String, Object> details = new LinkedHashMap<>();
@@ -286,7 +300,9 @@ public final class ApiRoutes {
 
   /**
    * Reads a JSON request body strictly: an unknown field is refused, never ignored (a misspelt
-   * {@code duration} must not silently become the default {@code durationSeconds}).
+   * {@code duration} must not silently become the default {@code durationSeconds}); so is a field
+   * given twice (never read as its last value, which a proxy or log reading the first would not
+   * see). A null field is read as an absent one.
    */
   static <T> T body(ApiRequest req, Class<T> type) throws ApiException {
     try {
@@ -295,6 +311,7 @@ public final class ApiRoutes {
               .readerFor(type)
               .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
               .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
               .readValue(req.body());
       if (v == null) {
         throw new ApiException(400, "bad_request", "request body is empty", null);
@@ -325,10 +342,31 @@ public final class ApiRoutes {
               : "field '" + field + "' of " + type.getSimpleName() + " has the wrong type",
           null);
     } catch (JsonProcessingException e) {
+      if (e.getOriginalMessage() != null
+          && e.getOriginalMessage().startsWith("Duplicate field")
+          && e.getProcessor() instanceof JsonParser p) {
+        throw new ApiException(
+            400,
+            "bad_request",
+            "field "
+                + quoteField(currentName(p))
+                + " of "
+                + type.getSimpleName()
+                + " is given more than once",
+            "give each field once");
+      }
       throw new ApiException(
           400, "bad_request", "request body is not valid JSON for " + type.getSimpleName(), null);
     } catch (java.io.IOException e) {
       throw new ApiException(400, "bad_request", "unreadable request body", null);
+    }
+  }
+
+  private static String currentName(JsonParser p) {
+    try {
+      return p.currentName();
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 

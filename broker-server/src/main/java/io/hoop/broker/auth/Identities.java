@@ -11,6 +11,7 @@ import io.hoop.broker.identity.OidcValidator;
 import io.hoop.broker.identity.ValidatedIdentity;
 import java.net.SocketAddress;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * The broker's logins: ID tokens of the IdP (people, each exchanged at most once), JWT access
@@ -61,7 +62,8 @@ public final class Identities implements IdentityGateway {
       throw refused(e, "invalid_id_token", "run hoop login again");
     }
     health.reachable();
-    switch (replay.firstUse(id.issuer(), id.tokenId(), idToken.strip(), id.expiresAt())) {
+    switch (replay.firstUse(
+        id.issuer(), id.subject(), id.tokenId(), idToken.strip(), id.expiresAt())) {
       case REPLAYED ->
           throw new ApiException(
                   401,
@@ -77,6 +79,15 @@ public final class Identities implements IdentityGateway {
                   "the broker remembers too many recent logins to accept another now (fail"
                       + " closed against ID-token replay)",
                   "retry in a few minutes; tell the broker's operator if it persists")
+              .withPrincipal(id.username());
+      case TOO_MANY ->
+          throw new ApiException(
+                  429,
+                  "login_rate",
+                  "too many logins of "
+                      + id.username()
+                      + " within an ID token's lifetime (fail closed against ID-token replay)",
+                  "retry in a few minutes")
               .withPrincipal(id.username());
       case FIRST -> {
         // The login goes on.
@@ -147,6 +158,7 @@ public final class Identities implements IdentityGateway {
               "use a client listed in identity.machineClients and its client credentials")
           .withPrincipal(who);
     }
+    String boundKey = boundKey(claims, MACHINE_PREFIX + v.clientId());
     try {
       // Prefixed like token: and federation principals: a client registered as "alice" at the
       // IdP must never receive the person alice's entitlements, grants or audit trail.
@@ -157,10 +169,33 @@ public final class Identities implements IdentityGateway {
               idp.groupsOf(claims, "access token"),
               CLIENT_CREDENTIALS),
           null,
-          v.marker());
+          v.marker(),
+          boundKey);
     } catch (InvalidTokenException e) {
       throw refused(e, "invalid_access_token", "check the client id and secret");
     }
+  }
+
+  /**
+   * The DPoP key thumbprint the IdP bound the token to ({@code cnf.jkt}, RFC 9449 section 6), null
+   * for an unbound token. A token bound otherwise (e.g. to a TLS client certificate) is refused:
+   * the broker cannot check that binding, and must not turn it into a bearer login.
+   */
+  private static String boundKey(JWTClaimsSet claims, String who) throws ApiException {
+    Object cnf = claims.getClaim("cnf");
+    if (cnf == null) {
+      return null;
+    }
+    if (cnf instanceof Map<?, ?> m && m.get("jkt") instanceof String jkt && !jkt.isBlank()) {
+      return jkt;
+    }
+    throw new ApiException(
+            401,
+            "unsupported_token_binding",
+            "the access token is bound (cnf) otherwise than to a DPoP key (cnf.jkt); the broker"
+                + " cannot check that binding",
+            "have the IdP bind the client's tokens with DPoP, or not at all")
+        .withPrincipal(who);
   }
 
   // A token with a person marker names that person; any other refused one names its client.

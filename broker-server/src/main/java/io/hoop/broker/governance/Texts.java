@@ -3,13 +3,13 @@ package io.hoop.broker.governance;
 import io.hoop.broker.http.ApiException;
 
 /** Checks the free text people type into decisions (comments, reasons). */
-final class Texts {
-  static final int MAX = 1000;
+public final class Texts {
+  public static final int MAX = 1000;
 
   private Texts() {}
 
   /** The text, or null when absent and optional; refuses control characters and huge text. */
-  static String check(String name, String value, boolean required, String hint)
+  public static String check(String name, String value, boolean required, String hint)
       throws ApiException {
     if (value == null || value.isBlank()) {
       if (required) {

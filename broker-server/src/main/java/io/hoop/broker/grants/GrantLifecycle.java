@@ -7,6 +7,7 @@ import io.hoop.api.GrantStatus;
 import io.hoop.api.Principal;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.TargetConfig;
+import io.hoop.broker.governance.Texts;
 import io.hoop.broker.governance.TunnelCloser;
 import io.hoop.broker.http.ApiException;
 import io.hoop.broker.store.AuditLog;
@@ -31,7 +32,7 @@ public final class GrantLifecycle {
   /** A reused grant has at least this much time left, whatever was asked for. */
   public static final Duration MIN_REUSE_LEFT = Duration.ofMinutes(5);
 
-  private static final int MAX_WHY = 200;
+  private static final int MAX_ECHO = 200;
   private static final int REUSE_CANDIDATES = 200;
 
   private final Supplier<BrokerConfig> config;
@@ -65,10 +66,13 @@ public final class GrantLifecycle {
    * returned as it is. Anyone but the requester (reviewers included: they revoke) is refused with
    * 403 and the refusal is audited.
    *
-   * @param why what ended the use, e.g. {@code command exited (0)}, {@code interrupted}
+   * @param why what ended the use, e.g. {@code command exited (0)}, {@code interrupted}; refused
+   *     (400) with control characters or over {@link Texts#MAX} characters
    */
   public Grant release(Principal caller, String id, String why) throws ApiException {
-    String reason = why == null || why.isBlank() ? "released by its requester" : clip(why);
+    // Like every reason people type: it reaches reviewers' terminals, so no control characters.
+    String given = Texts.check("reason", why, false, null);
+    String reason = given == null ? "released by its requester" : given;
     Optional<StoredGrant> found = grants.find(id);
     if (found.isEmpty() || !found.get().principal().equals(caller.name())) {
       // Audited as every refusal is, with the caller and the path, bounded under a flood
@@ -165,6 +169,6 @@ public final class GrantLifecycle {
   }
 
   private static String clip(String s) {
-    return s == null || s.length() <= MAX_WHY ? s : s.substring(0, MAX_WHY);
+    return s == null || s.length() <= MAX_ECHO ? s : s.substring(0, MAX_ECHO);
   }
 }

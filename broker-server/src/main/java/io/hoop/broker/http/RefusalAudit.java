@@ -15,12 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Audits and logs refused API requests, bounded under a flood. Within each window, the first {@code
- * perKey} refusals of one remote address and error code are recorded in full (at most {@code
- * maxDetailed} in all); the rest are counted and summed up in one summary record per remote and
- * code when the window ends. At most {@code maxKeys} remote/code pairs are tracked per window;
- * refusals of further pairs are counted into one overflow summary. So one window costs at most
- * {@code maxDetailed + maxKeys + 1} records, whatever the flood.
+ * Audits and logs refused API requests, bounded under a flood. Refusals of verified principals and
+ * anonymous ones are counted apart, so that an anonymous flood can never use up the budget that
+ * records a verified principal's refusal (a self-approval attempt after a flood from many addresses
+ * is still recorded in full, naming the principal). Within each window, per pool, the first {@code
+ * perKey} refusals of one key and error code are recorded in full (at most {@code maxDetailed} in
+ * all); the rest are counted and summed up in one summary record per key and code when the window
+ * ends. The key is the principal for verified refusals (the summary names it) and the remote
+ * address for anonymous ones. At most {@code maxKeys} key/code pairs are tracked per pool and
+ * window; refusals of further pairs are counted into one overflow summary. So one window costs at
+ * most {@code 2 * (maxDetailed + maxKeys + 1)} records, whatever the flood.
  *
  * <p>A record never holds a token: the principal (verified only), the remote address, the method
  * and path, the status, the error code and its message, which names what was wrong without quoting
@@ -75,14 +79,23 @@ public final class RefusalAudit {
 
   private static final class Counter {
     final String remote;
+    final String principal;
     final String code;
     int detailed;
     long suppressed;
 
-    Counter(String remote, String code) {
+    Counter(String remote, String principal, String code) {
       this.remote = remote;
+      this.principal = principal;
       this.code = code;
     }
+  }
+
+  /** The counters of one kind of refusal (verified or anonymous) in the current window. */
+  private static final class Pool {
+    final Map<String, Counter> counters = new LinkedHashMap<>();
+    int detailed;
+    long overflow;
   }
 
   private final Sink sink;
@@ -91,10 +104,9 @@ public final class RefusalAudit {
   private final int perKey;
   private final int maxDetailed;
   private final int maxKeys;
-  private final Map<String, Counter> counters = new LinkedHashMap<>();
+  private final Pool verified = new Pool();
+  private final Pool anonymous = new Pool();
   private Instant windowStart;
-  private int detailed;
-  private long overflow;
 
   /** With the defaults: one minute, 5 per remote and code, 100 in all, 64 pairs. */
   public RefusalAudit(Sink sink, Clock clock) {
@@ -117,7 +129,7 @@ public final class RefusalAudit {
 
   /** The most records one window can cost. */
   public int maxRecordsPerWindow() {
-    return maxDetailed + maxKeys + 1;
+    return 2 * (maxDetailed + maxKeys + 1);
   }
 
   /** Records (or counts) one refusal. Never throws: a failing audit store is logged. */
@@ -139,19 +151,20 @@ public final class RefusalAudit {
     List<Entry> out = roll(now);
     String remote = host(r.remote());
     String code = clip(r.code());
-    String key = remote + " " + code;
-    Counter c = counters.get(key);
+    Pool pool = r.principal() == null ? anonymous : verified;
+    String key = (r.principal() == null ? remote : "principal " + r.principal()) + " " + code;
+    Counter c = pool.counters.get(key);
     if (c == null) {
-      if (counters.size() >= maxKeys) {
-        overflow++;
+      if (pool.counters.size() >= maxKeys) {
+        pool.overflow++;
         return out;
       }
-      c = new Counter(remote, code);
-      counters.put(key, c);
+      c = new Counter(r.principal() == null ? remote : "*", r.principal(), code);
+      pool.counters.put(key, c);
     }
-    if (c.detailed < perKey && detailed < maxDetailed) {
+    if (c.detailed < perKey && pool.detailed < maxDetailed) {
       c.detailed++;
-      detailed++;
+      pool.detailed++;
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("remote", r.remote() == null ? "unknown" : remote + ":" + r.remote().getPort());
       d.put("method", clip(r.method()));
@@ -175,35 +188,39 @@ public final class RefusalAudit {
     if (now.isBefore(windowStart.plus(window))) {
       return out;
     }
-    for (Counter c : counters.values()) {
-      if (c.suppressed > 0) {
-        out.add(summary(c.remote, c.code, c.suppressed, now));
+    for (Pool pool : List.of(verified, anonymous)) {
+      for (Counter c : pool.counters.values()) {
+        if (c.suppressed > 0) {
+          out.add(summary(c.remote, c.principal, c.code, c.suppressed, now));
+        }
       }
+      if (pool.overflow > 0) {
+        Entry e = summary("*", null, "*", pool.overflow, now);
+        e.details().put("verifiedPrincipals", pool == verified);
+        out.add(e);
+      }
+      pool.counters.clear();
+      pool.detailed = 0;
+      pool.overflow = 0;
     }
-    if (overflow > 0) {
-      out.add(summary("*", "*", overflow, now));
-    }
-    counters.clear();
-    detailed = 0;
-    overflow = 0;
     windowStart = now;
     return out;
   }
 
-  private Entry summary(String remote, String code, long count, Instant now) {
+  private Entry summary(String remote, String principal, String code, long count, Instant now) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("remote", remote);
     d.put("code", code);
     d.put("count", count);
     d.put("from", windowStart.toString());
     d.put("until", now.toString());
-    return new Entry(SUMMARY, null, d);
+    return new Entry(SUMMARY, principal, d);
   }
 
   private void write(List<Entry> entries) {
     for (Entry e : entries) {
       if (SUMMARY.equals(e.type())) {
-        LOG.warn("event={} {}", e.type(), e.details());
+        LOG.warn("event={} principal={} {}", e.type(), e.principal(), e.details());
       } else {
         LOG.info("event={} principal={} {}", e.type(), e.principal(), e.details());
       }

@@ -84,6 +84,29 @@ class StrictBodyTest {
         .isInstanceOf(ApiException.class);
   }
 
+  /**
+   * A field given twice is refused, not read as its last value: a proxy or log that reads the first
+   * {@code durationSeconds} must not see another grant than the broker makes.
+   */
+  @Test
+  void aDuplicateFieldIsRefusedNotReadAsItsLastValue() {
+    for (String json :
+        new String[] {
+          "{\"target\":\"db\",\"durationSeconds\":60,\"durationSeconds\":99999}",
+          "{\"target\":\"db\",\"target\":\"prod\"}",
+          "{\"target\":\"db\",\"role\":null,\"role\":\"admin\"}"
+        }) {
+      assertThatThrownBy(() -> ApiRoutes.body(req(json), GrantRequest.class))
+          .as(json)
+          .isInstanceOfSatisfying(
+              ApiException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("bad_request");
+                assertThat(e.getMessage()).contains("more than once");
+              });
+    }
+  }
+
   @Test
   void knownFieldsStillRead() throws Exception {
     assertThat(ApiRoutes.body(req("{\"idToken\":\"x\"}"), SessionRequest.class).idToken())

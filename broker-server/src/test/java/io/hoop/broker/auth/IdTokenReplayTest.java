@@ -37,6 +37,15 @@ class IdTokenReplayTest {
   }
 
   @Test
+  void withoutJtiOnlyTheSignedPartCountsNotHowTheSignatureIsWritten() {
+    IdTokenReplay r = new IdTokenReplay(clock, Duration.ofSeconds(60), 10);
+    assertThat(r.firstUse(ISS, null, "h.p.c2ln", exp)).isEqualTo(Outcome.FIRST);
+    assertThat(r.firstUse(ISS, null, "h.p.c2lo", exp)).isEqualTo(Outcome.REPLAYED);
+    assertThat(r.firstUse(ISS, null, "h.p.c2ln==", exp)).isEqualTo(Outcome.REPLAYED);
+    assertThat(r.firstUse(ISS, null, "h.q.c2ln", exp)).isEqualTo(Outcome.FIRST);
+  }
+
+  @Test
   void jtisOfTwoIssuersDoNotCollide() {
     IdTokenReplay r = new IdTokenReplay(clock, Duration.ofSeconds(60), 10);
     assertThat(r.firstUse(ISS, "j", "t", exp)).isEqualTo(Outcome.FIRST);
@@ -55,6 +64,29 @@ class IdTokenReplayTest {
     clock.advance(Duration.ofSeconds(300));
     assertThat(r.firstUse(ISS, "c", "t", exp.plusSeconds(600))).isEqualTo(Outcome.FIRST);
     assertThat(r.firstUse(ISS, "b", "t", exp)).isEqualTo(Outcome.REPLAYED);
+  }
+
+  /**
+   * The DoS: one person mints fresh ID tokens in a loop (each IdP refresh gives one) and exchanges
+   * each once, to fill the memory so that nobody else can log in. Each subject holds at most its
+   * share; the others still log in.
+   */
+  @Test
+  void oneSubjectCannotFillTheMemoryForEveryone() {
+    IdTokenReplay r = new IdTokenReplay(clock, Duration.ofSeconds(60), 1000, 3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(r.firstUse(ISS, "mallory", "m" + i, "t", exp)).isEqualTo(Outcome.FIRST);
+    }
+    for (int i = 3; i < 2000; i++) {
+      assertThat(r.firstUse(ISS, "mallory", "m" + i, "t", exp)).isEqualTo(Outcome.TOO_MANY);
+    }
+    assertThat(r.size()).isEqualTo(3);
+    assertThat(r.firstUse(ISS, "alice", "a1", "t", exp)).isEqualTo(Outcome.FIRST);
+    // A replay is still told as one, and the subject's share comes back as its tokens expire.
+    assertThat(r.firstUse(ISS, "mallory", "m0", "t", exp)).isEqualTo(Outcome.REPLAYED);
+    clock.advance(Duration.ofSeconds(361));
+    assertThat(r.firstUse(ISS, "mallory", "m9", "t", exp.plusSeconds(600)))
+        .isEqualTo(Outcome.FIRST);
   }
 
   @Test

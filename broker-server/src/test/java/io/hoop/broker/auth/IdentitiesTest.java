@@ -167,6 +167,37 @@ class IdentitiesTest {
     assertThat(e.principal()).isEqualTo("alice");
   }
 
+  JWTClaimsSet.Builder serviceAccount() {
+    return base("sa-uuid")
+        .claim("typ", "Bearer")
+        .claim("azp", "deploy-bot")
+        .claim("client_id", "deploy-bot")
+        .claim("preferred_username", "service-account-deploy-bot");
+  }
+
+  @Test
+  void aDpopBoundServiceAccountTokenCarriesItsKeyToTheLogin() throws Exception {
+    assertThat(
+            identities
+                .exchange(
+                    sign(serviceAccount().build(), "JWT"), TokenExchangeRequest.ACCESS_TOKEN, null)
+                .boundKey())
+        .isNull();
+    String bound = sign(serviceAccount().claim("cnf", Map.of("jkt", "thumb-1")).build(), "JWT");
+    assertThat(identities.exchange(bound, TokenExchangeRequest.ACCESS_TOKEN, null).boundKey())
+        .isEqualTo("thumb-1");
+  }
+
+  @Test
+  void aTokenBoundOtherwiseThanByDpopIsRefusedNotTakenAsBearer() throws Exception {
+    for (Object cnf :
+        List.<Object>of(Map.of("x5t#S256", "cert-thumb"), Map.of("jkt", 7), "jkt", List.of())) {
+      ApiException e = refusedMachine(sign(serviceAccount().claim("cnf", cnf).build(), "JWT"));
+      assertThat(e.code()).as(String.valueOf(cnf)).isEqualTo("unsupported_token_binding");
+      assertThat(e.principal()).isEqualTo("client:deploy-bot");
+    }
+  }
+
   @Test
   void aKeycloakServiceAccountTokenOfAListedClientLogsIn() throws Exception {
     String token =
@@ -244,5 +275,41 @@ class IdentitiesTest {
     assertThatThrownBy(() -> identities.exchange(" ", TokenExchangeRequest.ACCESS_TOKEN, null))
         .isInstanceOf(ApiException.class)
         .hasMessageContaining("subjectToken is required");
+  }
+
+  /**
+   * An ID token without {@code jti} (Google, Entra ID) is known by what its signature covers, not
+   * by its text: the signature's base64url has slack bits, padding and characters the decoder
+   * skips, so the same signed token can be written many ways, each of which verifies.
+   */
+  @Test
+  void anIdTokenWithoutJtiReEncodedIsStillReplayed() throws Exception {
+    JWTClaimsSet c =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .subject("alice-uuid")
+            .audience(List.of(CLI))
+            .expirationTime(Date.from(clock.instant().plusSeconds(300)))
+            .issueTime(Date.from(clock.instant()))
+            .claim("azp", CLI)
+            .claim("preferred_username", "alice")
+            .build();
+    String idToken = sign(c, "JWT");
+    assertThat(identities.authenticate(idToken, null).principal().name()).isEqualTo("alice");
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char last = idToken.charAt(idToken.length() - 1);
+    String slackBitFlipped =
+        idToken.substring(0, idToken.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+    int cut = idToken.length() - 5;
+    for (String variant :
+        List.of(
+            slackBitFlipped,
+            idToken + "=",
+            idToken + "==",
+            idToken.substring(0, cut) + "!" + idToken.substring(cut),
+            idToken.substring(0, cut) + "\n" + idToken.substring(cut))) {
+      ApiException e = catchApi(() -> identities.authenticate(variant, null));
+      assertThat(e.code()).as(variant.substring(cut - 3)).isEqualTo("id_token_replayed");
+    }
   }
 }

@@ -114,6 +114,51 @@ class RefusalAuditTest {
     assertThat(out.get(0).details()).containsEntry("reason", "x??y");
   }
 
+  /**
+   * The attack: flood anonymous refusals from many addresses and codes first, so that the window's
+   * detailed budget and its remote/code pairs are used up; then a verified principal's
+   * self-approval is refused. It must still get its own record, naming the principal.
+   */
+  @Test
+  void anAnonymousFloodCannotHideAVerifiedPrincipalsRefusal() {
+    for (int i = 0; i < 1000; i++) {
+      audit.refused(refusal("10.0.2." + (i % 100), "/v1/whoami", "code" + (i % 7), null));
+    }
+    int before = out.size();
+    audit.refused(
+        new RefusalAudit.Refusal(
+            new InetSocketAddress("10.9.9.9", 5),
+            "POST",
+            "/v1/grants/g-1/approve",
+            403,
+            "self_approval",
+            "you cannot approve your own grant",
+            "bob"));
+    assertThat(out.subList(before, out.size()))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.type()).isEqualTo("request.refused");
+              assertThat(r.principal()).isEqualTo("bob");
+              assertThat(r.details()).containsEntry("code", "self_approval");
+            });
+  }
+
+  @Test
+  void aVerifiedPrincipalsFloodIsSummedUnderItsName() {
+    for (int i = 0; i < 50; i++) {
+      audit.refused(refusal("10.0.3." + i, "/v1/grants/g/approve", "self_approval", "bob"));
+    }
+    assertThat(out).hasSize(3).allSatisfy(r -> assertThat(r.principal()).isEqualTo("bob"));
+    clock.advance(Duration.ofMinutes(1));
+    audit.tick();
+    assertThat(out.get(3).type()).isEqualTo("request.refused.summary");
+    assertThat(out.get(3).principal()).isEqualTo("bob");
+    assertThat(out.get(3).details())
+        .containsEntry("code", "self_approval")
+        .containsEntry("count", 47L);
+  }
+
   @Test
   void aFailingStoreNeverFailsTheRequest() {
     RefusalAudit broken =

@@ -28,7 +28,8 @@ import java.util.UUID;
 /**
  * The dev IdP's client-credentials grant (RFC 6749 §4.4): a configured client authenticates with
  * its secret (form fields or HTTP Basic) and receives an RS256 JWT access token (RFC 9068 shape)
- * whose audience is the broker's client id.
+ * whose audience is the broker's client id. A request with a DPoP proof gets a token bound to the
+ * proof's key ({@code cnf.jkt}, token type {@code DPoP}), as Keycloak issues them.
  */
 final class ClientCredentials {
   static final String GRANT = "client_credentials";
@@ -61,7 +62,10 @@ final class ClientCredentials {
     }
   }
 
-  ApiResponse handle(Map<String, String> form, String authorization) {
+  /**
+   * @param jkt thumbprint of the request's verified DPoP proof, or null when it sent none
+   */
+  ApiResponse handle(Map<String, String> form, String authorization, String jkt) {
     String id = form.get("client_id");
     String secret = form.get("client_secret");
     if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -95,15 +99,15 @@ final class ClientCredentials {
           401, "invalid_client", "client " + truncate(id) + " is unknown or its secret is wrong");
     }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("access_token", accessToken(client));
-    body.put("token_type", "Bearer");
+    body.put("access_token", accessToken(client, jkt));
+    body.put("token_type", jkt == null ? "Bearer" : "DPoP");
     body.put("expires_in", LIFETIME.toSeconds());
     return ApiResponse.json(200, body).withHeader("Cache-Control", "no-store");
   }
 
-  private String accessToken(DevClient client) {
+  private String accessToken(DevClient client, String jkt) {
     Instant now = clock.instant();
-    JWTClaimsSet claims =
+    JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
             .issuer(issuer)
             .subject(client.id())
@@ -113,15 +117,17 @@ final class ClientCredentials {
             .notBeforeTime(Date.from(now))
             .jwtID(UUID.randomUUID().toString())
             .claim("client_id", client.id())
-            .claim("groups", client.groups())
-            .build();
+            .claim("groups", client.groups());
+    if (jkt != null) {
+      claims.claim("cnf", Map.of("jkt", jkt));
+    }
     SignedJWT jwt =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.RS256)
                 .keyID(signingKey.getKeyID())
                 .type(new JOSEObjectType("at+jwt"))
                 .build(),
-            claims);
+            claims.build());
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {

@@ -104,7 +104,7 @@ final class TokenEndpoint {
       return refresh(form, jkt);
     }
     if (ClientCredentials.GRANT.equals(grantType)) {
-      return clientCredentials.handle(form, request.header("authorization"));
+      return clientCredentials.handle(form, request.header("authorization"), jkt);
     }
     return error(
         400,
