@@ -239,8 +239,26 @@ class SshBridgeIT {
   }
 
   @Test
-  void scp100MegabytesBothWays() throws Exception {
-    OpenSshClient ssh = expect(admission(allowAll()));
+  void scp100MegabytesBothWaysOverSftp() throws Exception {
+    scp100MegabytesBothWays(List.of(), "subsystem");
+  }
+
+  @Test
+  void scp100MegabytesBothWaysLegacyProtocol() throws Exception {
+    scp100MegabytesBothWays(List.of("-O"), "exec");
+  }
+
+  private void scp100MegabytesBothWays(List<String> flags, String kind) throws Exception {
+    List<String> commands = new CopyOnWriteArrayList<>();
+    OpenSshClient ssh =
+        expect(
+            admission(
+                allowAll()
+                    .withExec(
+                        c -> {
+                          commands.add(c);
+                          return Verdict.allow();
+                        })));
     Path local = work.resolve("up.bin");
     byte[] chunk = new byte[1 << 20];
     new Random(7).nextBytes(chunk);
@@ -253,18 +271,29 @@ class SshBridgeIT {
     Path remote = sshd.dir().resolve("remote.bin");
     Path back = work.resolve("down.bin");
     try {
-      Result up = OpenSshClient.run(ssh.scp(local.toString(), ssh.remote(remote.toString())), T);
+      Result up =
+          OpenSshClient.run(ssh.scp(flags, local.toString(), ssh.remote(remote.toString())), T);
       assertThat(up.exitCode()).as(up.stderr()).isZero();
       assertThat(sha256(remote)).isEqualTo(sha256(local));
 
-      Result down = OpenSshClient.run(ssh.scp(ssh.remote(remote.toString()), back.toString()), T);
+      Result down =
+          OpenSshClient.run(ssh.scp(flags, ssh.remote(remote.toString()), back.toString()), T);
       assertThat(down.exitCode()).as(down.stderr()).isZero();
       assertThat(sha256(back)).isEqualTo(sha256(local));
       assertThat(events)
           .filteredOn(BridgeEvent.ChannelEnded.class::isInstance)
           .map(e -> (BridgeEvent.ChannelEnded) e)
+          .filteredOn(e -> e.kind().equals(kind))
           .anySatisfy(e -> assertThat(e.bytesToTarget()).isGreaterThanOrEqualTo(100L << 20))
           .anySatisfy(e -> assertThat(e.bytesFromTarget()).isGreaterThanOrEqualTo(100L << 20));
+      if (kind.equals("exec")) {
+        // legacy scp is an exec the exec hook sees: upload scp -t, download scp -f
+        assertThat(commands).hasSize(2);
+        assertThat(commands.get(0)).startsWith("scp ").contains(" -t ").endsWith(remote.toString());
+        assertThat(commands.get(1)).startsWith("scp ").contains(" -f ").endsWith(remote.toString());
+      } else {
+        assertThat(commands).isEmpty();
+      }
     } finally {
       Files.deleteIfExists(local);
       Files.deleteIfExists(back);
@@ -505,6 +534,141 @@ class SshBridgeIT {
 
     assertThat(r.exitCode()).isEqualTo(255);
     assertThat(r.stderr()).contains("Permission denied (publickey)");
+  }
+
+  @Test
+  void onlyLangAndLcEnvironmentReachesTheTarget() throws Exception {
+    OpenSshClient ssh = expect(admission(allowAll()));
+
+    Result r =
+        OpenSshClient.run(
+            ssh.ssh(
+                List.of("-o", "SetEnv=LANG=C.UTF-8 LC_TIME=C FOO=bar LD_PRELOAD=/tmp/evil.so"),
+                "echo \"$LANG|$LC_TIME|${FOO:-unset}|${LD_PRELOAD:-unset}\""),
+            T);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).isEqualTo("C.UTF-8|C|unset|unset\n");
+  }
+
+  @Test
+  void windowChangeReachesTheTargetPty() throws Exception {
+    OpenSshClient ssh = expect(admission(allowAll()));
+    try (org.apache.sshd.client.SshClient client =
+        org.apache.sshd.client.SshClient.setUpDefaultClient()) {
+      PublicKey bridgeKey = bridge.hostKey("web-1");
+      client.setServerKeyVerifier(
+          (s, a, k) -> org.apache.sshd.common.config.keys.KeyUtils.compareKeys(k, bridgeKey));
+      client.start();
+      try (org.apache.sshd.client.session.ClientSession s =
+          client.connect(sshd.user(), "127.0.0.1", ssh.port()).verify(T).getClientSession()) {
+        s.addPublicKeyIdentity(OpenSshServer.loadKeyPair(userKey));
+        s.auth().verify(T);
+        org.apache.sshd.client.channel.ChannelShell shell = s.createShellChannel();
+        shell.setPtyColumns(80);
+        shell.setPtyLines(24);
+        java.io.PipedOutputStream keys = new java.io.PipedOutputStream();
+        shell.setIn(new java.io.PipedInputStream(keys));
+        StringBuffer screen = new StringBuffer();
+        OutputStream sink =
+            new OutputStream() {
+              @Override
+              public void write(int b) {
+                screen.append((char) b);
+              }
+
+              @Override
+              public void write(byte[] b, int off, int len) {
+                screen.append(new String(b, off, len, StandardCharsets.UTF_8));
+              }
+            };
+        shell.setOut(sink);
+        shell.setErr(sink);
+        shell.open().verify(T);
+        keys.write("stty size; echo mark-1\n".getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        awaitText(screen, "24 80");
+        shell.sendWindowChange(120, 40);
+        keys.write("stty size; echo mark-2\n".getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        awaitText(screen, "40 120");
+        keys.write("exit\n".getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        shell.waitFor(
+            java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED), T);
+      }
+    }
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        BridgeEvent.Resized.class, r -> assertThat(r.columns()).isEqualTo(120)));
+  }
+
+  @Test
+  void warnWritesALineOnTheTerminalAndTheSessionGoesOn() throws Exception {
+    OpenSshClient ssh = expect(admission(allowAll()));
+    String key = sessionKey;
+    Thread warner =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(1500);
+              } catch (InterruptedException e) {
+                return;
+              }
+              bridge.warn(key, "hoop: grant G-1 expires in 5 minutes");
+            });
+    warner.start();
+
+    Result r = OpenSshClient.run(ssh.ssh(List.of(), "sleep 3; echo still-here"), T);
+    warner.join();
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).isEqualTo("still-here\n");
+    assertThat(r.stderr()).contains("hoop: grant G-1 expires in 5 minutes");
+  }
+
+  @Test
+  void remoteForwardingAndX11AreRefused() throws Exception {
+    OpenSshClient ssh = expect(admission(allowAll()));
+
+    Result remote =
+        OpenSshClient.run(
+            ssh.ssh(
+                List.of("-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:" + sshd.port()),
+                "echo should-not-run"),
+            T);
+    Result x11 =
+        OpenSshClient.run(
+            ssh.ssh(
+                List.of("-X", "-o", "ForwardX11Trusted=yes", "-o", "XAuthLocation=/bin/false"),
+                "echo \"[${DISPLAY:-none}]\""),
+            T,
+            Map.of("DISPLAY", "127.0.0.1:0"));
+
+    assertThat(remote.exitCode()).isEqualTo(255);
+    assertThat(remote.stderr()).contains("remote port forwarding failed");
+    assertThat(remote.stdout()).isEmpty();
+    assertThat(x11.stdout()).isEqualTo("[none]\n");
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        BridgeEvent.Denied.class,
+                        d -> assertThat(d.kind()).isEqualTo("x11-forwarding")));
+  }
+
+  private static void awaitText(StringBuffer screen, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (screen.indexOf(text) < 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + text + "' in: " + screen);
+      }
+      Thread.sleep(10);
+    }
   }
 
   private static List<String> withoutOption(List<String> command, String option) {

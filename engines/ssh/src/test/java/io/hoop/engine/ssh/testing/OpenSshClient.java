@@ -66,8 +66,17 @@ public final class OpenSshClient {
     return c;
   }
 
+  /** scp as OpenSSH 9 runs it by default: over the sftp subsystem. */
   public List<String> scp(String from, String to) {
+    return scp(List.of(), from, to);
+  }
+
+  /**
+   * scp with extra flags, e.g. {@code -O} for the legacy protocol (an exec of {@code scp -t/-f}).
+   */
+  public List<String> scp(List<String> flags, String from, String to) {
     List<String> c = new ArrayList<>(List.of("scp", "-q", "-P", Integer.toString(port)));
+    c.addAll(flags);
     c.addAll(options());
     c.add(from);
     c.add(to);
