@@ -54,6 +54,19 @@ public sealed interface BridgeEvent {
       long bytesFromTarget)
       implements BridgeEvent {}
 
+  /**
+   * An sftp operation on a path (open-read, open-write, remove, rename, mkdir, ...), as requested.
+   */
+  record SftpOperation(String sessionKey, int channel, String op, String path, String otherPath)
+      implements BridgeEvent {}
+
+  /**
+   * A file read or written over sftp (or scp, which OpenSSH 9 runs over sftp), reported on close.
+   */
+  record FileTransfer(
+      String sessionKey, int channel, String path, long bytesWritten, long bytesRead)
+      implements BridgeEvent {}
+
   /** The connection ended, by the user, the target, or {@link SshBridge#close}. */
   record Closed(String sessionKey, String reason) implements BridgeEvent {}
 }

@@ -57,6 +57,7 @@ final class BridgedCommand implements AsyncCommand {
   private volatile Pump toTarget;
   private volatile Pump fromTargetOut;
   private volatile Pump fromTargetErr;
+  private volatile SftpObserver sftp;
 
   BridgedCommand(
       BridgeSession bridge,
@@ -168,19 +169,50 @@ final class BridgedCommand implements AsyncCommand {
         new BridgeEvent.ChannelStarted(
             bridge.sessionKey(), channelId(), kindName(), detail, pty != null));
     Consumer<Buffer> tap = pty != null ? this::record : null;
-    fromTargetOut = new Pump(c.getAsyncOut(), userOut, tap, e -> targetStreamEnded(e)).start();
+    Consumer<Buffer> down = tap;
+    Consumer<Buffer> up = null;
+    if (kind == Kind.SUBSYSTEM && "sftp".equals(detail)) {
+      SftpObserver observer = new SftpObserver(new SftpEvents());
+      sftp = observer;
+      down = b -> observer.fromTarget(b.array(), b.rpos(), b.available());
+      up = b -> observer.fromUser(b.array(), b.rpos(), b.available());
+    }
+    fromTargetOut = new Pump(c.getAsyncOut(), userOut, down, e -> targetStreamEnded(e)).start();
     fromTargetErr = new Pump(c.getAsyncErr(), userErr, tap, e -> targetStreamEnded(e)).start();
     toTarget =
         new Pump(
                 userIn,
                 c.getAsyncIn(),
-                null,
+                up,
                 e -> {
                   // the user's EOF becomes the target's EOF (closing the async stream sends it)
                   c.getAsyncIn().close(false);
                 })
             .start();
     c.addCloseFutureListener(f -> countDown());
+  }
+
+  /** Sftp observations as bridge events. */
+  private final class SftpEvents implements SftpObserver.Sink {
+    @Override
+    public void operation(String op, String path, String otherPath) {
+      bridge.emit(
+          new BridgeEvent.SftpOperation(bridge.sessionKey(), channelId(), op, path, otherPath));
+    }
+
+    @Override
+    public void transfer(String path, long bytesWritten, long bytesRead) {
+      bridge.emit(
+          new BridgeEvent.FileTransfer(
+              bridge.sessionKey(), channelId(), path, bytesWritten, bytesRead));
+    }
+
+    @Override
+    public void unparseable(String direction) {
+      bridge.emit(
+          new BridgeEvent.SftpOperation(
+              bridge.sessionKey(), channelId(), "unparseable-" + direction, "", ""));
+    }
   }
 
   private void record(Buffer data) {
@@ -204,6 +236,10 @@ final class BridgedCommand implements AsyncCommand {
   private void finish() {
     if (!finished.compareAndSet(false, true)) {
       return;
+    }
+    SftpObserver observer = sftp;
+    if (observer != null) {
+      observer.end();
     }
     bridge.unregister(this);
     ClientChannel c = targetChannel;

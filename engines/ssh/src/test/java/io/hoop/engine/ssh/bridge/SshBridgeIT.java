@@ -293,6 +293,20 @@ class SshBridgeIT {
         assertThat(commands.get(1)).startsWith("scp ").contains(" -f ").endsWith(remote.toString());
       } else {
         assertThat(commands).isEmpty();
+        // scp over sftp: the transfers are recorded with the remote name and the sizes
+        assertThat(events)
+            .filteredOn(BridgeEvent.FileTransfer.class::isInstance)
+            .map(e -> (BridgeEvent.FileTransfer) e)
+            .anySatisfy(
+                t -> {
+                  assertThat(t.path()).isEqualTo(remote.toString());
+                  assertThat(t.bytesWritten()).isEqualTo(100L << 20);
+                })
+            .anySatisfy(
+                t -> {
+                  assertThat(t.path()).isEqualTo(remote.toString());
+                  assertThat(t.bytesRead()).isEqualTo(100L << 20);
+                });
       }
     } finally {
       Files.deleteIfExists(local);
@@ -325,6 +339,14 @@ class SshBridgeIT {
     assertThat(r.stdout()).contains("uploaded.txt");
     assertThat(Files.readString(got)).isEqualTo("sftp payload\n");
     assertThat(Files.readString(remoteDir.resolve("uploaded.txt"))).isEqualTo("sftp payload\n");
+    String uploaded = remoteDir.resolve("uploaded.txt").toString();
+    assertThat(events)
+        .contains(
+            new BridgeEvent.SftpOperation(sessionKey, 0, "open-write", uploaded, ""),
+            new BridgeEvent.SftpOperation(sessionKey, 0, "open-read", uploaded, ""),
+            new BridgeEvent.SftpOperation(sessionKey, 0, "opendir", remoteDir.toString(), ""),
+            new BridgeEvent.FileTransfer(sessionKey, 0, uploaded, 13, 0),
+            new BridgeEvent.FileTransfer(sessionKey, 0, uploaded, 0, 13));
     Files.delete(got);
   }
 
