@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
@@ -74,6 +76,14 @@ public final class SshBridge implements AutoCloseable {
             });
     this.client = SshClient.setUpDefaultClient();
     client.setCipherFactories(CIPHERS);
+    // an idle shell is not a dead one: no idle timeout (liveness of the user side is the tunnel's
+    // job);
+    // a target that stops answering keepalive@openssh.com three times in a row is dropped
+    CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+    CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, Duration.ZERO);
+    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(30));
+    CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
+    CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
     client.setServerKeyVerifier(SshBridge::verifyTargetHostKey);
     client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
@@ -157,6 +167,8 @@ public final class SshBridge implements AutoCloseable {
     server.setHost("127.0.0.1");
     server.setPort(0);
     server.setCipherFactories(CIPHERS);
+    CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
+    CoreModuleProperties.NIO2_READ_TIMEOUT.set(server, Duration.ZERO);
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
     server.setPasswordAuthenticator(null);
