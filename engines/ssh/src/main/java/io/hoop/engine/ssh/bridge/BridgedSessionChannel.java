@@ -67,7 +67,12 @@ final class BridgedSessionChannel extends ChannelSession {
     if (bridge == null) {
       return Result.ReplyFailure;
     }
-    Verdict verdict = bridge.admission().policy().shell().check();
+    Verdict verdict;
+    try {
+      verdict = bridge.admission().policy().shell().check();
+    } catch (RuntimeException e) {
+      verdict = Verdict.deny("the shell request could not be checked");
+    }
     return start(request, bridge, verdict, BridgedCommand.Kind.SHELL, "", "shell");
   }
 
@@ -92,10 +97,15 @@ final class BridgedSessionChannel extends ChannelSession {
     if (bridge == null) {
       return Result.ReplyFailure;
     }
-    Verdict verdict =
-        "sftp".equals(subsystem)
-            ? bridge.admission().policy().sftp().check("subsystem", "")
-            : Verdict.deny("only the sftp subsystem is bridged");
+    Verdict verdict;
+    try {
+      verdict =
+          "sftp".equals(subsystem)
+              ? bridge.admission().policy().sftp().check("subsystem", "")
+              : Verdict.deny("only the sftp subsystem is bridged");
+    } catch (RuntimeException e) {
+      verdict = Verdict.deny("the subsystem request could not be checked");
+    }
     return start(request, bridge, verdict, BridgedCommand.Kind.SUBSYSTEM, subsystem, "subsystem");
   }
 

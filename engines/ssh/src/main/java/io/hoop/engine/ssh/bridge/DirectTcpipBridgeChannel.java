@@ -96,14 +96,12 @@ final class DirectTcpipBridgeChannel extends AbstractServerChannel {
           .addListener(
               f -> {
                 if (!f.isOpened()) {
+                  String why =
+                      "hoop: target " + bridge.admission().target() + " could not open " + detail;
+                  BridgeConnectionService.explain(getSession(), getRecipient(), why);
                   opened.setException(
                       new SshChannelOpenException(
-                          getChannelId(),
-                          SshConstants.SSH_OPEN_CONNECT_FAILED,
-                          "hoop: target "
-                              + bridge.admission().target()
-                              + " could not open "
-                              + detail));
+                          getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, why));
                   return;
                 }
                 // the connection service sends OPEN_CONFIRMATION on this signal, not on the future
@@ -165,6 +163,7 @@ final class DirectTcpipBridgeChannel extends AbstractServerChannel {
   }
 
   private SshChannelOpenException prohibited(String message) {
+    BridgeConnectionService.explain(getSession(), getRecipient(), message);
     return new SshChannelOpenException(
         getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, message);
   }

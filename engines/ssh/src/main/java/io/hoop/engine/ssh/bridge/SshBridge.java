@@ -32,8 +32,8 @@ import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
-import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,7 +176,9 @@ public final class SshBridge implements AutoCloseable {
     server.setGSSAuthenticator(null);
     server.setHostBasedAuthenticator(null);
     server.setPublickeyAuthenticator((user, key, session) -> admit(target, key, session));
-    server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+    server.setForwardingFilter(new RefuseForwarding());
+    server.setServiceFactories(
+        List.of(ServerUserAuthServiceFactory.INSTANCE, new BridgeConnectionService.Factory()));
     server.setAgentFactory(null);
     server.setChannelFactories(
         List.of(

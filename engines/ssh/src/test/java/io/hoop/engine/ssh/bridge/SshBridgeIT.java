@@ -195,6 +195,34 @@ class SshBridgeIT {
   }
 
   @Test
+  void hooksThatThrowDeny() throws Exception {
+    BridgePolicy throwing =
+        new BridgePolicy(
+            c -> {
+              throw new IllegalStateException("rules unavailable");
+            },
+            () -> {
+              throw new IllegalStateException("rules unavailable");
+            },
+            (op, p) -> {
+              throw new IllegalStateException("rules unavailable");
+            },
+            (h, p) -> {
+              throw new IllegalStateException("rules unavailable");
+            });
+    OpenSshClient ssh = expect(admission(throwing));
+
+    Result exec = OpenSshClient.run(ssh.ssh(List.of(), "id"), T);
+    Result shell = OpenSshClient.run(ssh.ssh(List.of("-T")), T);
+
+    assertThat(exec.exitCode()).isEqualTo(1);
+    assertThat(exec.stderr())
+        .contains("hoop: command refused by policy: the command could not be checked");
+    assertThat(shell.exitCode()).isEqualTo(1);
+    assertThat(shell.stderr()).contains("could not be checked");
+  }
+
+  @Test
   void exitSignalIsPassedBack() throws Exception {
     OpenSshClient ssh = expect(admission(allowAll()));
 
@@ -413,6 +441,11 @@ class SshBridgeIT {
       String banner = readBannerWhenReady(localPort);
       assertThat(banner).isEmpty();
       awaitFileContains(err, "administratively prohibited");
+      awaitFileContains(
+          err,
+          "hoop: forwarding to 127.0.0.1:"
+              + sshd.port()
+              + " refused by policy: forwarding is off for this role");
       assertThat(events)
           .anySatisfy(
               e ->
@@ -672,6 +705,13 @@ class SshBridgeIT {
 
     assertThat(remote.exitCode()).isEqualTo(255);
     assertThat(remote.stderr()).contains("remote port forwarding failed");
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        BridgeEvent.Denied.class,
+                        d -> assertThat(d.kind()).isEqualTo("tcpip-forward")));
     assertThat(remote.stdout()).isEmpty();
     assertThat(x11.stdout()).isEqualTo("[none]\n");
     assertThat(events)
