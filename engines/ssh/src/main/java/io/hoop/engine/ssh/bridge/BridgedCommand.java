@@ -47,6 +47,7 @@ final class BridgedCommand implements AsyncCommand {
   private final PtyChannelConfiguration pty;
   private final Map<String, String> env;
   private final AtomicBoolean finished = new AtomicBoolean();
+  private volatile boolean destroyed;
   // stdout EOF, stderr EOF, target channel closed
   private final AtomicInteger pending = new AtomicInteger(3);
   private IoInputStream userIn;
@@ -165,6 +166,11 @@ final class BridgedCommand implements AsyncCommand {
   }
 
   private void bridged(ClientChannel c) {
+    if (destroyed) {
+      // the user left while the target was opening the channel
+      c.close(true);
+      return;
+    }
     bridge.emit(
         new BridgeEvent.ChannelStarted(
             bridge.sessionKey(), channelId(), kindName(), detail, pty != null));
@@ -299,6 +305,7 @@ final class BridgedCommand implements AsyncCommand {
 
   @Override
   public void destroy(ChannelSession session) {
+    destroyed = true;
     bridge.unregister(this);
     ClientChannel c = targetChannel;
     if (c != null) {

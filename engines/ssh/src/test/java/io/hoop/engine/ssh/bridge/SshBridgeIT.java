@@ -240,14 +240,12 @@ class SshBridgeIT {
   void interactiveShellInAPty() throws Exception {
     OpenSshClient ssh = expect(admission(allowAll()));
 
-    try (Terminal term =
-        Terminal.open(
-            ssh.ssh(
-                List.of("-tt", "-o", "SendEnv=LANG"),
-                "env -i PS1='prompt$ ' TERM=$TERM LANG=$LANG bash --norc -i"))) {
-      term.await("prompt$ ", T);
-      term.type("echo hi-$((6*7)) $LANG; tty; stty size\r");
-      term.await("hi-42", T);
+    // a real shell request (the target user's login shell), then a prompt of our own typed at once
+    try (Terminal term = Terminal.open(ssh.ssh(List.of("-tt", "-o", "SetEnv=LANG=C.UTF-8")))) {
+      term.type("export PS1='P''S1> '\r");
+      term.await("PS1> ", T);
+      term.type("echo hi-$((6*7)) $LANG; tty\r");
+      term.await("hi-42 C.UTF-8", T);
       term.await("/dev/pts/", T);
       term.type("exit\r");
       assertThat(term.waitFor(T)).as(term.screen()).isZero();
@@ -257,13 +255,17 @@ class SshBridgeIT {
             .filter(BridgeEvent.Output.class::isInstance)
             .map(e -> new String(((BridgeEvent.Output) e).data(), StandardCharsets.UTF_8))
             .collect(Collectors.joining());
-    assertThat(recorded).contains("prompt$ ").contains("hi-42");
+    assertThat(recorded).contains("PS1> ").contains("hi-42 C.UTF-8");
     assertThat(events)
         .anySatisfy(
             e ->
                 assertThat(e)
                     .isInstanceOfSatisfying(
-                        BridgeEvent.ChannelStarted.class, s -> assertThat(s.pty()).isTrue()));
+                        BridgeEvent.ChannelStarted.class,
+                        s -> {
+                          assertThat(s.kind()).isEqualTo("shell");
+                          assertThat(s.pty()).isTrue();
+                        }));
   }
 
   @Test
@@ -622,6 +624,12 @@ class SshBridgeIT {
         org.apache.sshd.client.channel.ChannelShell shell = s.createShellChannel();
         shell.setPtyColumns(80);
         shell.setPtyLines(24);
+        // terminal modes pass through: ECHO off and VINTR as ^B (not the default ^C) on the target
+        // pty
+        shell.setPtyModes(
+            Map.of(
+                org.apache.sshd.common.channel.PtyMode.ECHO, 0,
+                org.apache.sshd.common.channel.PtyMode.VINTR, 2));
         java.io.PipedOutputStream keys = new java.io.PipedOutputStream();
         shell.setIn(new java.io.PipedInputStream(keys));
         StringBuffer screen = new StringBuffer();
@@ -647,6 +655,11 @@ class SshBridgeIT {
         keys.write("stty size; echo mark-2\n".getBytes(StandardCharsets.UTF_8));
         keys.flush();
         awaitText(screen, "40 120");
+        keys.write(
+            "stty -a | tr ' ;' '\\n\\n' | grep -x -e -echo -e '\\^B' | tr '\\n' +; echo\n"
+                .getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        awaitText(screen, "^B+-echo+");
         keys.write("exit\n".getBytes(StandardCharsets.UTF_8));
         keys.flush();
         shell.waitFor(
