@@ -1,0 +1,336 @@
+package io.hoop.engine.ssh.bridge;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.PtyChannelConfiguration;
+import org.apache.sshd.common.io.IoInputStream;
+import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.AsyncCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A shell, exec or subsystem request of the user, carried out by the same request on a channel to
+ * the target; data relayed by {@link Pump}s, exit status or signal passed back.
+ */
+final class BridgedCommand implements AsyncCommand {
+
+  enum Kind {
+    SHELL,
+    EXEC,
+    SUBSYSTEM
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgedCommand.class);
+
+  private final BridgeSession bridge;
+  private final BridgedSessionChannel channel;
+  private final Kind kind;
+  private final String detail;
+  private final PtyChannelConfiguration pty;
+  private final Map<String, String> env;
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private volatile boolean destroyed;
+  // stdout EOF, stderr EOF, target channel closed
+  private final AtomicInteger pending = new AtomicInteger(3);
+  private IoInputStream userIn;
+  private IoOutputStream userOut;
+  private IoOutputStream userErr;
+  private ExitCallback exit;
+  private volatile ClientChannel targetChannel;
+  private volatile Pump toTarget;
+  private volatile Pump fromTargetOut;
+  private volatile Pump fromTargetErr;
+  private volatile SftpObserver sftp;
+
+  BridgedCommand(
+      BridgeSession bridge,
+      BridgedSessionChannel channel,
+      Kind kind,
+      String detail,
+      PtyChannelConfiguration pty,
+      Map<String, String> env) {
+    this.bridge = bridge;
+    this.channel = channel;
+    this.kind = kind;
+    this.detail = detail;
+    this.pty = pty;
+    this.env = Map.copyOf(env);
+  }
+
+  @Override
+  public void setIoInputStream(IoInputStream in) {
+    this.userIn = in;
+  }
+
+  @Override
+  public void setIoOutputStream(IoOutputStream out) {
+    this.userOut = out;
+  }
+
+  @Override
+  public void setIoErrorStream(IoOutputStream err) {
+    this.userErr = err;
+  }
+
+  @Override
+  public void setInputStream(InputStream in) {}
+
+  @Override
+  public void setOutputStream(OutputStream out) {}
+
+  @Override
+  public void setErrorStream(OutputStream err) {}
+
+  @Override
+  public void setExitCallback(ExitCallback callback) {
+    this.exit = callback;
+  }
+
+  @Override
+  public void start(ChannelSession session, Environment environment) {
+    bridge.register(this);
+    bridge
+        .target()
+        .whenComplete(
+            (target, failure) -> {
+              if (failure != null) {
+                refuse(messageOf(failure), 255);
+              } else {
+                openOnTarget(target);
+              }
+            });
+  }
+
+  private void openOnTarget(ClientSession target) {
+    try {
+      ClientChannel c =
+          switch (kind) {
+            case SHELL -> {
+              ChannelShell shell = target.createShellChannel(ptyOrDefault(), env);
+              shell.setUsePty(pty != null);
+              yield shell;
+            }
+            case EXEC -> {
+              ChannelExec exec = target.createExecChannel(detail, ptyOrDefault(), env);
+              exec.setUsePty(pty != null);
+              yield exec;
+            }
+            case SUBSYSTEM -> target.createSubsystemChannel(detail);
+          };
+      if (c instanceof PtyCapableChannelSession p) {
+        p.setAgentForwarding(false);
+      }
+      c.setStreaming(ClientChannel.Streaming.Async);
+      targetChannel = c;
+      c.open()
+          .addListener(
+              f -> {
+                if (f.isOpened()) {
+                  bridged(c);
+                } else {
+                  refuse(
+                      "hoop: target "
+                          + bridge.admission().target()
+                          + " refused the "
+                          + kind.name().toLowerCase(java.util.Locale.ROOT)
+                          + " channel: "
+                          + f.getException().getMessage(),
+                      255);
+                }
+              });
+    } catch (IOException | RuntimeException e) {
+      refuse("hoop: could not open a channel on target " + bridge.admission().target(), 255);
+    }
+  }
+
+  private PtyChannelConfiguration ptyOrDefault() {
+    return pty != null ? pty : new PtyChannelConfiguration();
+  }
+
+  private void bridged(ClientChannel c) {
+    if (destroyed) {
+      // the user left while the target was opening the channel
+      c.close(true);
+      return;
+    }
+    bridge.emit(
+        new BridgeEvent.ChannelStarted(
+            bridge.sessionKey(), channelId(), kindName(), detail, pty != null));
+    Consumer<Buffer> tap = pty != null ? this::record : null;
+    Consumer<Buffer> down = tap;
+    Consumer<Buffer> up = null;
+    if (kind == Kind.SUBSYSTEM && "sftp".equals(detail)) {
+      SftpObserver observer = new SftpObserver(new SftpEvents());
+      sftp = observer;
+      down = b -> observer.fromTarget(b.array(), b.rpos(), b.available());
+      up = b -> observer.fromUser(b.array(), b.rpos(), b.available());
+    }
+    fromTargetOut = new Pump(c.getAsyncOut(), userOut, down, e -> targetStreamEnded(e)).start();
+    fromTargetErr = new Pump(c.getAsyncErr(), userErr, tap, e -> targetStreamEnded(e)).start();
+    toTarget =
+        new Pump(
+                userIn,
+                c.getAsyncIn(),
+                up,
+                e -> {
+                  // the user's EOF becomes the target's EOF (closing the async stream sends it)
+                  c.getAsyncIn().close(false);
+                })
+            .start();
+    c.addCloseFutureListener(f -> countDown());
+  }
+
+  /** Sftp observations as bridge events. */
+  private final class SftpEvents implements SftpObserver.Sink {
+    @Override
+    public void operation(String op, String path, String otherPath) {
+      bridge.emit(
+          new BridgeEvent.SftpOperation(bridge.sessionKey(), channelId(), op, path, otherPath));
+    }
+
+    @Override
+    public void transfer(String path, long bytesWritten, long bytesRead) {
+      bridge.emit(
+          new BridgeEvent.FileTransfer(
+              bridge.sessionKey(), channelId(), path, bytesWritten, bytesRead));
+    }
+
+    @Override
+    public void unparseable(String direction) {
+      bridge.emit(
+          new BridgeEvent.SftpOperation(
+              bridge.sessionKey(), channelId(), "unparseable-" + direction, "", ""));
+    }
+  }
+
+  private void record(Buffer data) {
+    byte[] bytes = Arrays.copyOfRange(data.array(), data.rpos(), data.wpos());
+    bridge.emit(new BridgeEvent.Output(bridge.sessionKey(), channelId(), System.nanoTime(), bytes));
+  }
+
+  private void targetStreamEnded(Throwable failure) {
+    if (failure != null) {
+      LOG.debug("bridge.stream.ended session={} cause={}", bridge.sessionKey(), failure.toString());
+    }
+    countDown();
+  }
+
+  private void countDown() {
+    if (pending.decrementAndGet() == 0) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    SftpObserver observer = sftp;
+    if (observer != null) {
+      observer.end();
+    }
+    bridge.unregister(this);
+    ClientChannel c = targetChannel;
+    Integer status = c == null ? null : c.getExitStatus();
+    String signal = c == null ? null : c.getExitSignal();
+    bridge.emit(
+        new BridgeEvent.ChannelEnded(
+            bridge.sessionKey(),
+            channelId(),
+            kindName(),
+            detail,
+            status,
+            signal,
+            toTarget == null ? 0 : toTarget.bytes(),
+            (fromTargetOut == null ? 0 : fromTargetOut.bytes())
+                + (fromTargetErr == null ? 0 : fromTargetErr.bytes())));
+    if (status == null && signal != null) {
+      channel.sendExitSignal(signal);
+      channel.close(false);
+      return;
+    }
+    exit.onExit(status == null ? 255 : status);
+  }
+
+  /** Ends the user's channel with a message on stderr and an exit status. */
+  void refuse(String message, int status) {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    bridge.unregister(this);
+    try {
+      userErr.writeBuffer(line(message)).addListener(f -> exit.onExit(status, message));
+    } catch (IOException | RuntimeException e) {
+      exit.onExit(status, message);
+    }
+  }
+
+  /** A line for the user's terminal, on stderr, without disturbing the relay. */
+  void notice(String message) {
+    try {
+      userErr.writeBuffer(line("\r\n" + message));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("bridge.notice.failed session={}", bridge.sessionKey());
+    }
+  }
+
+  void windowChange(int columns, int rows, int width, int height) {
+    bridge.emit(new BridgeEvent.Resized(bridge.sessionKey(), channelId(), columns, rows));
+    if (targetChannel instanceof PtyCapableChannelSession p && p.isOpen()) {
+      try {
+        p.sendWindowChange(columns, rows, height, width);
+      } catch (IOException e) {
+        LOG.debug("bridge.window-change.failed session={}", bridge.sessionKey());
+      }
+    }
+  }
+
+  @Override
+  public void destroy(ChannelSession session) {
+    destroyed = true;
+    bridge.unregister(this);
+    ClientChannel c = targetChannel;
+    if (c != null) {
+      c.close(false);
+    }
+  }
+
+  private int channelId() {
+    return (int) channel.getChannelId();
+  }
+
+  private String kindName() {
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static Buffer line(String message) {
+    byte[] bytes = (message + "\r\n").getBytes(StandardCharsets.UTF_8);
+    return new ByteArrayBuffer(bytes);
+  }
+
+  static String messageOf(Throwable failure) {
+    Throwable t = failure;
+    while (t.getCause() != null && !(t instanceof BridgeSession.TargetUnavailableException)) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}
