@@ -2,6 +2,8 @@ package io.hoop.tunnel.postgres.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.tunnel.engine.EngineListener;
+import io.hoop.tunnel.engine.EngineSettings;
 import io.hoop.tunnel.postgres.guard.Rules;
 import io.hoop.tunnel.postgres.mask.MaskingRules;
 
@@ -16,7 +18,7 @@ import io.hoop.tunnel.postgres.mask.MaskingRules;
  * @param rules guardrails applied to every Query and Parse
  * @param masking masking applied to every DataRow and COPY row; null means none
  * @param tls TLS to the upstream server
- * @param listener receives every statement of the session
+ * @param listener receives every statement of the session, as {@link QueryEvent}s
  */
 public record PostgresSettings(
     String user,
@@ -25,7 +27,8 @@ public record PostgresSettings(
     Rules rules,
     MaskingRules masking,
     UpstreamTls tls,
-    QueryListener listener) {
+    EngineListener listener)
+    implements EngineSettings {
   public PostgresSettings {
     requireNonNull(user, "user");
     requireNonNull(password, "password");
@@ -44,6 +47,6 @@ public record PostgresSettings(
 
   /** Guardrails only: no masking, no upstream TLS, nothing recorded. */
   public PostgresSettings(String user, Secret password, String defaultDatabase, Rules rules) {
-    this(user, password, defaultDatabase, rules, null, UpstreamTls.disabled(), QueryListener.NONE);
+    this(user, password, defaultDatabase, rules, null, UpstreamTls.disabled(), EngineListener.NONE);
   }
 }

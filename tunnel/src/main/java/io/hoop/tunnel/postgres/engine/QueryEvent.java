@@ -2,6 +2,7 @@ package io.hoop.tunnel.postgres.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.tunnel.engine.EngineEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +32,8 @@ public record QueryEvent(
     int maskedFields,
     boolean blocked,
     String blockedBy,
-    String error) {
+    String error)
+    implements EngineEvent {
   public QueryEvent {
     requireNonNull(startedAt, "startedAt");
     requireNonNull(duration, "duration");

@@ -1,5 +1,6 @@
 package io.hoop.tunnel.postgres.engine;
 
+import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.postgres.engine.Pending.Describing;
 import io.hoop.tunnel.postgres.engine.Pending.ExecuteRun;
 import io.hoop.tunnel.postgres.engine.Pending.QueryRun;
@@ -66,13 +67,13 @@ final class Requests {
   /** A bound portal's statement and parameters, for the Execute's recording. */
   private record Bound(String sql, List<String> parameters) {}
 
-  private final PostgresEngine engine;
+  private final PostgresSession engine;
   private final Deque<Pending> pending;
   private final Rules rules;
   private final MaskingRules masking;
   private final TextMasker textMasker;
   private final boolean columnRules;
-  private final QueryListener listener;
+  private final EngineListener listener;
   private final Map<String, String> statements = new HashMap<>();
   private final Map<String, Bound> portals = new HashMap<>();
   private final Set<String> describedPortals = new HashSet<>();
@@ -81,7 +82,7 @@ final class Requests {
   // A stand-in Parse went upstream: the server discards up to Sync too, and needs that Sync.
   private boolean serverDiscarding;
 
-  Requests(PostgresEngine engine, Deque<Pending> pending, PostgresSettings settings) {
+  Requests(PostgresSession engine, Deque<Pending> pending, PostgresSettings settings) {
     this.engine = engine;
     this.pending = pending;
     this.rules = settings.rules();
@@ -149,7 +150,7 @@ final class Requests {
     } else if (message instanceof Bind bind) {
       String sql = statements.getOrDefault(bind.statement(), "<unknown statement>");
       List<String> parameters =
-          listener == QueryListener.NONE ? List.of() : Recording.parameters(bind, textMasker);
+          listener == EngineListener.NONE ? List.of() : Recording.parameters(bind, textMasker);
       remember(portals, bind.portal(), new Bound(sql, parameters));
       describedPortals.remove(bind.portal());
       batchForwarded = true;

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 final class Responses {
   private static final Logger log = LoggerFactory.getLogger(Responses.class);
 
-  private final PostgresEngine engine;
+  private final PostgresSession engine;
   private final Requests requests;
   private final Deque<Pending> pending;
   private final MaskingRules masking;
@@ -57,7 +57,10 @@ final class Responses {
   private TransactionStatus status = TransactionStatus.IDLE;
 
   Responses(
-      PostgresEngine engine, Requests requests, Deque<Pending> pending, PostgresSettings settings) {
+      PostgresSession engine,
+      Requests requests,
+      Deque<Pending> pending,
+      PostgresSettings settings) {
     this.engine = engine;
     this.requests = requests;
     this.pending = pending;

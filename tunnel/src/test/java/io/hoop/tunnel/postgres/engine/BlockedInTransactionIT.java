@@ -3,6 +3,7 @@ package io.hoop.tunnel.postgres.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.postgres.guard.Rules;
 import io.hoop.tunnel.postgres.message.backend.BackendMessage;
 import io.hoop.tunnel.postgres.message.backend.CommandComplete;
@@ -132,7 +133,7 @@ class BlockedInTransactionIT {
 
   @Test
   void afterABlockInATransactionTheServerRefusesEverythingUntilRollback() throws Exception {
-    try (TunnelHarness harness = harness(QueryListener.NONE);
+    try (TunnelHarness harness = harness(EngineListener.NONE);
         WireClient wire = connect(harness)) {
       // The same denial as the engine's own answer outside a transaction.
       wire.send(new Query("truncate tx_wire"));
@@ -188,7 +189,7 @@ class BlockedInTransactionIT {
 
   @Test
   void aBlockedParseAfterForwardedMessagesOfItsBatchFailsTheBatchAtItsOwnPlace() throws Exception {
-    try (TunnelHarness harness = harness(QueryListener.NONE);
+    try (TunnelHarness harness = harness(EngineListener.NONE);
         WireClient wire = connect(harness)) {
       wire.send(new Query("begin"));
       assertThat(ready(wire.untilReady())).isEqualTo(TransactionStatus.IN_TRANSACTION);
@@ -280,7 +281,7 @@ class BlockedInTransactionIT {
               SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
       assertThat(statement.executeUpdate("insert into tx_idle values (2)")).isEqualTo(1);
     }
-    try (TunnelHarness harness = harness(QueryListener.NONE);
+    try (TunnelHarness harness = harness(EngineListener.NONE);
         WireClient wire = connect(harness)) {
       wire.send(new Query("drop table tx_idle"));
       List<BackendMessage> blocked = wire.untilReady();
@@ -296,7 +297,7 @@ class BlockedInTransactionIT {
     assertThat(events.list()).filteredOn(QueryEvent::blocked).hasSize(1);
   }
 
-  private TunnelHarness harness(QueryListener listener) throws Exception {
+  private TunnelHarness harness(EngineListener listener) throws Exception {
     PostgresSettings settings =
         new PostgresSettings(
             ROLE,

@@ -2,6 +2,7 @@ package io.hoop.tunnel.postgres.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.postgres.guard.Rules;
 import io.hoop.tunnel.postgres.mask.Detector;
 import io.hoop.tunnel.postgres.mask.MaskStyle;
@@ -71,7 +72,7 @@ class LargeResultIT {
                 MaskStyle.REDACT,
                 "0123456789abcdef-token-key".getBytes(StandardCharsets.UTF_8)),
             UpstreamTls.disabled(),
-            QueryListener.NONE);
+            EngineListener.NONE);
     try (TunnelHarness harness =
             PgTunnels.harness(dir, settings, pg.address(), Instant.now().plusSeconds(600));
         WireClient wire = new WireClient(PgTunnels.client(harness))) {

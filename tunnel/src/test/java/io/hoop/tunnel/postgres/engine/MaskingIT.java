@@ -2,6 +2,7 @@ package io.hoop.tunnel.postgres.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.postgres.guard.Rules;
 import io.hoop.tunnel.postgres.mask.Detector;
 import io.hoop.tunnel.postgres.mask.MaskRule;
@@ -93,7 +94,7 @@ class MaskingIT {
         "0123456789abcdef-token-key".getBytes(StandardCharsets.UTF_8));
   }
 
-  private TunnelHarness harness(MaskingRules masking, QueryListener listener) throws Exception {
+  private TunnelHarness harness(MaskingRules masking, EngineListener listener) throws Exception {
     PostgresSettings settings =
         new PostgresSettings(
             ROLE,
@@ -153,7 +154,7 @@ class MaskingIT {
             Set.of(),
             MaskStyle.REDACT,
             "0123456789abcdef-token-key".getBytes(StandardCharsets.UTF_8));
-    try (TunnelHarness harness = harness(masking, QueryListener.NONE)) {
+    try (TunnelHarness harness = harness(masking, EngineListener.NONE)) {
       InetSocketAddress local = PgTunnels.client(harness);
       Processes.Result result =
           PgTunnels.psql(pg, dir, local, "-v", "ON_ERROR_STOP=1", "-f", script.toString());
@@ -167,7 +168,7 @@ class MaskingIT {
 
   @Test
   void aTableCreatedByAnotherSessionIsRedactedUntilTheCatalogIsReadAgain() throws Exception {
-    try (TunnelHarness harness = harness(rules(true), QueryListener.NONE);
+    try (TunnelHarness harness = harness(rules(true), EngineListener.NONE);
         WireClient wire = new WireClient(PgTunnels.client(harness))) {
       wire.send(StartupMessage.of(Map.of("user", "x", "database", "postgres")));
       wire.untilReady();
@@ -193,7 +194,7 @@ class MaskingIT {
 
   @Test
   void binaryResultsArePassedMaskedToPgjdbcAndToAHandMadeBind() throws Exception {
-    try (TunnelHarness harness = harness(rules(true), QueryListener.NONE)) {
+    try (TunnelHarness harness = harness(rules(true), EngineListener.NONE)) {
       InetSocketAddress local = PgTunnels.client(harness);
       Properties props = new Properties();
       props.setProperty("user", "anything");
@@ -235,7 +236,7 @@ class MaskingIT {
 
   @Test
   void copyToStdoutIsMaskedByDetectorsAndRefusedUnderColumnRules() throws Exception {
-    try (TunnelHarness harness = harness(rules(true), QueryListener.NONE)) {
+    try (TunnelHarness harness = harness(rules(true), EngineListener.NONE)) {
       InetSocketAddress local = PgTunnels.client(harness);
       Processes.Result copy = PgTunnels.psql(pg, dir, local, "-c", "copy users to stdout");
       assertThat(copy.exitCode()).isEqualTo(1);

@@ -1,6 +1,10 @@
 package io.hoop.tunnel.postgres.engine;
 
 import io.hoop.tunnel.client.TunnelClient;
+import io.hoop.tunnel.engine.EngineEvent;
+import io.hoop.tunnel.engine.EngineListener;
+import io.hoop.tunnel.engine.Engines;
+import io.hoop.tunnel.engine.TcpEngine;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.testing.RecordingListener;
 import io.hoop.tunnel.testing.TunnelHarness;
@@ -21,12 +25,12 @@ final class PgTunnels {
   private PgTunnels() {}
 
   /** Collects the session's query events. */
-  static final class Events implements QueryListener {
+  static final class Events implements EngineListener {
     final Queue<QueryEvent> events = new ConcurrentLinkedQueue<>();
 
     @Override
-    public void onQuery(QueryEvent event) {
-      events.add(event);
+    public void onEvent(EngineEvent event) {
+      events.add((QueryEvent) event);
     }
 
     List<QueryEvent> list() {
@@ -37,7 +41,8 @@ final class PgTunnels {
   static TunnelHarness harness(
       Path dir, PostgresSettings settings, InetSocketAddress upstream, Instant deadline)
       throws Exception {
-    TunnelHarness harness = new TunnelHarness(dir);
+    TunnelHarness harness =
+        new TunnelHarness(dir, Engines.of(new TcpEngine(), new PostgresEngine()));
     harness.authorizer =
         (handshake, remote) ->
             new TunnelAuthorization(
@@ -49,7 +54,7 @@ final class PgTunnels {
                 PostgresEngine.NAME,
                 upstream,
                 deadline,
-                EngineSettings.postgres(settings));
+                settings);
     return harness;
   }
 

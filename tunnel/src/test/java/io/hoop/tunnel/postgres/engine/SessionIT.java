@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.postgres.engine.internal.CancelRegistry;
 import io.hoop.tunnel.postgres.guard.Rules;
 import io.hoop.tunnel.postgres.mask.Detector;
@@ -83,11 +84,11 @@ class SessionIT {
     }
   }
 
-  private TunnelHarness harness(QueryListener listener, Instant deadline) throws Exception {
+  private TunnelHarness harness(EngineListener listener, Instant deadline) throws Exception {
     return harness(listener, deadline, pg.address());
   }
 
-  private TunnelHarness harness(QueryListener listener, Instant deadline, InetSocketAddress up)
+  private TunnelHarness harness(EngineListener listener, Instant deadline, InetSocketAddress up)
       throws Exception {
     PostgresSettings settings =
         new PostgresSettings(
@@ -165,7 +166,7 @@ class SessionIT {
 
   @Test
   void psqlCtrlCAndPgjdbcCancelStopARunningQuery() throws Exception {
-    try (TunnelHarness harness = harness(QueryListener.NONE, Instant.now().plusSeconds(600))) {
+    try (TunnelHarness harness = harness(EngineListener.NONE, Instant.now().plusSeconds(600))) {
       InetSocketAddress local = PgTunnels.client(harness);
       ProcessBuilder builder =
           new ProcessBuilder(
@@ -217,7 +218,7 @@ class SessionIT {
 
   @Test
   void theClientIsWarnedBeforeTheDeadlineAndToldWhyAtIt() throws Exception {
-    try (TunnelHarness harness = harness(QueryListener.NONE, Instant.now().plusSeconds(3));
+    try (TunnelHarness harness = harness(EngineListener.NONE, Instant.now().plusSeconds(3));
         WireClient wire = new WireClient(PgTunnels.client(harness))) {
       wire.send(StartupMessage.of(Map.of("user", "x", "database", "postgres")));
       List<BackendMessage> startup = wire.untilReady();
@@ -244,7 +245,7 @@ class SessionIT {
 
   @Test
   void aRevokedGrantEndsThePsqlSessionWithAFatalNamingIt() throws Exception {
-    try (TunnelHarness harness = harness(QueryListener.NONE, Instant.now().plusSeconds(600))) {
+    try (TunnelHarness harness = harness(EngineListener.NONE, Instant.now().plusSeconds(600))) {
       InetSocketAddress local = PgTunnels.client(harness);
       ProcessBuilder builder =
           new ProcessBuilder(
@@ -272,7 +273,7 @@ class SessionIT {
     }
     InetSocketAddress down = new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort);
     try (TunnelHarness harness =
-        harness(QueryListener.NONE, Instant.now().plusSeconds(600), down)) {
+        harness(EngineListener.NONE, Instant.now().plusSeconds(600), down)) {
       InetSocketAddress local = PgTunnels.client(harness);
       Processes.Result result = PgTunnels.psql(pg, dir, local, "-c", "select 1");
       assertThat(result.exitCode()).isEqualTo(2);
@@ -284,7 +285,7 @@ class SessionIT {
 
   @Test
   void malformedMessagesAndA2GbLengthGetAClearFatalAndOtherSessionsGoOn() throws Exception {
-    try (TunnelHarness harness = harness(QueryListener.NONE, Instant.now().plusSeconds(600))) {
+    try (TunnelHarness harness = harness(EngineListener.NONE, Instant.now().plusSeconds(600))) {
       InetSocketAddress local = PgTunnels.client(harness);
       try (WireClient wire = new WireClient(local)) {
         wire.send(StartupMessage.of(Map.of("user", "x", "database", "postgres")));

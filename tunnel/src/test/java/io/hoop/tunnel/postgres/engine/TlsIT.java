@@ -2,6 +2,7 @@ package io.hoop.tunnel.postgres.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.postgres.guard.Rules;
 import io.hoop.tunnel.testing.TestCerts;
 import io.hoop.tunnel.testing.TunnelHarness;
@@ -56,7 +57,13 @@ class TlsIT {
   private Processes.Result psql(String role, UpstreamTls tls, String sql) throws Exception {
     PostgresSettings settings =
         new PostgresSettings(
-            role, Secret.of(PASSWORD), "postgres", Rules.defaults(), null, tls, QueryListener.NONE);
+            role,
+            Secret.of(PASSWORD),
+            "postgres",
+            Rules.defaults(),
+            null,
+            tls,
+            EngineListener.NONE);
     try (TunnelHarness harness =
         PgTunnels.harness(dir, settings, pg.address(), Instant.now().plusSeconds(600))) {
       InetSocketAddress local = PgTunnels.client(harness);
