@@ -2,9 +2,9 @@ package io.hoop.broker.sessions;
 
 import io.hoop.api.SessionStatement;
 import io.hoop.broker.store.StatementStore;
+import io.hoop.engine.postgres.engine.QueryEvent;
 import io.hoop.tunnel.engine.EngineEvent;
 import io.hoop.tunnel.engine.EngineListener;
-import io.hoop.tunnel.postgres.engine.QueryEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package io.hoop.broker.tunnel;
 
+import io.hoop.engine.postgres.engine.PostgresEngine;
 import io.hoop.tunnel.engine.Engines;
 import io.hoop.tunnel.engine.TcpEngine;
-import io.hoop.tunnel.postgres.engine.PostgresEngine;
 
 /**
  * The one place the broker lists its engines: adding one is a line here and a module dependency.
