@@ -35,6 +35,7 @@ import io.hoop.broker.tls.DevCertificate;
 import io.hoop.broker.token.RevocationCache;
 import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.AuditingTunnelEvents;
+import io.hoop.broker.tunnel.BrokerEngines;
 import io.hoop.broker.tunnel.GrantTunnelAuthorizer;
 import io.hoop.broker.tunnel.PostgresAuthorizations;
 import io.hoop.broker.tunnel.SessionRoles;
@@ -127,7 +128,8 @@ public final class BrokerServer implements AutoCloseable {
             tunnelAuth,
             clock,
             TunnelServer.DEFAULT_HANDSHAKE_TIMEOUT,
-            configs.get().tunnelKeepalive());
+            configs.get().tunnelKeepalive(),
+            BrokerEngines.tunnelEngines());
     this.boss = Transports.newGroup(1, "hoop-accept");
     this.workers = Transports.newGroup(0, "hoop-io");
     try {

@@ -2,13 +2,13 @@ package io.hoop.broker.config;
 
 import static java.util.Objects.requireNonNull;
 
-import io.hoop.tunnel.postgres.engine.Secret;
-import io.hoop.tunnel.postgres.engine.UpstreamTls;
-import io.hoop.tunnel.postgres.guard.Rules;
-import io.hoop.tunnel.postgres.mask.Detector;
-import io.hoop.tunnel.postgres.mask.MaskRule;
-import io.hoop.tunnel.postgres.mask.MaskStyle;
-import io.hoop.tunnel.postgres.mask.MaskingRules;
+import io.hoop.engine.postgres.engine.Secret;
+import io.hoop.engine.postgres.engine.UpstreamTls;
+import io.hoop.engine.postgres.guard.Rules;
+import io.hoop.engine.postgres.mask.Detector;
+import io.hoop.engine.postgres.mask.MaskRule;
+import io.hoop.engine.postgres.mask.MaskStyle;
+import io.hoop.engine.postgres.mask.MaskingRules;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,11 +1,11 @@
 package io.hoop.broker.config;
 
-import io.hoop.tunnel.postgres.engine.Secret;
-import io.hoop.tunnel.postgres.engine.UpstreamTls;
-import io.hoop.tunnel.postgres.guard.Rules;
-import io.hoop.tunnel.postgres.mask.Detector;
-import io.hoop.tunnel.postgres.mask.MaskRule;
-import io.hoop.tunnel.postgres.mask.MaskStyle;
+import io.hoop.engine.postgres.engine.Secret;
+import io.hoop.engine.postgres.engine.UpstreamTls;
+import io.hoop.engine.postgres.guard.Rules;
+import io.hoop.engine.postgres.mask.Detector;
+import io.hoop.engine.postgres.mask.MaskRule;
+import io.hoop.engine.postgres.mask.MaskStyle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

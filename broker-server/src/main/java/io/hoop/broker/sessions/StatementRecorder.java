@@ -2,8 +2,9 @@ package io.hoop.broker.sessions;
 
 import io.hoop.api.SessionStatement;
 import io.hoop.broker.store.StatementStore;
-import io.hoop.tunnel.postgres.engine.QueryEvent;
-import io.hoop.tunnel.postgres.engine.QueryListener;
+import io.hoop.engine.postgres.engine.QueryEvent;
+import io.hoop.tunnel.engine.EngineEvent;
+import io.hoop.tunnel.engine.EngineListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records postgres statements off the event loop: listeners only offer to a bounded queue (never
- * blocking the tunnel), one writer thread inserts them in batches. When the queue is full the
- * statement is dropped, counted per session and written to {@code
- * tunnel_sessions.statements_dropped}, so an overloaded store shows up as gaps instead of stalls.
+ * Records the engine events of tunnel sessions (postgres statements today) off the event loop:
+ * listeners only offer to a bounded queue (never blocking the tunnel), one writer thread inserts
+ * them in batches. When the queue is full the statement is dropped, counted per session and written
+ * to {@code tunnel_sessions.statements_dropped}, so an overloaded store shows up as gaps instead of
+ * stalls.
  */
 public final class StatementRecorder implements AutoCloseable {
   static final int DEFAULT_CAPACITY = 10_000;
@@ -67,7 +69,7 @@ public final class StatementRecorder implements AutoCloseable {
   }
 
   /** The listener for one session: numbers its statements and queues them. */
-  public QueryListener listener(String sessionId) {
+  public EngineListener listener(String sessionId) {
     return new Recording(sessionId);
   }
 
@@ -76,7 +78,7 @@ public final class StatementRecorder implements AutoCloseable {
     return dropped.get();
   }
 
-  private final class Recording implements QueryListener {
+  private final class Recording implements EngineListener {
     private final String sessionId;
     private final AtomicInteger seq = new AtomicInteger();
     private final AtomicLong drops = new AtomicLong();
@@ -86,7 +88,10 @@ public final class StatementRecorder implements AutoCloseable {
     }
 
     @Override
-    public void onQuery(QueryEvent e) {
+    public void onEvent(EngineEvent event) {
+      if (!(event instanceof QueryEvent e)) {
+        return;
+      }
       SessionStatement st =
           new SessionStatement(
               seq.incrementAndGet(),

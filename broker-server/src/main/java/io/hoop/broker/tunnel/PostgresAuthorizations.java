@@ -4,9 +4,10 @@ import io.hoop.broker.config.PostgresTarget;
 import io.hoop.broker.config.TargetConfig;
 import io.hoop.broker.sessions.StatementRecorder;
 import io.hoop.broker.store.StoredGrant;
-import io.hoop.tunnel.postgres.engine.EngineSettings;
-import io.hoop.tunnel.postgres.engine.PostgresEngine;
-import io.hoop.tunnel.postgres.engine.PostgresSettings;
+import io.hoop.engine.postgres.engine.PostgresEngine;
+import io.hoop.engine.postgres.engine.PostgresSettings;
+import io.hoop.tunnel.engine.EngineSettings;
+import io.hoop.tunnel.engine.TcpEngine;
 import io.hoop.tunnel.server.TunnelRejectedException;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -32,7 +33,7 @@ public final class PostgresAuthorizations {
   /** The engine name for {@code target}. */
   public static String engine(TargetConfig target) {
     PostgresTarget pg = target.postgres();
-    return pg != null && pg.protocolAware() ? PostgresEngine.NAME : "tcp";
+    return pg != null && pg.protocolAware() ? PostgresEngine.NAME : TcpEngine.NAME;
   }
 
   /**
@@ -76,14 +77,13 @@ public final class PostgresAuthorizations {
                             + " does not have (roles: "
                             + new TreeSet<>(pg.roles().keySet())
                             + ")"));
-    return EngineSettings.postgres(
-        new PostgresSettings(
-            role.user(),
-            role.password(),
-            pg.database(),
-            pg.rulesFor(roleName),
-            pg.masking() == null ? null : pg.masking().withKey(maskKey),
-            pg.tls(),
-            recorder.listener(sessionId)));
+    return new PostgresSettings(
+        role.user(),
+        role.password(),
+        pg.database(),
+        pg.rulesFor(roleName),
+        pg.masking() == null ? null : pg.masking().withKey(maskKey),
+        pg.tls(),
+        recorder.listener(sessionId));
   }
 }

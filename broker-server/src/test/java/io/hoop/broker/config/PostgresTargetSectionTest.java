@@ -2,11 +2,11 @@ package io.hoop.broker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hoop.tunnel.postgres.engine.UpstreamTls;
-import io.hoop.tunnel.postgres.guard.Rules;
-import io.hoop.tunnel.postgres.mask.Detector;
-import io.hoop.tunnel.postgres.mask.MaskRule;
-import io.hoop.tunnel.postgres.mask.MaskStyle;
+import io.hoop.engine.postgres.engine.UpstreamTls;
+import io.hoop.engine.postgres.guard.Rules;
+import io.hoop.engine.postgres.mask.Detector;
+import io.hoop.engine.postgres.mask.MaskRule;
+import io.hoop.engine.postgres.mask.MaskStyle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -8,8 +8,8 @@ import io.hoop.api.SessionSummary;
 import io.hoop.broker.store.SessionStore;
 import io.hoop.broker.store.StatementStore;
 import io.hoop.broker.store.Store;
-import io.hoop.tunnel.postgres.engine.QueryEvent;
-import io.hoop.tunnel.postgres.engine.QueryListener;
+import io.hoop.engine.postgres.engine.QueryEvent;
+import io.hoop.tunnel.engine.EngineListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,9 +59,9 @@ class StatementRecorderTest {
   void recordsStatementsInOrderWithEveryField() {
     sessions.tunnelOpened("s-1", "g-1", "alice", "db", "T-1", "r", T0);
     try (StatementRecorder recorder = new StatementRecorder(statements)) {
-      QueryListener l = recorder.listener("s-1");
+      EngineListener l = recorder.listener("s-1");
       for (int i = 1; i <= 3; i++) {
-        l.onQuery(event(i, i == 2));
+        l.onEvent(event(i, i == 2));
       }
       await()
           .atMost(Duration.ofSeconds(10))
@@ -90,10 +90,10 @@ class StatementRecorderTest {
   void aFullQueueDropsWithoutBlockingAndCountsTheDrops() throws Exception {
     sessions.tunnelOpened("s-2", "g-2", "alice", "db", "T-2", "r", T0);
     try (StatementRecorder recorder = new StatementRecorder(statements, 2, false)) {
-      QueryListener l = recorder.listener("s-2");
+      EngineListener l = recorder.listener("s-2");
       long start = System.nanoTime();
       for (int i = 1; i <= 5; i++) {
-        l.onQuery(event(i, false));
+        l.onEvent(event(i, false));
       }
       // Five offers to a full queue must not wait for the (stopped) writer.
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));

@@ -1,7 +1,7 @@
 package io.hoop.tunnel.server;
 
+import io.hoop.tunnel.engine.EngineSession;
 import io.hoop.tunnel.internal.Relay;
-import io.hoop.tunnel.postgres.engine.PostgresEngine;
 import io.hoop.tunnel.protocol.CloseNotice;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 final class ServerTunnel {
   private static final Logger log = LoggerFactory.getLogger(ServerTunnel.class);
 
-  /** How long before the deadline a postgres client is warned. */
+  /** How long before the deadline the engine's client is warned. */
   static final Duration EXPIRY_NOTICE_LEAD = Duration.ofMinutes(5);
 
   private static final DateTimeFormatter CLOCK_TIME =
@@ -26,7 +26,7 @@ final class ServerTunnel {
   private final TunnelAuthorization authorization;
   private final Channel client;
   private final Relay relay;
-  private PostgresEngine engine;
+  private EngineSession engine = EngineSession.NONE;
   private ScheduledFuture<?> deadline;
   private ScheduledFuture<?> notice;
 
@@ -60,10 +60,10 @@ final class ServerTunnel {
   }
 
   /**
-   * Registers, reports and starts the tunnel, and arms the grant deadline (and, for a postgres
-   * {@code engine}, the expiry warning). On the event loop.
+   * Registers, reports and starts the tunnel, and arms the grant deadline (and, for an {@code
+   * engine} session other than {@link EngineSession#NONE}, the expiry warning). On the event loop.
    */
-  void start(PostgresEngine engine) {
+  void start(EngineSession engine) {
     this.engine = engine;
     server.register(this);
     server.fireOpened(this, client.remoteAddress());
@@ -91,7 +91,7 @@ final class ServerTunnel {
                             + " expired"),
                 delay,
                 TimeUnit.NANOSECONDS);
-    if (engine != null) {
+    if (engine != EngineSession.NONE) {
       // A grant shorter than the lead time is warned about at once (the engine holds the notice
       // until the client's session is ready).
       long warnIn = Math.max(0, delay - EXPIRY_NOTICE_LEAD.toNanos());
@@ -106,9 +106,7 @@ final class ServerTunnel {
       client.eventLoop().execute(() -> close(code, message));
       return;
     }
-    if (engine != null) {
-      engine.goodbye(goodbyeText(code, message), "grant_expired".equals(code) ? null : message);
-    }
+    engine.goodbye(code, goodbyeText(code, message), "grant_expired".equals(code) ? null : message);
     relay.closeWith(new CloseNotice(code, message), code);
   }
 
@@ -153,7 +151,7 @@ final class ServerTunnel {
             : seconds >= 60
                 ? "in " + seconds / 60 + " min " + seconds % 60 + " s"
                 : "in " + seconds + " seconds";
-    engine.warn(
+    engine.expiresSoon(
         "hoop: grant "
             + authorization.grantId()
             + " for task "

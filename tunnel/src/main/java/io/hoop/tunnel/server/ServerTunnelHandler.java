@@ -1,11 +1,11 @@
 package io.hoop.tunnel.server;
 
 import io.hoop.api.ApiError;
+import io.hoop.tunnel.engine.Engine;
+import io.hoop.tunnel.engine.EngineContext;
+import io.hoop.tunnel.engine.UnreachableUpstream;
 import io.hoop.tunnel.internal.KeepaliveHandler;
 import io.hoop.tunnel.internal.Relay;
-import io.hoop.tunnel.postgres.engine.PostgresEngine;
-import io.hoop.tunnel.postgres.engine.UpstreamUnreachable;
-import io.hoop.tunnel.protocol.CloseNotice;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.protocol.HandshakeReply;
 import io.hoop.tunnel.transport.Transports;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives one tunnel connection through its phases: read the handshake, authorize it off the event
- * loop, dial the upstream on the same event loop, reply, then hand over to a {@link Relay}.
+ * loop, dial the engine's route on the same event loop, reply, then hand over to a {@link Relay}
+ * with the tunnel's {@link Engine} installed in front of it.
  */
 final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ServerTunnelHandler.class);
@@ -193,9 +194,25 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
           party);
       return;
     }
+    Engine engine = server.engines().find(authorization.engine()).orElse(null);
+    if (engine == null) {
+      // The authorizer named an engine this server does not run: fail closed.
+      log.error(
+          "tunnel names an unknown engine session={} grant={} engine={} known={}",
+          authorization.sessionId(),
+          authorization.grantId(),
+          authorization.engine(),
+          server.engines().names());
+      refuse(
+          "internal_error",
+          "the broker could not authorize the tunnel",
+          hintFor("internal_error"),
+          party);
+      return;
+    }
     state = State.CONNECTING;
     Channel client = ctx.channel();
-    InetSocketAddress upstream = authorization.upstream();
+    InetSocketAddress upstream = engine.route(authorization);
     ChannelFuture connect =
         new Bootstrap()
             .group(client.eventLoop())
@@ -215,10 +232,16 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
                   }
                 })
             .connect(upstream);
-    connect.addListener((ChannelFutureListener) f -> connected(authorization, party, f));
+    connect.addListener(
+        (ChannelFutureListener) f -> connected(authorization, engine, upstream, party, f));
   }
 
-  private void connected(TunnelAuthorization authorization, TunnelParty party, ChannelFuture f) {
+  private void connected(
+      TunnelAuthorization authorization,
+      Engine engine,
+      InetSocketAddress route,
+      TunnelParty party,
+      ChannelFuture f) {
     if (state != State.CONNECTING) {
       f.channel().close();
       return;
@@ -232,26 +255,17 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
           authorization.target(),
           authorization.upstream(),
           reason);
-      if (PostgresEngine.NAME.equals(authorization.engine())) {
-        // psql cannot show a refused handshake: accept, then answer its startup with a FATAL.
-        server.fireRejected(ctx.channel().remoteAddress(), "upstream_unreachable", reason, party);
-        state = State.CLOSED;
-        String where =
-            authorization.upstream().getHostString() + ":" + authorization.upstream().getPort();
-        ctx.channel()
-            .writeAndFlush(
-                HandshakeReply.accepted(
-                    authorization.sessionId(),
-                    authorization.grantId(),
-                    authorization.target(),
-                    authorization.deadline()));
-        UpstreamUnreachable.install(
-            ctx.pipeline(),
-            ctx.name(),
-            "hoop: cannot reach upstream " + where + " (" + reason + ")",
-            new CloseNotice(
-                "upstream_unreachable",
-                "cannot connect to target " + authorization.target() + " at " + where));
+      if (engine.answerUnreachable(
+          new UnreachableUpstream(
+              authorization,
+              route,
+              reason,
+              ctx.pipeline(),
+              ctx.name(),
+              () -> acceptUnreachable(authorization, reason, party)))) {
+        if (state != State.CLOSED) {
+          acceptedUnreachable(reason, party);
+        }
         return;
       }
       // The client expects a reply before any frame, so the failure is a refused handshake.
@@ -288,18 +302,35 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
             "hoop-keepalive",
             new KeepaliveHandler(server.keepalive(), tunnel::unresponsive));
     upstream.pipeline().addLast("hoop-relay", tunnel.relay().rawHandler());
-    PostgresEngine engine = null;
-    if (PostgresEngine.NAME.equals(authorization.engine())) {
-      engine =
-          PostgresEngine.install(
-              client,
-              upstream,
-              "hoop-relay",
-              authorization.settings(),
-              authorization.target(),
-              "session=" + authorization.sessionId() + " grant=" + authorization.grantId());
+    tunnel.start(
+        engine.install(
+            new EngineContext(
+                client,
+                upstream,
+                "hoop-relay",
+                authorization,
+                "session=" + authorization.sessionId() + " grant=" + authorization.grantId())));
+  }
+
+  /** The engine answers an unreachable upstream itself: audited as refused, the client accepted. */
+  private void acceptUnreachable(
+      TunnelAuthorization authorization, String reason, TunnelParty party) {
+    if (state == State.CLOSED) {
+      return;
     }
-    tunnel.start(engine);
+    acceptedUnreachable(reason, party);
+    ctx.channel()
+        .writeAndFlush(
+            HandshakeReply.accepted(
+                authorization.sessionId(),
+                authorization.grantId(),
+                authorization.target(),
+                authorization.deadline()));
+  }
+
+  private void acceptedUnreachable(String reason, TunnelParty party) {
+    server.fireRejected(ctx.channel().remoteAddress(), "upstream_unreachable", reason, party);
+    state = State.CLOSED;
   }
 
   private void refuse(String code, String message, String hint) {

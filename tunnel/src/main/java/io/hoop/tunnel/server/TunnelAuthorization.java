@@ -1,6 +1,6 @@
 package io.hoop.tunnel.server;
 
-import io.hoop.tunnel.postgres.engine.EngineSettings;
+import io.hoop.tunnel.engine.EngineSettings;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
@@ -13,10 +13,12 @@ import java.time.Instant;
  * @param principal who opened it
  * @param target target name
  * @param task task id of the grant
- * @param engine engine name; {@code tcp} relays bytes
+ * @param engine name of the engine registered in the tunnel server's {@code Engines}; {@code tcp}
+ *     relays bytes
  * @param upstream where to connect
  * @param deadline the tunnel is closed at this instant, however long ago it was opened
- * @param settings what the engine needs beyond the upstream address, e.g. postgres credentials
+ * @param settings what the engine needs beyond the upstream address, e.g. postgres credentials;
+ *     each engine reads its own settings type
  */
 public record TunnelAuthorization(
     String sessionId,

@@ -1,5 +1,6 @@
 package io.hoop.tunnel.server;
 
+import io.hoop.tunnel.engine.Engines;
 import io.hoop.tunnel.internal.TunnelEncoder;
 import io.hoop.tunnel.protocol.Keepalive;
 import io.netty.channel.ChannelPipeline;
@@ -36,6 +37,7 @@ public final class TunnelServer {
   private final Clock clock;
   private final Duration handshakeTimeout;
   private final Keepalive keepalive;
+  private final Engines engines;
   private final Set<ServerTunnel> live = ConcurrentHashMap.newKeySet();
   // Per-tunnel chains keep opened before closed even on a multi-threaded executor.
   private final Map<ServerTunnel, CompletableFuture<Void>> eventChains = new ConcurrentHashMap<>();
@@ -64,7 +66,7 @@ public final class TunnelServer {
   /**
    * As {@link #TunnelServer(TunnelAuthorizer, TunnelEvents, Executor, Clock, Duration)} with the
    * {@code keepalive} every tunnel runs with: a client that does not send PINGs is refused, one
-   * that falls silent is cut with its upstream connection.
+   * that falls silent is cut with its upstream connection. Runs only the {@code tcp} engine.
    */
   public TunnelServer(
       TunnelAuthorizer authorizer,
@@ -73,6 +75,22 @@ public final class TunnelServer {
       Clock clock,
       Duration handshakeTimeout,
       Keepalive keepalive) {
+    this(authorizer, events, executor, clock, handshakeTimeout, keepalive, Engines.tcpOnly());
+  }
+
+  /**
+   * As {@link #TunnelServer(TunnelAuthorizer, TunnelEvents, Executor, Clock, Duration, Keepalive)}
+   * with the {@code engines} tunnels may name; a tunnel naming another engine is refused.
+   */
+  public TunnelServer(
+      TunnelAuthorizer authorizer,
+      TunnelEvents events,
+      Executor executor,
+      Clock clock,
+      Duration handshakeTimeout,
+      Keepalive keepalive,
+      Engines engines) {
+    this.engines = Objects.requireNonNull(engines, "engines");
     this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.events = Objects.requireNonNull(events, "events");
@@ -153,6 +171,10 @@ public final class TunnelServer {
 
   Keepalive keepalive() {
     return keepalive;
+  }
+
+  Engines engines() {
+    return engines;
   }
 
   void register(ServerTunnel tunnel) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.hoop.api.ApiError;
-import io.hoop.tunnel.postgres.engine.EngineSettings;
+import io.hoop.tunnel.engine.EngineSettings;
 import io.hoop.tunnel.protocol.HandshakeReply;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.testing.EchoServer;

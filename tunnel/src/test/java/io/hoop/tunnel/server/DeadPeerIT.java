@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.hoop.api.Json;
 import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.client.TunnelClientConfig;
-import io.hoop.tunnel.postgres.engine.EngineSettings;
+import io.hoop.tunnel.engine.EngineSettings;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.protocol.HandshakeReply;
 import io.hoop.tunnel.protocol.Keepalive;

@@ -2,7 +2,8 @@ package io.hoop.tunnel.testing;
 
 import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.client.TunnelClientConfig;
-import io.hoop.tunnel.postgres.engine.EngineSettings;
+import io.hoop.tunnel.engine.EngineSettings;
+import io.hoop.tunnel.engine.Engines;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.protocol.Keepalive;
 import io.hoop.tunnel.server.TunnelAuthorization;
@@ -45,6 +46,17 @@ public final class TunnelHarness implements AutoCloseable {
 
   public TunnelHarness(Path dir, Duration handshakeTimeout, boolean unify, Keepalive keepalive)
       throws Exception {
+    this(dir, handshakeTimeout, unify, keepalive, Engines.tcpOnly());
+  }
+
+  /** A harness whose tunnel server runs {@code engines}. */
+  public TunnelHarness(Path dir, Engines engines) throws Exception {
+    this(dir, Duration.ofSeconds(10), true, Keepalive.DEFAULT, engines);
+  }
+
+  private TunnelHarness(
+      Path dir, Duration handshakeTimeout, boolean unify, Keepalive keepalive, Engines engines)
+      throws Exception {
     certs = TestCerts.selfSigned(dir, "localhost");
     echo = new EchoServer();
     authorizer = (handshake, remote) -> grant(handshake, "g-1", Instant.now().plusSeconds(3600));
@@ -55,7 +67,8 @@ public final class TunnelHarness implements AutoCloseable {
             executor,
             Clock.systemUTC(),
             handshakeTimeout,
-            keepalive);
+            keepalive,
+            engines);
     broker = new TestBroker(certs, tunnels, unify);
   }
 

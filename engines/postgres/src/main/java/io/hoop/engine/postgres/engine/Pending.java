@@ -1,0 +1,91 @@
+package io.hoop.engine.postgres.engine;
+
+import io.hoop.engine.postgres.engine.internal.ColumnCatalog;
+import io.hoop.engine.postgres.engine.internal.CopyMasker;
+import io.hoop.engine.postgres.engine.internal.Recording;
+import io.hoop.engine.postgres.mask.RowMasker;
+import io.hoop.engine.postgres.message.backend.ErrorResponse;
+import java.util.List;
+
+/**
+ * What the engine waits for from the server, in the order the requests went upstream: the server
+ * answers in order, so the head of the queue says what each backend message belongs to.
+ */
+sealed interface Pending {
+  /**
+   * A ReadyForQuery is due for a Sync or FunctionCall; not forwarded for a Sync the engine added.
+   */
+  record SyncPoint(boolean forward) implements Pending {}
+
+  /**
+   * A blocked statement's stand-in, sent so the server fails (and aborts its transaction block) as
+   * it would have for any error: the server's error for it is swallowed and {@code denial} goes to
+   * the client instead.
+   */
+  record StandIn(ErrorResponse denial) implements Pending {}
+
+  /** An error (or null) and possibly a ReadyForQuery the engine answers itself, in turn. */
+  record LocalReply(ErrorResponse error, boolean ready) implements Pending {}
+
+  /**
+   * A Describe's RowDescription or NoData is due; a portal's is kept for masking the rows of the
+   * Execute that follows, and not forwarded when the engine added the Describe.
+   */
+  record Describing(boolean portal, String name, boolean forward) implements Pending {}
+
+  /** The engine's own catalog query: its rows feed {@code loader} and nothing is forwarded. */
+  final class CatalogLoad implements Pending {
+    final ColumnCatalog.Loader loader = new ColumnCatalog.Loader();
+    final boolean initial;
+    boolean failed;
+
+    CatalogLoad(boolean initial) {
+      this.initial = initial;
+    }
+  }
+
+  /** Something that produces result rows: a simple Query or an Execute. */
+  abstract sealed class Run implements Pending permits QueryRun, ExecuteRun {
+    Recording recording;
+    RowMasker masker;
+    CopyMasker copyMasker;
+    boolean copyBlocked;
+
+    void resetResult() {
+      masker = null;
+      copyMasker = null;
+      copyBlocked = false;
+    }
+  }
+
+  /** A simple Query: one result per statement, then ReadyForQuery. */
+  final class QueryRun extends Run {
+    private final String sql;
+    private final List<String> statements;
+    private int index;
+
+    /** {@code statements} are the texts of {@code sql}'s statements, if it could be split. */
+    QueryRun(String sql, List<String> statements) {
+      this.sql = sql;
+      this.statements = statements;
+      this.recording = new Recording(statements.isEmpty() ? sql : statements.get(0), List.of());
+    }
+
+    /** The next statement of the message starts now. */
+    void next() {
+      resetResult();
+      index++;
+      recording = new Recording(index < statements.size() ? statements.get(index) : sql, List.of());
+    }
+  }
+
+  /** An Execute of a portal: rows, then CommandComplete, EmptyQueryResponse or PortalSuspended. */
+  final class ExecuteRun extends Run {
+    final String portal;
+
+    ExecuteRun(String portal, Recording recording) {
+      this.portal = portal;
+      this.recording = recording;
+    }
+  }
+}

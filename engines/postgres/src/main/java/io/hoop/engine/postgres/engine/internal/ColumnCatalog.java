@@ -1,0 +1,159 @@
+package io.hoop.engine.postgres.engine.internal;
+
+import io.hoop.engine.postgres.mask.ColumnResolver;
+import io.hoop.engine.postgres.mask.MaskRule;
+import io.hoop.engine.postgres.mask.MaskingRules;
+import io.hoop.engine.postgres.message.backend.DataRow;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The part of the upstream catalog masking needs, read with one query on the session's own
+ * connection: the columns whose {@code schema.table.column} matches a rule, which base column each
+ * plain view column is (see {@link ViewTargets}), and the OIDs of all relations, so a table created
+ * after the read is recognised as unknown (and redacted until the next read) rather than taken as
+ * unmasked. Immutable; the engine swaps in a fresh one after DDL or an unknown OID.
+ */
+public final class ColumnCatalog implements ColumnResolver {
+  /** Nothing loaded: every table is unknown, so column-ruled sessions fail closed. */
+  public static final ColumnCatalog EMPTY = new ColumnCatalog(Map.of(), Map.of(), new int[0]);
+
+  private static final int MAX_VIEW_HOPS = 16;
+
+  private final Map<Long, String> names;
+  private final Map<Long, Long> viewOrigins;
+  private final int[] knownOids;
+
+  private ColumnCatalog(Map<Long, String> names, Map<Long, Long> viewOrigins, int[] knownOids) {
+    this.names = names;
+    this.viewOrigins = viewOrigins;
+    this.knownOids = knownOids;
+  }
+
+  /**
+   * The catalog query for {@code rules}: rows of (kind, oid, attnum, text). Rule globs become ILIKE
+   * patterns (globs are case-insensitive), written as E'' literals so the result does not depend on
+   * standard_conforming_strings.
+   */
+  public static String query(MaskingRules rules) {
+    String patterns =
+        rules.columns().stream()
+            .map(MaskRule::columnGlob)
+            .map(ColumnCatalog::likeLiteral)
+            .collect(Collectors.joining(", "));
+    return "select 'c', a.attrelid::text, a.attnum::text,"
+        + " n.nspname || '.' || c.relname || '.' || a.attname"
+        + " from pg_catalog.pg_attribute a"
+        + " join pg_catalog.pg_class c on c.oid = a.attrelid"
+        + " join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
+        + " where c.relkind in ('r', 'p', 'm', 'f', 'v') and a.attnum > 0 and not a.attisdropped"
+        + " and (n.nspname || '.' || c.relname || '.' || a.attname)"
+        + " operator(pg_catalog.~~*) any (array["
+        + patterns
+        + "]::pg_catalog.text[])"
+        + " union all"
+        + " select 'v', r.ev_class::text, '0', r.ev_action::text"
+        + " from pg_catalog.pg_rewrite r join pg_catalog.pg_class c on c.oid = r.ev_class"
+        + " where r.rulename = '_RETURN' and c.relkind in ('v', 'm')"
+        + " and c.relnamespace not in"
+        + " ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)"
+        + " union all"
+        // Every relation, sequences and composite types too: a result column's table is "known"
+        // when it existed at the read, else it is redacted and the catalog read again.
+        + " select 'k', null, null, pg_catalog.string_agg(oid::text, ',')"
+        + " from pg_catalog.pg_class";
+  }
+
+  static String likeLiteral(String glob) {
+    StringBuilder like = new StringBuilder();
+    for (char c : glob.toCharArray()) {
+      switch (c) {
+        case '*' -> like.append('%');
+        case '?' -> like.append('_');
+        case '%', '_', '\\' -> like.append('\\').append(c);
+        default -> like.append(c);
+      }
+    }
+    return "E'" + like.toString().replace("\\", "\\\\").replace("'", "''") + "'";
+  }
+
+  /** Whether {@code tableOid} existed when the catalog was read. */
+  public boolean knows(int tableOid) {
+    return Arrays.binarySearch(knownOids, tableOid) >= 0;
+  }
+
+  @Override
+  public String resolve(int tableOid, int columnNumber) {
+    if (!knows(tableOid)) {
+      return UNRESOLVED;
+    }
+    long key = key(tableOid, columnNumber);
+    for (int hop = 0; hop < MAX_VIEW_HOPS; hop++) {
+      String name = names.get(key);
+      if (name != null) {
+        return name;
+      }
+      Long origin = viewOrigins.get(key);
+      if (origin == null) {
+        return null;
+      }
+      key = origin;
+    }
+    return null;
+  }
+
+  private static long key(long tableOid, long columnNumber) {
+    return (tableOid & 0xffffffffL) << 16 | (columnNumber & 0xffff);
+  }
+
+  /** Collects the rows of {@link #query} into a catalog. */
+  public static final class Loader {
+    private final Map<Long, String> names = new HashMap<>();
+    private final Map<Long, Long> viewOrigins = new HashMap<>();
+    private int[] knownOids = new int[0];
+
+    /** Takes one row of the catalog query; rows of another shape are ignored. */
+    public void accept(DataRow row) {
+      List<byte[]> fields = row.fields();
+      if (fields.size() != 4 || fields.get(0) == null || fields.get(3) == null) {
+        return;
+      }
+      String kind = text(fields.get(0));
+      String value = text(fields.get(3));
+      switch (kind) {
+        case "c" ->
+            names.put(
+                key(Long.parseLong(text(fields.get(1))), Long.parseLong(text(fields.get(2)))),
+                value);
+        case "v" -> {
+          long view = Long.parseLong(text(fields.get(1)));
+          ViewTargets.origins(value)
+              .forEach(
+                  (column, origin) ->
+                      viewOrigins.put(key(view, column), key(origin[0], origin[1])));
+        }
+        case "k" ->
+            knownOids =
+                Arrays.stream(value.split(","))
+                    .filter(s -> !s.isEmpty())
+                    .mapToInt(s -> (int) Long.parseLong(s))
+                    .sorted()
+                    .toArray();
+        default -> {}
+      }
+    }
+
+    /** The catalog read so far. */
+    public ColumnCatalog build() {
+      return new ColumnCatalog(Map.copyOf(names), Map.copyOf(viewOrigins), knownOids);
+    }
+
+    private static String text(byte[] field) {
+      return new String(field, StandardCharsets.UTF_8);
+    }
+  }
+}
