@@ -40,7 +40,7 @@ public final class SftpGuard {
     }
     String normalized = normalize(path, home);
     for (SftpRule r : policy.rules()) {
-      if (!r.operations().contains(op) || !r.path().matches(normalized)) {
+      if (!r.operations().contains(op) || !pathMatches(r.path(), normalized)) {
         continue;
       }
       String text = op.configName() + " " + normalized + " matches " + r.describe();
@@ -57,6 +57,11 @@ public final class SftpGuard {
           "denied: " + op.configName() + " " + normalized + " is not in the allow list");
     }
     return Decision.allowByDefault();
+  }
+
+  /** {@code /etc/**} covers {@code /etc} itself too. */
+  private static boolean pathMatches(Glob glob, String path) {
+    return glob.matches(path) || glob.pattern().endsWith("/**") && glob.matches(path + "/");
   }
 
   /**
