@@ -41,8 +41,9 @@ class ShellLexerFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void hiddenRmIsNeverAllowed(byte[] input) {
-    // Whatever surrounds it, a command line ending in a plain "; rm x" is caught or refused.
-    String command = new String(input, StandardCharsets.UTF_8) + "\n rm x";
+    // Whatever surrounds it, a command line ending in a line "rm x" is caught or refused
+    // (two newlines: a trailing backslash joins only the first).
+    String command = new String(input, StandardCharsets.UTF_8) + "\n\n rm x";
     Decision d = ExecGuard.decide(command, DENY_LIST);
     assertThat(d.action()).as(command).isEqualTo(Action.DENY);
   }
