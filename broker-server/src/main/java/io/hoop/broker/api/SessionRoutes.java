@@ -34,11 +34,20 @@ public final class SessionRoutes {
   private final SessionAuth auth;
   private final Supplier<BrokerConfig> config;
   private final StatementStore store;
+  private final java.util.function.Function<String, String> sshHostKey;
 
-  public SessionRoutes(TokenService tokens, Supplier<BrokerConfig> config, StatementStore store) {
+  /**
+   * @param sshHostKey the broker's ssh host key line for a target name (its known_hosts entry)
+   */
+  public SessionRoutes(
+      TokenService tokens,
+      Supplier<BrokerConfig> config,
+      StatementStore store,
+      java.util.function.Function<String, String> sshHostKey) {
     this.auth = new SessionAuth(tokens);
     this.config = config;
     this.store = store;
+    this.sshHostKey = sshHostKey;
   }
 
   public Router register(Router router) {
@@ -85,6 +94,20 @@ public final class SessionRoutes {
                         "unknown_target",
                         "no target named '" + name + "'",
                         "hoop targets lists the targets you may request"));
+    if (t.ssh() != null) {
+      io.hoop.engine.ssh.config.SshTarget ssh = t.ssh();
+      return ApiResponse.json(
+          200,
+          new TargetConnection(
+              t.name(),
+              t.type(),
+              io.hoop.engine.ssh.engine.SshEngine.NAME,
+              null,
+              List.copyOf(new TreeSet<>(ssh.roles().keySet())),
+              ssh.defaultRole(),
+              sshHostKey.apply(t.name()),
+              ssh.roles().get(ssh.defaultRole()).user()));
+    }
     PostgresTarget pg = t.postgres();
     return ApiResponse.json(
         200,

@@ -1,0 +1,70 @@
+package io.hoop.engine.ssh.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hoop.engine.ssh.bridge.SshBridge;
+import io.hoop.engine.ssh.config.SshTarget;
+import io.hoop.tunnel.engine.Engine;
+import io.hoop.tunnel.engine.EngineContext;
+import io.hoop.tunnel.engine.EngineSession;
+import io.hoop.tunnel.server.TunnelAuthorization;
+import java.net.InetSocketAddress;
+
+/**
+ * The {@code ssh} engine: the tunnel's bytes go to the {@link SshBridge}'s loopback listener for
+ * the target (which presents the broker's host key for that target); the bridge admits the one
+ * connection coming from this tunnel's upstream channel, by the grant's ephemeral key, and logs in
+ * to the target with the role's credential. Expiry warnings and goodbyes reach the user's terminals
+ * through the bridge.
+ */
+public final class SshEngine implements Engine {
+  /** The engine's name. */
+  public static final String NAME = SshTarget.ENGINE;
+
+  private final SshBridge bridge;
+
+  public SshEngine(SshBridge bridge) {
+    this.bridge = requireNonNull(bridge, "bridge");
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public InetSocketAddress route(TunnelAuthorization authorization) {
+    return bridge.listenerAddress(settings(authorization).admission().target());
+  }
+
+  @Override
+  public EngineSession install(EngineContext context) {
+    SshSettings settings = settings(context.authorization());
+    String key = SshBridge.addressKey(context.upstream().localAddress());
+    bridge.expect(key, settings.admission());
+    context.upstream().closeFuture().addListener(f -> bridge.close(key, "hoop: the tunnel closed"));
+    return new EngineSession() {
+      @Override
+      public void expiresSoon(String message) {
+        bridge.warn(key, message);
+      }
+
+      @Override
+      public void goodbye(String code, String message, String detail) {
+        bridge.close(key, message);
+      }
+    };
+  }
+
+  private static SshSettings settings(TunnelAuthorization authorization) {
+    if (!(authorization.settings() instanceof SshSettings s)) {
+      throw new IllegalStateException(
+          "tunnel "
+              + authorization.sessionId()
+              + " runs the ssh engine without ssh settings ("
+              + authorization.settings().getClass().getSimpleName()
+              + ")");
+    }
+    return s;
+  }
+}
