@@ -36,8 +36,8 @@ final class SshStatements {
               + e.bytesFromTarget(),
           0,
           false,
-          null,
-          null);
+          "",
+          "");
     }
     if (event instanceof BridgeEvent.FileTransfer e) {
       return new SessionStatement(
@@ -50,8 +50,8 @@ final class SshStatements {
           "written=" + e.bytesWritten() + " read=" + e.bytesRead(),
           0,
           false,
-          null,
-          null);
+          "",
+          "");
     }
     if (event instanceof BridgeEvent.Denied e) {
       return new SessionStatement(
@@ -65,11 +65,21 @@ final class SshStatements {
           0,
           true,
           e.reason(),
-          null);
+          "");
     }
     if (event instanceof BridgeEvent.TargetFailed e) {
       return new SessionStatement(
-          seq.getAsInt(), now, 0, "connect", List.of(), 0, "FAILED", 0, false, null, e.message());
+          seq.getAsInt(),
+          now,
+          0,
+          "connect",
+          List.of(),
+          0,
+          "FAILED",
+          0,
+          false,
+          "",
+          e.message() == null ? "" : e.message());
     }
     return null;
   }

@@ -219,7 +219,6 @@ class GrantPolicyTest {
             false,
             GovernanceSection.TargetRules.DEFAULTS,
             null,
-            null,
             null);
     assertThat(TaskRule.check(t, "OPS-12")).isEmpty();
     assertThat(TaskRule.check(t, "ops-12"))
@@ -241,7 +240,6 @@ class GrantPolicyTest {
             "(?s).*",
             false,
             GovernanceSection.TargetRules.DEFAULTS,
-            null,
             null,
             null);
     assertThat(TaskRule.check(anything, "a\u001bb")).isPresent();
