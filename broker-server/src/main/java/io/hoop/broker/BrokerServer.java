@@ -88,6 +88,7 @@ public final class BrokerServer implements AutoCloseable {
   private final StatementRecorder statements;
   private final io.hoop.engine.ssh.engine.SshHostKeys sshHostKeys;
   private final io.hoop.engine.ssh.bridge.SshBridge sshBridge;
+  private final io.hoop.engine.ssh.engine.CastRecordings casts;
   private volatile Router router;
   private volatile String baseUrl;
 
@@ -119,6 +120,9 @@ public final class BrokerServer implements AutoCloseable {
     this.statements = new StatementRecorder(new StatementStore(store));
     this.sshHostKeys = new io.hoop.engine.ssh.engine.SshHostKeys(dataDir.resolve("ssh-host-keys"));
     this.sshBridge = io.hoop.engine.ssh.bridge.SshBridge.start(sshHostKeys);
+    io.hoop.engine.ssh.engine.CastRecordings casts =
+        new io.hoop.engine.ssh.engine.CastRecordings(dataDir.resolve("recordings"));
+    this.casts = casts;
     this.tunnels =
         new TunnelServer(
             new GrantTunnelAuthorizer(
@@ -127,7 +131,7 @@ public final class BrokerServer implements AutoCloseable {
                 configs,
                 clock,
                 new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir)),
-                new io.hoop.broker.tunnel.SshAuthorizations(statements, audit, blocking)),
+                new io.hoop.broker.tunnel.SshAuthorizations(statements, audit, blocking, casts)),
             new AuditingTunnelEvents(
                 audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
             tunnelAuth,
@@ -182,7 +186,8 @@ public final class BrokerServer implements AutoCloseable {
                 configs, grantStore, grants, audit, tokens, tunnels::closeGrant, clock))
         .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
-    new SessionRoutes(tokens, configs, new StatementStore(store), sshHostKeys::publicKeyLine)
+    new SessionRoutes(
+            tokens, configs, new StatementStore(store), sshHostKeys::publicKeyLine, casts::file)
         .register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());

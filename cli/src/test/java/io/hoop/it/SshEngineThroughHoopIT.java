@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hoop.api.AuditEvent;
 import io.hoop.api.Grant;
 import io.hoop.api.Json;
+import io.hoop.engine.ssh.recording.CastEvent;
+import io.hoop.engine.ssh.recording.CastReader;
+import io.hoop.engine.ssh.recording.CastRecording;
 import io.hoop.engine.ssh.testing.OpenSshClient;
 import io.hoop.engine.ssh.testing.OpenSshClient.Result;
 import io.hoop.engine.ssh.testing.OpenSshServer;
@@ -20,6 +23,7 @@ import io.hoop.tunnel.protocol.CloseNotice;
 import io.hoop.tunnel.tls.Tls;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -277,6 +281,29 @@ class SshEngineThroughHoopIT {
     }
   }
 
+  /** The session's recording endpoint returns a valid asciicast whose output shows {@code text}. */
+  private static void assertRecordingShows(String grantId, String text) throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              String session = null;
+              for (JsonNode s : get(broker, alice, "/v1/sessions?limit=100").path("sessions")) {
+                if (grantId.equals(s.path("grantId").asText())) {
+                  session = s.path("id").asText();
+                }
+              }
+              assertThat(session).isNotNull();
+              String body =
+                  broker.send("GET", "/v1/sessions/" + session + "/recording", null, null, alice);
+              CastRecording cast = CastReader.read(new StringReader(body));
+              assertThat(cast.events())
+                  .filteredOn(e -> e.type().equals("o"))
+                  .extracting(CastEvent::data)
+                  .anySatisfy(d -> assertThat(d).contains(text));
+            });
+  }
+
   @Test
   void revokeClosesALiveShellWithinASecond() throws Exception {
     Grant g = grant("web-1");
@@ -313,6 +340,7 @@ class SshEngineThroughHoopIT {
         String text = seen.toString(StandardCharsets.UTF_8);
         String fromNotices = notices.stream().map(CloseNotice::message).toList().toString();
         assertThat(text + fromNotices).contains(g.id());
+        assertRecordingShows(g.id(), "shell-42");
       } finally {
         p.destroyForcibly();
       }

@@ -31,13 +31,20 @@ public final class SshAuthorizations {
   private final StatementRecorder recorder;
   private final AuditLog audit;
   private final Executor auditWriter;
+  private final io.hoop.engine.ssh.engine.CastRecordings casts;
 
   /**
    * @param recorder where the session's events are recorded
    * @param audit where denials are audited
    * @param auditWriter runs audit appends off the bridge's I/O threads
+   * @param casts where terminal output is recorded (asciicast v2 per session)
    */
-  public SshAuthorizations(StatementRecorder recorder, AuditLog audit, Executor auditWriter) {
+  public SshAuthorizations(
+      StatementRecorder recorder,
+      AuditLog audit,
+      Executor auditWriter,
+      io.hoop.engine.ssh.engine.CastRecordings casts) {
+    this.casts = requireNonNull(casts, "casts");
     this.recorder = requireNonNull(recorder, "recorder");
     this.audit = requireNonNull(audit, "audit");
     this.auditWriter = requireNonNull(auditWriter, "auditWriter");
@@ -48,9 +55,14 @@ public final class SshAuthorizations {
       TargetConfig target, StoredGrant grant, String sessionId, String userKey)
       throws TunnelRejectedException {
     EngineListener statements = recorder.listener(sessionId);
+    BridgeListener cast =
+        casts.listener(
+            sessionId,
+            target.name() + " grant " + grant.id() + " task " + grant.task() + " " + sessionId);
     BridgeListener listener =
         event -> {
           statements.onEvent(event);
+          cast.onEvent(event);
           if (event instanceof BridgeEvent.Denied d) {
             audited(grant, target, sessionId, d);
           }
