@@ -339,7 +339,7 @@ class SshEngineThroughHoopIT {
         reader.join(5_000);
         String text = seen.toString(StandardCharsets.UTF_8);
         String fromNotices = notices.stream().map(CloseNotice::message).toList().toString();
-        assertThat(text + fromNotices).contains(g.id());
+        assertThat(text).as(fromNotices).contains(g.id());
         assertRecordingShows(g.id(), "shell-42");
       } finally {
         p.destroyForcibly();

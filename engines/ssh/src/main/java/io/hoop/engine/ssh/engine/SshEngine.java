@@ -9,6 +9,7 @@ import io.hoop.tunnel.engine.EngineContext;
 import io.hoop.tunnel.engine.EngineSession;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * The {@code ssh} engine: the tunnel's bytes go to the {@link SshBridge}'s loopback listener for
@@ -20,6 +21,9 @@ import java.net.InetSocketAddress;
 public final class SshEngine implements Engine {
   /** The engine's name. */
   public static final String NAME = SshTarget.ENGINE;
+
+  /** How long the CLOSE waits for the goodbye message to cross the bridge and the relay. */
+  static final Duration GOODBYE_GRACE = Duration.ofMillis(250);
 
   private final SshBridge bridge;
 
@@ -52,6 +56,12 @@ public final class SshEngine implements Engine {
       @Override
       public void goodbye(String code, String message, String detail) {
         bridge.close(key, message);
+      }
+
+      @Override
+      public Duration goodbyeGrace() {
+        // the bridge writes the message at once and disconnects after 300 ms: let it through
+        return GOODBYE_GRACE;
       }
     };
   }
