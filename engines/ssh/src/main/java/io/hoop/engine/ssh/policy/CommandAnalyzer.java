@@ -61,7 +61,11 @@ final class CommandAnalyzer {
   private static final Pattern ASSIGNMENT = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)\\+?=.*");
   private static final Pattern ENV_ASSIGNMENT = Pattern.compile("^([^=]+)=.*", Pattern.DOTALL);
 
+  static final int MAX_SIMPLE = 1024;
   private final List<SimpleCommand> out = new ArrayList<>();
+  static final int MAX_WRAPPERS = 64;
+  private int simples;
+  private int nesting;
 
   private CommandAnalyzer() {}
 
@@ -90,6 +94,20 @@ final class CommandAnalyzer {
   }
 
   private void simple(List<ShellWord> words, int depth) throws ShellRefusal {
+    if (++simples > MAX_SIMPLE) {
+      throw new ShellRefusal("more than " + MAX_SIMPLE + " commands and wrappers in one line");
+    }
+    if (++nesting > MAX_WRAPPERS) {
+      throw new ShellRefusal("more than " + MAX_WRAPPERS + " wrappers around one command");
+    }
+    try {
+      unwrap(words, depth);
+    } finally {
+      nesting--;
+    }
+  }
+
+  private void unwrap(List<ShellWord> words, int depth) throws ShellRefusal {
     List<ShellWord> w = words;
     int k = 0;
     while (k < w.size()) {

@@ -341,7 +341,8 @@ final class ShellLexer {
       return;
     }
     if (j > i + 1) {
-      throw new ShellRefusal("the expansion " + s.substring(i, j + 1) + " cannot be checked");
+      throw new ShellRefusal(
+          "the expansion " + s.substring(i, Math.min(j + 1, s.length())) + " cannot be checked");
     }
     append('$');
     i++;

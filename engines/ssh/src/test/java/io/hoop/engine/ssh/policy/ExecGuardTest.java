@@ -250,6 +250,8 @@ class ExecGuardTest {
         "=rm x",
         "$=X x",
         "$~X x",
+        "ls $+",
+        "ls $=",
         "xargs -I{} {} x",
         "sh -c \"$CMD\"",
         "eval $CMD",
@@ -319,6 +321,13 @@ class ExecGuardTest {
   void overLongInputIsRefused() {
     assertRefused("ls " + "a".repeat(ShellLexer.MAX_INPUT));
     assertRefused("ls" + " a".repeat(ShellLexer.MAX_WORDS + 1));
+  }
+
+  @Test
+  void longWrapperChainsAreRefusedNotOverflowed() {
+    assertRefused("nice ".repeat(3000) + "rm x");
+    assertRefused("ls;".repeat(1100));
+    assertCaughtByRm("nice ".repeat(50) + "rm x");
   }
 
   @Test
