@@ -55,6 +55,7 @@ class SshEngineThroughHoopIT {
   static String userKeyLine;
   static String alice;
   static String bob;
+  static String carol;
 
   @BeforeAll
   static void start() throws Exception {
@@ -79,6 +80,8 @@ class SshEngineThroughHoopIT {
                   groups: [engineering]
                 - username: bob
                   groups: [ops-leads]
+                - username: carol
+                  groups: [finance]
             targets:
               - name: web-1
                 type: ssh
@@ -117,6 +120,7 @@ class SshEngineThroughHoopIT {
                     sshd.port(), realHostKey, sshd.user(), sshd.clientKeyFile(), changedHostKey));
     alice = broker.login("alice");
     bob = broker.login("bob");
+    carol = broker.login("carol");
   }
 
   @AfterAll
@@ -297,6 +301,11 @@ class SshEngineThroughHoopIT {
               String body =
                   broker.send("GET", "/v1/sessions/" + session + "/recording", null, null, alice);
               CastRecording cast = CastReader.read(new StringReader(body));
+              // someone who may not see the session gets the same answer as for no session
+              JsonNode outsider = get(broker, carol, "/v1/sessions/" + session + "/recording");
+              assertThat(outsider.path("error").path("code").asText()).isEqualTo("no_recording");
+              JsonNode none = get(broker, alice, "/v1/sessions/s-nope/recording");
+              assertThat(none.path("error").path("code").asText()).isEqualTo("no_recording");
               assertThat(cast.events())
                   .filteredOn(e -> e.type().equals("o"))
                   .extracting(CastEvent::data)
