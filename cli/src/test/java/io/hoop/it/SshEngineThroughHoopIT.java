@@ -314,6 +314,38 @@ class SshEngineThroughHoopIT {
   }
 
   @Test
+  void aShortGrantWarnsOnStderrThenEndsTheCommandAtExpiryWithTheMessage() throws Exception {
+    Grant g =
+        Json.mapper()
+            .readValue(
+                broker.send(
+                    "POST",
+                    "/v1/grants",
+                    Json.mapper()
+                        .writeValueAsString(
+                            Map.of(
+                                "target",
+                                "web-1",
+                                "task",
+                                "OPS-" + TASKS.incrementAndGet(),
+                                "durationSeconds",
+                                4)),
+                    "application/json",
+                    alice),
+                Grant.class);
+    try (TunnelClient tunnel = tunnel(g, userKeyLine, new CopyOnWriteArrayList<>())) {
+      OpenSshClient ssh = client(tunnel, "web-1");
+      Result r = OpenSshClient.run(ssh.ssh(List.of(), "sleep 30"), T);
+      java.time.Instant ended = java.time.Instant.now();
+      assertThat(r.exitCode()).isNotZero();
+      assertThat(r.stderr())
+          .contains("expires at")
+          .contains(g.id() + " for task " + g.task() + " expired");
+      assertThat(Duration.between(g.expiresAt(), ended)).isLessThanOrEqualTo(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
   void revokeClosesALiveShellWithinASecond() throws Exception {
     Grant g = grant("web-1");
     List<CloseNotice> notices = new CopyOnWriteArrayList<>();

@@ -2,6 +2,8 @@ package io.hoop.engine.ssh.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.engine.ssh.bridge.Admission;
+import io.hoop.engine.ssh.bridge.BridgeEvent;
 import io.hoop.engine.ssh.bridge.SshBridge;
 import io.hoop.engine.ssh.config.SshTarget;
 import io.hoop.tunnel.engine.Engine;
@@ -45,12 +47,29 @@ public final class SshEngine implements Engine {
   public EngineSession install(EngineContext context) {
     SshSettings settings = settings(context.authorization());
     String key = SshBridge.addressKey(context.upstream().localAddress());
-    bridge.expect(key, settings.admission());
+    Warning warning = new Warning(key);
+    Admission a = settings.admission();
+    bridge.expect(
+        key,
+        new Admission(
+            a.target(),
+            a.userKey(),
+            a.targetAddress(),
+            a.pinnedHostKeys(),
+            a.targetUser(),
+            a.credential(),
+            a.policy(),
+            event -> {
+              a.listener().onEvent(event);
+              if (event instanceof BridgeEvent.ChannelStarted) {
+                warning.channelStarted();
+              }
+            }));
     context.upstream().closeFuture().addListener(f -> bridge.close(key, "hoop: the tunnel closed"));
     return new EngineSession() {
       @Override
       public void expiresSoon(String message) {
-        bridge.warn(key, message);
+        warning.expiresSoon(message);
       }
 
       @Override
@@ -64,6 +83,43 @@ public final class SshEngine implements Engine {
         return GOODBYE_GRACE;
       }
     };
+  }
+
+  /**
+   * The expiry warning of one tunnel: a grant shorter than the lead time is warned about at
+   * install, before the user's client has a channel to show it on, so it waits for the first
+   * channel.
+   */
+  private final class Warning {
+    private final String key;
+    private boolean started;
+    private String pending;
+
+    Warning(String key) {
+      this.key = key;
+    }
+
+    void expiresSoon(String message) {
+      synchronized (this) {
+        if (!started) {
+          pending = message;
+          return;
+        }
+      }
+      bridge.warn(key, message);
+    }
+
+    void channelStarted() {
+      String message;
+      synchronized (this) {
+        started = true;
+        message = pending;
+        pending = null;
+      }
+      if (message != null) {
+        bridge.warn(key, message);
+      }
+    }
   }
 
   private static SshSettings settings(TunnelAuthorization authorization) {
