@@ -41,6 +41,17 @@ public final class PostgresAuthorizations {
    * engine and has no such role. Empty when it can (or the target does not use roles).
    */
   public static Optional<String> checkRole(TargetConfig target, String role) {
+    if (target.ssh() != null) {
+      return role == null || target.ssh().roles().containsKey(role)
+          ? Optional.empty()
+          : Optional.of(
+              "target "
+                  + target.name()
+                  + " has no role '"
+                  + role
+                  + "'; expected one of "
+                  + new TreeSet<>(target.ssh().roles().keySet()));
+    }
     PostgresTarget pg = target.postgres();
     if (role == null || pg == null || !pg.protocolAware() || pg.roles().containsKey(role)) {
       return Optional.empty();

@@ -27,9 +27,11 @@ public final class SessionRoles {
     if (granted != null) {
       return granted;
     }
-    return config
-        .get()
-        .target(a.target())
+    var target = config.get().target(a.target());
+    if (target.isPresent() && target.get().ssh() != null) {
+      return target.get().ssh().defaultRole();
+    }
+    return target
         .map(t -> t.postgres())
         .filter(PostgresTarget::protocolAware)
         .map(PostgresTarget::defaultRole)
