@@ -37,6 +37,7 @@ final class BridgeSession {
   private final Set<BridgedCommand> commands = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String hostKeyProblem;
+  private boolean failed;
 
   BridgeSession(
       String sessionKey,
@@ -212,11 +213,16 @@ final class BridgeSession {
   }
 
   private void fail(String message) {
-    if (!target.completeExceptionally(new TargetUnavailableException(message))) {
-      return;
+    synchronized (this) {
+      if (failed || target.isDone()) {
+        return;
+      }
+      failed = true;
     }
     LOG.info("bridge.target.failed session={} target={}", sessionKey, admission.target());
+    // Recorded before the waiting channels learn of it: they may end the user's session at once.
     emit(new BridgeEvent.TargetFailed(sessionKey, message));
+    target.completeExceptionally(new TargetUnavailableException(message));
     // channels already waiting print the message on stderr; give them a moment, then disconnect
     // (OpenSSH prints the disconnect reason too, which covers sessions without a channel)
     timer.schedule(() -> disconnect(message), 500, TimeUnit.MILLISECONDS);
