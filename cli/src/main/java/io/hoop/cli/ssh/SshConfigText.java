@@ -100,6 +100,9 @@ public final class SshConfigText {
         + "\n"
         + "  StrictHostKeyChecking yes\n"
         + "  UpdateHostKeys no\n"
+        + "  ProxyCommand none\n"
+        + "  ProxyJump none\n"
+        + "  ControlPath none\n"
         + "  ForwardAgent no\n"
         + "  ForwardX11 no\n";
   }
