@@ -87,11 +87,10 @@ public final class SessionsReplayCommand implements Callable<Integer> {
     }
     SessionsApi api = sessions.api(common);
     SessionDetail detail = api.show(id);
-    if (detail.statements().isEmpty()) {
-      String recording = api.recording(id);
-      if (recording != null) {
-        return play(detail, recording);
-      }
+    // SSH sessions have a terminal recording (their exec commands may be statements too).
+    String recording = api.recording(id);
+    if (recording != null) {
+      return play(detail, recording);
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
