@@ -293,7 +293,11 @@ public final class ConnectCommand implements Callable<Integer> {
     LocalEndpoint at = socket == null ? LocalEndpoint.tcp(tunnel.localPort()) : socket.endpoint();
     announce(grant, at, database, err, env);
     if (ssh != null) {
-      SshHints.lines(ssh.files()).forEach(err::println);
+      if (command == null || command.isEmpty()) {
+        SshHints.lines(ssh.files()).forEach(err::println);
+      } else {
+        err.println(SshHints.wrapLine(ssh.files()));
+      }
       err.flush();
     }
     if (output.json()) {

@@ -161,7 +161,7 @@ public final class ExecCommand implements Callable<Integer> {
           try (SshAccess ssh =
               SshAccess.prepare(connection, target, tunnel.localPort(), env.env())) {
             tunnel.serve(grant, ssh.key().publicKey());
-            lease.endedBecause("the command ran (hoop exec)");
+            lease.endedBecause("hoop exec finished");
             return ExecExit.ofSsh(runSsh(ssh, grant, tunnel, env, err));
           }
         } catch (HoopException.Denied | HoopException.GrantEnded e) {

@@ -32,7 +32,7 @@ public final class SshHints {
     String common = " -i " + key + " -o " + known + " -o IdentitiesOnly=yes ";
     String at = f.user() + "@" + SshConfigText.HOST;
     List<String> lines = new ArrayList<>();
-    lines.add("Connect with OpenSSH to " + SshConfigText.HOST + ":" + f.port() + ":");
+    lines.add("  with OpenSSH (key and known_hosts made for this grant, removed on exit):");
     lines.add("  ssh -p " + f.port() + common + at);
     lines.add("  scp -P " + f.port() + common + "FILE " + at + ":/tmp/");
     lines.add("  sftp -P " + f.port() + common + at);
@@ -44,6 +44,14 @@ public final class SshHints {
     lines.add("  ssh_config block (hoop connect --ssh-config adds it to ~/.ssh/config):");
     f.hostBlock().lines().forEach(l -> lines.add("    " + l));
     return lines;
+  }
+
+  /** The ready line when a command runs through the tunnel: how it reaches the target. */
+  public static String wrapLine(SshFiles f) {
+    return "  ssh, scp and sftp reach "
+        + f.alias()
+        + " by name in the command (-F $HOOP_SSH_CONFIG); other tools: HOOP_SSH_* and"
+        + " GIT_SSH_COMMAND";
   }
 
   /** The variables of a wrapped command (besides {@code HOOP_HOST}, {@code HOOP_PORT}, ...). */
