@@ -25,6 +25,8 @@ public final class SshFiles implements AutoCloseable {
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
   private static final FileAttribute<Set<PosixFilePermission>> FILE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+  private static final int GROUP_OR_OTHER_WRITE = 0022;
+  private static final int STICKY = 01000;
   private static final String SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   private final Path directory;
@@ -149,16 +151,31 @@ public final class SshFiles implements AutoCloseable {
     }
   }
 
-  /** {@code $XDG_RUNTIME_DIR/hoop-ssh-XXXXXXXX} when usable, else in the temp directory. */
+  /**
+   * {@code $XDG_RUNTIME_DIR/hoop-ssh-XXXXXXXX} when that directory is the user's and closed to
+   * others, else in the temp directory; either way only in a place where nobody else can rename the
+   * new directory away and slip their own in before the key is written.
+   */
   private static Path createPrivate(Map<String, String> env) {
-    String runtime = env.get("XDG_RUNTIME_DIR");
-    Path parent =
-        runtime != null
-                && !runtime.isBlank()
-                && Path.of(runtime).isAbsolute()
-                && Files.isDirectory(Path.of(runtime))
-            ? Path.of(runtime)
-            : Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+    Path parent = usableRuntimeDir(env.get("XDG_RUNTIME_DIR"));
+    if (parent == null) {
+      parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+      Path swappable;
+      try {
+        swappable = swappableAncestor(parent.resolve("x"));
+      } catch (IOException | RuntimeException e) {
+        throw new HoopException(
+            "cannot check " + parent + " for the SSH key: " + e.getMessage(), e);
+      }
+      if (swappable != null) {
+        throw new HoopException(
+            "will not write the grant's SSH key under "
+                + parent
+                + ": others may write to "
+                + swappable
+                + " (no sticky bit); set XDG_RUNTIME_DIR or TMPDIR to a directory of your own");
+      }
+    }
     SecureRandom random = new SecureRandom();
     for (int attempt = 0; ; attempt++) {
       StringBuilder name = new StringBuilder("hoop-ssh-");
@@ -178,5 +195,38 @@ public final class SshFiles implements AutoCloseable {
             e);
       }
     }
+  }
+
+  /** The runtime directory when it is absolute, the user's own and unswappable, else null. */
+  static Path usableRuntimeDir(String value) {
+    if (value == null || value.isBlank() || !Path.of(value).isAbsolute()) {
+      return null;
+    }
+    Path dir = Path.of(value);
+    try {
+      if (!Files.isDirectory(dir)
+          || !Files.getOwner(dir).getName().equals(System.getProperty("user.name"))
+          || swappableAncestor(dir.resolve("x")) != null) {
+        return null;
+      }
+      return dir;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The first ancestor of {@code path} that group or others may write to without the sticky bit
+   * (anyone could rename entries there), or null; {@code /tmp}'s sticky bit lets only owners
+   * rename.
+   */
+  static Path swappableAncestor(Path path) throws IOException {
+    for (Path p = path.getParent(); p != null; p = p.getParent()) {
+      int mode = (Integer) Files.getAttribute(p, "unix:mode");
+      if ((mode & GROUP_OR_OTHER_WRITE) != 0 && (mode & STICKY) == 0) {
+        return p;
+      }
+    }
+    return null;
   }
 }

@@ -127,4 +127,30 @@ class SshFilesTest {
       assertThat(list).isEmpty();
     }
   }
+
+  @Test
+  void aRuntimeDirectoryOthersCouldSwapIsNotUsed() throws Exception {
+    Path open = Files.createDirectory(tmp.resolve("open"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path inside = Files.createDirectory(open.resolve("run"));
+    Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwx------"));
+    // Group/other-writable without the sticky bit: itself, or any directory above it.
+    assertThat(SshFiles.usableRuntimeDir(open.toString())).isNull();
+    assertThat(SshFiles.usableRuntimeDir(inside.toString())).isNull();
+    assertThat(SshFiles.usableRuntimeDir("relative/dir")).isNull();
+    assertThat(SshFiles.usableRuntimeDir(tmp.resolve("missing").toString())).isNull();
+    assertThat(SshFiles.usableRuntimeDir(tmp.toString())).isEqualTo(tmp);
+    try (SshFiles f =
+        SshFiles.write(
+            EphemeralKey.generate(),
+            "web-1",
+            HOST_KEY,
+            null,
+            1,
+            Map.of("XDG_RUNTIME_DIR", open.toString()))) {
+      assertThat(f.directory().getParent()).isNotEqualTo(open);
+      assertThat(f.directory().getParent())
+          .isEqualTo(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize());
+    }
+  }
 }
