@@ -27,8 +27,7 @@ public final class ExitCodes implements IExitCodeExceptionMapper {
           + "  4  request pending approval%n"
           + "  5  grant expired or revoked%n"
           + "  6  not logged in or session expired (run hoop login)%n"
-          + "  255  hoop exec: the remote command did not run to an exit status (0-254 are"
-          + " its own)%n";
+          + "  255  hoop exec: the remote command did not run to an exit status%n";
 
   @Override
   public int getExitCode(Throwable exception) {

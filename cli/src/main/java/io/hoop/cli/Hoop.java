@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
       "  hoop connect prod-db --task JIRA-123 --duration 30m",
       "  hoop connect prod-db --task JIRA-123 -- psql -c 'select 1'",
       "  hoop connect web-1 --task OPS-7 -- ssh web-1 uptime",
-      "  hoop exec web-1 --task OPS-7 -- uptime    one command; its exit status is hoop's",
+      "  hoop exec web-1 --task OPS-7 -- uptime    one command, exits with its status",
       "  hoop requests --pending               requests waiting for your approval",
       "  hoop approve g-4f2k9x --comment 'ok for the incident'",
       "  hoop review list --due                access reviews to renew",

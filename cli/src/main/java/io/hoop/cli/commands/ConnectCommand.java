@@ -60,12 +60,13 @@ import picocli.CommandLine.Spec;
       "With --unix-socket it listens on a Unix socket only you can reach, not a port;",
       "a command then gets HOOP_SOCKET instead of HOOP_HOST and HOOP_PORT, and PGHOST",
       "is the socket's directory for PostgreSQL targets.",
-      "For ssh targets hoop makes a key pair for the grant and a known_hosts file pinning the",
-      "broker's host key for the target (both removed on exit) and prints ssh, scp and sftp",
-      "lines and an ssh_config Host block; a command after '--' gets HOOP_SSH_HOST,",
-      "HOOP_SSH_PORT, HOOP_SSH_USER, HOOP_SSH_KEY, HOOP_SSH_KNOWN_HOSTS, HOOP_SSH_CONFIG",
-      "(an ssh_config file) and GIT_SSH_COMMAND, and ssh, scp and sftp run with",
-      "-F HOOP_SSH_CONFIG, so 'ssh TARGET' works as is."
+      "For ssh targets hoop makes a key pair for the grant and a known_hosts file",
+      "pinning the broker's host key for the target (both removed on exit) and",
+      "prints ssh, scp and sftp lines and an ssh_config Host block. A command after",
+      "'--' gets HOOP_SSH_HOST, HOOP_SSH_PORT, HOOP_SSH_USER, HOOP_SSH_KEY,",
+      "HOOP_SSH_KNOWN_HOSTS, HOOP_SSH_CONFIG (an ssh_config file) and",
+      "GIT_SSH_COMMAND; ssh, scp and sftp run with -F HOOP_SSH_CONFIG, so",
+      "'ssh TARGET' works as is."
     },
     footer = {
       "%nExamples:",

@@ -35,12 +35,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "exec",
     description = {
-      "Run one command on an ssh target through the broker under a new grant for a task,",
-      "then release the grant. stdout and stderr stream as the command writes them; the",
-      "remote command's exit status is hoop's. Like ssh, the words after '--' are joined",
-      "with spaces and the remote shell parses them: quote for it ('ls \"a b\"').",
-      "hoop runs the system ssh with a key made for this grant alone (removed on exit),",
-      "against a 127.0.0.1 port that the broker's SSH end opens only to that key.",
+      "Run one command on an ssh target through the broker under a new grant for a",
+      "task, then release the grant. stdout and stderr stream as the command writes",
+      "them; the remote command's exit status is hoop's. Like ssh, the words after",
+      "'--' are joined with spaces and the remote shell parses them: quote for it.",
+      "hoop runs the system ssh with a key made for this grant alone (removed on",
+      "exit) against a 127.0.0.1 port whose broker end admits only that key.",
       "When the grant needs approval hoop waits (--no-wait: fail at once)."
     },
     footer = {
@@ -51,10 +51,11 @@ import picocli.CommandLine.Spec;
       "  hoop exec web-1 --task OPS-7 -- cat /var/log/app.log > app.log",
       "%nExit status:",
       "  0-254  the remote command's exit status (as ssh reports it)",
-      "  255    the command did not run to an exit status: hoop's own failure (not logged",
-      "         in, denied, pending approval, grant ended, bad usage: stderr says",
-      "         'hoop: ... [hoop exec: KIND, exit 255]') or ssh's (connection, host key,",
-      "         the remote command killed by a signal: ssh's own message)"
+      "  255    the command did not run to an exit status: hoop's own failure",
+      "         (not logged in, denied, pending approval, grant ended, bad usage;",
+      "         stderr ends '[hoop exec: KIND, exit 255]') or ssh's (connection,",
+      "         host key, remote command killed by a signal: ssh's own message)",
+      "  A command the target's policy refuses exits 1 with the broker's reason."
     })
 public final class ExecCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Recorded sessions: one per connection through a tunnel. PostgreSQL sessions",
       "record every statement with its timing, rows, masked fields and guardrail blocks;",
-      "SSH sessions record the terminal (asciicast v2), exec commands and file transfers.",
+      "SSH sessions record the terminal (asciicast v2), commands and file transfers.",
       "You see your own sessions; reviewers of a target see its sessions; auditors see all."
     },
     subcommands = {
@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
       "  hoop sessions list --task JIRA-123",
       "  hoop sessions show s-6f1c...",
       "  hoop sessions replay s-6f1c... --speed 10",
-      "  hoop sessions export s-9a2e... -o cast > s.cast   (ssh sessions; asciinema play)"
+      "  hoop sessions export s-9a2e... -o cast > s.cast   (ssh; asciinema play)"
     })
 public final class SessionsCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;

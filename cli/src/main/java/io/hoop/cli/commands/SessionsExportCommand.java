@@ -25,16 +25,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "export",
     description = {
-      "Write a session's recording: -o cast writes an ssh session's terminal recording as an",
-      "asciicast v2 file (checked first) that asciinema play accepts; -o json writes the",
-      "session and its statements as JSON (any session)."
+      "Write a session's recording.",
+      "-o cast: an ssh session's terminal recording as an asciicast v2 file",
+      "(checked first) that asciinema play accepts; -o json: the session and its",
+      "statements as JSON (any session)."
     },
     footer = {
       "%nExamples:",
       "  hoop sessions export s-9a2e... -o cast > s.cast && asciinema play s.cast",
       "  hoop sessions export s-9a2e... -o cast --file s.cast",
       "  hoop sessions export s-6f1c... -o json | jq '.statements[].sql'",
-      "%nExit codes: 0 ok, 1 error (no recording, not a valid cast), 2 usage, 6 not logged in."
+      "%nExit codes: 0 ok, 1 error (no recording, not a valid cast), 2 usage,",
+      "6 not logged in."
     })
 public final class SessionsExportCommand implements Callable<Integer> {
   /** What to export. */

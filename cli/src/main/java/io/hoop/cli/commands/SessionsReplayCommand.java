@@ -32,15 +32,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Replay a session's statements in the terminal with their relative timestamps,",
       "waiting between them as long as the user did (divided by --speed).",
-      "SSH sessions play their terminal recording (asciicast v2) with its timing: what the",
-      "user saw, output only; pauses longer than --max-idle are shortened."
+      "SSH sessions play their terminal recording (asciicast v2) with its timing:",
+      "what the user saw, output only; pauses longer than --max-idle are shortened."
     },
     footer = {
       "%nExamples:",
       "  hoop sessions replay s-6f1c...              real time",
       "  hoop sessions replay s-6f1c... --speed 10   ten times faster",
       "  hoop sessions replay s-6f1c... --no-wait    everything at once (same as --speed 0)",
-      "  hoop sessions replay s-9a2e... --speed 2 --max-idle 1   an ssh session, brisk",
+      "  hoop sessions replay s-9a2e... --speed 2 --max-idle 1   (an ssh session)",
       "  hoop sessions export s-9a2e... -o cast > s.cast && asciinema play s.cast",
       "%nExit codes: 0 ok, 1 error, 2 usage, 6 not logged in."
     })
