@@ -26,6 +26,9 @@ public final class AuditingTunnelEvents implements TunnelEvents {
   /** Anonymous refusals with a record of their own per minute; the rest are summed up. */
   static final int REJECTIONS_PER_MINUTE = 60;
 
+  /** Refusals naming one principal or grant with a record of their own per minute. */
+  static final int REJECTIONS_PER_KEY_PER_MINUTE = 10;
+
   private final AuditLog audit;
   private final SessionStore sessions;
   private final Clock clock;
@@ -47,7 +50,11 @@ public final class AuditingTunnelEvents implements TunnelEvents {
       Clock clock,
       Function<TunnelAuthorization, String> roles) {
     this(
-        audit, sessions, clock, roles, new RejectionThrottle(clock, REJECTIONS_PER_MINUTE, MINUTE));
+        audit,
+        sessions,
+        clock,
+        roles,
+        new RejectionThrottle(clock, REJECTIONS_PER_MINUTE, REJECTIONS_PER_KEY_PER_MINUTE, MINUTE));
   }
 
   AuditingTunnelEvents(
@@ -76,17 +83,17 @@ public final class AuditingTunnelEvents implements TunnelEvents {
    */
   @Override
   public void rejected(SocketAddress remote, String code, String message, TunnelParty party) {
-    boolean anonymous =
-        party.principal() == null && party.grantId() == null && party.claimedPrincipal() == null;
-    if (anonymous) {
-      RejectionThrottle.Outcome outcome = throttle.offer(code, String.valueOf(remote));
-      if (outcome.due() != null) {
-        writeSummary(outcome.due());
-      }
-      if (!outcome.record()) {
-        scheduleFlush();
-        return;
-      }
+    // Every refusal counts against who it names (a copied token must not buy a record per
+    // handshake); the first ones of each window are recorded, the rest summed up under that name.
+    RejectionThrottle.Outcome outcome =
+        throttle.offer(
+            new RejectionThrottle.Key(party.principal(), party.grantId(), party.claimedPrincipal()),
+            code,
+            String.valueOf(remote));
+    outcome.due().forEach(this::writeSummary);
+    if (!outcome.record()) {
+      scheduleFlush();
+      return;
     }
     LOG.info(
         "tunnel rejected remote={} code={} principal={} grant={} claimedPrincipal={}",
@@ -163,19 +170,21 @@ public final class AuditingTunnelEvents implements TunnelEvents {
   /** Writes what the throttle suppressed in a window that has ended; called from its timer too. */
   void flush() {
     flushScheduled.set(false);
-    RejectionThrottle.Summary due = throttle.drainIfElapsed();
-    if (due != null) {
-      writeSummary(due);
-    }
+    throttle.drainIfElapsed().forEach(this::writeSummary);
   }
 
   private void writeSummary(RejectionThrottle.Summary s) {
+    RejectionThrottle.Key k = s.key();
     LOG.warn(
-        "tunnel refusals summed up count={} from={} to={} codes={}",
+        "tunnel refusals summed up count={} from={} to={} codes={} principal={} grant={}"
+            + " claimedPrincipal={}",
         s.suppressed(),
         s.from(),
         s.to(),
-        s.byCode());
+        s.byCode(),
+        k.principal(),
+        k.grantId(),
+        k.claimedPrincipal());
     safely(
         () -> {
           Map<String, Object> d = new LinkedHashMap<>();
@@ -184,7 +193,10 @@ public final class AuditingTunnelEvents implements TunnelEvents {
           d.put("to", s.to().toString());
           d.put("codes", s.byCode());
           d.put("remotes", s.remotes());
-          audit.append("tunnel.rejected.summary", null, null, null, null, d);
+          if (k.claimedPrincipal() != null) {
+            d.put("claimedPrincipal", k.claimedPrincipal());
+          }
+          audit.append("tunnel.rejected.summary", k.principal(), null, k.grantId(), null, d);
         });
   }
 

@@ -16,7 +16,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,11 +61,9 @@ class AuditingTunnelEventsTest {
    * Finding (review of issue 11): a refusal that names only what a copied token says (a grant
    * token, which is a bearer token, or a genuine session token without its key) bypasses the
    * throttle, so whoever holds one leaked token writes one audit record per handshake, without
-   * bound. Fix proposed in the review report (this file's package is being moved by another
-   * change).
+   * bound. Now each named party has a quota of its own, and its summary names it.
    */
   @Test
-  @Disabled("review finding: unthrottled tunnel refusals of copied tokens; fix after the move")
   void aFloodWithOneCopiedTokenCostsABoundedNumberOfRecords() {
     MutableClock clock = new MutableClock();
     try (Store s = Store.openEmbedded(dir)) {
@@ -85,17 +82,53 @@ class AuditingTunnelEventsTest {
       clock.advance(Duration.ofSeconds(61));
       events.flush();
       assertThat(types(log)).contains("tunnel.rejected.summary").hasSizeLessThanOrEqualTo(25);
+      List<AuditEvent> summaries =
+          log.list(0, 10_000, null, null).stream()
+              .filter(e -> e.type().equals("tunnel.rejected.summary"))
+              .toList();
+      assertThat(summaries).hasSize(2);
+      assertThat(summaries)
+          .anySatisfy(
+              e -> {
+                assertThat(e.grantId()).isEqualTo("g-1");
+                assertThat(e.details()).containsEntry("count", 495);
+              })
+          .anySatisfy(
+              e ->
+                  assertThat(e.details())
+                      .containsEntry("claimedPrincipal", "alice")
+                      .containsEntry("count", 495));
     }
   }
 
-  /** Events with a quota of 5 anonymous refusals a minute. */
+  @Test
+  void aFloodOfManyCopiedTokensIsBoundedToo() {
+    MutableClock clock = new MutableClock();
+    try (Store s = Store.openEmbedded(dir)) {
+      AuditLog log = new AuditLog(s, clock);
+      AuditingTunnelEvents events = events(s, log, clock);
+      for (int i = 0; i < 5_000; i++) {
+        events.rejected(
+            remote(i % 1000),
+            "unauthenticated",
+            "no",
+            new TunnelParty(null, "g-" + (i % 500), null, null));
+      }
+      clock.advance(Duration.ofSeconds(61));
+      events.flush();
+      // 5 + 1 anonymous, and 32 named keys with 5 + 1 each.
+      assertThat(types(log)).hasSizeLessThanOrEqualTo(5 + 1 + RejectionThrottle.MAX_KEYS * 6);
+    }
+  }
+
+  /** Events with a quota of 5 anonymous refusals a minute, and 5 for each named party. */
   private static AuditingTunnelEvents events(Store s, AuditLog log, Clock clock) {
     return new AuditingTunnelEvents(
         log,
         new SessionStore(s),
         clock,
         a -> null,
-        new RejectionThrottle(clock, 5, Duration.ofMinutes(1)));
+        new RejectionThrottle(clock, 5, 5, Duration.ofMinutes(1)));
   }
 
   private static List<String> types(AuditLog log) {
