@@ -86,6 +86,9 @@ public final class BrokerServer implements AutoCloseable {
   private final ConfigWatcher configs;
   private final Notifier notifier;
   private final StatementRecorder statements;
+  private final io.hoop.engine.ssh.engine.SshHostKeys sshHostKeys;
+  private final io.hoop.engine.ssh.bridge.SshBridge sshBridge;
+  private final io.hoop.engine.ssh.engine.CastRecordings casts;
   private volatile Router router;
   private volatile String baseUrl;
 
@@ -115,6 +118,11 @@ public final class BrokerServer implements AutoCloseable {
     this.blocking = newBlockingPool("hoop-worker-");
     this.tunnelAuth = newBlockingPool("hoop-tunnel-auth-");
     this.statements = new StatementRecorder(new StatementStore(store));
+    this.sshHostKeys = new io.hoop.engine.ssh.engine.SshHostKeys(dataDir.resolve("ssh-host-keys"));
+    this.sshBridge = io.hoop.engine.ssh.bridge.SshBridge.start(sshHostKeys);
+    io.hoop.engine.ssh.engine.CastRecordings casts =
+        new io.hoop.engine.ssh.engine.CastRecordings(dataDir.resolve("recordings"));
+    this.casts = casts;
     this.tunnels =
         new TunnelServer(
             new GrantTunnelAuthorizer(
@@ -122,14 +130,15 @@ public final class BrokerServer implements AutoCloseable {
                 grantStore,
                 configs,
                 clock,
-                new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir))),
+                new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir)),
+                new io.hoop.broker.tunnel.SshAuthorizations(statements, audit, blocking, casts)),
             new AuditingTunnelEvents(
                 audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
             tunnelAuth,
             clock,
             TunnelServer.DEFAULT_HANDSHAKE_TIMEOUT,
             configs.get().tunnelKeepalive(),
-            BrokerEngines.tunnelEngines());
+            BrokerEngines.tunnelEngines(sshBridge));
     this.boss = Transports.newGroup(1, "hoop-accept");
     this.workers = Transports.newGroup(0, "hoop-io");
     try {
@@ -177,7 +186,9 @@ public final class BrokerServer implements AutoCloseable {
                 configs, grantStore, grants, audit, tokens, tunnels::closeGrant, clock))
         .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
-    new SessionRoutes(tokens, configs, new StatementStore(store)).register(r);
+    new SessionRoutes(
+            tokens, configs, new StatementStore(store), sshHostKeys::publicKeyLine, casts::file)
+        .register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
   }
@@ -333,6 +344,7 @@ public final class BrokerServer implements AutoCloseable {
       serverChannel.close().awaitUninterruptibly();
     }
     tunnels.closeAll("broker_shutdown", "the broker is shutting down");
+    sshBridge.close();
     shutdownQuietly();
   }
 

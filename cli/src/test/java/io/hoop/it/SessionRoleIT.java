@@ -128,6 +128,17 @@ class SessionRoleIT {
     assertThat(before.path("role").asText()).isEqualTo("readonly");
     String id = before.path("id").asText();
 
+    // A grant asked for without a role is for the default of that moment, stored with it, and
+    // kept for later use.
+    Run kept =
+        HoopCli.run(
+            env(), null, "connect", "prod-db", "--task", "ROLE-2", "--keep", "-o", "json", "--",
+            "true");
+    assertThat(kept.code()).as(kept.err()).isZero();
+    JsonNode keptGrant = Json.mapper().readTree(kept.out().lines().findFirst().orElseThrow());
+    assertThat(keptGrant.at("/grant/role").asText()).isEqualTo("readonly");
+    String keptId = keptGrant.at("/grant/id").asText();
+
     // The default role becomes readwrite and readonly goes away.
     Files.writeString(broker.configFile(), "listen: 127.0.0.1:0\n" + config(false));
     await()
@@ -138,6 +149,25 @@ class SessionRoleIT {
                     .anyMatch(e -> e.type().equals("config.reloaded")));
 
     assertThat(sessions().path("sessions").get(0).path("role").asText()).isEqualTo("readonly");
+    // Review finding: the kept grant must not follow the new default to a role nobody approved;
+    // its role is gone, so the tunnel is refused (before, psql ran as app_rw).
+    String psqlBin = pg.psqlArgs().get(0);
+    Run resumed =
+        HoopCli.run(
+            env(),
+            null,
+            "connect",
+            "prod-db",
+            "--request",
+            keptId,
+            "--",
+            psqlBin,
+            "-X",
+            "-At",
+            "-c",
+            "select current_user");
+    assertThat(resumed.out()).doesNotContain("app_rw");
+    assertThat(resumed.code()).as(resumed.err()).isNotZero();
     Run show = HoopCli.run(env(), null, "sessions", "show", id, "-o", "json");
     assertThat(show.code()).as(show.err()).isZero();
     assertThat(Json.mapper().readTree(show.out()).at("/session/role").asText())

@@ -221,9 +221,11 @@ public final class ApiRoutes {
       if (cap >= 0) {
         // Role names only: the credentials behind them never leave the broker.
         List<String> roles =
-            t.postgres() == null
-                ? List.of()
-                : List.copyOf(new TreeSet<>(t.postgres().roles().keySet()));
+            t.ssh() != null
+                ? List.copyOf(new TreeSet<>(t.ssh().roles().keySet()))
+                : t.postgres() == null
+                    ? List.of()
+                    : List.copyOf(new TreeSet<>(t.postgres().roles().keySet()));
         out.add(new TargetInfo(t.name(), t.type(), t.description(), cap, roles));
       }
     }

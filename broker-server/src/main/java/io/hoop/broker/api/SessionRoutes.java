@@ -34,16 +34,30 @@ public final class SessionRoutes {
   private final SessionAuth auth;
   private final Supplier<BrokerConfig> config;
   private final StatementStore store;
+  private final java.util.function.Function<String, String> sshHostKey;
+  private final java.util.function.Function<String, java.util.Optional<java.nio.file.Path>> casts;
 
-  public SessionRoutes(TokenService tokens, Supplier<BrokerConfig> config, StatementStore store) {
+  /**
+   * @param sshHostKey the broker's ssh host key line for a target name (its known_hosts entry)
+   * @param casts the asciicast recording file of a session id, if it has one
+   */
+  public SessionRoutes(
+      TokenService tokens,
+      Supplier<BrokerConfig> config,
+      StatementStore store,
+      java.util.function.Function<String, String> sshHostKey,
+      java.util.function.Function<String, java.util.Optional<java.nio.file.Path>> casts) {
+    this.casts = casts;
     this.auth = new SessionAuth(tokens);
     this.config = config;
     this.store = store;
+    this.sshHostKey = sshHostKey;
   }
 
   public Router register(Router router) {
     router.add("GET /v1/sessions", auth.authed(this::list));
     router.add("GET /v1/sessions/*", auth.authed(this::show));
+    router.add("GET /v1/sessions/*/recording", auth.authed(this::recording));
     router.add("GET /v1/targets/*/connection", auth.authed(this::connection));
     return router;
   }
@@ -71,6 +85,36 @@ public final class SessionRoutes {
     return ApiResponse.json(200, new SessionDetail(s, store.statements(id, MAX_STATEMENTS)));
   }
 
+  /**
+   * {@code GET /v1/sessions/{id}/recording}: the session's terminal recording (asciicast v2), to
+   * whoever may see the session; 404 alike for unknown, invisible and unrecorded sessions.
+   */
+  private ApiResponse recording(ApiRequest req, TokenService.SessionClaims caller)
+      throws ApiException {
+    String id = Router.segment(req, 2);
+    SessionSummary s = store.find(id).filter(found -> visible(caller, found)).orElse(null);
+    java.util.Optional<java.nio.file.Path> file =
+        s == null ? java.util.Optional.empty() : casts.apply(id);
+    if (file.isEmpty()) {
+      throw new ApiException(
+          404,
+          "no_recording",
+          "no terminal recording of such a session that you may see",
+          "hoop sessions list; only ssh sessions with a terminal (pty) are recorded");
+    }
+    try {
+      return new ApiResponse(
+              200,
+              "application/x-asciicast",
+              java.nio.file.Files.readAllBytes(file.get()),
+              java.util.Map.of())
+          .withHeader("Cache-Control", "no-store");
+    } catch (java.io.IOException e) {
+      throw new ApiException(
+          500, "internal_error", "the recording of session " + id + " cannot be read", null);
+    }
+  }
+
   private ApiResponse connection(ApiRequest req, TokenService.SessionClaims caller)
       throws ApiException {
     String name = Router.segment(req, 2);
@@ -85,6 +129,20 @@ public final class SessionRoutes {
                         "unknown_target",
                         "no target named '" + name + "'",
                         "hoop targets lists the targets you may request"));
+    if (t.ssh() != null) {
+      io.hoop.engine.ssh.config.SshTarget ssh = t.ssh();
+      return ApiResponse.json(
+          200,
+          new TargetConnection(
+              t.name(),
+              t.type(),
+              io.hoop.engine.ssh.engine.SshEngine.NAME,
+              null,
+              List.copyOf(new TreeSet<>(ssh.roles().keySet())),
+              ssh.defaultRole(),
+              sshHostKey.apply(t.name()),
+              ssh.roles().get(ssh.defaultRole()).user()));
+    }
     PostgresTarget pg = t.postgres();
     return ApiResponse.json(
         200,

@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
   static final int MAX_FILE_BYTES = 1024 * 1024;
   private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
-  private static final Set<String> TYPES = Set.of("tcp", "postgres");
+  private static final Set<String> TYPES = Set.of("tcp", "postgres", "ssh");
   private static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(15);
   private static final Duration DEFAULT_TARGET_MAX = Duration.ofHours(8);
   private static final Duration DEFAULT_GRANT = Duration.ofHours(1);
@@ -184,7 +184,8 @@ public final class ConfigLoader {
               taskPattern(key + ".task.pattern", GovernanceSection.pattern(rt.task())),
               GovernanceSection.breakGlass(source, key, rt.breakGlass(), rules, singleStage),
               rules,
-              PostgresTargetSection.parse(source, key, type, rt.engine(), rt.postgres())));
+              PostgresTargetSection.parse(source, key, type, rt.engine(), rt.postgres()),
+              ssh(key, type, hp[0], Integer.parseInt(hp[1]), rt.ssh())));
     }
 
     List<EntitlementConfig> entitlements = new ArrayList<>();
@@ -428,6 +429,22 @@ public final class ConfigLoader {
     return new String[] {host, Integer.toString(port)};
   }
 
+  /** The {@code ssh} section, parsed by the ssh engine; only on (and required for) ssh targets. */
+  private io.hoop.engine.ssh.config.SshTarget ssh(
+      String key, String type, String host, int port, Object raw) throws ConfigException {
+    if (!"ssh".equals(type)) {
+      if (raw != null) {
+        throw error(key + ".ssh", "only allowed on targets of type ssh");
+      }
+      return null;
+    }
+    try {
+      return io.hoop.engine.ssh.config.SshTargetSection.parse(key, host, port, raw);
+    } catch (io.hoop.engine.ssh.config.SshConfigException e) {
+      throw new ConfigException(source + ": " + e.getMessage());
+    }
+  }
+
   private ConfigException error(String key, String message) {
     return new ConfigException(source + ": " + (key.isEmpty() ? "" : key + ": ") + message);
   }
@@ -516,7 +533,8 @@ public final class ConfigLoader {
       com.fasterxml.jackson.databind.JsonNode breakGlass,
       List<GovernanceSection.RawStage> stages,
       String engine,
-      PostgresTargetSection.RawPostgres postgres) {}
+      PostgresTargetSection.RawPostgres postgres,
+      Object ssh) {}
 
   record RawEntitlement(
       String principal,

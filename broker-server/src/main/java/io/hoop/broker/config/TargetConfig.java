@@ -7,7 +7,7 @@ import java.util.List;
  * One target.
  *
  * @param name unique name used by {@code hoop connect}
- * @param type {@code tcp} or {@code postgres} (both relayed by the tcp engine in this release)
+ * @param type {@code tcp}, {@code postgres} or {@code ssh}
  * @param host upstream host
  * @param port upstream port
  * @param description free text
@@ -22,6 +22,8 @@ import java.util.List;
  * @param breakGlass whether break-glass access (immediate, capped, reviewed afterwards) is allowed
  * @param rules Jira task check, approval stages and the break-glass cap
  * @param postgres engine, roles, guardrails and masking of a postgres target; null for a raw relay
+ * @param ssh host keys, roles and guardrails of an ssh target (parsed by the ssh engine); null for
+ *     other types
  */
 public record TargetConfig(
     String name,
@@ -38,7 +40,8 @@ public record TargetConfig(
     String taskPattern,
     boolean breakGlass,
     GovernanceSection.TargetRules rules,
-    PostgresTarget postgres) {
+    PostgresTarget postgres,
+    io.hoop.engine.ssh.config.SshTarget ssh) {
 
   /** Default task id rule: 1-128 letters, digits or {@code . _ : # / -}, starting alphanumeric. */
   public static final String DEFAULT_TASK_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,127}$";
@@ -78,6 +81,7 @@ public record TargetConfig(
         DEFAULT_TASK_PATTERN,
         false,
         GovernanceSection.TargetRules.DEFAULTS,
+        null,
         null);
   }
 

@@ -131,12 +131,15 @@ public final class GrantLifecycle {
             ? Duration.ofSeconds(req.durationSeconds())
             : target.get().defaultDuration();
     Instant now = clock.instant();
+    // Compared as resolved: a grant made for the default role is not reused once the default moved.
+    String role =
+        io.hoop.broker.tunnel.PostgresAuthorizations.resolveRole(target.get(), req.role());
     List<StoredGrant> mine = grants.byPrincipal(caller.name(), REUSE_CANDIDATES);
     for (StoredGrant g : mine) {
       if (g.effectiveStatus(now) == GrantStatus.APPROVED
           && g.target().equals(req.target())
           && g.task().equals(req.task())
-          && Objects.equals(g.role(), req.role())
+          && Objects.equals(g.role(), role)
           && useful(Duration.between(now, g.expiresAt()), wanted)) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("left", Durations.format(Duration.between(now, g.expiresAt())));

@@ -143,7 +143,7 @@ public final class GrantService {
             caller.name(),
             target.name(),
             target.type(),
-            req.role(),
+            io.hoop.broker.tunnel.PostgresAuthorizations.resolveRole(target, req.role()),
             req.task(),
             req.reason(),
             GrantStatus.valueOf(d.outcome().name()),

@@ -89,6 +89,14 @@ public final class StatementRecorder implements AutoCloseable {
 
     @Override
     public void onEvent(EngineEvent event) {
+      if (event instanceof io.hoop.engine.ssh.bridge.BridgeEvent b) {
+        SessionStatement st = SshStatements.of(seq::incrementAndGet, b);
+        if (st != null
+            && (closing || !queue.offer(new StatementStore.Row(sessionId, st.seq(), st)))) {
+          drop(1);
+        }
+        return;
+      }
       if (!(event instanceof QueryEvent e)) {
         return;
       }

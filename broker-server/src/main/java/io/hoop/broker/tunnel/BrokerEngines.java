@@ -1,6 +1,8 @@
 package io.hoop.broker.tunnel;
 
 import io.hoop.engine.postgres.engine.PostgresEngine;
+import io.hoop.engine.ssh.bridge.SshBridge;
+import io.hoop.engine.ssh.engine.SshEngine;
 import io.hoop.tunnel.engine.Engines;
 import io.hoop.tunnel.engine.TcpEngine;
 
@@ -10,8 +12,8 @@ import io.hoop.tunnel.engine.TcpEngine;
 public final class BrokerEngines {
   private BrokerEngines() {}
 
-  /** The engines the broker's tunnel server runs. */
-  public static Engines tunnelEngines() {
-    return Engines.of(new TcpEngine(), new PostgresEngine());
+  /** The engines the broker's tunnel server runs; ssh tunnels go through {@code sshBridge}. */
+  public static Engines tunnelEngines(SshBridge sshBridge) {
+    return Engines.of(new TcpEngine(), new PostgresEngine(), new SshEngine(sshBridge));
   }
 }

@@ -7,6 +7,7 @@ import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.StoredGrant;
 import io.hoop.broker.token.InvalidBrokerTokenException;
 import io.hoop.broker.token.TokenService;
+import io.hoop.engine.ssh.engine.SshEngine;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelAuthorizer;
@@ -29,18 +30,21 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
   private final Supplier<BrokerConfig> config;
   private final Clock clock;
   private final PostgresAuthorizations postgres;
+  private final SshAuthorizations ssh;
 
   public GrantTunnelAuthorizer(
       TokenService tokens,
       GrantStore grants,
       Supplier<BrokerConfig> config,
       Clock clock,
-      PostgresAuthorizations postgres) {
+      PostgresAuthorizations postgres,
+      SshAuthorizations ssh) {
     this.tokens = tokens;
     this.grants = grants;
     this.config = config;
     this.clock = clock;
     this.postgres = postgres;
+    this.ssh = ssh;
   }
 
   /** What the checks so far have verified; a refusal is audited with it. */
@@ -145,9 +149,11 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
         caller,
         g.target(),
         g.task(),
-        PostgresAuthorizations.engine(target),
+        target.ssh() != null ? SshEngine.NAME : PostgresAuthorizations.engine(target),
         InetSocketAddress.createUnresolved(target.host(), target.port()),
         g.expiresAt(),
-        postgres.settings(target, g, sessionId));
+        target.ssh() != null
+            ? ssh.settings(target, g, sessionId, handshake.sshPublicKey())
+            : postgres.settings(target, g, sessionId));
   }
 }

@@ -1,7 +1,6 @@
 package io.hoop.broker.tunnel;
 
 import io.hoop.broker.config.BrokerConfig;
-import io.hoop.broker.config.PostgresTarget;
 import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.StoredGrant;
 import io.hoop.tunnel.server.TunnelAuthorization;
@@ -27,12 +26,11 @@ public final class SessionRoles {
     if (granted != null) {
       return granted;
     }
+    // Grants made before roles were resolved at request time carry none: today's default.
     return config
         .get()
         .target(a.target())
-        .map(t -> t.postgres())
-        .filter(PostgresTarget::protocolAware)
-        .map(PostgresTarget::defaultRole)
+        .map(t -> PostgresAuthorizations.resolveRole(t, null))
         .orElse(null);
   }
 }

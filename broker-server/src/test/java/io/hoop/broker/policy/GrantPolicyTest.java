@@ -34,6 +34,7 @@ class GrantPolicyTest {
         TargetConfig.DEFAULT_TASK_PATTERN,
         false,
         GovernanceSection.TargetRules.DEFAULTS,
+        null,
         null);
   }
 
@@ -217,6 +218,7 @@ class GrantPolicyTest {
             "^[A-Z][A-Z0-9]+-[0-9]+$",
             false,
             GovernanceSection.TargetRules.DEFAULTS,
+            null,
             null);
     assertThat(TaskRule.check(t, "OPS-12")).isEmpty();
     assertThat(TaskRule.check(t, "ops-12"))
@@ -238,6 +240,7 @@ class GrantPolicyTest {
             "(?s).*",
             false,
             GovernanceSection.TargetRules.DEFAULTS,
+            null,
             null);
     assertThat(TaskRule.check(anything, "a\u001bb")).isPresent();
     assertThat(TaskRule.check(anything, "a b")).isEmpty();

@@ -22,4 +22,13 @@ public interface EngineSession {
    * {@code detail} more context or null. The tunnel's CLOSE follows right after. Default: nothing.
    */
   default void goodbye(String code, String message, String detail) {}
+
+  /**
+   * How long the broker holds the CLOSE back after {@link #goodbye}, so bytes the engine wrote for
+   * the goodbye still reach the client through the relay (ssh: the message travels as SSH channel
+   * data from the engine's own server end). At most 500 ms; default none.
+   */
+  default java.time.Duration goodbyeGrace() {
+    return java.time.Duration.ZERO;
+  }
 }

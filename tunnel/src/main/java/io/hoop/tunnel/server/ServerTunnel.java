@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
 final class ServerTunnel {
   private static final Logger log = LoggerFactory.getLogger(ServerTunnel.class);
 
+  /**
+   * The longest an engine may hold the CLOSE back after its goodbye (see {@link
+   * EngineSession#goodbyeGrace}).
+   */
+  static final Duration MAX_GOODBYE_GRACE = Duration.ofMillis(500);
+
   /** How long before the deadline the engine's client is warned. */
   static final Duration EXPIRY_NOTICE_LEAD = Duration.ofMinutes(5);
 
@@ -29,6 +35,7 @@ final class ServerTunnel {
   private EngineSession engine = EngineSession.NONE;
   private ScheduledFuture<?> deadline;
   private ScheduledFuture<?> notice;
+  private boolean saidGoodbye;
 
   ServerTunnel(
       TunnelServer server, TunnelAuthorization authorization, Channel client, Channel upstream) {
@@ -106,8 +113,21 @@ final class ServerTunnel {
       client.eventLoop().execute(() -> close(code, message));
       return;
     }
+    if (saidGoodbye) {
+      // a second close while the first waits out the engine's grace: the first one wins
+      return;
+    }
+    saidGoodbye = true;
     engine.goodbye(code, goodbyeText(code, message), "grant_expired".equals(code) ? null : message);
-    relay.closeWith(new CloseNotice(code, message), code);
+    long grace = Math.min(engine.goodbyeGrace().toMillis(), MAX_GOODBYE_GRACE.toMillis());
+    CloseNotice closing = new CloseNotice(code, message);
+    if (grace <= 0) {
+      relay.closeWith(closing, code);
+    } else {
+      client
+          .eventLoop()
+          .schedule(() -> relay.closeWith(closing, code), grace, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** The keepalive saw no frame from the client for its dead-peer timeout. On the event loop. */

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * What the bridge reports for audit and recordings; every event names the admission's session key.
  */
-public sealed interface BridgeEvent {
+public sealed interface BridgeEvent extends io.hoop.tunnel.engine.EngineEvent {
 
   String sessionKey();
 

@@ -119,6 +119,27 @@ public final class SshBridge implements AutoCloseable {
     return new InetSocketAddress("127.0.0.1", server.getPort());
   }
 
+  /**
+   * The loopback address of the target's listener (started on first use), for an engine that dials
+   * it before it calls {@link #expect}.
+   */
+  public InetSocketAddress listenerAddress(String target) {
+    SshServer server = listeners.computeIfAbsent(requireNonNull(target, "target"), this::listen);
+    return new InetSocketAddress("127.0.0.1", server.getPort());
+  }
+
+  /**
+   * The session key of a connection from {@code address}: an engine that expects each connection
+   * under this key (its own end's local address) binds it to that expectation alone, so two tunnels
+   * offering the same user key never take each other's place.
+   */
+  public static String addressKey(java.net.SocketAddress address) {
+    if (address instanceof InetSocketAddress a && a.getAddress() != null) {
+      return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+    return String.valueOf(address);
+  }
+
   /** Writes a warning line to the terminal (stderr) of every channel of the session. */
   public void warn(String sessionKey, String message) {
     Expected e = expected.get(requireNonNull(sessionKey, "sessionKey"));
@@ -195,6 +216,16 @@ public final class SshBridge implements AutoCloseable {
   }
 
   private boolean admit(String target, PublicKey key, ServerSession session) {
+    Expected own = expected.get(addressKey(session.getClientAddress()));
+    if (own != null) {
+      // the connection is a known tunnel's: only its own admission may admit it
+      if (own.admission.target().equals(target)
+          && KeyUtils.compareKeys(own.admission.userKey(), key)) {
+        session.setAttribute(EXPECTED, own);
+        return true;
+      }
+      return false;
+    }
     for (Expected e : expected.values()) {
       if (e.admission.target().equals(target) && KeyUtils.compareKeys(e.admission.userKey(), key)) {
         session.setAttribute(EXPECTED, e);

@@ -1,0 +1,136 @@
+package io.hoop.engine.ssh.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hoop.engine.ssh.bridge.Admission;
+import io.hoop.engine.ssh.bridge.BridgeEvent;
+import io.hoop.engine.ssh.bridge.SshBridge;
+import io.hoop.engine.ssh.config.SshTarget;
+import io.hoop.tunnel.engine.Engine;
+import io.hoop.tunnel.engine.EngineContext;
+import io.hoop.tunnel.engine.EngineSession;
+import io.hoop.tunnel.server.TunnelAuthorization;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * The {@code ssh} engine: the tunnel's bytes go to the {@link SshBridge}'s loopback listener for
+ * the target (which presents the broker's host key for that target); the bridge admits the one
+ * connection coming from this tunnel's upstream channel, by the grant's ephemeral key, and logs in
+ * to the target with the role's credential. Expiry warnings and goodbyes reach the user's terminals
+ * through the bridge.
+ */
+public final class SshEngine implements Engine {
+  /** The engine's name. */
+  public static final String NAME = SshTarget.ENGINE;
+
+  /** How long the CLOSE waits for the goodbye message to cross the bridge and the relay. */
+  static final Duration GOODBYE_GRACE = Duration.ofMillis(250);
+
+  private final SshBridge bridge;
+
+  public SshEngine(SshBridge bridge) {
+    this.bridge = requireNonNull(bridge, "bridge");
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public InetSocketAddress route(TunnelAuthorization authorization) {
+    return bridge.listenerAddress(settings(authorization).admission().target());
+  }
+
+  @Override
+  public EngineSession install(EngineContext context) {
+    SshSettings settings = settings(context.authorization());
+    String key = SshBridge.addressKey(context.upstream().localAddress());
+    Warning warning = new Warning(key);
+    Admission a = settings.admission();
+    bridge.expect(
+        key,
+        new Admission(
+            a.target(),
+            a.userKey(),
+            a.targetAddress(),
+            a.pinnedHostKeys(),
+            a.targetUser(),
+            a.credential(),
+            a.policy(),
+            event -> {
+              a.listener().onEvent(event);
+              if (event instanceof BridgeEvent.ChannelStarted) {
+                warning.channelStarted();
+              }
+            }));
+    context.upstream().closeFuture().addListener(f -> bridge.close(key, "hoop: the tunnel closed"));
+    return new EngineSession() {
+      @Override
+      public void expiresSoon(String message) {
+        warning.expiresSoon(message);
+      }
+
+      @Override
+      public void goodbye(String code, String message, String detail) {
+        bridge.close(key, message);
+      }
+
+      @Override
+      public Duration goodbyeGrace() {
+        // the bridge writes the message at once and disconnects after 300 ms: let it through
+        return GOODBYE_GRACE;
+      }
+    };
+  }
+
+  /**
+   * The expiry warning of one tunnel: a grant shorter than the lead time is warned about at
+   * install, before the user's client has a channel to show it on, so it waits for the first
+   * channel.
+   */
+  private final class Warning {
+    private final String key;
+    private boolean started;
+    private String pending;
+
+    Warning(String key) {
+      this.key = key;
+    }
+
+    void expiresSoon(String message) {
+      synchronized (this) {
+        if (!started) {
+          pending = message;
+          return;
+        }
+      }
+      bridge.warn(key, message);
+    }
+
+    void channelStarted() {
+      String message;
+      synchronized (this) {
+        started = true;
+        message = pending;
+        pending = null;
+      }
+      if (message != null) {
+        bridge.warn(key, message);
+      }
+    }
+  }
+
+  private static SshSettings settings(TunnelAuthorization authorization) {
+    if (!(authorization.settings() instanceof SshSettings s)) {
+      throw new IllegalStateException(
+          "tunnel "
+              + authorization.sessionId()
+              + " runs the ssh engine without ssh settings ("
+              + authorization.settings().getClass().getSimpleName()
+              + ")");
+    }
+    return s;
+  }
+}
