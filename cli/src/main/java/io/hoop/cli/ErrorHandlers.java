@@ -39,7 +39,10 @@ final class ErrorHandlers {
       err.println(
           "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
       err.flush();
-      return ExitCodes.USAGE;
+      // hoop exec keeps 0-254 for the remote command's status: its own failures are 255.
+      return cmd.getCommandSpec().userObject() instanceof io.hoop.cli.commands.ExecCommand
+          ? ExitCodes.EXEC_FAILED
+          : ExitCodes.USAGE;
     }
   }
 

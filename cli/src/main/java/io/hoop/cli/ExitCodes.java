@@ -14,6 +14,9 @@ public final class ExitCodes implements IExitCodeExceptionMapper {
   public static final int GRANT_ENDED = 5;
   public static final int NOT_LOGGED_IN = 6;
 
+  /** {@code hoop exec} only: hoop or ssh could not run the command to an exit status. */
+  public static final int EXEC_FAILED = 255;
+
   /** The "Exit codes:" section shown at the end of {@code hoop --help}. */
   static final String HELP_SECTION =
       "%nExit codes:%n"
@@ -23,7 +26,8 @@ public final class ExitCodes implements IExitCodeExceptionMapper {
           + "  3  denied by policy or the identity provider%n"
           + "  4  request pending approval%n"
           + "  5  grant expired or revoked%n"
-          + "  6  not logged in or session expired (run hoop login)%n";
+          + "  6  not logged in or session expired (run hoop login)%n"
+          + "  255  hoop exec: the remote command did not run to an exit status%n";
 
   @Override
   public int getExitCode(Throwable exception) {
@@ -32,6 +36,9 @@ public final class ExitCodes implements IExitCodeExceptionMapper {
 
   /** Exit code for an exception thrown by a command. */
   public static int of(Throwable exception) {
+    if (exception instanceof HoopException.ExecFailed) {
+      return EXEC_FAILED;
+    }
     if (exception instanceof CommandLine.ParameterException
         || exception instanceof HoopException.Usage) {
       return USAGE;

@@ -59,4 +59,16 @@ public class HoopException extends RuntimeException {
       super(message);
     }
   }
+
+  /**
+   * {@code hoop exec} did not get the remote command to an exit status: exit 255, like ssh, so a
+   * remote status (0-254) is never mistaken for hoop's own; the message names hoop's own kind.
+   */
+  public static final class ExecFailed extends HoopException {
+    private static final long serialVersionUID = 1L;
+
+    public ExecFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 }

@@ -167,7 +167,27 @@ public final class BrokerClient {
     return send("GET", path, null, type);
   }
 
+  /**
+   * {@code GET path} as the raw body of media type {@code accept} (a session recording), at most
+   * {@code maxBytes}; errors as for the JSON calls.
+   */
+  public byte[] getBytes(String path, String accept, int maxBytes) {
+    return exchange("GET", path, null, accept, maxBytes, byte[].class, true);
+  }
+
   private <T> T send(String method, String path, Object body, Class<T> type) {
+    return exchange(method, path, body, "application/json", MAX_BODY_BYTES, type, false);
+  }
+
+  @SuppressWarnings("unchecked") // raw: the bytes themselves are the answer
+  private <T> T exchange(
+      String method,
+      String path,
+      Object body,
+      String accept,
+      int maxBytes,
+      Class<T> type,
+      boolean raw) {
     String url = baseUrl + path;
     try {
       HttpContent content =
@@ -178,13 +198,17 @@ public final class BrokerClient {
       request.setConnectTimeout((int) TIMEOUT.toMillis());
       request.setReadTimeout((int) TIMEOUT.toMillis());
       request.setThrowExceptionOnExecuteError(false);
-      request.getHeaders().setAccept("application/json");
+      request.getHeaders().setAccept(accept);
       auth.apply(request.getHeaders(), method, url);
       HttpResponse response = request.execute();
       try {
-        byte[] bytes = readBody(response);
         int status = response.getStatusCode();
+        byte[] bytes =
+            readBody(response, status >= 200 && status < 300 ? maxBytes : MAX_BODY_BYTES);
         if (status >= 200 && status < 300) {
+          if (raw) {
+            return (T) bytes;
+          }
           if (type == Void.class) {
             return null;
           }
@@ -238,14 +262,14 @@ public final class BrokerClient {
     return new BrokerException(status, error);
   }
 
-  private static byte[] readBody(HttpResponse response) throws IOException {
+  private static byte[] readBody(HttpResponse response, int maxBytes) throws IOException {
     try (InputStream in = response.getContent()) {
       if (in == null) {
         return new byte[0];
       }
-      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (bytes.length > MAX_BODY_BYTES) {
-        throw new IOException("response body larger than " + MAX_BODY_BYTES + " bytes");
+      byte[] bytes = in.readNBytes(maxBytes + 1);
+      if (bytes.length > maxBytes) {
+        throw new IOException("response body larger than " + maxBytes + " bytes");
       }
       return bytes;
     }

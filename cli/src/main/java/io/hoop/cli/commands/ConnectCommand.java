@@ -20,6 +20,9 @@ import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.PostgresConnection;
+import io.hoop.cli.ssh.SshAccess;
+import io.hoop.cli.ssh.SshHints;
+import io.hoop.cli.ssh.UserSshConfig;
 import io.hoop.cli.time.DurationFormat;
 import io.hoop.cli.time.DurationParser;
 import java.io.IOException;
@@ -56,7 +59,14 @@ import picocli.CommandLine.Spec;
       "--request ID).",
       "With --unix-socket it listens on a Unix socket only you can reach, not a port;",
       "a command then gets HOOP_SOCKET instead of HOOP_HOST and HOOP_PORT, and PGHOST",
-      "is the socket's directory for PostgreSQL targets."
+      "is the socket's directory for PostgreSQL targets.",
+      "For ssh targets hoop makes a key pair for the grant and a known_hosts file",
+      "pinning the broker's host key for the target (both removed on exit) and",
+      "prints ssh, scp and sftp lines and an ssh_config Host block. A command after",
+      "'--' gets HOOP_SSH_HOST, HOOP_SSH_PORT, HOOP_SSH_USER, HOOP_SSH_KEY,",
+      "HOOP_SSH_KNOWN_HOSTS, HOOP_SSH_CONFIG (an ssh_config file) and",
+      "GIT_SSH_COMMAND; ssh, scp and sftp run with -F HOOP_SSH_CONFIG, so",
+      "'ssh TARGET' works as is."
     },
     footer = {
       "%nExamples:",
@@ -70,7 +80,12 @@ import picocli.CommandLine.Spec;
       "  hoop connect prod-db --task JIRA-123 --keep -- psql   (the grant outlives psql)",
       "  hoop connect prod-db --task JIRA-123 --no-wait  (prints the request id, exits 4)",
       "  hoop connect --request g-4f2k9x -- psql         (resume once it is approved)",
-      "  hoop connect prod-db --task INC-7 --break-glass --reason 'primary down'"
+      "  hoop connect prod-db --task INC-7 --break-glass --reason 'primary down'",
+      "  hoop connect web-1 --task OPS-7                 (prints ssh, scp, sftp lines)",
+      "  hoop connect web-1 --task OPS-7 --ssh-config    (then plain: ssh web-1)",
+      "  hoop connect web-1 --task OPS-7 -- ssh web-1 uptime",
+      "  hoop connect web-1 --task OPS-7 -- scp app.tar.gz web-1:/tmp/",
+      "  hoop connect web-1 --task OPS-7 -- git clone web-1:/srv/repo.git"
     })
 public final class ConnectCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -171,6 +186,14 @@ public final class ConnectCommand implements Callable<Integer> {
   boolean keep;
 
   @Option(
+      names = "--ssh-config",
+      description =
+          "For ssh targets: also put the grant's Host block at the top of ~/.ssh/config, between"
+              + " marker lines, for the grant's life (removed when hoop exits; other runs' blocks"
+              + " and your own lines are left alone), so ssh TARGET works in any terminal.")
+  boolean sshConfig;
+
+  @Option(
       names = "--new",
       description =
           "Always ask for a new grant, even when a live one of yours for the same target, role"
@@ -178,6 +201,7 @@ public final class ConnectCommand implements Callable<Integer> {
   boolean fresh;
 
   @Override
+  @SuppressWarnings("try") // the ~/.ssh/config block is held, not used, while the grant is served
   public Integer call() throws InterruptedException {
     resolvePositionals();
     validate();
@@ -238,8 +262,14 @@ public final class ConnectCommand implements Callable<Integer> {
             grant = PendingNotice.await(session, grant, env, err, keep);
           }
           requireApproved(grant);
-          tunnel.serve(grant);
-          return use(session, grant, tunnel, socket, reused != null, lease, err, env);
+          try (SshAccess ssh =
+                  socket == null
+                      ? SshAccess.prepare(session, grant, tunnel.localPort(), env.env())
+                      : null;
+              UserSshConfig userConfig = userSshConfig(ssh, grant, env, err)) {
+            tunnel.serve(grant, ssh == null ? null : ssh.key().publicKey());
+            return use(session, grant, tunnel, socket, ssh, reused != null, lease, err, env);
+          }
         } catch (HoopException.Denied | HoopException.GrantEnded e) {
           lease.grantEnded();
           throw e;
@@ -254,6 +284,7 @@ public final class ConnectCommand implements Callable<Integer> {
       Grant grant,
       GrantTunnel tunnel,
       SocketDirectory socket,
+      SshAccess ssh,
       boolean reused,
       GrantLease lease,
       PrintWriter err,
@@ -262,12 +293,25 @@ public final class ConnectCommand implements Callable<Integer> {
     String database = PostgresConnection.database(session, grant);
     LocalEndpoint at = socket == null ? LocalEndpoint.tcp(tunnel.localPort()) : socket.endpoint();
     announce(grant, at, database, err, env);
+    if (ssh != null) {
+      if (command == null || command.isEmpty()) {
+        SshHints.lines(ssh.files()).forEach(err::println);
+      } else {
+        err.println(SshHints.wrapLine(ssh.files()));
+      }
+      err.flush();
+    }
     if (output.json()) {
+      Map<String, Object> ready = readyJson(grant, at, reused);
+      if (ssh != null) {
+        ready.put("ssh", SshHints.json(ssh.files()));
+      }
       // One line, so a script can read it with a single `read` and then use the port.
-      JsonOutput.printLine(spec.commandLine().getOut(), readyJson(grant, at, reused));
+      JsonOutput.printLine(spec.commandLine().getOut(), ready);
     }
     CompletableFuture<Void> interrupted = new CompletableFuture<>();
-    Process child = command == null || command.isEmpty() ? null : start(grant, at, database, env);
+    Process child =
+        command == null || command.isEmpty() ? null : start(grant, at, database, ssh, env);
     // With a child command Ctrl-C belongs to the child; hoop follows when it exits.
     Runnable onInterrupt = child == null ? () -> interrupted.complete(null) : () -> {};
     Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(onInterrupt) : null;
@@ -300,6 +344,33 @@ public final class ConnectCommand implements Callable<Integer> {
         interrupts.close();
       }
     }
+  }
+
+  /** The grant's block in ~/.ssh/config with --ssh-config, else null. */
+  private UserSshConfig userSshConfig(
+      SshAccess ssh, Grant grant, CliEnvironment env, PrintWriter err) {
+    if (!sshConfig) {
+      return null;
+    }
+    if (ssh == null) {
+      err.println("hoop: --ssh-config ignored: " + grant.target() + " is not an ssh target");
+      err.flush();
+      return null;
+    }
+    String home = env.env().getOrDefault("HOME", System.getProperty("user.home"));
+    Path file = Path.of(home, ".ssh", "config");
+    UserSshConfig added =
+        UserSshConfig.add(
+            file, "grant " + grant.id() + " " + ssh.files().alias(), ssh.files().hostBlock());
+    err.println(
+        "Added Host "
+            + ssh.files().alias()
+            + " to "
+            + file
+            + " until hoop exits: ssh "
+            + ssh.files().alias());
+    err.flush();
+    return added;
   }
 
   /** A live grant of the caller's for the same use, unless the broker has none. */
@@ -440,14 +511,21 @@ public final class ConnectCommand implements Callable<Integer> {
     return json;
   }
 
-  private Process start(Grant grant, LocalEndpoint at, String database, CliEnvironment env) {
-    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+  private Process start(
+      Grant grant, LocalEndpoint at, String database, SshAccess ssh, CliEnvironment env) {
+    ProcessBuilder builder =
+        new ProcessBuilder(ssh == null ? command : SshHints.command(command, ssh.files().config()))
+            .inheritIO();
     // The child sees hoop's environment as given (tests pass their own), plus the tunnel's.
     builder.environment().clear();
     builder.environment().putAll(env.env());
     // An outer `hoop connect -- sh` left its own tunnel's variables: none may point elsewhere.
     builder.environment().keySet().removeAll(ConnectionHints.TUNNEL_VARIABLES);
     builder.environment().putAll(ConnectionHints.environment(grant, at, database, env.env()));
+    builder.environment().keySet().removeAll(SshHints.VARIABLES);
+    if (ssh != null) {
+      builder.environment().putAll(SshHints.environment(ssh.files()));
+    }
     try {
       return builder.start();
     } catch (IOException e) {

@@ -17,19 +17,22 @@ import picocli.CommandLine.Spec;
     name = "sessions",
     description = {
       "Recorded sessions: one per connection through a tunnel. PostgreSQL sessions",
-      "record every statement with its timing, rows, masked fields and guardrail blocks.",
+      "record every statement with its timing, rows, masked fields and guardrail blocks;",
+      "SSH sessions record the terminal (asciicast v2), commands and file transfers.",
       "You see your own sessions; reviewers of a target see its sessions; auditors see all."
     },
     subcommands = {
       SessionsListCommand.class,
       SessionsShowCommand.class,
-      SessionsReplayCommand.class
+      SessionsReplayCommand.class,
+      SessionsExportCommand.class
     },
     footer = {
       "%nExamples:",
       "  hoop sessions list --task JIRA-123",
       "  hoop sessions show s-6f1c...",
-      "  hoop sessions replay s-6f1c... --speed 10"
+      "  hoop sessions replay s-6f1c... --speed 10",
+      "  hoop sessions export s-9a2e... -o cast > s.cast   (ssh; asciinema play)"
     })
 public final class SessionsCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;

@@ -235,8 +235,17 @@ public final class GrantTunnel implements AutoCloseable {
 
   /** From now on each connection is relayed under {@code grant} (approved, with its token). */
   public void serve(Grant grant) {
+    serve(grant, null);
+  }
+
+  /**
+   * From now on each connection is relayed under {@code grant}; for an ssh target every handshake
+   * offers {@code sshPublicKey}, the grant's ephemeral key, which the broker's SSH end admits.
+   */
+  public void serve(Grant grant, String sshPublicKey) {
     requireToken(grant);
-    handshake.set(session.live().handshake(grant.id(), grant.token()));
+    Supplier<Handshake> base = session.live().handshake(grant.id(), grant.token());
+    handshake.set(sshPublicKey == null ? base : () -> base.get().withSshPublicKey(sshPublicKey));
   }
 
   private Handshake handshake() {

@@ -35,6 +35,13 @@ public final class SocketTarget {
    * @param port the {@code --port} option, which only names PostgreSQL sockets
    */
   public static void requireSuits(TargetConnection t, int port, PrintWriter err) {
+    if ("ssh".equals(t.engine())) {
+      throw new HoopException.Usage(
+          "--unix-socket: "
+              + t.target()
+              + " is an ssh target and OpenSSH connects to TCP ports, not Unix sockets; drop"
+              + " --unix-socket (the 127.0.0.1 port admits only this grant's key)");
+    }
     boolean postgres = ConnectionHints.isPostgres(t.type());
     if (postgres && !"postgres".equals(t.engine())) {
       throw new HoopException.Usage(

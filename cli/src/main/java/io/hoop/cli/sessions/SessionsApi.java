@@ -3,6 +3,7 @@ package io.hoop.cli.sessions;
 import io.hoop.api.SessionDetail;
 import io.hoop.api.SessionList;
 import io.hoop.api.TargetConnection;
+import io.hoop.cli.broker.BrokerException;
 import io.hoop.cli.broker.BrokerSession;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,31 @@ public final class SessionsApi {
   /** {@code GET /v1/sessions/{id}}. */
   public SessionDetail show(String id) {
     return get("/v1/sessions/" + encode(id), SessionDetail.class);
+  }
+
+  /** Recordings larger than this are refused rather than held in memory. */
+  static final int MAX_RECORDING_BYTES = 256 * 1024 * 1024;
+
+  /**
+   * {@code GET /v1/sessions/{id}/recording}: the session's asciicast v2 file (ssh sessions); null
+   * when the session has none (postgres sessions, raw relays, older brokers).
+   */
+  public String recording(String id) {
+    try {
+      byte[] body =
+          session
+              .client()
+              .getBytes(
+                  "/v1/sessions/" + encode(id) + "/recording",
+                  "application/x-asciicast",
+                  MAX_RECORDING_BYTES);
+      return new String(body, StandardCharsets.UTF_8);
+    } catch (BrokerException e) {
+      if (e.httpStatus() == 404) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   /** {@code GET /v1/targets/{name}/connection}. */
