@@ -174,6 +174,12 @@ final class BridgedCommand implements AsyncCommand {
     bridge.emit(
         new BridgeEvent.ChannelStarted(
             bridge.sessionKey(), channelId(), kindName(), detail, pty != null));
+    if (pty != null) {
+      // The terminal's size from the pty request, before any output: recordings start with it.
+      bridge.emit(
+          new BridgeEvent.Resized(
+              bridge.sessionKey(), channelId(), pty.getPtyColumns(), pty.getPtyLines()));
+    }
     Consumer<Buffer> tap = pty != null ? this::record : null;
     Consumer<Buffer> down = tap;
     Consumer<Buffer> up = null;

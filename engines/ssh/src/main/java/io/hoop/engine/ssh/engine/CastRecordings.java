@@ -6,6 +6,7 @@ import io.hoop.engine.ssh.bridge.BridgeEvent;
 import io.hoop.engine.ssh.bridge.BridgeListener;
 import io.hoop.engine.ssh.recording.AsciicastWriter;
 import io.hoop.engine.ssh.recording.CastHeader;
+import io.hoop.engine.ssh.recording.CastReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -57,6 +58,9 @@ public final class CastRecordings {
     private AsciicastWriter writer;
     private boolean failed;
 
+    private int columns = 80;
+    private int rows = 24;
+
     Recording(String sessionId, String title) {
       this.sessionId = sessionId;
       this.title = title;
@@ -68,12 +72,15 @@ public final class CastRecordings {
         return;
       }
       try {
-        if (event instanceof BridgeEvent.ChannelStarted s && s.pty()) {
-          open();
+        if (event instanceof BridgeEvent.Resized r && writer == null) {
+          // The pty request's size, before the first output: the cast's header says it.
+          // Clamped: a client's absurd size must not stop the recording (the header refuses it).
+          columns = r.columns() > 0 ? Math.min(r.columns(), CastReader.MAX_SIZE) : columns;
+          rows = r.rows() > 0 ? Math.min(r.rows(), CastReader.MAX_SIZE) : rows;
         } else if (event instanceof BridgeEvent.Output o) {
           open();
           writer.output(o.data(), 0, o.data().length);
-        } else if (event instanceof BridgeEvent.Resized r && writer != null) {
+        } else if (event instanceof BridgeEvent.Resized r) {
           writer.resize(r.columns(), r.rows());
         } else if (event instanceof BridgeEvent.Closed && writer != null) {
           writer.close();
@@ -108,7 +115,8 @@ public final class CastRecordings {
       writer =
           new AsciicastWriter(
               out,
-              new CastHeader(80, 24, Instant.now().getEpochSecond(), "xterm-256color", title),
+              new CastHeader(
+                  columns, rows, Instant.now().getEpochSecond(), "xterm-256color", title),
               false,
               System::nanoTime);
     }

@@ -39,6 +39,8 @@ class CastRecordingsTest {
     l.onEvent(new BridgeEvent.ChannelStarted("k", 0, "exec", "ls", false));
     assertThat(casts.file(id)).isEmpty();
     l.onEvent(new BridgeEvent.ChannelStarted("k", 1, "shell", "", true));
+    // The pty request's size, as the bridge reports it before any output.
+    l.onEvent(new BridgeEvent.Resized("k", 1, 220, 50));
     l.onEvent(
         new BridgeEvent.Output(
             "k", 1, System.nanoTime(), "héllo\r\n".getBytes(StandardCharsets.UTF_8)));
@@ -50,6 +52,8 @@ class CastRecordingsTest {
     try (Reader r = Files.newBufferedReader(file)) {
       CastRecording cast = CastReader.read(r);
       assertThat(cast.header().title()).isEqualTo("web-1 grant g-1 task T-1");
+      assertThat(cast.header().width()).isEqualTo(220);
+      assertThat(cast.header().height()).isEqualTo(50);
       assertThat(cast.events()).extracting(CastEvent::type).containsExactly("o", "r");
       assertThat(cast.events().get(0).data()).isEqualTo("héllo\r\n");
     }
