@@ -220,13 +220,7 @@ public final class ApiRoutes {
       }
       if (cap >= 0) {
         // Role names only: the credentials behind them never leave the broker.
-        List<String> roles =
-            t.ssh() != null
-                ? List.copyOf(new TreeSet<>(t.ssh().roles().keySet()))
-                : t.postgres() == null
-                    ? List.of()
-                    : List.copyOf(new TreeSet<>(t.postgres().roles().keySet()));
-        out.add(new TargetInfo(t.name(), t.type(), t.description(), cap, roles));
+        out.add(new TargetInfo(t.name(), t.type(), t.description(), cap, t.roleNames()));
       }
     }
     return ApiResponse.json(200, new TargetList(out));

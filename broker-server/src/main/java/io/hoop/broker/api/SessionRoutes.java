@@ -16,7 +16,6 @@ import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.PostgresAuthorizations;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -138,7 +137,7 @@ public final class SessionRoutes {
               t.type(),
               io.hoop.engine.ssh.engine.SshEngine.NAME,
               null,
-              List.copyOf(new TreeSet<>(ssh.roles().keySet())),
+              t.roleNames(),
               ssh.defaultRole(),
               sshHostKey.apply(t.name()),
               ssh.roles().get(ssh.defaultRole()).user()));
@@ -151,7 +150,7 @@ public final class SessionRoutes {
             t.type(),
             PostgresAuthorizations.engine(t),
             pg == null ? null : pg.database(),
-            pg == null ? List.of() : List.copyOf(new TreeSet<>(pg.roles().keySet())),
+            t.roleNames(),
             pg == null ? null : pg.defaultRole()));
   }
 

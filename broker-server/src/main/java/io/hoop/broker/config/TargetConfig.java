@@ -2,6 +2,9 @@ package io.hoop.broker.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * One target.
@@ -99,5 +102,40 @@ public record TargetConfig(
   /** Whether a caller in these groups reviews this target. */
   public boolean isReviewer(List<String> groups) {
     return reviewers.stream().anyMatch(groups::contains);
+  }
+
+  /** The role names a grant may ask for, sorted; empty when the target has none. */
+  public List<String> roleNames() {
+    Map<String, ?> roles =
+        ssh != null ? ssh.roles() : postgres != null ? postgres.roles() : Map.of();
+    return List.copyOf(new TreeSet<>(roles.keySet()));
+  }
+
+  /**
+   * The role a grant runs as: the requested one, else the target's default at the time of the
+   * request (null when the target has no roles). Stored with the grant, so a later change of the
+   * default never moves an approved grant to a role nobody approved.
+   */
+  public String resolveRole(String requested) {
+    if (requested != null) {
+      return requested;
+    }
+    if (ssh != null) {
+      return ssh.defaultRole();
+    }
+    return postgres != null && postgres.protocolAware() ? postgres.defaultRole() : null;
+  }
+
+  /**
+   * Why a request for {@code role} cannot be served: the target's engine has no such role. Empty
+   * when it can, or when the target does not use roles (a raw postgres relay, tcp).
+   */
+  public Optional<String> checkRole(String role) {
+    boolean usesRoles = ssh != null || (postgres != null && postgres.protocolAware());
+    if (role == null || !usesRoles || roleNames().contains(role)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "target " + name + " has no role '" + role + "'; expected one of " + roleNames());
   }
 }

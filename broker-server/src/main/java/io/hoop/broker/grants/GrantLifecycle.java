@@ -132,8 +132,7 @@ public final class GrantLifecycle {
             : target.get().defaultDuration();
     Instant now = clock.instant();
     // Compared as resolved: a grant made for the default role is not reused once the default moved.
-    String role =
-        io.hoop.broker.tunnel.PostgresAuthorizations.resolveRole(target.get(), req.role());
+    String role = target.get().resolveRole(req.role());
     List<StoredGrant> mine = grants.byPrincipal(caller.name(), REUSE_CANDIDATES);
     for (StoredGrant g : mine) {
       if (g.effectiveStatus(now) == GrantStatus.APPROVED

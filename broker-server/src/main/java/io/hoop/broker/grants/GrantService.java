@@ -110,8 +110,7 @@ public final class GrantService {
       throw new ApiException(
           400, "bad_task", badTask.get(), "use a task id of the form the target expects");
     }
-    Optional<String> badRole =
-        io.hoop.broker.tunnel.PostgresAuthorizations.checkRole(target, req.role());
+    Optional<String> badRole = target.checkRole(req.role());
     if (badRole.isPresent()) {
       throw new ApiException(
           400, "unknown_role", badRole.get(), "ask for one of those roles with --role");
@@ -143,7 +142,7 @@ public final class GrantService {
             caller.name(),
             target.name(),
             target.type(),
-            io.hoop.broker.tunnel.PostgresAuthorizations.resolveRole(target, req.role()),
+            target.resolveRole(req.role()),
             req.task(),
             req.reason(),
             GrantStatus.valueOf(d.outcome().name()),

@@ -9,7 +9,6 @@ import io.hoop.engine.postgres.engine.PostgresSettings;
 import io.hoop.tunnel.engine.EngineSettings;
 import io.hoop.tunnel.engine.TcpEngine;
 import io.hoop.tunnel.server.TunnelRejectedException;
-import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -34,51 +33,6 @@ public final class PostgresAuthorizations {
   public static String engine(TargetConfig target) {
     PostgresTarget pg = target.postgres();
     return pg != null && pg.protocolAware() ? PostgresEngine.NAME : TcpEngine.NAME;
-  }
-
-  /**
-   * Why a request for {@code role} on {@code target} cannot be served: the target runs the postgres
-   * engine and has no such role. Empty when it can (or the target does not use roles).
-   */
-  /**
-   * The role a grant for {@code target} runs as: the requested one, else the target's default at
-   * the time of the request (null when the target has no roles). Stored with the grant, so a later
-   * change of the default never moves an approved grant to a role nobody approved.
-   */
-  public static String resolveRole(TargetConfig target, String requested) {
-    if (requested != null) {
-      return requested;
-    }
-    if (target.ssh() != null) {
-      return target.ssh().defaultRole();
-    }
-    PostgresTarget pg = target.postgres();
-    return pg != null && pg.protocolAware() ? pg.defaultRole() : null;
-  }
-
-  public static Optional<String> checkRole(TargetConfig target, String role) {
-    if (target.ssh() != null) {
-      return role == null || target.ssh().roles().containsKey(role)
-          ? Optional.empty()
-          : Optional.of(
-              "target "
-                  + target.name()
-                  + " has no role '"
-                  + role
-                  + "'; expected one of "
-                  + new TreeSet<>(target.ssh().roles().keySet()));
-    }
-    PostgresTarget pg = target.postgres();
-    if (role == null || pg == null || !pg.protocolAware() || pg.roles().containsKey(role)) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "target "
-            + target.name()
-            + " has no role '"
-            + role
-            + "'; expected one of "
-            + new TreeSet<>(pg.roles().keySet()));
   }
 
   /** Settings for a tunnel of {@code grant} to {@code target}, recorded under {@code sessionId}. */

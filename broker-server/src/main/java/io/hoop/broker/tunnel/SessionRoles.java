@@ -27,10 +27,6 @@ public final class SessionRoles {
       return granted;
     }
     // Grants made before roles were resolved at request time carry none: today's default.
-    return config
-        .get()
-        .target(a.target())
-        .map(t -> PostgresAuthorizations.resolveRole(t, null))
-        .orElse(null);
+    return config.get().target(a.target()).map(t -> t.resolveRole(null)).orElse(null);
   }
 }
