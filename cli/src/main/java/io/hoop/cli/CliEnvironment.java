@@ -43,6 +43,18 @@ public record CliEnvironment(
         env, InputStream.nullInputStream(), false, false, Clock.systemUTC(), false);
   }
 
+  /**
+   * Where a wrapped command's standard input comes from: hoop's own when hoop runs as its own
+   * process, else nothing. An in-process run (a test JVM, the demo) has no stdin to share: the
+   * JVM's is not hoop's (under surefire it is the runner's command channel, which OpenSSH would
+   * switch to non-blocking).
+   */
+  public ProcessBuilder.Redirect childInput() {
+    return stdin == System.in
+        ? ProcessBuilder.Redirect.INHERIT
+        : ProcessBuilder.Redirect.from(new java.io.File("/dev/null"));
+  }
+
   /** The value of an environment variable, or null when unset or blank. */
   public String get(String name) {
     String value = env.get(name);

@@ -515,7 +515,8 @@ public final class ConnectCommand implements Callable<Integer> {
       Grant grant, LocalEndpoint at, String database, SshAccess ssh, CliEnvironment env) {
     ProcessBuilder builder =
         new ProcessBuilder(ssh == null ? command : SshHints.command(command, ssh.files().config()))
-            .inheritIO();
+            .inheritIO()
+            .redirectInput(env.childInput());
     // The child sees hoop's environment as given (tests pass their own), plus the tunnel's.
     builder.environment().clear();
     builder.environment().putAll(env.env());

@@ -178,7 +178,7 @@ public final class ExecCommand implements Callable<Integer> {
       SshAccess ssh, Grant grant, GrantTunnel tunnel, CliEnvironment env, PrintWriter err)
       throws InterruptedException {
     List<String> argv = sshCommand(ssh.files().config().toString(), ssh.files().alias(), command);
-    ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
+    ProcessBuilder builder = new ProcessBuilder(argv).inheritIO().redirectInput(env.childInput());
     builder.environment().clear();
     builder.environment().putAll(env.env());
     Process child;
