@@ -1,6 +1,8 @@
 package io.hoop.tunnel.engine;
 
+import io.hoop.api.TargetConnection;
 import io.hoop.tunnel.server.TunnelAuthorization;
+import io.hoop.tunnel.server.TunnelRejectedException;
 import java.net.InetSocketAddress;
 
 /**
@@ -15,6 +17,29 @@ import java.net.InetSocketAddress;
 public interface Engine {
   /** The name tunnels ask for, e.g. {@code tcp} or {@code postgres}. */
   String name();
+
+  /**
+   * The settings of one tunnel the broker admitted to a target whose section names this engine: the
+   * role's credential, its rules, where events go. Called off the event loop, once per tunnel. None
+   * by default (a byte relay).
+   *
+   * @param section the target's section, of the type this engine's {@link TargetKind} parsed
+   * @throws TunnelRejectedException when the grant cannot be served (e.g. its role is gone); the
+   *     code and message reach the client and the audit
+   */
+  default EngineSettings admit(TargetSection section, Admission admission)
+      throws TunnelRejectedException {
+    return EngineSettings.none();
+  }
+
+  /**
+   * What a client needs, beyond the tunnel's port, to point its tools at a target of this engine
+   * (the database to name, the host key to pin): {@code base} with this engine's fields filled in.
+   * Unchanged by default.
+   */
+  default TargetConnection describe(TargetConnection base, TargetSection section) {
+    return base;
+  }
 
   /**
    * Where the tunnel server dials the tunnel's bytes to: the authorized upstream by default. An
