@@ -12,6 +12,7 @@ import io.hoop.broker.auth.IdentityGateway;
 import io.hoop.broker.auth.IdentitySetup;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigWatcher;
+import io.hoop.broker.engines.BrokerEngines;
 import io.hoop.broker.governance.ApprovalService;
 import io.hoop.broker.governance.EntitlementSeeder;
 import io.hoop.broker.governance.ReviewService;
@@ -35,9 +36,8 @@ import io.hoop.broker.tls.DevCertificate;
 import io.hoop.broker.token.RevocationCache;
 import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.AuditingTunnelEvents;
-import io.hoop.broker.tunnel.BrokerEngines;
 import io.hoop.broker.tunnel.GrantTunnelAuthorizer;
-import io.hoop.broker.tunnel.PostgresAuthorizations;
+import io.hoop.broker.tunnel.SessionListeners;
 import io.hoop.broker.tunnel.SessionRoles;
 import io.hoop.tunnel.server.TunnelServer;
 import io.hoop.tunnel.tls.Tls;
@@ -89,6 +89,7 @@ public final class BrokerServer implements AutoCloseable {
   private final io.hoop.engine.ssh.engine.SshHostKeys sshHostKeys;
   private final io.hoop.engine.ssh.bridge.SshBridge sshBridge;
   private final io.hoop.engine.ssh.engine.CastRecordings casts;
+  private final io.hoop.tunnel.engine.Engines engines;
   private volatile Router router;
   private volatile String baseUrl;
 
@@ -123,6 +124,8 @@ public final class BrokerServer implements AutoCloseable {
     io.hoop.engine.ssh.engine.CastRecordings casts =
         new io.hoop.engine.ssh.engine.CastRecordings(dataDir.resolve("recordings"));
     this.casts = casts;
+    this.engines =
+        BrokerEngines.tunnelEngines(MaskKey.loadOrCreate(dataDir), sshBridge, sshHostKeys, casts);
     this.tunnels =
         new TunnelServer(
             new GrantTunnelAuthorizer(
@@ -130,15 +133,15 @@ public final class BrokerServer implements AutoCloseable {
                 grantStore,
                 configs,
                 clock,
-                new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir)),
-                new io.hoop.broker.tunnel.SshAuthorizations(statements, audit, blocking, casts)),
+                engines,
+                new SessionListeners(statements, audit, blocking)),
             new AuditingTunnelEvents(
                 audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
             tunnelAuth,
             clock,
             TunnelServer.DEFAULT_HANDSHAKE_TIMEOUT,
             configs.get().tunnelKeepalive(),
-            BrokerEngines.tunnelEngines(sshBridge));
+            engines);
     this.boss = Transports.newGroup(1, "hoop-accept");
     this.workers = Transports.newGroup(0, "hoop-io");
     try {
@@ -186,9 +189,7 @@ public final class BrokerServer implements AutoCloseable {
                 configs, grantStore, grants, audit, tokens, tunnels::closeGrant, clock))
         .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
-    new SessionRoutes(
-            tokens, configs, new StatementStore(store), sshHostKeys::publicKeyLine, casts::file)
-        .register(r);
+    new SessionRoutes(tokens, configs, new StatementStore(store), engines, casts::file).register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
   }
