@@ -166,7 +166,7 @@ public final class JsonMasker {
           }
           arrays.remove(arrays.size() - 1);
           indexes.remove(indexes.size() - 1);
-          if (!path.isEmpty() && path.size() > arrays.size()) {
+          if (!path.isEmpty() && path.size() > arrays.size() - 1) {
             path.remove(path.size() - 1);
           }
           endValue();
