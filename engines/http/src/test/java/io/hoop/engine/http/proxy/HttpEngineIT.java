@@ -182,6 +182,48 @@ class HttpEngineIT {
   }
 
   @Test
+  void headAnswersCarryNoBodyAndKeepTheConnection() throws Exception {
+    String text =
+        RawHttp.exchange(
+            tunnels.local(),
+            "HEAD /api/people HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /api/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(text.split("HTTP/1.1 200 OK", -1)).hasSize(3);
+    assertThat(text).doesNotContain("Ada").contains("/api/a");
+  }
+
+  @Test
+  void aClientCertificateRoleIsPresentedToTheTarget() throws Exception {
+    target.close();
+    target = new TargetServer(pki.context(leaf), true);
+    tunnels.close();
+    TestPki.Issued client = pki.issue("hoop-ops-client");
+    Map<String, Object> role =
+        Map.of(
+            "clientCert",
+            Map.of("certFile", client.certPem().toString(), "keyFile", client.keyPem().toString()),
+            "rules",
+            rules());
+    tunnels =
+        new HttpTunnels(
+            dir,
+            target.address(),
+            "localhost",
+            Map.of(
+                "caFile", pki.ca.certPem().toString(),
+                "serverName", "localhost",
+                "roles", Map.of("ops", role)));
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(uri(tunnels.local(), "/api/a")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    TargetServer.Seen seen = target.seen.poll(5, TimeUnit.SECONDS);
+    assertThat(seen.clientCert()).isEqualTo("CN=hoop-ops-client");
+    assertThat(seen.header("authorization")).isNull();
+  }
+
+  @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
     String text =
         RawHttp.exchange(

@@ -27,7 +27,9 @@ public final class WebSocketTarget implements AutoCloseable {
 
   public WebSocketTarget(TestPki.Issued leaf) throws Exception {
     SslContext tls =
-        SslContextBuilder.forServer(leaf.keys().getPrivate(), leaf.certificate()).build();
+        SslContextBuilder.forServer(leaf.keys().getPrivate(), leaf.certificate())
+            .sslProvider(io.netty.handler.ssl.SslProvider.JDK)
+            .build();
     channel =
         new ServerBootstrap()
             .group(group)
