@@ -82,9 +82,9 @@ public final class WebhookPayloads {
   /** One line naming who, where, what kind and the command that approves it. */
   public static String holdSummary(HeldOperation h) {
     return clean(h.principal())
-        + " waits for approval of a "
+        + "'s "
         + clean(h.kind())
-        + " operation on "
+        + " operation waits for a reviewer on "
         + clean(h.target())
         + " (task "
         + clean(h.task())
