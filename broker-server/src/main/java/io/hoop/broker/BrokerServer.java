@@ -127,7 +127,12 @@ public final class BrokerServer implements AutoCloseable {
             grantStore,
             audit,
             notifier::hold,
-            target -> BrokerHolds.DEFAULT_TIMEOUT,
+            target ->
+                configs
+                    .get()
+                    .target(target)
+                    .map(t -> t.rules().holdTimeout())
+                    .orElse(BrokerHolds.DEFAULT_TIMEOUT),
             g ->
                 !g.reviewerGroups().isEmpty()
                     || configs

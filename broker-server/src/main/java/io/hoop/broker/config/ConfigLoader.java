@@ -164,6 +164,9 @@ public final class ConfigLoader {
               rt.breakGlass(),
               singleStage,
               raw.jira() != null);
+      rules =
+          rules.withHoldTimeout(
+              GovernanceSection.holdTimeout(source, key + ".holdTimeout", rt.holdTimeout()));
       List<String> allReviewers =
           rules.stages().stream().flatMap(st -> st.groups().stream()).distinct().toList();
       targets.add(
@@ -534,7 +537,8 @@ public final class ConfigLoader {
       List<GovernanceSection.RawStage> stages,
       String engine,
       PostgresTargetSection.RawPostgres postgres,
-      Object ssh) {}
+      Object ssh,
+      String holdTimeout) {}
 
   record RawEntitlement(
       String principal,

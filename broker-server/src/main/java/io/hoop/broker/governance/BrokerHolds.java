@@ -6,6 +6,7 @@ import io.hoop.api.Durations;
 import io.hoop.api.GrantStatus;
 import io.hoop.api.HeldOperation;
 import io.hoop.api.HoldStatus;
+import io.hoop.broker.config.GovernanceSection;
 import io.hoop.broker.policy.HoldRules;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.GrantStore;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrokerHolds implements AutoCloseable {
   /** How long a hold waits for a reviewer unless its target says otherwise. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_TIMEOUT = GovernanceSection.DEFAULT_HOLD_TIMEOUT;
 
   /** Pending holds one session may have at once (a flood of held commands is refused). */
   static final int MAX_PENDING_PER_SESSION = 8;
