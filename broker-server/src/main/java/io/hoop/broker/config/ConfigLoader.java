@@ -180,6 +180,9 @@ public final class ConfigLoader {
               rt.breakGlass(),
               singleStage,
               raw.jira() != null);
+      rules =
+          rules.withHoldTimeout(
+              GovernanceSection.holdTimeout(source, key + ".holdTimeout", rt.holdTimeout()));
       List<String> allReviewers =
           rules.stages().stream().flatMap(st -> st.groups().stream()).distinct().toList();
       targets.add(
@@ -565,6 +568,7 @@ public final class ConfigLoader {
       com.fasterxml.jackson.databind.JsonNode breakGlass,
       List<GovernanceSection.RawStage> stages,
       String engine,
+      String holdTimeout,
       @JsonAnySetter Map<String, JsonNode> sections) {
     RawTarget {
       sections = sections == null ? Map.of() : sections;
