@@ -61,8 +61,15 @@ public final class BrokerMain implements Callable<Integer> {
     CommandLine cl = new CommandLine(new BrokerMain());
     cl.setExecutionExceptionHandler(
         (ex, c, parseResult) -> {
+          if (ex instanceof ConfigException config) {
+            config.located().forEach(line -> c.getErr().println("hoop-broker: " + line));
+            if (config.located().size() > 1) {
+              c.getErr().println("hoop-broker: " + config.located().size() + " problems");
+            }
+            return 2;
+          }
           c.getErr().println("hoop-broker: " + ex.getMessage());
-          return ex instanceof ConfigException ? 2 : 1;
+          return 1;
         });
     return cl;
   }
