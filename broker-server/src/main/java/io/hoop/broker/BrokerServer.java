@@ -25,6 +25,7 @@ import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.PortUnificationHandler;
 import io.hoop.broker.http.RefusalAudit;
 import io.hoop.broker.http.Router;
+import io.hoop.broker.http.TlsFailureLog;
 import io.hoop.broker.notify.DeliveryLog;
 import io.hoop.broker.notify.Notifier;
 import io.hoop.broker.sessions.MaskKey;
@@ -274,6 +275,7 @@ public final class BrokerServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                    ch.pipeline().addLast("tls-failures", TlsFailureLog.INSTANCE);
                     ch.pipeline()
                         .addLast(
                             "detect",
