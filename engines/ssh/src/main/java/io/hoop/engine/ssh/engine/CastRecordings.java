@@ -2,11 +2,11 @@ package io.hoop.engine.ssh.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.asciicast.AsciicastWriter;
+import io.hoop.asciicast.CastHeader;
+import io.hoop.asciicast.CastReader;
 import io.hoop.engine.ssh.bridge.BridgeEvent;
 import io.hoop.engine.ssh.bridge.BridgeListener;
-import io.hoop.engine.ssh.recording.AsciicastWriter;
-import io.hoop.engine.ssh.recording.CastHeader;
-import io.hoop.engine.ssh.recording.CastReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
