@@ -270,6 +270,6 @@ class SshCliIT {
     Run export = HoopCli.run(env(), null, "sessions", "export", id, "-o", "cast");
     assertThat(export.code()).as(export.err()).isZero();
     assertThat(export.out()).startsWith("{").contains("replay-me-42");
-    assertThat(io.hoop.cli.sessions.cast.Cast.parse(export.out()).width()).isPositive();
+    assertThat(io.hoop.asciicast.CastReader.read(export.out()).header().width()).isPositive();
   }
 }
