@@ -160,6 +160,7 @@ class SshCliIT {
     assertThat(r.err())
         .contains("refused by policy: ")
         .contains("no deleting on web-1")
+        .contains("as its session record says (hoop sessions show s-")
         .contains("[hoop exec: refused by policy, exit 126]");
     assertThat(victim).exists();
     noKeyLeft();

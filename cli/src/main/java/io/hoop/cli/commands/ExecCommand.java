@@ -3,7 +3,6 @@ package io.hoop.cli.commands;
 import io.hoop.api.Grant;
 import io.hoop.api.GrantRequest;
 import io.hoop.api.GrantStatus;
-import io.hoop.api.SessionStatement;
 import io.hoop.api.TargetConnection;
 import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.ExitCodes;
@@ -247,14 +246,14 @@ public final class ExecCommand implements Callable<Integer> {
     }
     relay.join(RELAY_JOIN.toMillis());
     if (stderr.sawRefusal()) {
-      Optional<SessionStatement> refused =
+      Optional<String> refused =
           ExecRefusal.confirm(new SessionsApi(session), tunnel.sessionIds(), Sleeper.REAL);
       if (refused.isPresent()) {
         err.println(
             "hoop: the broker refused the command on "
                 + target
-                + " by policy ("
-                + refused.get().blockedBy()
+                + " by policy, as its session record says (hoop sessions show "
+                + refused.get()
                 + ") [hoop exec: refused by policy, exit "
                 + ExitCodes.EXEC_REFUSED
                 + "]");

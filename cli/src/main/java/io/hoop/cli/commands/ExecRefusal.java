@@ -27,9 +27,12 @@ final class ExecRefusal {
 
   private ExecRefusal() {}
 
-  /** A blocked step of one of {@code sessionIds}, looked for until {@link #WAIT} has passed. */
-  static Optional<SessionStatement> confirm(
-      SessionsApi api, List<String> sessionIds, Sleeper sleeper) throws InterruptedException {
+  /**
+   * The id of the session among {@code sessionIds} that has a blocked step, looked for until {@link
+   * #WAIT} has passed.
+   */
+  static Optional<String> confirm(SessionsApi api, List<String> sessionIds, Sleeper sleeper)
+      throws InterruptedException {
     requireNonNull(api, "api");
     requireNonNull(sessionIds, "sessionIds");
     if (sessionIds.isEmpty()) {
@@ -38,9 +41,8 @@ final class ExecRefusal {
     long polls = WAIT.toMillis() / POLL.toMillis();
     for (long i = 0; ; i++) {
       for (String id : sessionIds) {
-        Optional<SessionStatement> blocked = blocked(api, id);
-        if (blocked.isPresent()) {
-          return blocked;
+        if (blocked(api, id)) {
+          return Optional.of(id);
         }
       }
       if (i >= polls) {
@@ -50,14 +52,14 @@ final class ExecRefusal {
     }
   }
 
-  private static Optional<SessionStatement> blocked(SessionsApi api, String sessionId) {
+  private static boolean blocked(SessionsApi api, String sessionId) {
     SessionDetail detail;
     try {
       detail = api.show(sessionId);
     } catch (BrokerException e) {
       // Not confirmed: the status stays the remote one.
-      return Optional.empty();
+      return false;
     }
-    return detail.statements().stream().filter(SessionStatement::blocked).findFirst();
+    return detail.statements().stream().anyMatch(SessionStatement::blocked);
   }
 }
