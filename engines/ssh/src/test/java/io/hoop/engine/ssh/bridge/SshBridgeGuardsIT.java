@@ -492,6 +492,29 @@ class SshBridgeGuardsIT {
     assertThat(dir.resolve("open/a.txt")).hasContent("scp payload");
     assertThat(no.exitCode()).isNotZero();
     assertThat(dir.resolve("locked/a.txt")).doesNotExist();
+
+    // scp sends a relative remote path as it is; the gate resolves it against the home the target
+    // reported for realpath("."), or refuses it when the client never asked
+    String name = "hoop-rel-" + sessionKey + ".txt";
+    Result rel = OpenSshClient.run(ssh.scp(local.toString(), ssh.remote(name)), T);
+    Path home = Path.of(System.getProperty("user.home"));
+    try {
+      System.out.println("relative scp: exit " + rel.exitCode() + " " + rel.stderr());
+      if (rel.exitCode() == 0) {
+        assertThat(events)
+            .noneMatch(e -> e instanceof BridgeEvent.Denied d && d.detail().contains(name));
+      } else {
+        assertThat(events)
+            .anySatisfy(
+                e ->
+                    assertThat(e)
+                        .isInstanceOfSatisfying(
+                            BridgeEvent.Denied.class,
+                            d -> assertThat(d.reason()).contains("working directory")));
+      }
+    } finally {
+      Files.deleteIfExists(home.resolve(name));
+    }
   }
 
   // ---- recorded input
