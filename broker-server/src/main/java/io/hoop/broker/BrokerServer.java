@@ -5,6 +5,7 @@ import io.hoop.broker.api.ApiRoutes;
 import io.hoop.broker.api.AuditRoutes;
 import io.hoop.broker.api.GovernanceRoutes;
 import io.hoop.broker.api.GrantLifecycleRoutes;
+import io.hoop.broker.api.HoldRoutes;
 import io.hoop.broker.api.NotificationRoutes;
 import io.hoop.broker.api.SessionRoutes;
 import io.hoop.broker.audit.AuditTrail;
@@ -12,9 +13,13 @@ import io.hoop.broker.auth.IdentityGateway;
 import io.hoop.broker.auth.IdentitySetup;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigWatcher;
+import io.hoop.broker.engines.BrokerEngines;
 import io.hoop.broker.governance.ApprovalService;
+import io.hoop.broker.governance.BrokerHolds;
 import io.hoop.broker.governance.EntitlementSeeder;
+import io.hoop.broker.governance.HoldReviews;
 import io.hoop.broker.governance.ReviewService;
+import io.hoop.broker.governance.TunnelCloser;
 import io.hoop.broker.grants.GrantLifecycle;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.PortUnificationHandler;
@@ -27,6 +32,7 @@ import io.hoop.broker.sessions.StatementRecorder;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
+import io.hoop.broker.store.HoldStore;
 import io.hoop.broker.store.SessionStore;
 import io.hoop.broker.store.StatementStore;
 import io.hoop.broker.store.Store;
@@ -35,9 +41,8 @@ import io.hoop.broker.tls.DevCertificate;
 import io.hoop.broker.token.RevocationCache;
 import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.AuditingTunnelEvents;
-import io.hoop.broker.tunnel.BrokerEngines;
 import io.hoop.broker.tunnel.GrantTunnelAuthorizer;
-import io.hoop.broker.tunnel.PostgresAuthorizations;
+import io.hoop.broker.tunnel.SessionListeners;
 import io.hoop.broker.tunnel.SessionRoles;
 import io.hoop.tunnel.server.TunnelServer;
 import io.hoop.tunnel.tls.Tls;
@@ -85,10 +90,9 @@ public final class BrokerServer implements AutoCloseable {
   private final AuditLog audit;
   private final ConfigWatcher configs;
   private final Notifier notifier;
+  private final BrokerHolds holds;
   private final StatementRecorder statements;
-  private final io.hoop.engine.ssh.engine.SshHostKeys sshHostKeys;
-  private final io.hoop.engine.ssh.bridge.SshBridge sshBridge;
-  private final io.hoop.engine.ssh.engine.CastRecordings casts;
+  private final BrokerEngines brokerEngines;
   private volatile Router router;
   private volatile String baseUrl;
 
@@ -115,14 +119,31 @@ public final class BrokerServer implements AutoCloseable {
     this.notifier =
         new Notifier(() -> configs.get().notifications(), grantStore, deliveries, clock);
     notifier.resume();
+    this.holds =
+        new BrokerHolds(
+            new HoldStore(store),
+            grantStore,
+            audit,
+            notifier::hold,
+            target ->
+                configs
+                    .get()
+                    .target(target)
+                    .map(t -> t.rules().holdTimeout())
+                    .orElse(BrokerHolds.DEFAULT_TIMEOUT),
+            g ->
+                !g.reviewerGroups().isEmpty()
+                    || configs
+                        .get()
+                        .target(g.target())
+                        .map(t -> !t.reviewers().isEmpty())
+                        .orElse(false),
+            clock);
     this.blocking = newBlockingPool("hoop-worker-");
     this.tunnelAuth = newBlockingPool("hoop-tunnel-auth-");
     this.statements = new StatementRecorder(new StatementStore(store));
-    this.sshHostKeys = new io.hoop.engine.ssh.engine.SshHostKeys(dataDir.resolve("ssh-host-keys"));
-    this.sshBridge = io.hoop.engine.ssh.bridge.SshBridge.start(sshHostKeys);
-    io.hoop.engine.ssh.engine.CastRecordings casts =
-        new io.hoop.engine.ssh.engine.CastRecordings(dataDir.resolve("recordings"));
-    this.casts = casts;
+    this.brokerEngines = BrokerEngines.start(dataDir, MaskKey.loadOrCreate(dataDir));
+    io.hoop.tunnel.engine.Engines engines = brokerEngines.engines();
     this.tunnels =
         new TunnelServer(
             new GrantTunnelAuthorizer(
@@ -130,15 +151,16 @@ public final class BrokerServer implements AutoCloseable {
                 grantStore,
                 configs,
                 clock,
-                new PostgresAuthorizations(statements, MaskKey.loadOrCreate(dataDir)),
-                new io.hoop.broker.tunnel.SshAuthorizations(statements, audit, blocking, casts)),
+                engines,
+                new SessionListeners(statements, audit, blocking),
+                holds::forSession),
             new AuditingTunnelEvents(
                 audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
             tunnelAuth,
             clock,
             TunnelServer.DEFAULT_HANDSHAKE_TIMEOUT,
             configs.get().tunnelKeepalive(),
-            BrokerEngines.tunnelEngines(sshBridge));
+            engines);
     this.boss = Transports.newGroup(1, "hoop-accept");
     this.workers = Transports.newGroup(0, "hoop-io");
     try {
@@ -174,20 +196,31 @@ public final class BrokerServer implements AutoCloseable {
     new AuditRoutes(
             tokens, audit, AuditTrail.start(dataDir, store, audit, workers, blocking, clock))
         .register(r);
+    // A grant that ends (revoked, released) refuses its pending holds along with its tunnels.
+    TunnelCloser closer =
+        (grantId, code, message) -> {
+          holds.grantEnded(grantId, message);
+          return tunnels.closeGrant(grantId, code, message);
+        };
     ApprovalService approvals =
-        new ApprovalService(
-            configs, grantStore, grants, audit, tunnels::closeGrant, notifier, clock);
+        new ApprovalService(configs, grantStore, grants, audit, closer, notifier, clock);
     new GovernanceRoutes(
             tokens, approvals, new ReviewService(configs, entitlements, approvals, audit, clock))
         .register(r);
     new GrantLifecycleRoutes(
+            tokens, new GrantLifecycle(configs, grantStore, grants, audit, tokens, closer, clock))
+        .register(r);
+    new HoldRoutes(
             tokens,
-            new GrantLifecycle(
-                configs, grantStore, grants, audit, tokens, tunnels::closeGrant, clock))
+            new HoldReviews(holds, new HoldStore(store), grantStore, grants::isReviewer, clock))
         .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
     new SessionRoutes(
-            tokens, configs, new StatementStore(store), sshHostKeys::publicKeyLine, casts::file)
+            tokens,
+            configs,
+            new StatementStore(store),
+            brokerEngines.engines(),
+            brokerEngines.casts()::file)
         .register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
@@ -328,6 +361,14 @@ public final class BrokerServer implements AutoCloseable {
     return audit;
   }
 
+  /**
+   * Held operations: what the tunnel authorizer binds to each session ({@link
+   * BrokerHolds#forSession}).
+   */
+  public BrokerHolds holds() {
+    return holds;
+  }
+
   public TunnelServer tunnels() {
     return tunnels;
   }
@@ -343,12 +384,16 @@ public final class BrokerServer implements AutoCloseable {
     if (serverChannel != null) {
       serverChannel.close().awaitUninterruptibly();
     }
+    // Before the tunnels and the store: waiting sessions are refused and the holds end as
+    // cancelled.
+    holds.close();
     tunnels.closeAll("broker_shutdown", "the broker is shutting down");
-    sshBridge.close();
+    brokerEngines.close();
     shutdownQuietly();
   }
 
   private void shutdownQuietly() {
+    holds.close();
     configs.close();
     notifier.close();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -5,7 +5,6 @@ import io.hoop.api.SessionList;
 import io.hoop.api.SessionSummary;
 import io.hoop.api.TargetConnection;
 import io.hoop.broker.config.BrokerConfig;
-import io.hoop.broker.config.PostgresTarget;
 import io.hoop.broker.config.TargetConfig;
 import io.hoop.broker.http.ApiException;
 import io.hoop.broker.http.ApiRequest;
@@ -13,7 +12,7 @@ import io.hoop.broker.http.ApiResponse;
 import io.hoop.broker.http.Router;
 import io.hoop.broker.store.StatementStore;
 import io.hoop.broker.token.TokenService;
-import io.hoop.broker.tunnel.PostgresAuthorizations;
+import io.hoop.tunnel.engine.Engines;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -33,24 +32,24 @@ public final class SessionRoutes {
   private final SessionAuth auth;
   private final Supplier<BrokerConfig> config;
   private final StatementStore store;
-  private final java.util.function.Function<String, String> sshHostKey;
+  private final Engines engines;
   private final java.util.function.Function<String, java.util.Optional<java.nio.file.Path>> casts;
 
   /**
-   * @param sshHostKey the broker's ssh host key line for a target name (its known_hosts entry)
+   * @param engines the broker's engines, which describe how a client connects to their targets
    * @param casts the asciicast recording file of a session id, if it has one
    */
   public SessionRoutes(
       TokenService tokens,
       Supplier<BrokerConfig> config,
       StatementStore store,
-      java.util.function.Function<String, String> sshHostKey,
+      Engines engines,
       java.util.function.Function<String, java.util.Optional<java.nio.file.Path>> casts) {
     this.casts = casts;
     this.auth = new SessionAuth(tokens);
     this.config = config;
     this.store = store;
-    this.sshHostKey = sshHostKey;
+    this.engines = engines;
   }
 
   public Router register(Router router) {
@@ -128,30 +127,12 @@ public final class SessionRoutes {
                         "unknown_target",
                         "no target named '" + name + "'",
                         "hoop targets lists the targets you may request"));
-    if (t.ssh() != null) {
-      io.hoop.engine.ssh.config.SshTarget ssh = t.ssh();
-      return ApiResponse.json(
-          200,
-          new TargetConnection(
-              t.name(),
-              t.type(),
-              io.hoop.engine.ssh.engine.SshEngine.NAME,
-              null,
-              t.roleNames(),
-              ssh.defaultRole(),
-              sshHostKey.apply(t.name()),
-              ssh.roles().get(ssh.defaultRole()).user()));
-    }
-    PostgresTarget pg = t.postgres();
-    return ApiResponse.json(
-        200,
+    TargetConnection base =
         new TargetConnection(
-            t.name(),
-            t.type(),
-            PostgresAuthorizations.engine(t),
-            pg == null ? null : pg.database(),
-            t.roleNames(),
-            pg == null ? null : pg.defaultRole()));
+            t.name(), t.type(), t.engine(), null, t.roleNames(), t.resolveRole(null));
+    TargetConnection described =
+        engines.find(t.engine()).map(e -> e.describe(base, t.section())).orElse(base);
+    return ApiResponse.json(200, described);
   }
 
   private StatementStore.Visibility visibility(TokenService.SessionClaims caller) {

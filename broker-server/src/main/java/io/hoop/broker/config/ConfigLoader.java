@@ -1,8 +1,10 @@
 package io.hoop.broker.config;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -10,6 +12,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.hoop.api.Durations;
 import io.hoop.broker.config.DevIdpConfig.DevUserConfig;
+import io.hoop.broker.engines.BrokerEngines;
+import io.hoop.tunnel.engine.TargetKind;
+import io.hoop.tunnel.engine.TargetKinds;
+import io.hoop.tunnel.engine.TargetSection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -32,7 +39,7 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
   static final int MAX_FILE_BYTES = 1024 * 1024;
   private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
-  private static final Set<String> TYPES = Set.of("tcp", "postgres", "ssh");
+  private static final TargetKinds KINDS = BrokerEngines.targetKinds();
   private static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(15);
   private static final Duration DEFAULT_TARGET_MAX = Duration.ofHours(8);
   private static final Duration DEFAULT_GRANT = Duration.ofHours(1);
@@ -126,6 +133,7 @@ public final class ConfigLoader {
       if (rt == null) {
         throw error(key, "empty entry");
       }
+      unknownKeys(key, rt);
       String name = required(key + ".name", rt.name());
       if (!NAME.matcher(name).matches()) {
         throw error(
@@ -139,9 +147,17 @@ public final class ConfigLoader {
             "duplicate target '" + name + "' (already defined at targets[" + first + "])");
       }
       String type = required(key + ".type", rt.type());
-      if (!TYPES.contains(type)) {
-        throw error(key + ".type", "'" + type + "' is not a target type; expected one of " + TYPES);
-      }
+      TargetKind kind =
+          KINDS
+              .find(type)
+              .orElseThrow(
+                  () ->
+                      error(
+                          key + ".type",
+                          "'"
+                              + type
+                              + "' is not a target type; expected one of "
+                              + new TreeSet<>(KINDS.types())));
       String[] hp =
           parseHostPort(key + ".address", required(key + ".address", rt.address()), false);
       Duration max = duration(key + ".maxDuration", rt.maxDuration(), DEFAULT_TARGET_MAX);
@@ -164,6 +180,9 @@ public final class ConfigLoader {
               rt.breakGlass(),
               singleStage,
               raw.jira() != null);
+      rules =
+          rules.withHoldTimeout(
+              GovernanceSection.holdTimeout(source, key + ".holdTimeout", rt.holdTimeout()));
       List<String> allReviewers =
           rules.stages().stream().flatMap(st -> st.groups().stream()).distinct().toList();
       targets.add(
@@ -184,8 +203,7 @@ public final class ConfigLoader {
               taskPattern(key + ".task.pattern", GovernanceSection.pattern(rt.task())),
               GovernanceSection.breakGlass(source, key, rt.breakGlass(), rules, singleStage),
               rules,
-              PostgresTargetSection.parse(source, key, type, rt.engine(), rt.postgres()),
-              ssh(key, type, hp[0], Integer.parseInt(hp[1]), rt.ssh())));
+              section(key, name, kind, hp, rt)));
     }
 
     List<EntitlementConfig> entitlements = new ArrayList<>();
@@ -429,18 +447,35 @@ public final class ConfigLoader {
     return new String[] {host, Integer.toString(port)};
   }
 
-  /** The {@code ssh} section, parsed by the ssh engine; only on (and required for) ssh targets. */
-  private io.hoop.engine.ssh.config.SshTarget ssh(
-      String key, String type, String host, int port, Object raw) throws ConfigException {
-    if (!"ssh".equals(type)) {
-      if (raw != null) {
-        throw error(key + ".ssh", "only allowed on targets of type ssh");
+  /** Refuses a key that is neither a common target key nor the section of a registered kind. */
+  private void unknownKeys(String key, RawTarget rt) throws ConfigException {
+    for (String k : rt.sections().keySet()) {
+      if (KINDS.find(k).isEmpty()) {
+        Set<String> known = new TreeSet<>(COMMON_TARGET_KEYS);
+        known.addAll(KINDS.types());
+        throw error(key + "." + k, "unknown key (known keys: " + String.join(", ", known) + ")");
       }
-      return null;
+    }
+  }
+
+  /**
+   * The target's engine section, parsed by its kind: the key named like the target's type. Any
+   * other key that is not a common target key is refused (another kind's section names its type).
+   */
+  private TargetSection section(String key, String name, TargetKind kind, String[] hp, RawTarget rt)
+      throws ConfigException {
+    Object raw = null;
+    for (Map.Entry<String, JsonNode> e : rt.sections().entrySet()) {
+      if (e.getKey().equals(kind.type())) {
+        raw = e.getValue() == null ? null : YAML.convertValue(e.getValue(), Object.class);
+      } else {
+        throw error(key + "." + e.getKey(), "only allowed on targets of type " + e.getKey());
+      }
     }
     try {
-      return io.hoop.engine.ssh.config.SshTargetSection.parse(key, host, port, raw);
-    } catch (io.hoop.engine.ssh.config.SshConfigException e) {
+      return kind.parse(
+          new TargetKind.TargetPlace(key, name, hp[0], Integer.parseInt(hp[1]), rt.engine()), raw);
+    } catch (TargetKind.SectionException e) {
       throw new ConfigException(source + ": " + e.getMessage());
     }
   }
@@ -533,8 +568,18 @@ public final class ConfigLoader {
       com.fasterxml.jackson.databind.JsonNode breakGlass,
       List<GovernanceSection.RawStage> stages,
       String engine,
-      PostgresTargetSection.RawPostgres postgres,
-      Object ssh) {}
+      String holdTimeout,
+      @JsonAnySetter Map<String, JsonNode> sections) {
+    RawTarget {
+      sections = sections == null ? Map.of() : sections;
+    }
+  }
+
+  private static final Set<String> COMMON_TARGET_KEYS =
+      java.util.Arrays.stream(RawTarget.class.getRecordComponents())
+          .map(java.lang.reflect.RecordComponent::getName)
+          .filter(n -> !n.equals("sections"))
+          .collect(Collectors.toUnmodifiableSet());
 
   record RawEntitlement(
       String principal,

@@ -1,16 +1,16 @@
 package io.hoop.broker.config;
 
+import io.hoop.tunnel.engine.TargetSection;
+import io.hoop.tunnel.engine.TcpEngine;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * One target.
  *
  * @param name unique name used by {@code hoop connect}
- * @param type {@code tcp}, {@code postgres} or {@code ssh}
+ * @param type a registered target kind: {@code tcp}, {@code postgres}, {@code ssh}
  * @param host upstream host
  * @param port upstream port
  * @param description free text
@@ -24,9 +24,8 @@ import java.util.TreeSet;
  * @param taskPattern regular expression every task id must match (whole string)
  * @param breakGlass whether break-glass access (immediate, capped, reviewed afterwards) is allowed
  * @param rules Jira task check, approval stages and the break-glass cap
- * @param postgres engine, roles, guardrails and masking of a postgres target; null for a raw relay
- * @param ssh host keys, roles and guardrails of an ssh target (parsed by the ssh engine); null for
- *     other types
+ * @param section the target's engine section as its kind parsed it (which engine relays it, its
+ *     roles and their policy); a relay section for a target without one
  */
 public record TargetConfig(
     String name,
@@ -43,8 +42,7 @@ public record TargetConfig(
     String taskPattern,
     boolean breakGlass,
     GovernanceSection.TargetRules rules,
-    PostgresTarget postgres,
-    io.hoop.engine.ssh.config.SshTarget ssh) {
+    TargetSection section) {
 
   /** Default task id rule: 1-128 letters, digits or {@code . _ : # / -}, starting alphanumeric. */
   public static final String DEFAULT_TASK_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,127}$";
@@ -59,6 +57,7 @@ public record TargetConfig(
 
   public TargetConfig {
     reviewers = List.copyOf(reviewers);
+    java.util.Objects.requireNonNull(section, "section");
   }
 
   /** A target with the governance defaults (no reviewers, deny without entitlement). */
@@ -84,8 +83,7 @@ public record TargetConfig(
         DEFAULT_TASK_PATTERN,
         false,
         GovernanceSection.TargetRules.DEFAULTS,
-        null,
-        null);
+        TargetSection.relay(TcpEngine.NAME));
   }
 
   public String address() {
@@ -104,11 +102,14 @@ public record TargetConfig(
     return reviewers.stream().anyMatch(groups::contains);
   }
 
+  /** The engine the target's tunnels run. */
+  public String engine() {
+    return section.engine();
+  }
+
   /** The role names a grant may ask for, sorted; empty when the target has none. */
   public List<String> roleNames() {
-    Map<String, ?> roles =
-        ssh != null ? ssh.roles() : postgres != null ? postgres.roles() : Map.of();
-    return List.copyOf(new TreeSet<>(roles.keySet()));
+    return section.roleNames();
   }
 
   /**
@@ -117,22 +118,15 @@ public record TargetConfig(
    * default never moves an approved grant to a role nobody approved.
    */
   public String resolveRole(String requested) {
-    if (requested != null) {
-      return requested;
-    }
-    if (ssh != null) {
-      return ssh.defaultRole();
-    }
-    return postgres != null && postgres.protocolAware() ? postgres.defaultRole() : null;
+    return requested != null ? requested : section.defaultRole();
   }
 
   /**
    * Why a request for {@code role} cannot be served: the target's engine has no such role. Empty
-   * when it can, or when the target does not use roles (a raw postgres relay, tcp).
+   * when it can, or when the target does not use roles (a raw relay, tcp).
    */
   public Optional<String> checkRole(String role) {
-    boolean usesRoles = ssh != null || (postgres != null && postgres.protocolAware());
-    if (role == null || !usesRoles || roleNames().contains(role)) {
+    if (role == null || roleNames().isEmpty() || roleNames().contains(role)) {
       return Optional.empty();
     }
     return Optional.of(

@@ -2,9 +2,9 @@ package io.hoop.broker.sessions;
 
 import io.hoop.api.SessionStatement;
 import io.hoop.broker.store.StatementStore;
-import io.hoop.engine.postgres.engine.QueryEvent;
 import io.hoop.tunnel.engine.EngineEvent;
 import io.hoop.tunnel.engine.EngineListener;
+import io.hoop.tunnel.engine.SessionStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records the engine events of tunnel sessions (postgres statements today) off the event loop:
- * listeners only offer to a bounded queue (never blocking the tunnel), one writer thread inserts
- * them in batches. When the queue is full the statement is dropped, counted per session and written
- * to {@code tunnel_sessions.statements_dropped}, so an overloaded store shows up as gaps instead of
- * stalls.
+ * Records the steps of tunnel sessions ({@link SessionStep} events: statements, commands, file
+ * transfers) off the event loop: listeners only offer to a bounded queue (never blocking the
+ * tunnel), one writer thread inserts them in batches. When the queue is full the statement is
+ * dropped, counted per session and written to {@code tunnel_sessions.statements_dropped}, so an
+ * overloaded store shows up as gaps instead of stalls.
  */
 public final class StatementRecorder implements AutoCloseable {
   static final int DEFAULT_CAPACITY = 10_000;
@@ -89,30 +89,10 @@ public final class StatementRecorder implements AutoCloseable {
 
     @Override
     public void onEvent(EngineEvent event) {
-      if (event instanceof io.hoop.engine.ssh.bridge.BridgeEvent b) {
-        SessionStatement st = SshStatements.of(seq::incrementAndGet, b);
-        if (st != null
-            && (closing || !queue.offer(new StatementStore.Row(sessionId, st.seq(), st)))) {
-          drop(1);
-        }
+      if (!(event instanceof SessionStep step)) {
         return;
       }
-      if (!(event instanceof QueryEvent e)) {
-        return;
-      }
-      SessionStatement st =
-          new SessionStatement(
-              seq.incrementAndGet(),
-              e.startedAt(),
-              e.duration().toNanos() / 1000,
-              e.sql(),
-              e.parameters(),
-              e.rows(),
-              e.commandTag(),
-              e.maskedFields(),
-              e.blocked(),
-              e.blockedBy(),
-              e.error());
+      SessionStatement st = step.statement(seq.incrementAndGet());
       if (closing || !queue.offer(new StatementStore.Row(sessionId, st.seq(), st))) {
         drop(1);
       }

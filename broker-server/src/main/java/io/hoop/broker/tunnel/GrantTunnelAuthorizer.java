@@ -7,7 +7,10 @@ import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.StoredGrant;
 import io.hoop.broker.token.InvalidBrokerTokenException;
 import io.hoop.broker.token.TokenService;
-import io.hoop.engine.ssh.engine.SshEngine;
+import io.hoop.tunnel.engine.Admission;
+import io.hoop.tunnel.engine.Engine;
+import io.hoop.tunnel.engine.Engines;
+import io.hoop.tunnel.engine.Holds;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelAuthorizer;
@@ -18,6 +21,7 @@ import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -29,22 +33,31 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
   private final GrantStore grants;
   private final Supplier<BrokerConfig> config;
   private final Clock clock;
-  private final PostgresAuthorizations postgres;
-  private final SshAuthorizations ssh;
+  private final Engines engines;
+  private final SessionListeners listeners;
+  private final BiFunction<StoredGrant, String, Holds> holds;
 
+  /**
+   * @param engines the engines tunnels run; the target's section names one
+   * @param listeners where admitted sessions' events go (recorded, refusals audited)
+   * @param holds the reviewer holds of a session (grant, session id), for operations its engine
+   *     sends to review
+   */
   public GrantTunnelAuthorizer(
       TokenService tokens,
       GrantStore grants,
       Supplier<BrokerConfig> config,
       Clock clock,
-      PostgresAuthorizations postgres,
-      SshAuthorizations ssh) {
+      Engines engines,
+      SessionListeners listeners,
+      BiFunction<StoredGrant, String, Holds> holds) {
     this.tokens = tokens;
     this.grants = grants;
     this.config = config;
     this.clock = clock;
-    this.postgres = postgres;
-    this.ssh = ssh;
+    this.engines = engines;
+    this.listeners = listeners;
+    this.holds = holds;
   }
 
   /** What the checks so far have verified; a refusal is audited with it. */
@@ -142,18 +155,42 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
                 () ->
                     new TunnelRejectedException(
                         "unknown_target", "target " + g.target() + " is no longer configured"));
+    Engine engine =
+        engines
+            .find(target.engine())
+            .orElseThrow(
+                () ->
+                    new TunnelRejectedException(
+                        "unknown_engine",
+                        "target "
+                            + target.name()
+                            + " names engine '"
+                            + target.engine()
+                            + "', which this broker does not run"));
     String sessionId = "s-" + UUID.randomUUID();
+    InetSocketAddress upstream = InetSocketAddress.createUnresolved(target.host(), target.port());
+    Admission admission =
+        new Admission(
+            sessionId,
+            g.id(),
+            caller,
+            g.target(),
+            g.task(),
+            target.resolveRole(g.role()),
+            upstream,
+            g.expiresAt(),
+            handshake,
+            listeners.listener(g, engine.name(), sessionId),
+            holds.apply(g, sessionId));
     return new TunnelAuthorization(
         sessionId,
         g.id(),
         caller,
         g.target(),
         g.task(),
-        target.ssh() != null ? SshEngine.NAME : PostgresAuthorizations.engine(target),
-        InetSocketAddress.createUnresolved(target.host(), target.port()),
+        engine.name(),
+        upstream,
         g.expiresAt(),
-        target.ssh() != null
-            ? ssh.settings(target, g, sessionId, handshake.sshPublicKey())
-            : postgres.settings(target, g, sessionId));
+        engine.admit(target.section(), admission));
   }
 }

@@ -2,6 +2,7 @@ package io.hoop.broker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoop.engine.postgres.config.PostgresTarget;
 import io.hoop.engine.postgres.engine.UpstreamTls;
 import io.hoop.engine.postgres.guard.Rules;
 import io.hoop.engine.postgres.mask.Detector;
@@ -56,7 +57,10 @@ class PostgresTargetSectionTest {
   }
 
   PostgresTarget parse(String yaml) throws ConfigException {
-    return ConfigLoader.parse("b.yaml", yaml, true).targets().get(0).postgres();
+    return ConfigLoader.parse("b.yaml", yaml, true).targets().get(0).section()
+            instanceof PostgresTarget pg
+        ? pg
+        : null;
   }
 
   String error(String yaml) {

@@ -3,6 +3,7 @@ package io.hoop.broker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hoop.engine.ssh.config.SshTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -64,10 +65,11 @@ class SshTargetConfigTest {
         ConfigLoader.parse("t.yaml", yaml("ssh", section(key.toString())), true)
             .target("web-1")
             .orElseThrow();
-    assertThat(t.ssh()).isNotNull();
-    assertThat(t.ssh().defaultRole()).isEqualTo("ops");
-    assertThat(t.ssh().roles().get("ops").user()).isEqualTo("deploy");
-    assertThat(t.postgres()).isNull();
+    assertThat(t.section()).isInstanceOf(SshTarget.class);
+    SshTarget ssh = (SshTarget) t.section();
+    assertThat(ssh.defaultRole()).isEqualTo("ops");
+    assertThat(ssh.roles().get("ops").user()).isEqualTo("deploy");
+    assertThat(t.engine()).isEqualTo("ssh");
   }
 
   @Test

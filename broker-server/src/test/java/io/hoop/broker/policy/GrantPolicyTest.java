@@ -7,6 +7,7 @@ import io.hoop.broker.config.GovernanceSection;
 import io.hoop.broker.config.TargetConfig;
 import io.hoop.broker.config.TargetConfig.OnNoEntitlement;
 import io.hoop.broker.store.StoredEntitlement;
+import io.hoop.tunnel.engine.TargetSection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,8 +35,7 @@ class GrantPolicyTest {
         TargetConfig.DEFAULT_TASK_PATTERN,
         false,
         GovernanceSection.TargetRules.DEFAULTS,
-        null,
-        null);
+        TargetSection.relay("tcp"));
   }
 
   static StoredEntitlement group(String g, Duration max, Instant reviewExpiresAt) {
@@ -218,8 +218,7 @@ class GrantPolicyTest {
             "^[A-Z][A-Z0-9]+-[0-9]+$",
             false,
             GovernanceSection.TargetRules.DEFAULTS,
-            null,
-            null);
+            TargetSection.relay("tcp"));
     assertThat(TaskRule.check(t, "OPS-12")).isEmpty();
     assertThat(TaskRule.check(t, "ops-12"))
         .hasValue("task id does not match the task pattern of target db: ^[A-Z][A-Z0-9]+-[0-9]+$");
@@ -240,8 +239,7 @@ class GrantPolicyTest {
             "(?s).*",
             false,
             GovernanceSection.TargetRules.DEFAULTS,
-            null,
-            null);
+            TargetSection.relay("tcp"));
     assertThat(TaskRule.check(anything, "a\u001bb")).isPresent();
     assertThat(TaskRule.check(anything, "a b")).isEmpty();
   }

@@ -2,7 +2,8 @@ package io.hoop.engine.postgres.engine;
 
 import static java.util.Objects.requireNonNull;
 
-import io.hoop.tunnel.engine.EngineEvent;
+import io.hoop.api.SessionStatement;
+import io.hoop.tunnel.engine.SessionStep;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +34,7 @@ public record QueryEvent(
     boolean blocked,
     String blockedBy,
     String error)
-    implements EngineEvent {
+    implements SessionStep {
   public QueryEvent {
     requireNonNull(startedAt, "startedAt");
     requireNonNull(duration, "duration");
@@ -42,5 +43,21 @@ public record QueryEvent(
     requireNonNull(commandTag, "commandTag");
     requireNonNull(blockedBy, "blockedBy");
     requireNonNull(error, "error");
+  }
+
+  @Override
+  public SessionStatement statement(int seq) {
+    return new SessionStatement(
+        seq,
+        startedAt,
+        duration.toNanos() / 1000,
+        sql,
+        parameters,
+        rows,
+        commandTag,
+        maskedFields,
+        blocked,
+        blockedBy,
+        error);
   }
 }

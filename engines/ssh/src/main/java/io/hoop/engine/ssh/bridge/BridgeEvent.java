@@ -2,8 +2,17 @@ package io.hoop.engine.ssh.bridge;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.api.SessionStatement;
+import io.hoop.tunnel.engine.Refusal;
+import io.hoop.tunnel.engine.SessionStep;
+import java.time.Instant;
+import java.util.List;
+
 /**
  * What the bridge reports for audit and recordings; every event names the admission's session key.
+ * Ended channels, file transfers, denials and a target that could not be used are steps of the
+ * session's timeline ({@code hoop sessions show}); terminal output goes to the session's asciicast
+ * recording instead.
  */
 public sealed interface BridgeEvent extends io.hoop.tunnel.engine.EngineEvent {
 
@@ -16,15 +25,25 @@ public sealed interface BridgeEvent extends io.hoop.tunnel.engine.EngineEvent {
    * The target could not be used (down, changed host key, refused login); message as the user saw
    * it.
    */
-  record TargetFailed(String sessionKey, String message) implements BridgeEvent {}
+  record TargetFailed(String sessionKey, String message) implements BridgeEvent, SessionStep {
+    @Override
+    public SessionStatement statement(int seq) {
+      return step(seq, "connect", 0, "FAILED", false, "", message == null ? "" : message);
+    }
+  }
 
   /** A channel request was refused: by a policy hook or because the bridge never allows it. */
   record Denied(String sessionKey, String kind, String detail, String reason)
-      implements BridgeEvent {
+      implements BridgeEvent, SessionStep, Refusal {
     public Denied {
       requireNonNull(kind, "kind");
       requireNonNull(detail, "detail");
       requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public SessionStatement statement(int seq) {
+      return step(seq, labelled(kind, detail), 0, "DENIED", true, reason, "");
     }
   }
 
@@ -52,7 +71,23 @@ public sealed interface BridgeEvent extends io.hoop.tunnel.engine.EngineEvent {
       String exitSignal,
       long bytesToTarget,
       long bytesFromTarget)
-      implements BridgeEvent {}
+      implements BridgeEvent, SessionStep {
+    @Override
+    public SessionStatement statement(int seq) {
+      String outcome =
+          exitStatus != null
+              ? "exit " + exitStatus
+              : exitSignal != null ? "signal " + exitSignal : "closed";
+      return step(
+          seq,
+          labelled(kind, detail),
+          bytesFromTarget,
+          outcome + " in=" + bytesToTarget + " out=" + bytesFromTarget,
+          false,
+          "",
+          "");
+    }
+  }
 
   /**
    * An sftp operation on a path (open-read, open-write, remove, rename, mkdir, ...), as requested.
@@ -65,7 +100,19 @@ public sealed interface BridgeEvent extends io.hoop.tunnel.engine.EngineEvent {
    */
   record FileTransfer(
       String sessionKey, int channel, String path, long bytesWritten, long bytesRead)
-      implements BridgeEvent {}
+      implements BridgeEvent, SessionStep {
+    @Override
+    public SessionStatement statement(int seq) {
+      return step(
+          seq,
+          "file: " + path,
+          bytesWritten + bytesRead,
+          "written=" + bytesWritten + " read=" + bytesRead,
+          false,
+          "",
+          "");
+    }
+  }
 
   /** The connection ended, by the user, the target, or {@link SshBridge#close}. */
   record Closed(String sessionKey, String reason) implements BridgeEvent {}
@@ -99,17 +146,30 @@ public sealed interface BridgeEvent extends io.hoop.tunnel.engine.EngineEvent {
    */
   record Held(
       String sessionKey, int channel, String kind, String detail, String rule, String holdId)
-      implements BridgeEvent {}
+      implements BridgeEvent, SessionStep {
+    @Override
+    public SessionStatement statement(int seq) {
+      return step(
+          seq, labelled(kind, detail), 0, "HELD " + holdId + " (" + rule + ")", false, "", "");
+    }
+  }
 
   /** A held operation was approved by {@code by}: it runs now, once. */
   record HoldApproved(
       String sessionKey, int channel, String kind, String detail, String holdId, String by)
-      implements BridgeEvent {}
+      implements BridgeEvent, SessionStep {
+    @Override
+    public SessionStatement statement(int seq) {
+      return step(
+          seq, labelled(kind, detail), 0, "APPROVED " + holdId + " by " + by, false, "", "");
+    }
+  }
 
   /**
    * A held operation will not run: denied by a reviewer, timed out, cancelled by the user (the
    * client closed the channel), the grant ended while it waited, or the hold could not be recorded
-   * ({@code holdId} empty then). {@code reason} is the text the user saw.
+   * ({@code holdId} empty then). {@code reason} is the text the user saw. A blocked step of the
+   * timeline, and audited as a refusal (the hold's own decision is audited by the broker's holds).
    */
   record HoldRefused(
       String sessionKey,
@@ -119,7 +179,7 @@ public sealed interface BridgeEvent extends io.hoop.tunnel.engine.EngineEvent {
       String holdId,
       String by,
       String reason)
-      implements BridgeEvent {
+      implements BridgeEvent, SessionStep, Refusal {
     public HoldRefused {
       requireNonNull(kind, "kind");
       requireNonNull(detail, "detail");
@@ -127,5 +187,26 @@ public sealed interface BridgeEvent extends io.hoop.tunnel.engine.EngineEvent {
       requireNonNull(by, "by");
       requireNonNull(reason, "reason");
     }
+
+    @Override
+    public SessionStatement statement(int seq) {
+      return step(seq, labelled(kind, detail), 0, "REFUSED", true, reason, "");
+    }
+  }
+
+  private static String labelled(String kind, String detail) {
+    return kind + (detail == null || detail.isEmpty() ? "" : ": " + detail);
+  }
+
+  private static SessionStatement step(
+      int seq,
+      String text,
+      long size,
+      String outcome,
+      boolean blocked,
+      String blockedBy,
+      String error) {
+    return new SessionStatement(
+        seq, Instant.now(), 0, text, List.of(), size, outcome, 0, blocked, blockedBy, error);
   }
 }

@@ -2,14 +2,20 @@ package io.hoop.engine.ssh.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.api.TargetConnection;
 import io.hoop.engine.ssh.bridge.Admission;
 import io.hoop.engine.ssh.bridge.BridgeEvent;
+import io.hoop.engine.ssh.bridge.BridgeListener;
 import io.hoop.engine.ssh.bridge.SshBridge;
 import io.hoop.engine.ssh.config.SshTarget;
 import io.hoop.tunnel.engine.Engine;
 import io.hoop.tunnel.engine.EngineContext;
+import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.engine.EngineSession;
+import io.hoop.tunnel.engine.EngineSettings;
+import io.hoop.tunnel.engine.TargetSection;
 import io.hoop.tunnel.server.TunnelAuthorization;
+import io.hoop.tunnel.server.TunnelRejectedException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -28,14 +34,68 @@ public final class SshEngine implements Engine {
   static final Duration GOODBYE_GRACE = Duration.ofMillis(250);
 
   private final SshBridge bridge;
+  private final SshHostKeys hostKeys;
+  private final CastRecordings casts;
 
-  public SshEngine(SshBridge bridge) {
+  /**
+   * @param bridge the bridge the tunnels' connections go through
+   * @param hostKeys the broker's host key per target (what the bridge presents)
+   * @param casts where terminal output is recorded (asciicast v2 per session)
+   */
+  public SshEngine(SshBridge bridge, SshHostKeys hostKeys, CastRecordings casts) {
     this.bridge = requireNonNull(bridge, "bridge");
+    this.hostKeys = requireNonNull(hostKeys, "hostKeys");
+    this.casts = requireNonNull(casts, "casts");
   }
 
   @Override
   public String name() {
     return NAME;
+  }
+
+  /**
+   * Admits the handshake's ephemeral key as the grant's role (the target's default when it named
+   * none); the session's events go to the admission's listener and terminal output to its
+   * recording; exec commands a review rule matches are held through the admission's holds.
+   */
+  @Override
+  public EngineSettings admit(TargetSection section, io.hoop.tunnel.engine.Admission admission)
+      throws TunnelRejectedException {
+    EngineListener events = admission.listener();
+    BridgeListener cast = casts.listener(admission.sessionId(), admission.label());
+    BridgeListener listener =
+        event -> {
+          events.onEvent(event);
+          cast.onEvent(event);
+        };
+    try {
+      return SshAdmissions.settings(
+          admission.target(),
+          admission.upstream().getHostString(),
+          admission.upstream().getPort(),
+          (SshTarget) section,
+          admission.role(),
+          admission.handshake().sshPublicKey(),
+          listener,
+          admission.holds());
+    } catch (SshAdmissionException e) {
+      throw new TunnelRejectedException(e.code(), e.getMessage());
+    }
+  }
+
+  /** The host key the bridge presents for the target and the default role's target user. */
+  @Override
+  public TargetConnection describe(TargetConnection base, TargetSection section) {
+    SshTarget ssh = (SshTarget) section;
+    return new TargetConnection(
+        base.target(),
+        base.type(),
+        NAME,
+        null,
+        base.roles(),
+        base.defaultRole(),
+        hostKeys.publicKeyLine(base.target()),
+        ssh.roles().get(ssh.defaultRole()).user());
   }
 
   @Override

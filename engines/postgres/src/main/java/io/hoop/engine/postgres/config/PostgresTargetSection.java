@@ -1,4 +1,4 @@
-package io.hoop.broker.config;
+package io.hoop.engine.postgres.config;
 
 import io.hoop.engine.postgres.engine.Secret;
 import io.hoop.engine.postgres.engine.UpstreamTls;
@@ -6,6 +6,7 @@ import io.hoop.engine.postgres.guard.Rules;
 import io.hoop.engine.postgres.mask.Detector;
 import io.hoop.engine.postgres.mask.MaskRule;
 import io.hoop.engine.postgres.mask.MaskStyle;
+import io.hoop.tunnel.engine.TargetKind.SectionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,11 +44,7 @@ final class PostgresTargetSection {
           PosixFilePermission.OTHERS_WRITE,
           PosixFilePermission.OTHERS_EXECUTE);
 
-  private final String source;
-
-  private PostgresTargetSection(String source) {
-    this.source = source;
-  }
+  private PostgresTargetSection() {}
 
   /** The raw {@code postgres} section, bound by Jackson. */
   record RawPostgres(
@@ -77,25 +74,14 @@ final class PostgresTargetSection {
    *
    * @return the section, or null when the target is relayed byte for byte without one
    */
-  static PostgresTarget parse(
-      String source, String key, String type, String engine, RawPostgres raw)
-      throws ConfigException {
-    return new PostgresTargetSection(source).target(key, type, engine, raw);
+  static PostgresTarget parse(String key, String engine, RawPostgres raw) throws SectionException {
+    return new PostgresTargetSection().target(key, engine, raw);
   }
 
-  private PostgresTarget target(String key, String type, String engine, RawPostgres raw)
-      throws ConfigException {
+  private PostgresTarget target(String key, String engine, RawPostgres raw)
+      throws SectionException {
     if (engine != null && !engine.equals("tcp") && !engine.equals(PostgresTarget.ENGINE)) {
       throw error(key + ".engine", "'" + engine + "' is not an engine; expected postgres or tcp");
-    }
-    if (!type.equals("postgres")) {
-      if (raw != null) {
-        throw error(key + ".postgres", "only allowed on targets of type postgres");
-      }
-      if (PostgresTarget.ENGINE.equals(engine)) {
-        throw error(key + ".engine", "the postgres engine needs a target of type postgres");
-      }
-      return null;
     }
     if (raw == null) {
       if (PostgresTarget.ENGINE.equals(engine)) {
@@ -133,7 +119,7 @@ final class PostgresTargetSection {
   }
 
   private Map<String, PostgresTarget.Role> roles(String key, Map<String, RawRole> raw)
-      throws ConfigException {
+      throws SectionException {
     if (raw == null || raw.isEmpty()) {
       throw error(
           key, "missing: at least one role, e.g. readonly: {user: app_ro, passwordFile: ...}");
@@ -159,7 +145,7 @@ final class PostgresTargetSection {
     return out;
   }
 
-  private Secret password(String key, RawRole r) throws ConfigException {
+  private Secret password(String key, RawRole r) throws SectionException {
     Path p = Path.of(r.passwordFile());
     try {
       if (!Files.isRegularFile(p)) {
@@ -189,7 +175,7 @@ final class PostgresTargetSection {
     }
   }
 
-  private UpstreamTls tls(String key, RawTls raw) throws ConfigException {
+  private UpstreamTls tls(String key, RawTls raw) throws SectionException {
     if (raw == null || raw.mode() == null) {
       if (raw != null && raw.caFile() != null) {
         throw error(key + ".mode", "missing: caFile is only used with mode verify-full");
@@ -225,7 +211,7 @@ final class PostgresTargetSection {
   }
 
   private Map<String, Rules> guardrails(
-      String key, Map<String, RawGuardrails> raw, Set<String> roles) throws ConfigException {
+      String key, Map<String, RawGuardrails> raw, Set<String> roles) throws SectionException {
     Map<String, Rules> out = new LinkedHashMap<>();
     if (raw == null) {
       return out;
@@ -256,7 +242,7 @@ final class PostgresTargetSection {
     return out;
   }
 
-  private List<String> words(String key, List<String> raw) throws ConfigException {
+  private List<String> words(String key, List<String> raw) throws SectionException {
     if (raw == null) {
       return List.of();
     }
@@ -271,7 +257,7 @@ final class PostgresTargetSection {
     return out;
   }
 
-  private PostgresTarget.Masking masking(String key, RawMasking raw) throws ConfigException {
+  private PostgresTarget.Masking masking(String key, RawMasking raw) throws SectionException {
     if (raw == null) {
       return null;
     }
@@ -299,7 +285,7 @@ final class PostgresTargetSection {
         columns, detectors, style(key + ".detectorStyle", raw.detectorStyle()));
   }
 
-  private MaskStyle style(String key, String raw) throws ConfigException {
+  private MaskStyle style(String key, String raw) throws SectionException {
     if (raw == null) {
       return MaskStyle.REDACT;
     }
@@ -314,7 +300,7 @@ final class PostgresTargetSection {
   /**
    * Config names are the enum's in kebab case, plus the short {@code card} and {@code access-key}.
    */
-  private Detector detector(String key, String raw) throws ConfigException {
+  private Detector detector(String key, String raw) throws SectionException {
     if (raw != null) {
       Detector alias = DETECTOR_ALIASES.get(raw);
       if (alias != null) {
@@ -338,7 +324,7 @@ final class PostgresTargetSection {
     return d.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  private ConfigException error(String key, String message) {
-    return new ConfigException(source + ": " + key + ": " + message);
+  private static SectionException error(String key, String message) {
+    return new SectionException(key + ": " + message);
   }
 }

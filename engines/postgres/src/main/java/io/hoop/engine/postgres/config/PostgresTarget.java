@@ -1,4 +1,4 @@
-package io.hoop.broker.config;
+package io.hoop.engine.postgres.config;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,10 +9,12 @@ import io.hoop.engine.postgres.mask.Detector;
 import io.hoop.engine.postgres.mask.MaskRule;
 import io.hoop.engine.postgres.mask.MaskStyle;
 import io.hoop.engine.postgres.mask.MaskingRules;
+import io.hoop.tunnel.engine.TargetSection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The {@code postgres} section of a target: which engine relays it, the database, upstream TLS, the
@@ -33,7 +35,8 @@ public record PostgresTarget(
     String defaultRole,
     Map<String, Role> roles,
     Map<String, Rules> guardrails,
-    Masking masking) {
+    Masking masking)
+    implements TargetSection {
   /** The engine that understands the PostgreSQL protocol. */
   public static final String ENGINE = "postgres";
 
@@ -47,6 +50,18 @@ public record PostgresTarget(
     requireNonNull(defaultRole, "defaultRole");
     roles = Map.copyOf(roles);
     guardrails = Map.copyOf(guardrails);
+  }
+
+  /** The roles, sorted; none when the target is relayed byte for byte (roles need the engine). */
+  @Override
+  public List<String> roleNames() {
+    return protocolAware() ? List.copyOf(new TreeSet<>(roles.keySet())) : List.of();
+  }
+
+  /** The role a grant that names none runs as; null for a raw relay. */
+  @Override
+  public String defaultRole() {
+    return protocolAware() ? defaultRole : null;
   }
 
   /** Whether tunnels to this target run through the postgres engine (else a raw relay). */
