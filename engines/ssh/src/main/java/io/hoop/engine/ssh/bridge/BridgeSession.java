@@ -271,12 +271,30 @@ final class BridgeSession {
   }
 
   void closedByUser() {
+    if (targetGoingAway()) {
+      // the target's connection ended first: its channels closed the user's, whose ssh then left
+      // before the target session's close completed
+      terminate(
+          "target_closed",
+          "hoop: the connection to target " + admission.target() + " closed",
+          false);
+      return;
+    }
     if (closed.compareAndSet(false, true)) {
       emit(new BridgeEvent.Ended(sessionKey, "client_closed", "the user's ssh client closed"));
       emit(new BridgeEvent.Closed(sessionKey, "closed by the user"));
     }
     target.thenAccept(s -> s.close(false));
     target.completeExceptionally(new TargetUnavailableException("closed"));
+  }
+
+  /** Whether the target's connection is closing or closed while the bridge did not close it. */
+  private boolean targetGoingAway() {
+    if (!target.isDone() || target.isCompletedExceptionally()) {
+      return false;
+    }
+    ClientSession session = target.join();
+    return session.isClosing() || session.isClosed();
   }
 
   private void disconnect(String message) {
