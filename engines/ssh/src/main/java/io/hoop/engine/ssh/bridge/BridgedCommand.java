@@ -21,6 +21,7 @@ import org.apache.sshd.common.channel.BufferedIoOutputStream;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.server.Environment;
@@ -51,6 +52,9 @@ final class BridgedCommand implements AsyncCommand {
   private final PtyChannelConfiguration pty;
   private final Map<String, String> env;
   private final AtomicBoolean finished = new AtomicBoolean();
+  // the last notice written to the user's stderr: the channel ends only once it is out (a goodbye
+  // queued behind a slow write would be lost when the channel closes)
+  private volatile IoWriteFuture lastNotice;
   private volatile boolean destroyed;
   // stdout EOF, stderr EOF, target channel closed
   private final AtomicInteger pending = new AtomicInteger(3);
@@ -452,12 +456,24 @@ final class BridgedCommand implements AsyncCommand {
             signal,
             bytesToTarget(),
             bytesFromTarget()));
-    if (status == null && signal != null) {
-      channel.sendExitSignal(signal);
-      channel.close(false);
-      return;
+    afterNotices(
+        () -> {
+          if (status == null && signal != null) {
+            channel.sendExitSignal(signal);
+            channel.close(false);
+            return;
+          }
+          exit.onExit(status == null ? 255 : status);
+        });
+  }
+
+  private void afterNotices(Runnable end) {
+    IoWriteFuture n = lastNotice;
+    if (n == null || n.isDone()) {
+      end.run();
+    } else {
+      n.addListener(f -> end.run());
     }
-    exit.onExit(status == null ? 255 : status);
   }
 
   private long bytesToTarget() {
@@ -487,7 +503,7 @@ final class BridgedCommand implements AsyncCommand {
   /** A line for the user's terminal, on stderr, without disturbing the relay. */
   void notice(String message) {
     try {
-      userErr.writeBuffer(line("\r\n" + message));
+      lastNotice = userErr.writeBuffer(line("\r\n" + message));
     } catch (IOException | RuntimeException e) {
       LOG.debug("bridge.notice.failed session={}", bridge.sessionKey());
     }
