@@ -14,6 +14,9 @@ import java.time.Instant;
  * @param statements statements recorded (postgres engine sessions; 0 for raw relays)
  * @param blocked recorded statements a guardrail refused
  * @param dropped statements not recorded because the recorder was overloaded
+ * @param engine the engine that relayed the session ({@code postgres}, {@code ssh}, {@code tcp}),
+ *     which says what its statements are (SQL, ssh commands and transfers); null from brokers that
+ *     do not send it
  */
 public record SessionSummary(
     String id,
@@ -29,4 +32,60 @@ public record SessionSummary(
     String closeReason,
     long statements,
     long blocked,
-    long dropped) {}
+    long dropped,
+    String engine) {
+
+  /** A summary without the engine, as brokers before it was sent build it. */
+  public SessionSummary(
+      String id,
+      String grantId,
+      String principal,
+      String target,
+      String task,
+      String role,
+      Instant openedAt,
+      Instant closedAt,
+      long bytesUp,
+      long bytesDown,
+      String closeReason,
+      long statements,
+      long blocked,
+      long dropped) {
+    this(
+        id,
+        grantId,
+        principal,
+        target,
+        task,
+        role,
+        openedAt,
+        closedAt,
+        bytesUp,
+        bytesDown,
+        closeReason,
+        statements,
+        blocked,
+        dropped,
+        null);
+  }
+
+  /** This summary naming the engine that relayed it. */
+  public SessionSummary withEngine(String engine) {
+    return new SessionSummary(
+        id,
+        grantId,
+        principal,
+        target,
+        task,
+        role,
+        openedAt,
+        closedAt,
+        bytesUp,
+        bytesDown,
+        closeReason,
+        statements,
+        blocked,
+        dropped,
+        engine);
+  }
+}

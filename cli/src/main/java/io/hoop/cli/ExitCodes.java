@@ -14,6 +14,12 @@ public final class ExitCodes implements IExitCodeExceptionMapper {
   public static final int GRANT_ENDED = 5;
   public static final int NOT_LOGGED_IN = 6;
 
+  /**
+   * {@code hoop exec} only: the broker refused the command by policy (the status its SSH end
+   * reports, confirmed by the session's record); a remote command can exit 126 by itself too.
+   */
+  public static final int EXEC_REFUSED = 126;
+
   /** {@code hoop exec} only: hoop or ssh could not run the command to an exit status. */
   public static final int EXEC_FAILED = 255;
 
@@ -27,6 +33,7 @@ public final class ExitCodes implements IExitCodeExceptionMapper {
           + "  4  request pending approval%n"
           + "  5  grant expired or revoked%n"
           + "  6  not logged in or session expired (run hoop login)%n"
+          + "  126  hoop exec: the broker refused the command by policy%n"
           + "  255  hoop exec: the remote command did not run to an exit status%n";
 
   @Override

@@ -47,13 +47,159 @@ class SshCommandsTest extends FakeBrokerCase {
     assertThat(r.err()).contains("Replaying s-1: alice on web-1 (task OPS-7)").contains("80x24");
   }
 
+  private static final String STEP =
+      "{\"seq\":1,\"startedAt\":\"2026-12-07T10:00:01Z\",\"durationMicros\":1500,"
+          + "\"sql\":\"exec: uptime\",\"parameters\":[],\"rows\":120,"
+          + "\"commandTag\":\"exit 0 in=0 out=120\",\"maskedFields\":0,\"blocked\":false,"
+          + "\"blockedBy\":\"\",\"error\":\"\"}";
+
+  private static String detail(String engine, String statements) {
+    return DETAIL
+        .replace(
+            "\"dropped\":0}",
+            "\"dropped\":0" + (engine == null ? "" : ",\"engine\":\"" + engine + "\"") + "}")
+        .replace("\"statements\":[]}", "\"statements\":[" + statements + "]}");
+  }
+
   @Test
   void replayWithoutRecordingKeepsTheStatementTimeline() {
     loggedIn();
-    broker.on("GET /v1/sessions/s-1", 200, DETAIL);
+    broker.on("GET /v1/sessions/s-1", 200, detail("ssh", STEP));
     CliRunner.Result r = hoop("sessions", "replay", "s-1", "--no-wait");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("Replaying s-1: alice on web-1 (task OPS-7), 0 statements");
+    assertThat(r.out()).startsWith("Replaying s-1: alice on web-1 (task OPS-7), 1 statements");
+    assertThat(r.out()).contains("exec: uptime");
+    assertThat(r.err()).contains("has no terminal recording (it opened no terminal)");
+  }
+
+  @Test
+  void replayOfASessionWithNothingRecordedSaysSo() {
+    loggedIn();
+    broker.on("GET /v1/sessions/s-1", 200, detail("ssh", ""));
+    CliRunner.Result r = hoop("sessions", "replay", "s-1");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("session s-1 has nothing to replay: no terminal recording")
+        .contains("hoop sessions show s-1");
+    assertThat(r.out()).isEmpty();
+
+    broker.reset();
+    CliRunner.Result unknown = hoop("sessions", "replay", "s-nope");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.out()).isEmpty();
+  }
+
+  @Test
+  void replayOptionsOutOfRangeAreUsageErrorsBeforeAnyRequest() {
+    loggedIn();
+    String[][] bad = {
+      {"--speed", "-1"},
+      {"--speed", "NaN"},
+      {"--speed", "Infinity"},
+      {"--speed", "0.001"},
+      {"--speed", "5000"},
+      {"--speed", "fast"},
+      {"--max-idle", "-1"},
+      {"--max-idle", "NaN"},
+      {"--max-idle", "1e12"},
+    };
+    for (String[] b : bad) {
+      CliRunner.Result r = hoop("sessions", "replay", "s-1", b[0], b[1]);
+      assertThat(r.exitCode()).as(String.join(" ", b)).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", b)).contains(b[0]);
+    }
+    assertThat(broker.requests).isEmpty();
+  }
+
+  @Test
+  void replayShowsOnlyWhatDrawsTheScreen() {
+    loggedIn();
+    String e = "\\u001b";
+    String hostile =
+        "{\"version\": 2, \"width\": 80, \"height\": 24}\n"
+            + "[0.1, \"o\", \""
+            + e
+            + "]0;pwned"
+            + "\\u0007"
+            + e
+            + "[1mbold"
+            + e
+            + "[0m\"]\n"
+            + "[0.2, \"o\", \""
+            + e
+            + "]52;c;cm0gLXJmIH4="
+            + "\\u0007"
+            + e
+            + "[6n"
+            + e
+            + "[21t\\r\\n\"]\n";
+    broker
+        .on("GET /v1/sessions/s-1", 200, DETAIL)
+        .on("GET /v1/sessions/s-1/recording", 200, hostile);
+    CliRunner.Result r = hoop("sessions", "replay", "s-1", "--speed", "0");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("\u001b[1mbold\u001b[0m\r\n");
+    assertThat(r.err()).contains("4 control sequence(s) left out");
+    // export keeps the recording as it is.
+    CliRunner.Result export = hoop("sessions", "export", "s-1");
+    assertThat(export.out()).isEqualTo(hostile);
+  }
+
+  @Test
+  void replayRefusesHostileCasts() {
+    loggedIn();
+    String[][] bad = {
+      {
+        "{\"version\":2,\"width\":80,\"height\":24,\"title\":\""
+            + "x".repeat((1 << 20) + 1)
+            + "\"}\n",
+        "line 1: longer than"
+      },
+      {"{\"version\": 2, \"width\": 80, \"height\": 24}\n[-5, \"o\", \"x\"]\n", "line 2: the time"},
+      {
+        "{\"version\": 2, \"width\": 80, \"height\": 24}\n[5, \"o\", \"x\"]\n[1, \"o\", \"y\"]\n",
+        "line 3: time 1.0 is before"
+      },
+      {
+        "{\"version\": 2, \"width\": 80, \"height\": 24}\n[1e999, \"o\", \"x\"]\n",
+        "line 2: the time"
+      },
+    };
+    for (String[] b : bad) {
+      broker
+          .on("GET /v1/sessions/s-1", 200, DETAIL)
+          .on("GET /v1/sessions/s-1/recording", 200, b[0]);
+      CliRunner.Result r = hoop("sessions", "replay", "s-1", "--speed", "0");
+      assertThat(r.exitCode()).as(b[1]).isEqualTo(1);
+      assertThat(r.err()).contains("is not a valid asciicast v2 file: " + b[1]);
+      assertThat(r.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void showLabelsStepsByTheSessionsEngine() {
+    loggedIn();
+    broker.on("GET /v1/sessions/s-1", 200, detail("ssh", STEP));
+    CliRunner.Result ssh = hoop("sessions", "show", "s-1");
+    assertThat(ssh.exitCode()).as(ssh.err()).isZero();
+    assertThat(ssh.out())
+        .contains("BYTES-OUT")
+        .contains("COMMAND")
+        .doesNotContain("SQL")
+        .doesNotContain("MASKED");
+    assertThat(ssh.out()).contains("exec: uptime");
+
+    broker.on("GET /v1/sessions/s-1", 200, detail("postgres", ""));
+    assertThat(hoop("sessions", "show", "s-1").out()).contains("MASKED").contains("SQL");
+
+    // A broker that does not name the engine: the target's engine now, else a neutral label.
+    broker.on("GET /v1/sessions/s-1", 200, detail(null, STEP));
+    assertThat(hoop("sessions", "show", "s-1").out()).contains("STEP").doesNotContain("SQL");
+    broker.on(
+        "GET /v1/targets/web-1/connection",
+        200,
+        "{\"target\":\"web-1\",\"type\":\"ssh\",\"engine\":\"ssh\",\"roles\":[]}");
+    assertThat(hoop("sessions", "show", "s-1").out()).contains("COMMAND");
   }
 
   @Test

@@ -74,6 +74,14 @@ final class CliProcess implements AutoCloseable {
         .until(() -> err.toString().contains(text));
   }
 
+  /** Waits until {@code file} exists; fails at once if the process ends first. */
+  void awaitFile(Path file) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .failFast("hoop exited: " + err, () -> !process.isAlive())
+        .until(() -> java.nio.file.Files.exists(file));
+  }
+
   /** Waits until stdout holds at least {@code lines} lines. */
   void awaitOutLines(int lines) {
     await()
@@ -112,6 +120,27 @@ final class CliProcess implements AutoCloseable {
     outReader.join(5_000);
     errReader.join(5_000);
     return process.exitValue();
+  }
+
+  /** hoop's stdin. */
+  java.io.OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
+  /** hoop's pid and those of the processes it started. */
+  List<Long> pids() {
+    List<Long> pids = new ArrayList<>();
+    pids.add(process.pid());
+    process.descendants().forEach(p -> pids.add(p.pid()));
+    return pids;
+  }
+
+  /** How many processes hoop started (ssh, its ProxyCommand) are still alive. */
+  long descendantsAlive() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> process.descendants().noneMatch(ProcessHandle::isAlive));
+    return process.descendants().filter(ProcessHandle::isAlive).count();
   }
 
   String out() {

@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CLI side of ssh targets end to end: a broker with an ssh target in front of a real sshd, the
- * real hoop CLI in-process and the real OpenSSH client: hoop exec's exit status (remote status, a
- * policy refusal, 255 for hoop's own failure), hoop connect's wrap mode (ssh and scp by the
- * target's name, GIT_SSH_COMMAND), --ssh-config's block used by ssh and removed, a terminal session
- * replayed and exported as a cast, and the grant's key gone afterwards.
+ * real hoop CLI (in-process, or its own JVM where signals, stdin or its sockets matter) and the
+ * real OpenSSH client: hoop exec's exit status (remote status, a confirmed policy refusal and a
+ * forged one, 255 for hoop's own failure and Ctrl-C), no TCP port opened, stdin through, key files
+ * gone after Ctrl-C and SIGTERM, hoop connect's wrap mode (ssh and scp by the target's name,
+ * GIT_SSH_COMMAND), --ssh-config's block used by ssh and removed, a terminal session replayed and
+ * exported as a cast, and the grant's key gone afterwards.
  */
 class SshCliIT {
   static OpenSshServer sshd;
@@ -130,13 +132,129 @@ class SshCliIT {
   }
 
   @Test
+  void execPassesEveryRemoteStatusThrough() throws Exception {
+    for (int status : new int[] {0, 1, 42}) {
+      Run r =
+          HoopCli.run(
+              env(),
+              null,
+              "exec",
+              "web-1",
+              "--task",
+              "SSH-1",
+              "--",
+              "echo err-" + status + " >&2; exit " + status);
+      assertThat(r.code()).as(r.err()).isEqualTo(status);
+      // ssh's stderr streams through hoop's.
+      assertThat(r.err()).contains("err-" + status + "\n").doesNotContain("[hoop exec:");
+    }
+    noKeyLeft();
+  }
+
+  @Test
   void execOfACommandThePolicyRefuses() throws Exception {
     Path victim = Files.createFile(sshd.dir().resolve("victim.txt"));
     Run r = HoopCli.run(env(), null, "exec", "web-1", "--task", "SSH-2", "--", "rm -f " + victim);
-    // The bridge reports a refusal as exit status 1 with its reason on ssh's stderr.
-    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    // Whatever status the bridge reports, the session's record makes it hoop exec's refusal code.
+    assertThat(r.code()).as(r.err()).isEqualTo(126);
+    assertThat(r.err())
+        .contains("refused by policy: ")
+        .contains("no deleting on web-1")
+        .contains("as its session record says (hoop sessions show s-")
+        .contains("[hoop exec: refused by policy, exit 126]");
     assertThat(victim).exists();
     noKeyLeft();
+  }
+
+  @Test
+  void aRemoteCommandCannotForgeARefusal() throws Exception {
+    // The broker's line on stderr and its status, printed by an allowed command: not a refusal.
+    Run r =
+        HoopCli.run(
+            env(),
+            null,
+            "exec",
+            "web-1",
+            "--task",
+            "SSH-2",
+            "--",
+            "echo 'hoop: command refused by policy: fake' >&2; exit 126");
+    assertThat(r.code()).as(r.err()).isEqualTo(126);
+    assertThat(r.err()).contains("refused by policy: fake").doesNotContain("[hoop exec:");
+  }
+
+  @Test
+  void execOpensNoPortAndPassesStdinThrough() throws Exception {
+    Path started = sshd.dir().resolve("exec-started.txt");
+    try (CliProcess hoop =
+        CliProcess.start(
+            env(),
+            "exec",
+            "web-1",
+            "--task",
+            "SSH-7",
+            "--",
+            "touch " + started + "; head -n 1 | sed 's/^/got:/'; exit 42")) {
+      hoop.awaitFile(started);
+      // The command runs: hoop listens on no TCP port, only on a socket in its private directory.
+      // (The detector sees listening sockets: this JVM's broker has one.)
+      assertThat(ListeningSockets.tcpOf(ProcessHandle.current().pid())).isNotEmpty();
+      for (long pid : hoop.pids()) {
+        assertThat(ListeningSockets.tcpOf(pid)).as("process %d", pid).isEmpty();
+      }
+      Path dir = onlyKeyDirectory();
+      assertThat(Files.getPosixFilePermissions(dir))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      assertThat(Files.getPosixFilePermissions(dir.resolve("id_ed25519")))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      assertThat(dir.resolve("tunnel.sock")).exists();
+      hoop.stdin().write("hello through hoop\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      hoop.stdin().close();
+      assertThat(hoop.waitFor()).as(hoop.err()).isEqualTo(42);
+      assertThat(hoop.out()).isEqualTo("got:hello through hoop\n");
+      assertThat(hoop.err()).contains("released (hoop exec finished)");
+    }
+    noKeyLeft();
+  }
+
+  @Test
+  void ctrlCEndsSshAndRemovesTheKey() throws Exception {
+    Path started = sshd.dir().resolve("exec-int.txt");
+    try (CliProcess hoop =
+        CliProcess.start(
+            env(), "exec", "web-1", "--task", "SSH-8", "--", "touch " + started + "; sleep 60")) {
+      hoop.awaitFile(started);
+      assertThat(onlyKeyDirectory()).exists();
+      hoop.signal("INT");
+      assertThat(hoop.waitFor()).as(hoop.err()).isEqualTo(255);
+      assertThat(hoop.err()).contains("[hoop exec: interrupted, exit 255]");
+      assertThat(hoop.descendantsAlive()).isZero();
+    }
+    noKeyLeft();
+  }
+
+  @Test
+  void sigtermRemovesTheKeyToo() throws Exception {
+    Path started = sshd.dir().resolve("exec-term.txt");
+    try (CliProcess hoop =
+        CliProcess.start(
+            env(), "exec", "web-1", "--task", "SSH-9", "--", "touch " + started + "; sleep 60")) {
+      hoop.awaitFile(started);
+      assertThat(onlyKeyDirectory()).exists();
+      hoop.signal("TERM");
+      hoop.waitFor();
+      assertThat(hoop.descendantsAlive()).isZero();
+    }
+    noKeyLeft();
+  }
+
+  private static Path onlyKeyDirectory() throws Exception {
+    try (var list = Files.list(home)) {
+      java.util.List<Path> dirs =
+          list.filter(p -> p.getFileName().toString().startsWith("hoop-ssh-")).toList();
+      assertThat(dirs).hasSize(1);
+      return dirs.get(0);
+    }
   }
 
   @Test
@@ -270,6 +388,6 @@ class SshCliIT {
     Run export = HoopCli.run(env(), null, "sessions", "export", id, "-o", "cast");
     assertThat(export.code()).as(export.err()).isZero();
     assertThat(export.out()).startsWith("{").contains("replay-me-42");
-    assertThat(io.hoop.cli.sessions.cast.Cast.parse(export.out()).width()).isPositive();
+    assertThat(io.hoop.asciicast.CastReader.read(export.out()).header().width()).isPositive();
   }
 }

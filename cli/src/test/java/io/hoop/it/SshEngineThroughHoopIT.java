@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hoop.api.AuditEvent;
 import io.hoop.api.Grant;
 import io.hoop.api.Json;
-import io.hoop.engine.ssh.recording.CastEvent;
-import io.hoop.engine.ssh.recording.CastReader;
-import io.hoop.engine.ssh.recording.CastRecording;
+import io.hoop.asciicast.CastEvent;
+import io.hoop.asciicast.CastReader;
+import io.hoop.asciicast.CastRecording;
 import io.hoop.engine.ssh.testing.OpenSshClient;
 import io.hoop.engine.ssh.testing.OpenSshClient.Result;
 import io.hoop.engine.ssh.testing.OpenSshServer;
@@ -99,6 +99,8 @@ class SshEngineThroughHoopIT {
                           - match: 'rm *'
                             action: deny
                             message: no deleting on web-1
+                          - match: 'touch *'
+                            action: review
               - name: web-moved
                 type: ssh
                 address: 127.0.0.1:%1$d
@@ -386,5 +388,101 @@ class SshEngineThroughHoopIT {
         p.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * An exec command a review rule matches waits on the broker's holds: nothing reaches the target
+   * until a reviewer decides; approved it runs once, denied it exits 126 with the reason. Both are
+   * steps of the session (the refusal blocked and audited as {@code ssh.denied}).
+   */
+  @Test
+  void aHeldCommandRunsOnlyOnceAReviewerApprovesIt() throws Exception {
+    Grant g = grant("web-1");
+    Path approvedMarker = sshd.dir().resolve("approved-" + g.id());
+    Path deniedMarker = sshd.dir().resolve("denied-" + g.id());
+    try (TunnelClient tunnel = tunnel(g, userKeyLine, new CopyOnWriteArrayList<>())) {
+      OpenSshClient ssh = client(tunnel, "web-1");
+      for (boolean approve : new boolean[] {true, false}) {
+        Path marker = approve ? approvedMarker : deniedMarker;
+        Path out = work.resolve("held-out-" + approve + "-" + g.id());
+        Path err = work.resolve("held-err-" + approve + "-" + g.id());
+        Process p =
+            new ProcessBuilder(ssh.ssh(List.of(), "touch " + marker + " && echo ran-once"))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        try {
+          String[] held = new String[1];
+          await()
+              .atMost(T)
+              .untilAsserted(
+                  () -> {
+                    JsonNode pending = get(broker, bob, "/v1/holds?scope=pending");
+                    List<String> ids = new ArrayList<>();
+                    for (JsonNode h : pending.path("holds")) {
+                      if (h.path("operation").asText().contains(marker.toString())) {
+                        ids.add(h.path("id").asText());
+                      }
+                    }
+                    assertThat(ids).as(pending.toString()).hasSize(1);
+                    held[0] = ids.get(0);
+                  });
+          await().atMost(T).until(() -> Files.readString(err).contains(held[0]));
+          assertThat(p.isAlive()).isTrue();
+          assertThat(marker).doesNotExist();
+          JsonNode decided =
+              approve
+                  ? post(broker, bob, "/v1/holds/" + held[0] + "/approve", Map.of())
+                  : post(
+                      broker,
+                      bob,
+                      "/v1/holds/" + held[0] + "/deny",
+                      Map.of("reason", "not during the freeze"));
+          assertThat(decided.path("error").isMissingNode()).as(decided.toString()).isTrue();
+          assertThat(p.waitFor(T.toSeconds(), TimeUnit.SECONDS)).isTrue();
+          String stderr = Files.readString(err);
+          if (approve) {
+            assertThat(p.exitValue()).as(stderr).isZero();
+            assertThat(Files.readString(out)).isEqualTo("ran-once\n");
+            assertThat(marker).exists();
+          } else {
+            assertThat(p.exitValue()).as(stderr).isEqualTo(126);
+            assertThat(stderr).contains(held[0]).contains("not during the freeze");
+            assertThat(Files.readString(out)).isEmpty();
+            assertThat(marker).doesNotExist();
+          }
+        } finally {
+          p.destroyForcibly();
+          Files.deleteIfExists(out);
+          Files.deleteIfExists(err);
+        }
+      }
+    } finally {
+      Files.deleteIfExists(approvedMarker);
+      Files.deleteIfExists(deniedMarker);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              List<JsonNode> steps = statementsOf(g.id());
+              assertThat(steps)
+                  .extracting(s -> s.path("commandTag").asText())
+                  .anySatisfy(t -> assertThat(t).startsWith("HELD h-"))
+                  .anySatisfy(t -> assertThat(t).startsWith("APPROVED h-").endsWith(" by bob"))
+                  .anySatisfy(t -> assertThat(t).isEqualTo("REFUSED"));
+              assertThat(steps)
+                  .filteredOn(s -> s.path("blocked").asBoolean())
+                  .singleElement()
+                  .satisfies(
+                      s -> {
+                        assertThat(s.path("sql").asText()).startsWith("exec: touch ");
+                        assertThat(s.path("blockedBy").asText()).contains("not during the freeze");
+                      });
+              assertThat(events(broker, g.id()))
+                  .filteredOn(e -> "ssh.denied".equals(e.type()))
+                  .singleElement()
+                  .satisfies(e -> assertThat(e.details()).containsEntry("kind", "exec"));
+            });
   }
 }

@@ -5,8 +5,10 @@ import io.hoop.api.GrantRequest;
 import io.hoop.api.GrantStatus;
 import io.hoop.api.TargetConnection;
 import io.hoop.cli.CliEnvironment;
+import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.HoopException;
+import io.hoop.cli.auth.Sleeper;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.connect.ApprovalWait;
 import io.hoop.cli.connect.GrantLease;
@@ -14,15 +16,20 @@ import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
 import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
+import io.hoop.cli.sessions.SessionsApi;
+import io.hoop.cli.ssh.ProxyCommand;
 import io.hoop.cli.ssh.SshAccess;
+import io.hoop.cli.ssh.SshConfigText;
 import io.hoop.cli.time.DurationParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,9 +46,11 @@ import picocli.CommandLine.Spec;
       "task, then release the grant. stdout and stderr stream as the command writes",
       "them; the remote command's exit status is hoop's. Like ssh, the words after",
       "'--' are joined with spaces and the remote shell parses them: quote for it.",
-      "hoop runs the system ssh with a key made for this grant alone (removed on",
-      "exit) against a 127.0.0.1 port whose broker end admits only that key.",
-      "When the grant needs approval hoop waits (--no-wait: fail at once)."
+      "hoop runs the system ssh with a key made for this grant alone; ssh reaches the",
+      "broker through hoop itself (a ProxyCommand relaying to a private socket), so",
+      "no local port is opened. Key, known_hosts and socket live in a 0700 directory",
+      "removed on exit, Ctrl-C and SIGTERM included. When the grant needs approval",
+      "hoop waits (--no-wait: fail at once)."
     },
     footer = {
       "%nExamples:",
@@ -51,11 +60,14 @@ import picocli.CommandLine.Spec;
       "  hoop exec web-1 --task OPS-7 -- cat /var/log/app.log > app.log",
       "%nExit status:",
       "  0-254  the remote command's exit status (as ssh reports it)",
+      "  126    also: the broker refused the command by policy, confirmed by the",
+      "         session's record (stderr ends '[hoop exec: refused by policy, exit",
+      "         126]'); without that line, a remote command's own 126",
       "  255    the command did not run to an exit status: hoop's own failure",
       "         (not logged in, denied, pending approval, grant ended, bad usage;",
       "         stderr ends '[hoop exec: KIND, exit 255]') or ssh's (connection,",
       "         host key, remote command killed by a signal: ssh's own message)",
-      "  A command the target's policy refuses exits 1 with the broker's reason."
+      "         or Ctrl-C ('[hoop exec: interrupted, exit 255]')"
     })
 public final class ExecCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -137,7 +149,12 @@ public final class ExecCommand implements Callable<Integer> {
               + task
               + " -- COMMAND");
     }
-    try (GrantTunnel tunnel = GrantTunnel.listen(session, 0, err)) {
+    // The key files and the tunnel's socket share one private directory, removed at the end; a
+    // socket that cannot be made costs no grant.
+    try (SshAccess ssh =
+            SshAccess.prepare(connection, target, SshConfigText.PROXIED_PORT, env.env());
+        Cleanup cleanup = new Cleanup(ssh);
+        GrantTunnel tunnel = GrantTunnel.listen(session, ssh.files().socket(), err)) {
       Grant grant =
           session
               .client()
@@ -159,12 +176,9 @@ public final class ExecCommand implements Callable<Integer> {
             grant = PendingNotice.await(session, grant, env, err, false);
           }
           ConnectCommand.requireApproved(grant);
-          try (SshAccess ssh =
-              SshAccess.prepare(connection, target, tunnel.localPort(), env.env())) {
-            tunnel.serve(grant, ssh.key().publicKey());
-            lease.endedBecause("hoop exec finished");
-            return ExecExit.ofSsh(runSsh(ssh, grant, tunnel, env, err));
-          }
+          tunnel.serve(grant, ssh.key().publicKey());
+          lease.endedBecause("hoop exec finished");
+          return runSsh(session, ssh, grant, tunnel, cleanup, env, err);
         } catch (HoopException.Denied | HoopException.GrantEnded e) {
           lease.grantEnded();
           throw e;
@@ -173,12 +187,30 @@ public final class ExecCommand implements Callable<Integer> {
     }
   }
 
-  /** The system ssh against the grant's port; hoop follows it (Ctrl-C goes to ssh). */
+  /**
+   * The system ssh with the tunnel as its ProxyCommand; hoop follows it. Ctrl-C reaches ssh from
+   * the terminal; hoop ends it too (a Ctrl-C sent to hoop alone), then exits 255.
+   */
   private int runSsh(
-      SshAccess ssh, Grant grant, GrantTunnel tunnel, CliEnvironment env, PrintWriter err)
+      BrokerSession session,
+      SshAccess ssh,
+      Grant grant,
+      GrantTunnel tunnel,
+      Cleanup cleanup,
+      CliEnvironment env,
+      PrintWriter err)
       throws InterruptedException {
-    List<String> argv = sshCommand(ssh.files().config().toString(), ssh.files().alias(), command);
-    ProcessBuilder builder = new ProcessBuilder(argv).inheritIO().redirectInput(env.childInput());
+    List<String> argv =
+        sshCommand(
+            ssh.files().config().toString(),
+            ssh.files().alias(),
+            ProxyCommand.forSocket(ssh.files().socket()),
+            command);
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .redirectInput(env.childInput())
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.PIPE);
     builder.environment().clear();
     builder.environment().putAll(env.env());
     Process child;
@@ -188,32 +220,127 @@ public final class ExecCommand implements Callable<Integer> {
       throw new HoopException(
           "cannot run ssh: " + e.getMessage() + " (hoop exec needs the OpenSSH client on PATH)", e);
     }
-    Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(() -> {}) : null;
+    cleanup.follow(child);
+    StderrRelay stderr = new StderrRelay(child.getErrorStream(), err);
+    Thread relay = stderr.start();
+    CompletableFuture<Void> interrupted = new CompletableFuture<>();
+    Interrupts interrupts =
+        env.installSignalHandlers() ? Interrupts.install(() -> interrupted.complete(null)) : null;
+    int status;
     try {
-      return new Supervisor(grant, tunnel.ended(), env.clock(), err)
-          .await(child, new CompletableFuture<>());
+      status = new Supervisor(grant, tunnel.ended(), env.clock(), err).await(child, interrupted);
     } finally {
       if (interrupts != null) {
         interrupts.close();
       }
     }
+    if (interrupted.isDone() && child.isAlive()) {
+      Cleanup.end(child);
+      relay.join(RELAY_JOIN.toMillis());
+      throw new HoopException.ExecFailed(
+          "interrupted (Ctrl-C): ssh was ended; a remote command without a terminal may still"
+              + " be running on "
+              + target
+              + " [hoop exec: interrupted, exit 255]",
+          null);
+    }
+    relay.join(RELAY_JOIN.toMillis());
+    if (stderr.sawRefusal()) {
+      Optional<String> refused =
+          ExecRefusal.confirm(new SessionsApi(session), tunnel.sessionIds(), Sleeper.REAL);
+      if (refused.isPresent()) {
+        err.println(
+            "hoop: the broker refused the command on "
+                + target
+                + " by policy, as its session record says (hoop sessions show "
+                + refused.get()
+                + ") [hoop exec: refused by policy, exit "
+                + ExitCodes.EXEC_REFUSED
+                + "]");
+        err.flush();
+        return ExitCodes.EXEC_REFUSED;
+      }
+    }
+    return ExecExit.ofSsh(status);
   }
 
   /**
-   * {@code ssh -F CONFIG -o BatchMode=yes -T -- ALIAS WORDS...}: never prompts (no terminal in CI),
-   * no pty, and after {@code --} neither the alias nor the command is read as an ssh option.
+   * {@code ssh -F CONFIG -o BatchMode=yes -o ProxyCommand=RELAY -o HostKeyAlias=ALIAS -T -- ALIAS
+   * WORDS...}: never prompts (no terminal in CI), reaches the broker through the relay instead of a
+   * port (options on the command line win over the config file's {@code ProxyCommand none}), looks
+   * the broker's host key up under the alias (the pinned line names it), no pty, and after {@code
+   * --} neither the alias nor the command is read as an ssh option.
    */
-  static List<String> sshCommand(String config, String alias, List<String> words) {
+  static List<String> sshCommand(
+      String config, String alias, String proxyCommand, List<String> words) {
     List<String> argv = new ArrayList<>();
     argv.add("ssh");
     argv.add("-F");
     argv.add(config);
     argv.add("-o");
     argv.add("BatchMode=yes");
+    argv.add("-o");
+    argv.add("ProxyCommand=" + proxyCommand);
+    argv.add("-o");
+    argv.add("HostKeyAlias=" + alias);
     argv.add("-T");
     argv.add("--");
     argv.add(alias);
     argv.addAll(words);
     return argv;
+  }
+
+  /** How long hoop waits for the last of ssh's stderr after ssh exited. */
+  private static final Duration RELAY_JOIN = Duration.ofSeconds(5);
+
+  /**
+   * Removes the key, known_hosts and socket also when hoop is ended by a signal (SIGTERM, SIGHUP;
+   * Ctrl-C is handled in {@link #runSsh}), ending ssh first: a JVM that is shutting down does not
+   * run the {@code finally} blocks of the command.
+   */
+  private static final class Cleanup implements AutoCloseable {
+    private final SshAccess ssh;
+    private final Thread hook;
+    private volatile Process child;
+
+    Cleanup(SshAccess ssh) {
+      this.ssh = ssh;
+      this.hook =
+          new Thread(
+              () -> {
+                Process p = child;
+                if (p != null) {
+                  end(p);
+                }
+                ssh.close();
+              },
+              "hoop-exec-cleanup");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    void follow(Process process) {
+      this.child = process;
+    }
+
+    static void end(Process p) {
+      p.destroy();
+      try {
+        if (!p.waitFor(2, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Shutting down: the hook runs (or ran) and removes the files itself.
+      }
+    }
   }
 }

@@ -1,11 +1,12 @@
 package io.hoop.cli.commands;
 
 import io.hoop.api.SessionDetail;
+import io.hoop.asciicast.CastFormatException;
+import io.hoop.asciicast.CastReader;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.SessionsApi;
-import io.hoop.cli.sessions.cast.Cast;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -84,8 +85,8 @@ public final class SessionsExportCommand implements Callable<Integer> {
                 + " statements");
       }
       try {
-        Cast.parse(recording);
-      } catch (Cast.FormatException e) {
+        CastReader.read(recording);
+      } catch (CastFormatException e) {
         throw new HoopException(
             "the broker's recording of "
                 + id

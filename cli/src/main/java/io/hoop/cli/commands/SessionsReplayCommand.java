@@ -2,13 +2,16 @@ package io.hoop.cli.commands;
 
 import io.hoop.api.SessionDetail;
 import io.hoop.api.SessionStatement;
+import io.hoop.asciicast.CastFormatException;
+import io.hoop.asciicast.CastPlayer;
+import io.hoop.asciicast.CastReader;
+import io.hoop.asciicast.CastRecording;
+import io.hoop.asciicast.TerminalFilter;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.auth.Sleeper;
 import io.hoop.cli.sessions.SessionTimeline;
 import io.hoop.cli.sessions.SessionsApi;
-import io.hoop.cli.sessions.cast.Cast;
-import io.hoop.cli.sessions.cast.CastPlayer;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -33,7 +36,10 @@ import picocli.CommandLine.Spec;
       "Replay a session's statements in the terminal with their relative timestamps,",
       "waiting between them as long as the user did (divided by --speed).",
       "SSH sessions play their terminal recording (asciicast v2) with its timing:",
-      "what the user saw, output only; pauses longer than --max-idle are shortened."
+      "what the user saw, output only; pauses longer than --max-idle are shortened.",
+      "Only what draws the screen is replayed: sequences that would set the title or",
+      "the clipboard, make the terminal answer, or switch mouse or key reporting on",
+      "are left out (counted at the end); hoop sessions export -o cast has them all."
     },
     footer = {
       "%nExamples:",
@@ -42,11 +48,16 @@ import picocli.CommandLine.Spec;
       "  hoop sessions replay s-6f1c... --no-wait    everything at once (same as --speed 0)",
       "  hoop sessions replay s-9a2e... --speed 2 --max-idle 1   (an ssh session)",
       "  hoop sessions export s-9a2e... -o cast > s.cast && asciinema play s.cast",
-      "%nExit codes: 0 ok, 1 error, 2 usage, 6 not logged in."
+      "%nExit codes: 0 ok, 1 error (no such session you may see, nothing to replay,",
+      "a recording that is not asciicast v2), 2 usage, 6 not logged in."
     })
 public final class SessionsReplayCommand implements Callable<Integer> {
   /** Waits at least this long (after --speed) show a progress line on stderr. */
   static final Duration ANNOUNCE_WAIT = Duration.ofSeconds(2);
+
+  static final double MIN_SPEED = 0.01;
+  static final double MAX_SPEED = 1000;
+  static final double MAX_IDLE_SECONDS = 86_400;
 
   @ParentCommand SessionsCommand sessions;
   @Spec CommandSpec spec;
@@ -59,7 +70,9 @@ public final class SessionsReplayCommand implements Callable<Integer> {
       names = "--speed",
       paramLabel = "N",
       defaultValue = "1",
-      description = "Replay speed factor; 0 prints everything at once (default: ${DEFAULT-VALUE}).")
+      description =
+          "Replay speed factor, 0.01 to 1000; 0 prints everything at once (default:"
+              + " ${DEFAULT-VALUE}).")
   double speed;
 
   @Option(names = "--no-wait", description = "Print the whole timeline at once.")
@@ -77,20 +90,54 @@ public final class SessionsReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (speed < 0 || Double.isNaN(speed) || Double.isInfinite(speed)) {
+    if (!(speed == 0 || (speed >= MIN_SPEED && speed <= MAX_SPEED))) {
       throw new ParameterException(
-          spec.commandLine(), "--speed " + speed + " is invalid; expected 0 or a positive number");
+          spec.commandLine(),
+          "--speed "
+              + speed
+              + " is invalid; expected 0 (no waiting) or a factor from "
+              + MIN_SPEED
+              + " to "
+              + MAX_SPEED);
     }
-    if (maxIdle != null && (maxIdle < 0 || !Double.isFinite(maxIdle))) {
+    if (maxIdle != null && !(maxIdle >= 0 && maxIdle <= MAX_IDLE_SECONDS)) {
       throw new ParameterException(
-          spec.commandLine(), "--max-idle " + maxIdle + " is invalid; expected seconds >= 0");
+          spec.commandLine(),
+          "--max-idle "
+              + maxIdle
+              + " is invalid; expected seconds from 0 to "
+              + MAX_IDLE_SECONDS
+              + " (a day)");
     }
     SessionsApi api = sessions.api(common);
     SessionDetail detail = api.show(id);
-    // SSH sessions have a terminal recording (their exec commands may be statements too).
+    // SSH sessions with a terminal have a recording (their exec commands may be statements too).
     String recording = api.recording(id);
     if (recording != null) {
       return play(detail, recording);
+    }
+    if (detail.statements().isEmpty()) {
+      String engine = api.engineOf(detail);
+      throw new HoopException(
+          "session "
+              + id
+              + " has nothing to replay: no terminal recording"
+              + ("ssh".equals(engine)
+                  ? " (only ssh sessions with a terminal have one; exec commands and file"
+                      + " transfers are steps)"
+                  : "")
+              + " and no recorded steps; hoop sessions show "
+              + id
+              + " has what is known of it");
+    }
+    if ("ssh".equals(api.engineOf(detail))) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "hoop: session "
+                  + id
+                  + " has no terminal recording (it opened no terminal); replaying its steps");
+      spec.commandLine().getErr().flush();
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -134,10 +181,10 @@ public final class SessionsReplayCommand implements Callable<Integer> {
 
   /** Plays an ssh session's recording; progress and the end go to stderr, the screen to stdout. */
   private int play(SessionDetail detail, String recording) {
-    Cast cast;
+    CastRecording cast;
     try {
-      cast = Cast.parse(recording);
-    } catch (Cast.FormatException e) {
+      cast = CastReader.read(recording);
+    } catch (CastFormatException e) {
       throw new HoopException(
           "the recording of " + id + " is not a valid asciicast v2 file: " + e.getMessage());
     }
@@ -155,14 +202,15 @@ public final class SessionsReplayCommand implements Callable<Integer> {
             + "), "
             + DurationFormat.compact(Duration.ofMillis((long) (cast.duration() * 1000)))
             + " recorded in a "
-            + cast.width()
+            + cast.header().width()
             + "x"
-            + cast.height()
+            + cast.header().height()
             + " terminal"
             + (paced() ? speed == 1 ? ", real time" : ", speed " + speed + "x" : "")
             + "; Ctrl-C stops");
     err.flush();
     Duration idle = maxIdle == null ? null : Duration.ofNanos((long) (maxIdle * 1e9));
+    TerminalFilter screen = new TerminalFilter();
     for (CastPlayer.Frame f : CastPlayer.frames(cast, paced() ? speed : 0, idle)) {
       if (!f.delay().isZero()) {
         try {
@@ -172,7 +220,7 @@ public final class SessionsReplayCommand implements Callable<Integer> {
           throw new HoopException("replay interrupted");
         }
       }
-      out.print(f.data());
+      out.print(screen.filter(f.data()));
       out.flush();
     }
     err.println(
@@ -181,6 +229,15 @@ public final class SessionsReplayCommand implements Callable<Integer> {
             + (detail.session().closeReason() == null
                 ? ""
                 : " (session closed: " + detail.session().closeReason() + ")"));
+    if (screen.dropped() > 0) {
+      err.println(
+          "-- "
+              + screen.dropped()
+              + " control sequence(s) left out: they would act beyond the screen (title,"
+              + " clipboard, terminal answers, mouse or key modes); hoop sessions export "
+              + id
+              + " -o cast has the recording as it is");
+    }
     err.flush();
     return ExitCodes.OK;
   }

@@ -4,6 +4,7 @@ import io.hoop.api.SessionDetail;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.SessionTimeline;
+import io.hoop.cli.sessions.SessionsApi;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +16,11 @@ import picocli.CommandLine.Spec;
 /** {@code hoop sessions show ID}: one session with its statements. */
 @Command(
     name = "show",
-    description = "Show a session and its statements: time, duration, rows, masked fields, blocks.",
+    description = {
+      "Show a session and its steps: time, duration, result, blocks; for postgres",
+      "sessions rows and masked fields of each SQL statement, for ssh sessions the",
+      "bytes each command, shell, transfer or forward sent back."
+    },
     footer = {
       "%nExamples:",
       "  hoop sessions show s-6f1c...",
@@ -33,12 +38,13 @@ public final class SessionsShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SessionDetail detail = sessions.api(common).show(id);
+    SessionsApi api = sessions.api(common);
+    SessionDetail detail = api.show(id);
     if (output.json()) {
       JsonOutput.print(spec.commandLine().getOut(), detail);
       return ExitCodes.OK;
     }
-    SessionTimeline.printDetail(spec.commandLine().getOut(), detail);
+    SessionTimeline.printDetail(spec.commandLine().getOut(), detail, api.engineOf(detail));
     return ExitCodes.OK;
   }
 }

@@ -9,15 +9,18 @@ import io.hoop.tunnel.client.TunnelClient;
 import io.hoop.tunnel.client.TunnelClientConfig;
 import io.hoop.tunnel.protocol.CloseNotice;
 import io.hoop.tunnel.protocol.Handshake;
+import io.hoop.tunnel.protocol.HandshakeReply;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +53,9 @@ public final class GrantTunnel implements AutoCloseable {
   /** The handshake of the grant being served; null until {@link #serve} (connections refused). */
   private final AtomicReference<Supplier<Handshake>> handshake = new AtomicReference<>();
 
+  /** The broker's session ids of the connections opened so far, in order. */
+  private final List<String> sessionIds = new CopyOnWriteArrayList<>();
+
   private GrantTunnel(BrokerSession session, int localPort, Path socket, PrintWriter err) {
     this.session = session;
     URI broker = URI.create(session.profile().brokerUrl());
@@ -57,6 +63,13 @@ public final class GrantTunnel implements AutoCloseable {
     String relogin = session.store().loginCommand();
     TunnelClient.Listener listener =
         new TunnelClient.Listener() {
+          @Override
+          public void opened(HandshakeReply reply) {
+            if (reply.sessionId() != null) {
+              sessionIds.add(reply.sessionId());
+            }
+          }
+
           @Override
           public void refused(ApiError error) {
             String code = error == null ? null : error.code();
@@ -271,6 +284,11 @@ public final class GrantTunnel implements AutoCloseable {
    */
   public int localPort() {
     return client.localAddress().getPort();
+  }
+
+  /** The broker's session ids of the connections relayed so far, oldest first. */
+  public List<String> sessionIds() {
+    return List.copyOf(sessionIds);
   }
 
   /** Completes when the broker says the grant expired or was revoked. */

@@ -1,5 +1,6 @@
 package io.hoop.cli.demo;
 
+import io.hoop.api.SessionDetail;
 import io.hoop.api.SessionList;
 import io.hoop.api.SessionSummary;
 import io.hoop.cli.HoopException;
@@ -33,7 +34,8 @@ public final class DemoSessions {
     err.println();
     err.println("$ hoop sessions show " + id);
     err.flush();
-    SessionTimeline.printDetail(out, api.show(id));
+    SessionDetail detail = api.show(id);
+    SessionTimeline.printDetail(out, detail, api.engineOf(detail));
     out.flush();
   }
 

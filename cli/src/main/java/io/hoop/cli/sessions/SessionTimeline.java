@@ -47,9 +47,26 @@ public final class SessionTimeline {
     t.print(out);
   }
 
-  /** A session's header and its statements as a table. */
-  public static void printDetail(PrintWriter out, SessionDetail d) {
+  /**
+   * What a session's steps are called, by the engine that relayed it: {@code SQL} for postgres,
+   * {@code COMMAND} for ssh (exec commands, shells, file transfers, forwards), {@code STEP} for
+   * anything else or an engine not known.
+   */
+  public static String stepLabel(String engine) {
+    if (engine == null) {
+      return "STEP";
+    }
+    return switch (engine) {
+      case "postgres" -> "SQL";
+      case "ssh" -> "COMMAND";
+      default -> "STEP";
+    };
+  }
+
+  /** A session's header and its statements as a table; {@code engine} may be null (unknown). */
+  public static void printDetail(PrintWriter out, SessionDetail d, String engine) {
     SessionSummary s = d.session();
+    boolean ssh = "ssh".equals(engine);
     out.println("session   " + s.id());
     out.println("target    " + s.target() + (s.role() == null ? "" : " (role " + s.role() + ")"));
     out.println("user      " + s.principal());
@@ -73,8 +90,23 @@ public final class SessionTimeline {
             + " blocked"
             + (s.dropped() > 0 ? ", " + s.dropped() + " not recorded (recorder overloaded)" : ""));
     out.println();
-    Table t = new Table("SEQ", "AT", "DURATION", "ROWS", "MASKED", "RESULT", "SQL");
     Instant origin = origin(d);
+    if (ssh) {
+      // ssh steps have no rows or masking: their count is the bytes the target sent back.
+      Table t = new Table("SEQ", "AT", "DURATION", "BYTES-OUT", "RESULT", stepLabel(engine));
+      for (SessionStatement st : d.statements()) {
+        t.row(
+            st.seq(),
+            offset(Duration.between(origin, st.startedAt())),
+            millis(st.durationMicros()),
+            st.blocked() ? "-" : Long.toString(st.rows()),
+            result(st),
+            oneLine(st.sql()));
+      }
+      t.print(out);
+      return;
+    }
+    Table t = new Table("SEQ", "AT", "DURATION", "ROWS", "MASKED", "RESULT", stepLabel(engine));
     for (SessionStatement st : d.statements()) {
       t.row(
           st.seq(),

@@ -64,6 +64,21 @@ public final class SessionsApi {
     }
   }
 
+  /**
+   * The engine that relayed {@code detail}'s session as the broker names it; from a broker that
+   * does not, the engine its target has now (null when that cannot be told).
+   */
+  public String engineOf(SessionDetail detail) {
+    if (detail.session().engine() != null) {
+      return detail.session().engine();
+    }
+    try {
+      return connection(detail.session().target()).engine();
+    } catch (BrokerException e) {
+      return null;
+    }
+  }
+
   /** {@code GET /v1/targets/{name}/connection}. */
   public TargetConnection connection(String target) {
     return get("/v1/targets/" + encode(target) + "/connection", TargetConnection.class);

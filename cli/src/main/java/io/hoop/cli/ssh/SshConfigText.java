@@ -19,6 +19,13 @@ public final class SshConfigText {
   private SshConfigText() {}
 
   /**
+   * The port written in the files of a connection made through a ProxyCommand, where it is not
+   * used: ssh looks the host key up under {@code HostKeyAlias} (the alias, which the pinned line
+   * names too) and connects through the command.
+   */
+  public static final int PROXIED_PORT = 22;
+
+  /**
    * The {@code Host} alias of a target: its name when ssh_config and known_hosts take it as it is
    * (letters, digits, {@code . _ -}, not starting with {@code -} or {@code .}), otherwise {@code
    * hoop-} and the name with every other character as {@code _}, so a pattern character such as

@@ -27,6 +27,7 @@ public final class SshFiles implements AutoCloseable {
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
   private static final int GROUP_OR_OTHER_WRITE = 0022;
   private static final int STICKY = 01000;
+  private static final String SOCKET = "tunnel.sock";
   private static final String SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   private final Path directory;
@@ -112,6 +113,14 @@ public final class SshFiles implements AutoCloseable {
     return directory.resolve("ssh_config");
   }
 
+  /**
+   * The Unix socket {@code hoop exec} listens on for ssh's ProxyCommand, in this private directory
+   * (removed with it).
+   */
+  public Path socket() {
+    return directory.resolve(SOCKET);
+  }
+
   /** The {@code Host} alias of the target in the config files. */
   public String alias() {
     return alias;
@@ -137,7 +146,8 @@ public final class SshFiles implements AutoCloseable {
   }
 
   private static void deleteAll(Path dir) {
-    for (String name : new String[] {"id_ed25519", "id_ed25519.pub", "known_hosts", "ssh_config"}) {
+    for (String name :
+        new String[] {"id_ed25519", "id_ed25519.pub", "known_hosts", "ssh_config", SOCKET}) {
       try {
         Files.deleteIfExists(dir.resolve(name));
       } catch (IOException e) {

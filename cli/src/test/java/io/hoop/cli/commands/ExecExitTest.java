@@ -42,17 +42,52 @@ class ExecExitTest {
 
   @Test
   void theCommandCannotBecomeAnSshOption() {
-    assertThat(ExecCommand.sshCommand("/r/cfg", "-oProxyCommand=x", java.util.List.of("-v", "ls")))
+    assertThat(
+            ExecCommand.sshCommand(
+                "/r/cfg", "-oProxyCommand=x", "relay", java.util.List.of("-v", "ls")))
         .containsExactly(
             "ssh",
             "-F",
             "/r/cfg",
             "-o",
             "BatchMode=yes",
+            "-o",
+            "ProxyCommand=relay",
+            "-o",
+            "HostKeyAlias=-oProxyCommand=x",
             "-T",
             "--",
             "-oProxyCommand=x",
             "-v",
             "ls");
+  }
+
+  @Test
+  void theRefusalLineIsSeenEvenSplitAcrossReads() throws Exception {
+    for (int split = 1; split < 40; split++) {
+      String line = "out\nhoop: command refused by policy: denied: no\n";
+      byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int cut = Math.min(split, bytes.length - 1);
+      java.io.InputStream in =
+          new java.io.SequenceInputStream(
+              new java.io.ByteArrayInputStream(bytes, 0, cut),
+              new java.io.ByteArrayInputStream(bytes, cut, bytes.length - cut));
+      java.io.StringWriter sink = new java.io.StringWriter();
+      StderrRelay relay = new StderrRelay(in, new java.io.PrintWriter(sink));
+      relay.run();
+      assertThat(relay.sawRefusal()).as("split at %d", cut).isTrue();
+      assertThat(sink.toString()).isEqualTo(line);
+    }
+    StderrRelay plain =
+        new StderrRelay(
+            new java.io.ByteArrayInputStream("refused by polic\ny".getBytes()),
+            new java.io.PrintWriter(new java.io.StringWriter()));
+    plain.run();
+    assertThat(plain.sawRefusal()).isFalse();
+  }
+
+  @Test
+  void refusedIsItsOwnCodeInTheHelp() {
+    assertThat(ExitCodes.EXEC_REFUSED).isEqualTo(126);
   }
 }

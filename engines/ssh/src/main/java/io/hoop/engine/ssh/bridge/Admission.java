@@ -2,6 +2,7 @@ package io.hoop.engine.ssh.bridge;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.tunnel.engine.Holds;
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.List;
  * @param pinnedHostKeys the target host keys to accept; anything else is refused (never TOFU)
  * @param targetUser the account on the target
  * @param credential the broker-held credential for targetUser
+ * @param holds where exec commands a review rule holds go ({@link Holds#NONE}: they are refused)
+ * @param recordInput whether keystrokes of pty channels are reported ({@link BridgeEvent.Input})
  */
 public record Admission(
     String target,
@@ -26,7 +29,9 @@ public record Admission(
     String targetUser,
     TargetCredential credential,
     BridgePolicy policy,
-    BridgeListener listener) {
+    BridgeListener listener,
+    Holds holds,
+    boolean recordInput) {
 
   public Admission {
     requireNonNull(target, "target");
@@ -41,5 +46,59 @@ public record Admission(
     requireNonNull(credential, "credential");
     requireNonNull(policy, "policy");
     requireNonNull(listener, "listener");
+    requireNonNull(holds, "holds");
+  }
+
+  /** An admission whose review rules refuse (no review process) and that records no input. */
+  public Admission(
+      String target,
+      PublicKey userKey,
+      InetSocketAddress targetAddress,
+      List<PublicKey> pinnedHostKeys,
+      String targetUser,
+      TargetCredential credential,
+      BridgePolicy policy,
+      BridgeListener listener) {
+    this(
+        target,
+        userKey,
+        targetAddress,
+        pinnedHostKeys,
+        targetUser,
+        credential,
+        policy,
+        listener,
+        Holds.NONE,
+        false);
+  }
+
+  /** This admission with {@code holds} for its review rules. */
+  public Admission withHolds(Holds holds) {
+    return new Admission(
+        target,
+        userKey,
+        targetAddress,
+        pinnedHostKeys,
+        targetUser,
+        credential,
+        policy,
+        listener,
+        holds,
+        recordInput);
+  }
+
+  /** This admission with its events going to {@code listener}. */
+  public Admission withListener(BridgeListener listener) {
+    return new Admission(
+        target,
+        userKey,
+        targetAddress,
+        pinnedHostKeys,
+        targetUser,
+        credential,
+        policy,
+        listener,
+        holds,
+        recordInput);
   }
 }

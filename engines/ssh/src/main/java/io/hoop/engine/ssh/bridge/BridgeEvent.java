@@ -117,6 +117,83 @@ public sealed interface BridgeEvent extends io.hoop.tunnel.engine.EngineEvent {
   /** The connection ended, by the user, the target, or {@link SshBridge#close}. */
   record Closed(String sessionKey, String reason) implements BridgeEvent {}
 
+  /**
+   * Who ended the connection, sent with {@link Closed}: {@code code} is {@code client_closed} (the
+   * user's ssh client left), {@code target_closed} (the target's connection ended or failed) or
+   * {@code broker_closed} ({@link SshBridge#close}: expiry, revoke, tunnel closed, shutdown).
+   */
+  record Ended(String sessionKey, String code, String message) implements BridgeEvent {
+    public Ended {
+      requireNonNull(code, "code");
+      requireNonNull(message, "message");
+    }
+  }
+
+  /**
+   * Keystrokes of a pty channel, reported only when the admission records input; the recording
+   * keeps only what the terminal echoed back (never what is typed at a no-echo prompt).
+   */
+  record Input(String sessionKey, int channel, long nanoTime, byte[] data) implements BridgeEvent {}
+
+  /**
+   * An operation a review rule sent to the target's reviewers: it waits, nothing reached the
+   * target.
+   *
+   * @param kind {@code exec}
+   * @param detail the command line
+   * @param rule the rule that asked for review
+   * @param holdId the id reviewers approve
+   */
+  record Held(
+      String sessionKey, int channel, String kind, String detail, String rule, String holdId)
+      implements BridgeEvent, SessionStep {
+    @Override
+    public SessionStatement statement(int seq) {
+      return step(
+          seq, labelled(kind, detail), 0, "HELD " + holdId + " (" + rule + ")", false, "", "");
+    }
+  }
+
+  /** A held operation was approved by {@code by}: it runs now, once. */
+  record HoldApproved(
+      String sessionKey, int channel, String kind, String detail, String holdId, String by)
+      implements BridgeEvent, SessionStep {
+    @Override
+    public SessionStatement statement(int seq) {
+      return step(
+          seq, labelled(kind, detail), 0, "APPROVED " + holdId + " by " + by, false, "", "");
+    }
+  }
+
+  /**
+   * A held operation will not run: denied by a reviewer, timed out, cancelled by the user (the
+   * client closed the channel), the grant ended while it waited, or the hold could not be recorded
+   * ({@code holdId} empty then). {@code reason} is the text the user saw. A blocked step of the
+   * timeline, and audited as a refusal (the hold's own decision is audited by the broker's holds).
+   */
+  record HoldRefused(
+      String sessionKey,
+      int channel,
+      String kind,
+      String detail,
+      String holdId,
+      String by,
+      String reason)
+      implements BridgeEvent, SessionStep, Refusal {
+    public HoldRefused {
+      requireNonNull(kind, "kind");
+      requireNonNull(detail, "detail");
+      requireNonNull(holdId, "holdId");
+      requireNonNull(by, "by");
+      requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public SessionStatement statement(int seq) {
+      return step(seq, labelled(kind, detail), 0, "REFUSED", true, reason, "");
+    }
+  }
+
   private static String labelled(String kind, String detail) {
     return kind + (detail == null || detail.isEmpty() ? "" : ": " + detail);
   }

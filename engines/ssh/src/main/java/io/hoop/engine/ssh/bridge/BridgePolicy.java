@@ -22,7 +22,7 @@ public record BridgePolicy(
     return new BridgePolicy(
         command -> Verdict.deny("no exec rule allows it"),
         () -> Verdict.deny("interactive shells are not allowed for this role"),
-        (operation, path) -> Verdict.deny("sftp is not allowed for this role"),
+        SftpCheck.deny("sftp is not allowed for this role"),
         (host, port) -> Verdict.deny("port forwarding is not allowed for this role"));
   }
 
@@ -42,7 +42,10 @@ public record BridgePolicy(
     return new BridgePolicy(exec, shell, sftp, check);
   }
 
-  /** Decides an {@code exec} request (scp is an exec of {@code scp -t} / {@code scp -f}). */
+  /**
+   * Decides an {@code exec} request (scp is an exec of {@code scp -t} / {@code scp -f}); a review
+   * verdict holds the command for a reviewer through the admission's {@code Holds}.
+   */
   @FunctionalInterface
   public interface ExecCheck {
     Verdict check(String command);
@@ -55,12 +58,92 @@ public record BridgePolicy(
   }
 
   /**
-   * Decides sftp: called with operation {@code "subsystem"} and an empty path when the sftp
-   * subsystem is requested (per-operation checks need packet parsing, not done yet).
+   * Decides sftp: first the subsystem request, then, when {@link #checksOperations()}, each request
+   * packet of the session (the bridge parses them; see {@link SftpGate}). Paths reach {@link
+   * #operation} absolute, with {@code //} and {@code .} folded and no {@code ..} (refused before).
    */
-  @FunctionalInterface
   public interface SftpCheck {
-    Verdict check(String operation, String path);
+    /** The sftp subsystem request. */
+    Verdict subsystem();
+
+    /**
+     * Whether each operation is checked; false relays the session's bytes unparsed (observed only).
+     */
+    boolean checksOperations();
+
+    /** One operation on a path (two for rename); {@code otherPath} is empty for one-path ones. */
+    Verdict operation(io.hoop.engine.ssh.policy.SftpOperation op, String path, String otherPath);
+
+    /** Sftp allowed, every operation unchecked. */
+    static SftpCheck allowAll() {
+      return new SftpCheck() {
+        @Override
+        public Verdict subsystem() {
+          return Verdict.allow();
+        }
+
+        @Override
+        public boolean checksOperations() {
+          return false;
+        }
+
+        @Override
+        public Verdict operation(
+            io.hoop.engine.ssh.policy.SftpOperation op, String path, String otherPath) {
+          return Verdict.allow();
+        }
+      };
+    }
+
+    /** Sftp refused as a whole. */
+    static SftpCheck deny(String reason) {
+      requireNonNull(reason, "reason");
+      return new SftpCheck() {
+        @Override
+        public Verdict subsystem() {
+          return Verdict.deny(reason);
+        }
+
+        @Override
+        public boolean checksOperations() {
+          return true;
+        }
+
+        @Override
+        public Verdict operation(
+            io.hoop.engine.ssh.policy.SftpOperation op, String path, String otherPath) {
+          return Verdict.deny(reason);
+        }
+      };
+    }
+
+    /** Sftp allowed, each operation decided by {@code check}. */
+    static SftpCheck perOperation(Operation check) {
+      requireNonNull(check, "check");
+      return new SftpCheck() {
+        @Override
+        public Verdict subsystem() {
+          return Verdict.allow();
+        }
+
+        @Override
+        public boolean checksOperations() {
+          return true;
+        }
+
+        @Override
+        public Verdict operation(
+            io.hoop.engine.ssh.policy.SftpOperation op, String path, String otherPath) {
+          return check.check(op, path, otherPath);
+        }
+      };
+    }
+
+    /** The per-operation decision. */
+    @FunctionalInterface
+    interface Operation {
+      Verdict check(io.hoop.engine.ssh.policy.SftpOperation op, String path, String otherPath);
+    }
   }
 
   /** Decides a {@code direct-tcpip} channel (ssh -L), the address as the target will resolve it. */

@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +34,7 @@ final class BridgeSession {
   private final Admission admission;
   private final ServerSession server;
   private final ScheduledExecutorService timer;
+  private final Executor blocking;
   private final CompletableFuture<ClientSession> target = new CompletableFuture<>();
   private final Set<BridgedCommand> commands = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -43,11 +45,13 @@ final class BridgeSession {
       String sessionKey,
       Admission admission,
       ServerSession server,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      Executor blocking) {
     this.sessionKey = sessionKey;
     this.admission = admission;
     this.server = server;
     this.timer = timer;
+    this.blocking = blocking;
   }
 
   String sessionKey() {
@@ -64,6 +68,11 @@ final class BridgeSession {
 
   ScheduledExecutorService timer() {
     return timer;
+  }
+
+  /** For calls that may block (recording a hold): never an sshd I/O thread. */
+  Executor blocking() {
+    return blocking;
   }
 
   void emit(BridgeEvent event) {
@@ -136,6 +145,7 @@ final class BridgeSession {
                         session.addCloseFutureListener(
                             c ->
                                 terminate(
+                                    "target_closed",
                                     "hoop: the connection to target "
                                         + admission.target()
                                         + " closed",
@@ -222,6 +232,10 @@ final class BridgeSession {
     LOG.info("bridge.target.failed session={} target={}", sessionKey, admission.target());
     // Recorded before the waiting channels learn of it: they may end the user's session at once.
     emit(new BridgeEvent.TargetFailed(sessionKey, message));
+    if (closed.compareAndSet(false, true)) {
+      emit(new BridgeEvent.Ended(sessionKey, "target_closed", message));
+      emit(new BridgeEvent.Closed(sessionKey, message));
+    }
     target.completeExceptionally(new TargetUnavailableException(message));
     // channels already waiting print the message on stderr; give them a moment, then disconnect
     // (OpenSSH prints the disconnect reason too, which covers sessions without a channel)
@@ -239,13 +253,17 @@ final class BridgeSession {
    * Ends this connection: the message to every channel's terminal, then the target connection and
    * the user's connection closed within a second.
    */
-  void terminate(String message, boolean noticeFirst) {
+  void terminate(String code, String message, boolean noticeFirst) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    emit(new BridgeEvent.Ended(sessionKey, code, message));
     emit(new BridgeEvent.Closed(sessionKey, message));
     if (noticeFirst) {
       notice(message);
+    }
+    for (BridgedCommand command : commands) {
+      command.sessionEnding(message);
     }
     target.thenAccept(s -> s.close(true));
     target.completeExceptionally(new TargetUnavailableException(message));
@@ -253,11 +271,30 @@ final class BridgeSession {
   }
 
   void closedByUser() {
+    if (targetGoingAway()) {
+      // the target's connection ended first: its channels closed the user's, whose ssh then left
+      // before the target session's close completed
+      terminate(
+          "target_closed",
+          "hoop: the connection to target " + admission.target() + " closed",
+          false);
+      return;
+    }
     if (closed.compareAndSet(false, true)) {
+      emit(new BridgeEvent.Ended(sessionKey, "client_closed", "the user's ssh client closed"));
       emit(new BridgeEvent.Closed(sessionKey, "closed by the user"));
     }
     target.thenAccept(s -> s.close(false));
     target.completeExceptionally(new TargetUnavailableException("closed"));
+  }
+
+  /** Whether the target's connection is closing or closed while the bridge did not close it. */
+  private boolean targetGoingAway() {
+    if (!target.isDone() || target.isCompletedExceptionally()) {
+      return false;
+    }
+    ClientSession session = target.join();
+    return session.isClosing() || session.isClosed();
   }
 
   private void disconnect(String message) {

@@ -1,11 +1,14 @@
 package io.hoop.engine.ssh.bridge;
 
+import io.hoop.tunnel.engine.Holds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -14,9 +17,11 @@ import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.BufferedIoOutputStream;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.server.Environment;
@@ -47,6 +52,9 @@ final class BridgedCommand implements AsyncCommand {
   private final PtyChannelConfiguration pty;
   private final Map<String, String> env;
   private final AtomicBoolean finished = new AtomicBoolean();
+  // the last notice written to the user's stderr: the channel ends only once it is out (a goodbye
+  // queued behind a slow write would be lost when the channel closes)
+  private volatile IoWriteFuture lastNotice;
   private volatile boolean destroyed;
   // stdout EOF, stderr EOF, target channel closed
   private final AtomicInteger pending = new AtomicInteger(3);
@@ -59,6 +67,11 @@ final class BridgedCommand implements AsyncCommand {
   private volatile Pump fromTargetOut;
   private volatile Pump fromTargetErr;
   private volatile SftpObserver sftp;
+  private volatile SftpGate gate;
+  // a review verdict: the command waits for a reviewer before anything reaches the target
+  private final Verdict review;
+  private volatile Holds.Hold hold;
+  private final AtomicBoolean holdEnded = new AtomicBoolean();
 
   BridgedCommand(
       BridgeSession bridge,
@@ -66,13 +79,15 @@ final class BridgedCommand implements AsyncCommand {
       Kind kind,
       String detail,
       PtyChannelConfiguration pty,
-      Map<String, String> env) {
+      Map<String, String> env,
+      Verdict review) {
     this.bridge = bridge;
     this.channel = channel;
     this.kind = kind;
     this.detail = detail;
     this.pty = pty;
     this.env = Map.copyOf(env);
+    this.review = review;
   }
 
   @Override
@@ -87,7 +102,10 @@ final class BridgedCommand implements AsyncCommand {
 
   @Override
   public void setIoErrorStream(IoOutputStream err) {
-    this.userErr = err;
+    // queued: the bridge's own lines (hold notices, warnings, goodbyes) and the target's stderr
+    // may be written at the same time, and the channel's stream takes one write at a time
+    this.userErr =
+        new BufferedIoOutputStream("hoop-stderr", 0, err, 1 << 20, Duration.ofSeconds(30));
   }
 
   @Override
@@ -107,6 +125,14 @@ final class BridgedCommand implements AsyncCommand {
   @Override
   public void start(ChannelSession session, Environment environment) {
     bridge.register(this);
+    if (review != null) {
+      hold();
+      return;
+    }
+    runOnTarget();
+  }
+
+  private void runOnTarget() {
     bridge
         .target()
         .whenComplete(
@@ -117,6 +143,113 @@ final class BridgedCommand implements AsyncCommand {
                 openOnTarget(target);
               }
             });
+  }
+
+  /**
+   * Sends the command to review: recorded off the I/O threads (the store may block), the notice on
+   * the user's stderr, then the decision composed on its stage; nothing is opened on the target
+   * until it is an approval.
+   */
+  private void hold() {
+    Holds.HoldRequest request = new Holds.HoldRequest(kindName(), detail, review.rule());
+    CompletableFuture.supplyAsync(() -> bridge.admission().holds().hold(request), bridge.blocking())
+        .thenCompose(stage -> stage)
+        .whenComplete(
+            (h, failure) -> {
+              if (failure != null) {
+                String why = messageOf(failure);
+                holdRefused(
+                    "",
+                    "hoop",
+                    "hoop: command refused: it needs review ("
+                        + review.reason()
+                        + ") but cannot be held: "
+                        + why);
+                return;
+              }
+              hold = h;
+              if (holdEnded.get()) {
+                // the session ended while the hold was being recorded
+                h.cancel();
+                return;
+              }
+              if (destroyed) {
+                holdRefused(h.id(), "user", "cancelled: the client closed the channel");
+                h.cancel();
+                return;
+              }
+              bridge.emit(
+                  new BridgeEvent.Held(
+                      bridge.sessionKey(), channelId(), kindName(), detail, review.rule(), h.id()));
+              write(h.notice());
+              h.decision().whenComplete((d, f) -> decided(h, d, f));
+            });
+  }
+
+  private void decided(Holds.Hold h, Holds.Decision decision, Throwable failure) {
+    Holds.Decision d =
+        failure != null ? new Holds.Decision(false, "hoop", "the broker stopped") : decision;
+    if (destroyed) {
+      holdRefused(h.id(), "user", "cancelled: the client closed the channel");
+      return;
+    }
+    if (!d.approved()) {
+      holdRefused(
+          h.id(),
+          d.by(),
+          "hoop: command refused: hold "
+              + h.id()
+              + " ("
+              + review.rule()
+              + ") was not approved by "
+              + d.by()
+              + ": "
+              + d.reason());
+      return;
+    }
+    if (!holdEnded.compareAndSet(false, true)) {
+      return;
+    }
+    bridge.emit(
+        new BridgeEvent.HoldApproved(
+            bridge.sessionKey(), channelId(), kindName(), detail, h.id(), d.by()));
+    write("hoop: hold " + h.id() + " approved by " + d.by() + "; running the command");
+    runOnTarget();
+  }
+
+  /** Ends a held command that will not run: recorded, then refused on the user's channel. */
+  private void holdRefused(String holdId, String by, String message) {
+    if (!holdEnded.compareAndSet(false, true)) {
+      return;
+    }
+    bridge.emit(
+        new BridgeEvent.HoldRefused(
+            bridge.sessionKey(), channelId(), kindName(), detail, holdId, by, message));
+    refuse(message, SshBridge.REFUSED_EXIT_STATUS);
+  }
+
+  /**
+   * The session ends (expiry, revoke, target gone): a command still waiting for review is refused
+   * and its hold cancelled.
+   */
+  void sessionEnding(String message) {
+    if (review == null || holdEnded.get()) {
+      return;
+    }
+    Holds.Hold h = hold;
+    // recorded first: the cancel may complete the decision (as "cancelled") on this thread
+    holdRefused(h == null ? "" : h.id(), "hoop", message + " (the command waited for review)");
+    if (h != null) {
+      h.cancel();
+    }
+  }
+
+  private void write(String text) {
+    try {
+      userErr.writeBuffer(line(text));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("bridge.notice.failed session={}", bridge.sessionKey());
+    }
   }
 
   private void openOnTarget(ClientSession target) {
@@ -182,10 +315,28 @@ final class BridgedCommand implements AsyncCommand {
     }
     Consumer<Buffer> tap = pty != null ? this::record : null;
     Consumer<Buffer> down = tap;
-    Consumer<Buffer> up = null;
+    Consumer<Buffer> up =
+        pty != null && bridge.admission().recordInput() ? this::recordInput : null;
     if (kind == Kind.SUBSYSTEM && "sftp".equals(detail)) {
       SftpObserver observer = new SftpObserver(new SftpEvents());
       sftp = observer;
+      BridgePolicy.SftpCheck check = bridge.admission().policy().sftp();
+      if (check.checksOperations()) {
+        gate =
+            new SftpGate(
+                    userIn,
+                    userOut,
+                    c.getAsyncIn(),
+                    c.getAsyncOut(),
+                    check,
+                    new GateEvents(observer, c),
+                    e -> c.getAsyncIn().close(false),
+                    e -> targetStreamEnded(e))
+                .start();
+        fromTargetErr = new Pump(c.getAsyncErr(), userErr, null, e -> targetStreamEnded(e)).start();
+        c.addCloseFutureListener(f -> countDown());
+        return;
+      }
       down = b -> observer.fromTarget(b.array(), b.rpos(), b.available());
       up = b -> observer.fromUser(b.array(), b.rpos(), b.available());
     }
@@ -227,6 +378,44 @@ final class BridgedCommand implements AsyncCommand {
     }
   }
 
+  /** What the sftp gate saw and refused, as bridge events. */
+  private final class GateEvents implements SftpGate.Sink {
+    private final SftpObserver observer;
+    private final ClientChannel target;
+
+    GateEvents(SftpObserver observer, ClientChannel target) {
+      this.observer = observer;
+      this.target = target;
+    }
+
+    @Override
+    public void refused(String what, String reason) {
+      bridge.emit(new BridgeEvent.Denied(bridge.sessionKey(), "sftp", what, reason));
+    }
+
+    @Override
+    public void forwarded(byte[] bytes, int offset, int length) {
+      observer.fromUser(bytes, offset, length);
+    }
+
+    @Override
+    public void responded(byte[] bytes, int offset, int length) {
+      observer.fromTarget(bytes, offset, length);
+    }
+
+    @Override
+    public void abort(String message) {
+      bridge.emit(new BridgeEvent.Denied(bridge.sessionKey(), "sftp", "session", message));
+      refuse(message, SshBridge.REFUSED_EXIT_STATUS);
+      target.close(false);
+    }
+  }
+
+  private void recordInput(Buffer data) {
+    byte[] bytes = Arrays.copyOfRange(data.array(), data.rpos(), data.wpos());
+    bridge.emit(new BridgeEvent.Input(bridge.sessionKey(), channelId(), System.nanoTime(), bytes));
+  }
+
   private void record(Buffer data) {
     byte[] bytes = Arrays.copyOfRange(data.array(), data.rpos(), data.wpos());
     bridge.emit(new BridgeEvent.Output(bridge.sessionKey(), channelId(), System.nanoTime(), bytes));
@@ -265,15 +454,37 @@ final class BridgedCommand implements AsyncCommand {
             detail,
             status,
             signal,
-            toTarget == null ? 0 : toTarget.bytes(),
-            (fromTargetOut == null ? 0 : fromTargetOut.bytes())
-                + (fromTargetErr == null ? 0 : fromTargetErr.bytes())));
-    if (status == null && signal != null) {
-      channel.sendExitSignal(signal);
-      channel.close(false);
-      return;
+            bytesToTarget(),
+            bytesFromTarget()));
+    afterNotices(
+        () -> {
+          if (status == null && signal != null) {
+            channel.sendExitSignal(signal);
+            channel.close(false);
+            return;
+          }
+          exit.onExit(status == null ? 255 : status);
+        });
+  }
+
+  private void afterNotices(Runnable end) {
+    IoWriteFuture n = lastNotice;
+    if (n == null || n.isDone()) {
+      end.run();
+    } else {
+      n.addListener(f -> end.run());
     }
-    exit.onExit(status == null ? 255 : status);
+  }
+
+  private long bytesToTarget() {
+    SftpGate g = gate;
+    return g != null ? g.bytesUp() : toTarget == null ? 0 : toTarget.bytes();
+  }
+
+  private long bytesFromTarget() {
+    SftpGate g = gate;
+    long out = g != null ? g.bytesDown() : fromTargetOut == null ? 0 : fromTargetOut.bytes();
+    return out + (fromTargetErr == null ? 0 : fromTargetErr.bytes());
   }
 
   /** Ends the user's channel with a message on stderr and an exit status. */
@@ -292,7 +503,7 @@ final class BridgedCommand implements AsyncCommand {
   /** A line for the user's terminal, on stderr, without disturbing the relay. */
   void notice(String message) {
     try {
-      userErr.writeBuffer(line("\r\n" + message));
+      lastNotice = userErr.writeBuffer(line("\r\n" + message));
     } catch (IOException | RuntimeException e) {
       LOG.debug("bridge.notice.failed session={}", bridge.sessionKey());
     }
@@ -313,6 +524,12 @@ final class BridgedCommand implements AsyncCommand {
   public void destroy(ChannelSession session) {
     destroyed = true;
     bridge.unregister(this);
+    Holds.Hold h = hold;
+    if (review != null && h != null && !holdEnded.get()) {
+      // the user gave up waiting (Ctrl-C, closed the channel): the hold ends as cancelled
+      holdRefused(h.id(), "user", "cancelled: the client closed the channel");
+      h.cancel();
+    }
     ClientChannel c = targetChannel;
     if (c != null) {
       c.close(false);

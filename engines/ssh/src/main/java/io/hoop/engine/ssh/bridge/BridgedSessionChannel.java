@@ -101,7 +101,7 @@ final class BridgedSessionChannel extends ChannelSession {
     try {
       verdict =
           "sftp".equals(subsystem)
-              ? bridge.admission().policy().sftp().check("subsystem", "")
+              ? bridge.admission().policy().sftp().subsystem()
               : Verdict.deny("only the sftp subsystem is bridged");
     } catch (RuntimeException e) {
       verdict = Verdict.deny("the subsystem request could not be checked");
@@ -116,17 +116,28 @@ final class BridgedSessionChannel extends ChannelSession {
       BridgedCommand.Kind kind,
       String detail,
       String what) {
-    if (!verdict.allowed()) {
+    Verdict v = verdict;
+    if (v.outcome() == Verdict.Outcome.REVIEW && kind != BridgedCommand.Kind.EXEC) {
+      v = Verdict.deny(v.reason() + "; only exec commands can wait for review, so it is refused");
+    }
+    if (v.outcome() == Verdict.Outcome.DENY) {
       bridge.emit(
           new BridgeEvent.Denied(
               bridge.sessionKey(),
               kind.name().toLowerCase(java.util.Locale.ROOT),
               detail,
-              verdict.reason()));
-      commandInstance =
-          new RefusedCommand("hoop: " + what + " refused by policy: " + verdict.reason());
+              v.reason()));
+      commandInstance = new RefusedCommand("hoop: " + what + " refused by policy: " + v.reason());
     } else {
-      BridgedCommand b = new BridgedCommand(bridge, this, kind, detail, pty, env);
+      BridgedCommand b =
+          new BridgedCommand(
+              bridge,
+              this,
+              kind,
+              detail,
+              pty,
+              env,
+              v.outcome() == Verdict.Outcome.REVIEW ? v : null);
       bridged = b;
       commandInstance = b;
     }

@@ -11,14 +11,15 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.AsyncCommand;
 
 /**
- * A refused shell/exec/subsystem: one line on the user's stderr, then exit status 1. Chosen over a
- * channel-request failure because OpenSSH shows a failure only as "exec request failed on channel
- * 0", without the reason; a line plus status 1 is what a script or scp wrapper reads as a failed
- * command.
+ * A refused shell/exec/subsystem: one line on the user's stderr, then exit status {@link
+ * SshBridge#REFUSED_EXIT_STATUS} (126). Chosen over a channel-request failure because OpenSSH shows
+ * a failure only as "exec request failed on channel 0", without the reason; a line plus a status is
+ * what a script or scp wrapper reads as a failed command, and 126 tells it from the command's own
+ * exit 1.
  */
 final class RefusedCommand implements AsyncCommand {
 
-  static final int EXIT_STATUS = 1;
+  static final int EXIT_STATUS = SshBridge.REFUSED_EXIT_STATUS;
 
   private final String message;
   private IoOutputStream err;

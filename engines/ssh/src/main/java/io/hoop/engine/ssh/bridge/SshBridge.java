@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -47,6 +48,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class SshBridge implements AutoCloseable {
 
+  /**
+   * The exit status of a shell, exec or subsystem request the broker refuses (by policy, a review
+   * not approved, a hold that could not be recorded), with a {@code hoop: ...} line on stderr. The
+   * shell convention for "found but could not be run": OpenSSH's {@code ssh} exits with it as it
+   * does with any remote status, so scripts and {@code hoop exec} tell it from a command's own exit
+   * 1. (A remote command can exit 126 too: the stderr line is the proof.)
+   */
+  public static final int REFUSED_EXIT_STATUS = 126;
+
   private static final Logger LOG = LoggerFactory.getLogger(SshBridge.class);
   private static final AttributeKey<Expected> EXPECTED = new AttributeKey<>();
 
@@ -62,6 +72,7 @@ public final class SshBridge implements AutoCloseable {
   private final Function<String, KeyPair> hostKeys;
   private final SshClient client;
   private final ScheduledExecutorService timer;
+  private final ExecutorService blocking;
   private final Map<String, SshServer> listeners = new ConcurrentHashMap<>();
   private final Map<String, Expected> expected = new ConcurrentHashMap<>();
 
@@ -71,6 +82,13 @@ public final class SshBridge implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "hoop-ssh-bridge-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    this.blocking =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "hoop-ssh-bridge-holds");
               t.setDaemon(true);
               return t;
             });
@@ -159,7 +177,7 @@ public final class SshBridge implements AutoCloseable {
     requireNonNull(message, "message");
     Expected e = expected.remove(requireNonNull(sessionKey, "sessionKey"));
     if (e != null) {
-      e.sessions.forEach(s -> s.terminate(message, true));
+      e.sessions.forEach(s -> s.terminate("broker_closed", message, true));
     }
   }
 
@@ -182,6 +200,7 @@ public final class SshBridge implements AutoCloseable {
       client.stop();
     } finally {
       timer.shutdownNow();
+      blocking.shutdownNow();
     }
   }
 
@@ -258,7 +277,7 @@ public final class SshBridge implements AutoCloseable {
         server.close(true);
         return;
       }
-      BridgeSession bridge = new BridgeSession(e.sessionKey, e.admission, server, timer);
+      BridgeSession bridge = new BridgeSession(e.sessionKey, e.admission, server, timer, blocking);
       server.setAttribute(BridgeSession.KEY, bridge);
       e.sessions.add(bridge);
       bridge.connectTarget(client);

@@ -2,11 +2,11 @@ package io.hoop.engine.ssh.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.asciicast.AsciicastWriter;
+import io.hoop.asciicast.CastHeader;
+import io.hoop.asciicast.CastReader;
 import io.hoop.engine.ssh.bridge.BridgeEvent;
 import io.hoop.engine.ssh.bridge.BridgeListener;
-import io.hoop.engine.ssh.recording.AsciicastWriter;
-import io.hoop.engine.ssh.recording.CastHeader;
-import io.hoop.engine.ssh.recording.CastReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Terminal recordings of ssh sessions: the output of every pty channel of a session as one
  * asciicast v2 file {@code <dir>/<sessionId>.cast} (mode 0600, directory 0700), written by {@link
- * AsciicastWriter}. Input is not recorded (the bridge does not report keystrokes; the role option
- * {@code recordInput} is not honoured yet). Sessions without a pty (exec, sftp) have no file.
+ * AsciicastWriter}. Keystrokes are recorded ({@code "i"} events) when the bridge reports them,
+ * which it does only for roles with {@code recordInput: true}; the writer keeps only input the
+ * terminal echoed. Sessions without a pty (exec, sftp) have no file.
  */
 public final class CastRecordings {
   private static final Logger LOG = LoggerFactory.getLogger(CastRecordings.class);
@@ -80,6 +81,9 @@ public final class CastRecordings {
         } else if (event instanceof BridgeEvent.Output o) {
           open();
           writer.output(o.data(), 0, o.data().length);
+        } else if (event instanceof BridgeEvent.Input i) {
+          open();
+          writer.input(i.data(), 0, i.data().length);
         } else if (event instanceof BridgeEvent.Resized r) {
           writer.resize(r.columns(), r.rows());
         } else if (event instanceof BridgeEvent.Closed && writer != null) {
@@ -117,7 +121,7 @@ public final class CastRecordings {
               out,
               new CastHeader(
                   columns, rows, Instant.now().getEpochSecond(), "xterm-256color", title),
-              false,
+              true,
               System::nanoTime);
     }
   }

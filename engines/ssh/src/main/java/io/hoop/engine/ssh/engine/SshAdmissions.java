@@ -15,8 +15,10 @@ import io.hoop.engine.ssh.config.SshTarget;
 import io.hoop.engine.ssh.policy.Action;
 import io.hoop.engine.ssh.policy.Decision;
 import io.hoop.engine.ssh.policy.ExecGuard;
+import io.hoop.engine.ssh.policy.SftpGuard;
 import io.hoop.engine.ssh.policy.SftpPolicy;
 import io.hoop.engine.ssh.policy.ShellGuard;
+import io.hoop.tunnel.engine.Holds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -37,8 +39,9 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * (read from the broker's files at admission), the target's pinned host keys, the grant's ephemeral
  * user key from the handshake, and a {@link BridgePolicy} from the role's guardrails.
  *
- * <p>A guardrail that asks for review denies with a message: hoop has no held-operation mechanism
- * for ssh channels yet, so review means "not through this grant" (fail closed).
+ * <p>An exec rule that asks for review holds the command through the session's {@link Holds}
+ * ({@link Holds#NONE} until the broker passes its own: then review refuses, naming why). Shell and
+ * sftp review rules refuse: a whole shell or one sftp packet cannot wait for a reviewer.
  */
 public final class SshAdmissions {
   /** The longest OpenSSH public key line accepted from a handshake. */
@@ -59,7 +62,25 @@ public final class SshAdmissions {
       String userKeyLine,
       BridgeListener listener)
       throws SshAdmissionException {
+    return settings(targetName, host, port, target, roleName, userKeyLine, listener, Holds.NONE);
+  }
+
+  /**
+   * Settings as {@link #settings(String, String, int, SshTarget, String, String, BridgeListener)},
+   * with the session's {@code holds} (the broker's {@code Admission.holds()}) for review rules.
+   */
+  public static SshSettings settings(
+      String targetName,
+      String host,
+      int port,
+      SshTarget target,
+      String roleName,
+      String userKeyLine,
+      BridgeListener listener,
+      Holds holds)
+      throws SshAdmissionException {
     requireNonNull(targetName, "targetName");
+    requireNonNull(holds, "holds");
     requireNonNull(target, "target");
     requireNonNull(listener, "listener");
     String name = roleName == null ? target.defaultRole() : roleName;
@@ -85,7 +106,9 @@ public final class SshAdmissions {
             role.user(),
             credential(targetName, role),
             policy(role.policy()),
-            listener));
+            listener,
+            holds,
+            role.policy().recordInput()));
   }
 
   /** The grant's ephemeral key from the handshake: one OpenSSH public key line, no options. */
@@ -160,13 +183,13 @@ public final class SshAdmissions {
     }
   }
 
-  /** The role's guardrails as bridge hooks; review denies (no held operations for ssh yet). */
+  /** The role's guardrails as bridge hooks: exec review holds, shell review refuses. */
   public static BridgePolicy policy(SshRolePolicy role) {
     requireNonNull(role, "role");
     return BridgePolicy.denyAll()
         .withExec(command -> verdict(ExecGuard.decide(command, role.exec())))
-        .withShell(() -> verdict(ShellGuard.decide(role.shell())))
-        .withSftp((operation, path) -> sftp(role.sftp()))
+        .withShell(() -> shell(ShellGuard.decide(role.shell())))
+        .withSftp(sftp(role.sftp()))
         .withDirectTcpip(
             (host, port) ->
                 role.forwarding().allowsLocal(host, port)
@@ -183,23 +206,31 @@ public final class SshAdmissions {
     return switch (d.action()) {
       case ALLOW -> Verdict.allow();
       case DENY -> Verdict.deny(d.message());
-      case REVIEW ->
-          Verdict.deny(
-              d.message() + "; ssh operations cannot wait for review yet, so it is denied");
+      case REVIEW -> Verdict.review(d.rule(), d.message());
     };
   }
 
+  private static Verdict shell(Decision d) {
+    return d.action() == Action.REVIEW
+        ? Verdict.deny(
+            d.message() + "; an interactive shell cannot wait for review, so it is denied")
+        : verdict(d);
+  }
+
   /**
-   * The sftp subsystem: allowed when the role has no sftp rules; the bridge cannot enforce path
-   * rules per operation yet, so a role with any sftp rule (or default deny) refuses sftp (fail
-   * closed).
+   * The sftp subsystem: unchecked when the role has no sftp rules; otherwise every request is
+   * checked by the bridge's gate against the rules ({@link SftpGuard}); sftp review rules refuse
+   * (one packet cannot wait for a reviewer).
    */
-  private static Verdict sftp(SftpPolicy policy) {
+  public static BridgePolicy.SftpCheck sftp(SftpPolicy policy) {
     if (policy.rules().isEmpty() && policy.defaultAction() == Action.ALLOW) {
-      return Verdict.allow();
+      return BridgePolicy.SftpCheck.allowAll();
     }
-    return Verdict.deny(
-        "denied: this role has sftp path rules, which the broker cannot enforce per operation"
-            + " yet, so sftp (and scp) is refused");
+    return BridgePolicy.SftpCheck.perOperation(
+        (op, path, otherPath) ->
+            verdict(
+                otherPath.isEmpty()
+                    ? SftpGuard.decide(op, path, "/", policy)
+                    : SftpGuard.decide(op, path, otherPath, "/", policy)));
   }
 }

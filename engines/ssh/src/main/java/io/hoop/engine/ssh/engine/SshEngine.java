@@ -56,7 +56,7 @@ public final class SshEngine implements Engine {
   /**
    * Admits the handshake's ephemeral key as the grant's role (the target's default when it named
    * none); the session's events go to the admission's listener and terminal output to its
-   * recording.
+   * recording; exec commands a review rule matches are held through the admission's holds.
    */
   @Override
   public EngineSettings admit(TargetSection section, io.hoop.tunnel.engine.Admission admission)
@@ -76,7 +76,8 @@ public final class SshEngine implements Engine {
           (SshTarget) section,
           admission.role(),
           admission.handshake().sshPublicKey(),
-          listener);
+          listener,
+          admission.holds());
     } catch (SshAdmissionException e) {
       throw new TunnelRejectedException(e.code(), e.getMessage());
     }
@@ -106,42 +107,74 @@ public final class SshEngine implements Engine {
   public EngineSession install(EngineContext context) {
     SshSettings settings = settings(context.authorization());
     String key = SshBridge.addressKey(context.upstream().localAddress());
-    Warning warning = new Warning(key);
+    Warning warning = new Warning(bridge, key);
+    java.util.concurrent.atomic.AtomicReference<String> ended =
+        new java.util.concurrent.atomic.AtomicReference<>();
     Admission a = settings.admission();
     bridge.expect(
         key,
-        new Admission(
-            a.target(),
-            a.userKey(),
-            a.targetAddress(),
-            a.pinnedHostKeys(),
-            a.targetUser(),
-            a.credential(),
-            a.policy(),
+        a.withListener(
             event -> {
               a.listener().onEvent(event);
-              if (event instanceof BridgeEvent.ChannelStarted) {
+              if (event instanceof BridgeEvent.ChannelStarted
+                  || event instanceof BridgeEvent.Held) {
                 warning.channelStarted();
+              }
+              if (event instanceof BridgeEvent.Ended e) {
+                ended.compareAndSet(null, e.code());
               }
             }));
     context.upstream().closeFuture().addListener(f -> bridge.close(key, "hoop: the tunnel closed"));
-    return new EngineSession() {
-      @Override
-      public void expiresSoon(String message) {
-        warning.expiresSoon(message);
-      }
+    return new Session(bridge, key, warning, ended);
+  }
 
-      @Override
-      public void goodbye(String code, String message, String detail) {
-        bridge.close(key, message);
-      }
+  /**
+   * One tunnel's ssh session as the tunnel drives it. {@link #endReason()} says who ended the SSH
+   * connection, for the tunnel's close reason (the tunnel only sees its upstream, the bridge's
+   * loopback end, close): the hook the tunnel needs is an {@code EngineSession.endReason()} it
+   * prefers to {@code upstream_closed}.
+   */
+  public static final class Session implements EngineSession {
+    private final SshBridge bridge;
+    private final String key;
+    private final Warning warning;
+    private final java.util.concurrent.atomic.AtomicReference<String> ended;
 
-      @Override
-      public Duration goodbyeGrace() {
-        // the bridge writes the message at once and disconnects after 300 ms: let it through
-        return GOODBYE_GRACE;
-      }
-    };
+    private Session(
+        SshBridge bridge,
+        String key,
+        Warning warning,
+        java.util.concurrent.atomic.AtomicReference<String> ended) {
+      this.bridge = bridge;
+      this.key = key;
+      this.warning = warning;
+      this.ended = ended;
+    }
+
+    @Override
+    public void expiresSoon(String message) {
+      warning.expiresSoon(message);
+    }
+
+    @Override
+    public void goodbye(String code, String message, String detail) {
+      ended.compareAndSet(null, code);
+      bridge.close(key, message);
+    }
+
+    @Override
+    public Duration goodbyeGrace() {
+      // the bridge writes the message at once and disconnects after 300 ms: let it through
+      return GOODBYE_GRACE;
+    }
+
+    /**
+     * Who ended the session: {@code client_closed} (the user's ssh client), {@code target_closed}
+     * (the target's connection), the goodbye's code, {@code broker_closed}; null while it runs.
+     */
+    public String endReason() {
+      return ended.get();
+    }
   }
 
   /**
@@ -149,12 +182,14 @@ public final class SshEngine implements Engine {
    * install, before the user's client has a channel to show it on, so it waits for the first
    * channel.
    */
-  private final class Warning {
+  private static final class Warning {
+    private final SshBridge bridge;
     private final String key;
     private boolean started;
     private String pending;
 
-    Warning(String key) {
+    Warning(SshBridge bridge, String key) {
+      this.bridge = bridge;
       this.key = key;
     }
 

@@ -88,7 +88,7 @@ class SshBridgeIT {
     return BridgePolicy.denyAll()
         .withExec(c -> Verdict.allow())
         .withShell(Verdict::allow)
-        .withSftp((op, path) -> Verdict.allow())
+        .withSftp(BridgePolicy.SftpCheck.allowAll())
         .withDirectTcpip((h, p) -> Verdict.allow());
   }
 
@@ -157,7 +157,7 @@ class SshBridgeIT {
   }
 
   @Test
-  void deniedExecGetsAClearMessageAndStatus1() throws Exception {
+  void deniedExecGetsAClearMessageAndStatus126() throws Exception {
     BridgePolicy policy =
         allowAll()
             .withExec(
@@ -170,7 +170,7 @@ class SshBridgeIT {
     Result denied = OpenSshClient.run(ssh.ssh(List.of(), "rm -rf /tmp/x"), T);
     Result allowed = OpenSshClient.run(ssh.ssh(List.of(), "echo fine"), T);
 
-    assertThat(denied.exitCode()).isEqualTo(1);
+    assertThat(denied.exitCode()).isEqualTo(SshBridge.REFUSED_EXIT_STATUS);
     assertThat(denied.stdout()).isEmpty();
     assertThat(denied.stderr())
         .contains("hoop: command refused by policy: rule no-rm: rm is not allowed");
@@ -188,9 +188,9 @@ class SshBridgeIT {
     Result exec = OpenSshClient.run(ssh.ssh(List.of(), "id"), T);
     Result shell = OpenSshClient.run(ssh.ssh(List.of("-T")), T);
 
-    assertThat(exec.exitCode()).isEqualTo(1);
+    assertThat(exec.exitCode()).isEqualTo(SshBridge.REFUSED_EXIT_STATUS);
     assertThat(exec.stderr()).contains("hoop: command refused by policy");
-    assertThat(shell.exitCode()).isEqualTo(1);
+    assertThat(shell.exitCode()).isEqualTo(SshBridge.REFUSED_EXIT_STATUS);
     assertThat(shell.stderr()).contains("hoop: shell refused by policy");
   }
 
@@ -204,8 +204,22 @@ class SshBridgeIT {
             () -> {
               throw new IllegalStateException("rules unavailable");
             },
-            (op, p) -> {
-              throw new IllegalStateException("rules unavailable");
+            new BridgePolicy.SftpCheck() {
+              @Override
+              public Verdict subsystem() {
+                throw new IllegalStateException("rules unavailable");
+              }
+
+              @Override
+              public boolean checksOperations() {
+                return true;
+              }
+
+              @Override
+              public Verdict operation(
+                  io.hoop.engine.ssh.policy.SftpOperation op, String path, String otherPath) {
+                throw new IllegalStateException("rules unavailable");
+              }
             },
             (h, p) -> {
               throw new IllegalStateException("rules unavailable");
@@ -215,10 +229,10 @@ class SshBridgeIT {
     Result exec = OpenSshClient.run(ssh.ssh(List.of(), "id"), T);
     Result shell = OpenSshClient.run(ssh.ssh(List.of("-T")), T);
 
-    assertThat(exec.exitCode()).isEqualTo(1);
+    assertThat(exec.exitCode()).isEqualTo(SshBridge.REFUSED_EXIT_STATUS);
     assertThat(exec.stderr())
         .contains("hoop: command refused by policy: the command could not be checked");
-    assertThat(shell.exitCode()).isEqualTo(1);
+    assertThat(shell.exitCode()).isEqualTo(SshBridge.REFUSED_EXIT_STATUS);
     assertThat(shell.stderr()).contains("could not be checked");
   }
 
@@ -383,7 +397,8 @@ class SshBridgeIT {
   @Test
   void sftpDeniedByPolicy() throws Exception {
     OpenSshClient ssh =
-        expect(admission(allowAll().withSftp((op, path) -> Verdict.deny("no sftp for this role"))));
+        expect(
+            admission(allowAll().withSftp(BridgePolicy.SftpCheck.deny("no sftp for this role"))));
     Path batch = work.resolve("batch-denied.txt");
     Files.writeString(batch, "ls\n");
 

@@ -80,7 +80,7 @@ class SshBridgeThroughputIT {
                 new TargetCredential.Key(sshd.clientKeyPair()),
                 BridgePolicy.denyAll()
                     .withExec(c -> Verdict.allow())
-                    .withSftp((op, p) -> Verdict.allow()),
+                    .withSftp(BridgePolicy.SftpCheck.allowAll()),
                 BridgeListener.ignore());
         InetSocketAddress at = bridge.expect("bench", admission);
         Path knownBridge = work.resolve("known_bridge");

@@ -3,11 +3,11 @@ package io.hoop.engine.ssh.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hoop.asciicast.CastEvent;
+import io.hoop.asciicast.CastReader;
+import io.hoop.asciicast.CastRecording;
 import io.hoop.engine.ssh.bridge.BridgeEvent;
 import io.hoop.engine.ssh.bridge.BridgeListener;
-import io.hoop.engine.ssh.recording.CastEvent;
-import io.hoop.engine.ssh.recording.CastReader;
-import io.hoop.engine.ssh.recording.CastRecording;
 import io.hoop.engine.ssh.testing.OpenSshServer;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

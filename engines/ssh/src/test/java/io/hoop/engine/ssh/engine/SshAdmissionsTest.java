@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hoop.engine.ssh.bridge.BridgeListener;
 import io.hoop.engine.ssh.bridge.BridgePolicy;
 import io.hoop.engine.ssh.bridge.TargetCredential;
+import io.hoop.engine.ssh.bridge.Verdict;
 import io.hoop.engine.ssh.config.SshTarget;
 import io.hoop.engine.ssh.config.SshTargetSection;
 import io.hoop.engine.ssh.testing.OpenSshServer;
@@ -141,23 +142,25 @@ class SshAdmissionsTest {
   }
 
   @Test
-  void guardrailsBecomeBridgeHooksAndReviewDenies() throws Exception {
+  void guardrailsBecomeBridgeHooksAndExecReviewHolds() throws Exception {
     BridgePolicy p = settings(null, userKeyLine).admission().policy();
     assertThat(p.exec().check("ls -l").allowed()).isTrue();
     assertThat(p.exec().check("rm -rf /").allowed()).isFalse();
     assertThat(p.exec().check("true && /bin/rm x").allowed()).isFalse();
     assertThat(p.exec().check("echo $(rm x)").allowed()).isFalse();
-    assertThat(p.exec().check("systemctl restart web").allowed()).isFalse();
-    assertThat(p.exec().check("systemctl restart web").reason()).contains("review");
+    assertThat(p.exec().check("systemctl restart web").outcome()).isEqualTo(Verdict.Outcome.REVIEW);
+    assertThat(p.exec().check("systemctl restart web").rule()).startsWith("exec.rules[");
     assertThat(p.shell().check().allowed()).isFalse();
-    assertThat(p.sftp().check("subsystem", "").allowed()).isFalse();
+    assertThat(p.sftp().subsystem().allowed()).isTrue();
+    assertThat(p.sftp().checksOperations()).isTrue();
     assertThat(p.directTcpip().check("db-1.internal", 5432).allowed()).isTrue();
     assertThat(p.directTcpip().check("db-1.internal", 22).allowed()).isFalse();
     assertThat(p.directTcpip().check("169.254.169.254", 80).allowed()).isFalse();
 
     BridgePolicy free = settings("free", userKeyLine).admission().policy();
     assertThat(free.shell().check().allowed()).isTrue();
-    assertThat(free.sftp().check("subsystem", "").allowed()).isTrue();
+    assertThat(free.sftp().subsystem().allowed()).isTrue();
+    assertThat(free.sftp().checksOperations()).isFalse();
     assertThat(free.exec().check("echo $(id)").allowed()).isTrue();
     assertThat(free.directTcpip().check("db-1.internal", 5432).allowed()).isFalse();
   }

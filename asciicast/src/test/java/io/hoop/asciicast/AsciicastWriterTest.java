@@ -1,4 +1,4 @@
-package io.hoop.engine.ssh.recording;
+package io.hoop.asciicast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,10 +97,13 @@ class AsciicastWriterTest {
   void inputIsRecordedOnlyWhenOnAndEchoing() throws Exception {
     try (AsciicastWriter w = writer(true)) {
       in(w, "ls\r");
+      out(w, "ls\r\nfile\r\n$ ");
       w.echo(false);
       in(w, "hunter2\r");
+      out(w, "\r\n$ ");
       w.echo(true);
       in(w, "id\r");
+      out(w, "id\r\n");
     }
     assertThat(read().events())
         .filteredOn(e -> e.type().equals("i"))
@@ -120,6 +123,7 @@ class AsciicastWriterTest {
       in(w, "\r");
       out(w, "\r\n# ");
       in(w, "whoami\r");
+      out(w, "whoami\r\n");
       out(w, "Enter passphrase for key '/home/u/.ssh/id': \u001b[0m");
       in(w, "s3cret\n");
       out(w, "Password:");
@@ -135,6 +139,45 @@ class AsciicastWriterTest {
         .filteredOn(e -> e.type().equals("i"))
         .extracting(CastEvent::data)
         .containsExactly("sudo -i\r", "whoami\r");
+  }
+
+  @Test
+  void inputTheTerminalDoesNotEchoIsNeverRecorded() throws Exception {
+    try (AsciicastWriter w = writer(true)) {
+      out(w, "user@host:~$ ");
+      in(w, "e");
+      out(w, "e");
+      in(w, "cho hi\r");
+      out(w, "cho hi\r\nhi\r\nuser@host:~$ ");
+      // stty -echo; read x: nothing comes back while the secret is typed, key by key or pasted
+      for (String k : new String[] {"u", "s", "e", "r", "x"}) {
+        in(w, k);
+      }
+      in(w, "\r");
+      out(w, "\r\nuser@host:~$ ");
+      in(w, "pasted-user@host\r");
+      out(w, "\r\nuser@host:~$ ");
+      in(w, "\u001b[A");
+    }
+    assertThat(read().events())
+        .filteredOn(e -> e.type().equals("i"))
+        .extracting(CastEvent::data)
+        .containsExactly("e", "cho hi\r", "\r");
+  }
+
+  @Test
+  void inputWhoseEchoNeverComesIsDroppedAfterTheWindow() throws Exception {
+    try (AsciicastWriter w = writer(true)) {
+      in(w, "secret");
+      clock.addAndGet(EchoedInput.WINDOW_NANOS + 1);
+      out(w, "secret"); // too late to be its echo
+      in(w, "ls");
+      out(w, "ls");
+    }
+    assertThat(read().events())
+        .filteredOn(e -> e.type().equals("i"))
+        .extracting(CastEvent::data)
+        .containsExactly("ls");
   }
 
   @Test

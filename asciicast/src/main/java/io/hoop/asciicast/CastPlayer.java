@@ -1,4 +1,4 @@
-package io.hoop.engine.ssh.recording;
+package io.hoop.asciicast;
 
 import static java.util.Objects.requireNonNull;
 
@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Turns a recording into what a terminal player does: wait {@code delay}, then write {@code data}.
- * Only output events play; delays are divided by {@code speed} after each gap is capped at {@code
- * maxIdle} (so a coffee break plays as a short pause). Pure: the CLI sleeps and prints.
+ * Only output events play. Each gap between output events is first capped at the idle limit (a
+ * coffee break plays as a short pause, as {@code asciinema play -i} does), then divided by the
+ * speed. Pure: the caller sleeps and prints.
  */
 public final class CastPlayer {
   /** One step of playback: wait, then write the text to the terminal. */
@@ -23,29 +24,30 @@ public final class CastPlayer {
   private CastPlayer() {}
 
   /**
-   * The frames of {@code recording} at {@code speed} (greater than 0, e.g. 2 for twice as fast)
-   * with idle gaps capped at {@code maxIdle} (null for no cap).
+   * The frames of {@code recording} at {@code speed} (above 0, e.g. 2 for twice as fast; 0 means no
+   * waiting at all) with gaps capped at {@code maxIdle} (null: the recording's own {@code
+   * idle_time_limit}, else no cap).
    */
   public static List<Frame> frames(CastRecording recording, double speed, Duration maxIdle) {
     requireNonNull(recording, "recording");
-    if (!(speed > 0) || Double.isInfinite(speed)) {
-      throw new IllegalArgumentException("speed is " + speed + "; expected a number above 0");
+    if (speed < 0 || !Double.isFinite(speed)) {
+      throw new IllegalArgumentException("speed is " + speed + "; expected 0 or a number above 0");
     }
     if (maxIdle != null && maxIdle.isNegative()) {
       throw new IllegalArgumentException("maxIdle is " + maxIdle + "; expected 0 or more");
     }
+    Double own = recording.header().idleTimeLimit();
+    double cap =
+        maxIdle != null ? maxIdle.toNanos() / 1e9 : own != null ? own : Double.POSITIVE_INFINITY;
     List<Frame> out = new ArrayList<>();
     double previous = 0;
     for (CastEvent e : recording.events()) {
       if (!e.type().equals("o")) {
         continue;
       }
-      double gap = Math.max(0, e.time() - previous);
+      double gap = Math.min(Math.max(0, e.time() - previous), cap);
       previous = e.time();
-      if (maxIdle != null) {
-        gap = Math.min(gap, maxIdle.toNanos() / 1e9);
-      }
-      long nanos = (long) Math.min(Long.MAX_VALUE / 2.0, gap / speed * 1e9);
+      long nanos = speed == 0 ? 0 : (long) Math.min(Long.MAX_VALUE / 2.0, gap / speed * 1e9);
       out.add(new Frame(Duration.ofNanos(nanos), e.data()));
     }
     return out;

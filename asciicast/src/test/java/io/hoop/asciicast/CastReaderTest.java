@@ -1,4 +1,4 @@
-package io.hoop.engine.ssh.recording;
+package io.hoop.asciicast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

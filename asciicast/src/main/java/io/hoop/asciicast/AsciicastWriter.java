@@ -1,4 +1,4 @@
-package io.hoop.engine.ssh.recording;
+package io.hoop.asciicast;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,10 +19,11 @@ import java.util.function.LongSupplier;
  * data]} keystrokes. Bytes may arrive split anywhere; UTF-8 sequences cut across chunks are joined.
  *
  * <p>Input is never recorded while the terminal does not echo. The broker cannot read the target's
- * terminal modes (the pty lives on the target), so the bridge tells it what it knows: {@link
- * #echo(boolean)} with the ECHO mode of the client's {@code pty-req} (opcode 53) at start and
- * whenever it learns more; on top of that a heuristic ({@link SecretPromptDetector}) treats the
- * line typed after a password-like prompt as no-echo until Enter. When in doubt, turn input
+ * terminal modes (the pty lives on the target), so input is kept only once the terminal echoed it
+ * back ({@link EchoedInput}: typed text that does not come back in the output before the line ends
+ * is dropped), and written when its echo arrives. On top of that, a heuristic ({@link
+ * SecretPromptDetector}) drops the line typed after a password-like prompt, and {@link
+ * #echo(boolean)} drops everything while the bridge knows echo is off. When in doubt, turn input
  * recording off for the role.
  *
  * <p>Thread-safe; methods after {@link #close()} do nothing.
@@ -35,6 +36,7 @@ public final class AsciicastWriter implements Closeable {
   private final Utf8Stream output = new Utf8Stream();
   private final Utf8Stream input = new Utf8Stream();
   private final SecretPromptDetector prompts = new SecretPromptDetector();
+  private final EchoedInput echoed = new EchoedInput();
   private boolean echo = true;
   private boolean closed;
 
@@ -73,10 +75,17 @@ public final class AsciicastWriter implements Closeable {
     }
     String text = output.decode(data, off, len);
     prompts.output(text);
+    if (recordInput) {
+      for (String in : echoed.output(text, nanoTime.getAsLong())) {
+        event("i", in);
+      }
+    }
     event("o", text);
   }
 
-  /** Bytes the user typed; recorded only when the role records input and the terminal echoes. */
+  /**
+   * Bytes the user typed; recorded only when the role records input, once the terminal echoed them.
+   */
   public synchronized void input(byte[] data, int off, int len) throws IOException {
     if (closed || !recordInput) {
       return;
@@ -88,13 +97,16 @@ public final class AsciicastWriter implements Closeable {
     }
     String text = input.decode(data, off, len);
     prompts.input(text);
-    event("i", text);
+    for (String in : echoed.typed(text, nanoTime.getAsLong())) {
+      event("i", in);
+    }
   }
 
   /** The terminal's echo state as the bridge knows it; input is dropped while it is off. */
   public synchronized void echo(boolean on) {
     if (!on) {
       input.discard();
+      echoed.clear();
     }
     echo = on;
   }

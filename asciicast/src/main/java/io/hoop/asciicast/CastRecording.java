@@ -1,4 +1,4 @@
-package io.hoop.engine.ssh.recording;
+package io.hoop.asciicast;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,5 +9,10 @@ public record CastRecording(CastHeader header, List<CastEvent> events) {
   public CastRecording {
     requireNonNull(header, "header");
     events = List.copyOf(events);
+  }
+
+  /** Seconds from the start to the last event. */
+  public double duration() {
+    return events.isEmpty() ? 0 : events.get(events.size() - 1).time();
   }
 }

@@ -1,4 +1,4 @@
-package io.hoop.engine.ssh.recording;
+package io.hoop.asciicast;
 
 import java.util.regex.Pattern;
 

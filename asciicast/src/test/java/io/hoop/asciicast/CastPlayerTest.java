@@ -1,4 +1,4 @@
-package io.hoop.cli.sessions.cast;
+package io.hoop.asciicast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class CastTest {
+/** The reader and player on the things the CLI's replay relies on (they were its own copy). */
+class CastPlayerTest {
   static final String CAST =
       "{\"version\": 2, \"width\": 80, \"height\": 24, \"timestamp\": 1765000000,"
           + " \"env\": {\"TERM\": \"xterm-256color\"}}\n"
@@ -20,17 +21,17 @@ class CastTest {
 
   @Test
   void aRecordingParsesWithItsEvents() throws Exception {
-    Cast c = Cast.parse(CAST);
-    assertThat(c.width()).isEqualTo(80);
-    assertThat(c.height()).isEqualTo(24);
-    assertThat(c.idleTimeLimit()).isNull();
+    CastRecording c = CastReader.read(CAST);
+    assertThat(c.header().width()).isEqualTo(80);
+    assertThat(c.header().height()).isEqualTo(24);
+    assertThat(c.header().idleTimeLimit()).isNull();
     assertThat(c.events()).hasSize(6);
     assertThat(c.duration()).isEqualTo(62.5);
   }
 
   @Test
   void realTimePlaysOutputWithItsGaps() throws Exception {
-    assertThat(CastPlayer.frames(Cast.parse(CAST), 1, null))
+    assertThat(CastPlayer.frames(CastReader.read(CAST), 1, null))
         .containsExactly(
             new CastPlayer.Frame(Duration.ofMillis(500), "$ "),
             new CastPlayer.Frame(Duration.ofMillis(1500), "uptime\r\n"),
@@ -39,22 +40,23 @@ class CastTest {
 
   @Test
   void speedDividesAndMaxIdleCapsBeforeDividing() throws Exception {
-    List<CastPlayer.Frame> f = CastPlayer.frames(Cast.parse(CAST), 2, Duration.ofSeconds(1));
+    List<CastPlayer.Frame> f = CastPlayer.frames(CastReader.read(CAST), 2, Duration.ofSeconds(1));
     assertThat(f)
         .extracting(CastPlayer.Frame::delay)
         .containsExactly(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(500));
-    assertThat(CastPlayer.frames(Cast.parse(CAST), 0, null))
+    assertThat(CastPlayer.frames(CastReader.read(CAST), 0, null))
         .extracting(CastPlayer.Frame::delay)
         .containsOnly(Duration.ZERO);
-    assertThat(CastPlayer.frames(Cast.parse(CAST), 0.5, Duration.ZERO))
+    assertThat(CastPlayer.frames(CastReader.read(CAST), 0.5, Duration.ZERO))
         .extracting(CastPlayer.Frame::delay)
         .containsOnly(Duration.ZERO);
   }
 
   @Test
   void theRecordingsOwnIdleLimitAppliesUnlessOverridden() throws Exception {
-    Cast c = Cast.parse(CAST.replace("\"timestamp\"", "\"idle_time_limit\": 2, \"timestamp\""));
-    assertThat(c.idleTimeLimit()).isEqualTo(2.0);
+    CastRecording c =
+        CastReader.read(CAST.replace("\"timestamp\"", "\"idle_time_limit\": 2, \"timestamp\""));
+    assertThat(c.header().idleTimeLimit()).isEqualTo(2.0);
     assertThat(CastPlayer.frames(c, 1, null).get(2).delay()).isEqualTo(Duration.ofSeconds(2));
     assertThat(CastPlayer.frames(c, 1, Duration.ofSeconds(10)).get(2).delay())
         .isEqualTo(Duration.ofSeconds(10));
@@ -62,7 +64,7 @@ class CastTest {
 
   @Test
   void badSpeedsAreRefused() throws Exception {
-    Cast c = Cast.parse(CAST);
+    CastRecording c = CastReader.read(CAST);
     for (double s : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
       assertThatThrownBy(() -> CastPlayer.frames(c, s, null))
           .isInstanceOf(IllegalArgumentException.class);
@@ -90,11 +92,22 @@ class CastTest {
       {h + "[1, \"o\", 5]\n", "strings"},
       {h + "[1, \"o\", \"x\"] trailing\n", "not JSON"},
       {h + "{not json\n", "line 2: not JSON"},
+      {h + "[1e400, \"o\", \"x\"]\n", "line 2: the time"},
+      {h + "[NaN, \"o\", \"x\"]\n", "line 2: not JSON"},
+      {h + "[[[[[[[[[[1]]]]]]]]]]\n", "line 2: not JSON"},
+      {
+        "{\"version\":2,\"width\":80,\"height\":24,\"title\":\""
+            + "x".repeat(CastReader.MAX_LINE)
+            + "\"}",
+        "line 1: longer than"
+      },
+      {"{\"version\":2,\"width\":99999999999,\"height\":24}\n", "line 1: width"},
+      {"{\"version\":2,\"width\":80,\"height\":24,\"idle_time_limit\":\"1\"}\n", "idle_time_limit"},
     };
     for (String[] b : bad) {
-      assertThatThrownBy(() -> Cast.parse(b[0]))
+      assertThatThrownBy(() -> CastReader.read(b[0]))
           .as(b[0])
-          .isInstanceOf(Cast.FormatException.class)
+          .isInstanceOf(CastFormatException.class)
           .hasMessageContaining(b[1]);
     }
   }

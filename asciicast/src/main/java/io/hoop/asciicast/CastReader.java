@@ -1,4 +1,4 @@
-package io.hoop.engine.ssh.recording;
+package io.hoop.asciicast;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -17,7 +18,9 @@ import java.util.regex.Pattern;
  * Reads and validates an asciicast v2 file (for replay and export): a header object with {@code
  * version} 2 and a terminal size, then one event per line, {@code [time, type, data]}, with times
  * that are finite, not negative and never go back, types {@code o}, {@code i}, {@code r} (data
- * {@code COLSxROWS}) or {@code m}. Lines and the number of events are bounded.
+ * {@code COLSxROWS}) or {@code m}, as {@code asciinema play} reads it. Lines (so the header too),
+ * the nesting of JSON values and the number of events are bounded, so a hostile file costs at most
+ * that much memory before it is refused; the message names the line and what was expected.
  */
 public final class CastReader {
   /** The largest terminal dimension accepted. */
@@ -40,6 +43,15 @@ public final class CastReader {
           .build();
 
   private CastReader() {}
+
+  /** Reads a whole recording held in a string. */
+  public static CastRecording read(String text) throws CastFormatException {
+    try {
+      return read(new StringReader(text));
+    } catch (IOException e) {
+      throw new IllegalStateException("a StringReader failed", e);
+    }
+  }
 
   /** Reads the whole recording from {@code in}. */
   public static CastRecording read(Reader in) throws IOException, CastFormatException {
@@ -76,7 +88,8 @@ public final class CastReader {
       throw new CastFormatException("line 1: expected the header object");
     }
     if (!h.path("version").isIntegralNumber() || h.path("version").asInt() != 2) {
-      throw new CastFormatException("line 1: version is " + h.get("version") + "; expected 2");
+      throw new CastFormatException(
+          "line 1: version is " + shorten(String.valueOf(h.get("version"))) + "; expected 2");
     }
     int width = size(h, "width");
     int height = size(h, "height");
@@ -84,19 +97,34 @@ public final class CastReader {
     long timestamp = ts.isIntegralNumber() ? ts.asLong() : 0;
     JsonNode term = h.path("env").path("TERM");
     JsonNode title = h.path("title");
+    JsonNode idle = h.path("idle_time_limit");
+    Double idleLimit = null;
+    if (!idle.isMissingNode() && !idle.isNull()) {
+      if (!idle.isNumber() || !(idle.asDouble() > 0) || !Double.isFinite(idle.asDouble())) {
+        throw new CastFormatException(
+            "line 1: idle_time_limit is " + shorten(idle.toString()) + "; expected seconds > 0");
+      }
+      idleLimit = idle.asDouble();
+    }
     return new CastHeader(
         width,
         height,
         timestamp,
         term.isTextual() ? term.asText() : "",
-        title.isTextual() ? title.asText() : "");
+        title.isTextual() ? title.asText() : "",
+        idleLimit);
   }
 
   private static int size(JsonNode h, String name) throws CastFormatException {
     JsonNode v = h.path(name);
     if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > MAX_SIZE) {
       throw new CastFormatException(
-          "line 1: " + name + " is " + v + "; expected a whole number in 1.." + MAX_SIZE);
+          "line 1: "
+              + name
+              + " is "
+              + shorten(v.toString())
+              + "; expected a whole number in 1.."
+              + MAX_SIZE);
     }
     return v.asInt();
   }

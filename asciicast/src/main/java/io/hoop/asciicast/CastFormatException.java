@@ -1,4 +1,4 @@
-package io.hoop.engine.ssh.recording;
+package io.hoop.asciicast;
 
 /** A cast file is not valid asciicast v2; the message names the line. */
 public final class CastFormatException extends Exception {
