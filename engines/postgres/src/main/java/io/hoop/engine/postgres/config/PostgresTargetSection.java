@@ -1,5 +1,6 @@
 package io.hoop.engine.postgres.config;
 
+import io.hoop.api.Durations;
 import io.hoop.engine.postgres.engine.Secret;
 import io.hoop.engine.postgres.engine.UpstreamTls;
 import io.hoop.engine.postgres.guard.Rules;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -21,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -33,6 +36,8 @@ final class PostgresTargetSection {
   private static final Pattern ROLE = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
   private static final Pattern COLUMN_GLOB = Pattern.compile("^[^.\\s]+\\.[^.\\s]+\\.[^.\\s]+$");
   private static final int MAX_PASSWORD_FILE = 4096;
+  private static final Duration MIN_HOLD = Duration.ofSeconds(5);
+  private static final Duration MAX_HOLD = Duration.ofHours(24);
   private static final Map<String, Detector> DETECTOR_ALIASES =
       Map.of("card", Detector.PAYMENT_CARD, "access-key", Detector.AWS_ACCESS_KEY);
   private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
@@ -63,7 +68,11 @@ final class PostgresTargetSection {
       List<String> denyStatements,
       List<String> denyFunctions,
       List<String> denyObjects,
-      Boolean requireWhere) {}
+      Boolean requireWhere,
+      List<String> reviewStatements,
+      List<String> reviewFunctions,
+      List<String> reviewObjects,
+      String holdTimeout) {}
 
   record RawMasking(List<RawColumn> columns, List<String> detectors, String detectorStyle) {}
 
@@ -234,12 +243,48 @@ final class PostgresTargetSection {
       out.put(
           e.getKey(),
           new Rules(
-              Set.copyOf(words(gk + ".denyStatements", g.denyStatements())),
-              Set.copyOf(words(gk + ".denyFunctions", g.denyFunctions())),
-              words(gk + ".denyObjects", g.denyObjects()),
-              g.requireWhere() != null && g.requireWhere()));
+              Set.copyOf(
+                  rules(gk + ".denyStatements", g.denyStatements(), Rules::statementProblem)),
+              Set.copyOf(rules(gk + ".denyFunctions", g.denyFunctions(), Rules::functionProblem)),
+              rules(gk + ".denyObjects", g.denyObjects(), Rules::objectProblem),
+              g.requireWhere() != null && g.requireWhere(),
+              Set.copyOf(
+                  rules(gk + ".reviewStatements", g.reviewStatements(), Rules::statementProblem)),
+              Set.copyOf(
+                  rules(gk + ".reviewFunctions", g.reviewFunctions(), Rules::functionProblem)),
+              rules(gk + ".reviewObjects", g.reviewObjects(), Rules::objectProblem),
+              holdTimeout(gk + ".holdTimeout", g.holdTimeout())));
     }
     return out;
+  }
+
+  /** Rule entries, each checked to be one the matcher can match; errors name the entry's key. */
+  private List<String> rules(String key, List<String> raw, UnaryOperator<String> problem)
+      throws SectionException {
+    List<String> out = words(key, raw);
+    for (int i = 0; i < out.size(); i++) {
+      String why = problem.apply(out.get(i));
+      if (why != null) {
+        throw error(key + "[" + i + "]", why);
+      }
+    }
+    return out;
+  }
+
+  private Duration holdTimeout(String key, String raw) throws SectionException {
+    if (raw == null) {
+      return Rules.DEFAULT_HOLD_TIMEOUT;
+    }
+    Duration d;
+    try {
+      d = Durations.parse(raw);
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
+    }
+    if (d.compareTo(MIN_HOLD) < 0 || d.compareTo(MAX_HOLD) > 0) {
+      throw error(key, "'" + raw + "' is out of range; expected 5s to 24h");
+    }
+    return d;
   }
 
   private List<String> words(String key, List<String> raw) throws SectionException {

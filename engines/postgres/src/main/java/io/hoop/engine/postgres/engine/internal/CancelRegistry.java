@@ -18,8 +18,16 @@ public final class CancelRegistry {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Where and with which real key a client key cancels. */
-  public record Target(SocketAddress upstream, BackendKeyData key) {
+  /**
+   * Where and with which real key a client key cancels; {@code onCancel}, if any, also runs in the
+   * session (to end a statement held for a reviewer, which the server knows nothing of).
+   */
+  public record Target(SocketAddress upstream, BackendKeyData key, Runnable onCancel) {
+    /** A target with nothing to run in the session. */
+    public Target(SocketAddress upstream, BackendKeyData key) {
+      this(upstream, key, null);
+    }
+
     @Override
     public String toString() {
       return "Target[upstream=" + upstream + ", pid=" + key.processId() + "]";
