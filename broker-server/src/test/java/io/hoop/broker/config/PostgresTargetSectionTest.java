@@ -2,10 +2,10 @@ package io.hoop.broker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoop.detect.BuiltinDetector;
 import io.hoop.engine.postgres.config.PostgresTarget;
 import io.hoop.engine.postgres.engine.UpstreamTls;
 import io.hoop.engine.postgres.guard.Rules;
-import io.hoop.engine.postgres.mask.Detector;
 import io.hoop.engine.postgres.mask.MaskRule;
 import io.hoop.engine.postgres.mask.MaskStyle;
 import java.nio.file.Files;
@@ -105,13 +105,13 @@ class PostgresTargetSectionTest {
             new MaskRule("*.*.ssn", MaskStyle.REDACT));
     assertThat(pg.masking().detectors())
         .containsExactlyInAnyOrder(
-            Detector.EMAIL,
-            Detector.PAYMENT_CARD,
-            Detector.IBAN,
-            Detector.PHONE,
-            Detector.AWS_ACCESS_KEY,
-            Detector.JWT,
-            Detector.PRIVATE_KEY);
+            BuiltinDetector.EMAIL,
+            BuiltinDetector.PAYMENT_CARD,
+            BuiltinDetector.IBAN,
+            BuiltinDetector.PHONE,
+            BuiltinDetector.AWS_ACCESS_KEY,
+            BuiltinDetector.JWT,
+            BuiltinDetector.PRIVATE_KEY);
     assertThat(pg.masking().detectorStyle()).isEqualTo(MaskStyle.TOKEN);
     assertThat(pg.masking().withKey(new byte[32]).columns()).hasSize(2);
     assertThat(pg.toString()).doesNotContain("s3cret");

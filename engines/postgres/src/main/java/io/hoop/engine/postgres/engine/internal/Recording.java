@@ -24,6 +24,11 @@ public final class Recording {
     this.parameters = parameters;
   }
 
+  /** The statement's text. */
+  public String sql() {
+    return sql;
+  }
+
   /** Counts one relayed row and the fields masked in it. */
   public void row(int masked) {
     rows++;
