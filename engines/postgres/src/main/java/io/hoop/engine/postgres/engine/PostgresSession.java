@@ -584,6 +584,11 @@ public final class PostgresSession implements EngineSession {
     return client.eventLoop();
   }
 
+  /** Whether {@code sql} may read ruled data, by the catalog's lineage (true while unknown). */
+  boolean mayReadRuled(String sql) {
+    return responses.mayReadRuled(sql);
+  }
+
   /** Tells the client about its held statement (psql prints it while it waits). */
   void notice(String text) {
     if (state == State.CLOSED || !client.isActive()) {

@@ -124,13 +124,35 @@ final class Requests {
     this.masking = settings.masking();
     this.textMasker = masking == null ? null : new TextMasker(masking);
     this.columnRules = masking != null && !masking.columns().isEmpty();
-    this.copyColumns =
-        columnRules
-            ? ColumnRules.fromGlobs(masking.columns().stream().map(MaskRule::columnGlob).toList())
-            : ColumnRules.NONE;
+    this.copyColumns = columnRules ? copyColumns(engine, masking) : ColumnRules.NONE;
     this.listener = settings.listener();
     this.holds = settings.holds();
     this.holdTimeout = rules.holdTimeout();
+  }
+
+  /**
+   * COPY's question to the rules: a relation by the rules' names, and a relation that is not ruled
+   * by name but depends on ruled data (a partition, an inheritance child: its name is in the
+   * catalog's lineage) whatever its column list; a {@code COPY (query)} by the catalog's lineage
+   * (the same test that decides whether computed columns are masked).
+   */
+  private static ColumnRules copyColumns(PostgresSession engine, MaskingRules masking) {
+    ColumnRules byName =
+        ColumnRules.fromGlobs(masking.columns().stream().map(MaskRule::columnGlob).toList());
+    return new ColumnRules() {
+      @Override
+      public boolean readsRuledColumn(String schema, String table, List<String> columns) {
+        if (byName.readsRuledColumn(schema, table, List.of())) {
+          return byName.readsRuledColumn(schema, table, columns);
+        }
+        return engine.mayReadRuled(table);
+      }
+
+      @Override
+      public boolean queryReadsRuledColumn(String query) {
+        return engine.mayReadRuled(query);
+      }
+    };
   }
 
   /** Whether an extended-protocol batch was sent without its Sync yet. */

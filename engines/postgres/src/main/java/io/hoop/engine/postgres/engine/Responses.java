@@ -126,7 +126,7 @@ final class Responses {
     } else if (message instanceof CopyOutResponse copy && head instanceof Run run) {
       onCopyOut(ctx, run, copy);
     } else if (message instanceof CopyData data && head instanceof Run run) {
-      if (run.copyBlocked) {
+      if (run.copyBlocked != null) {
         return;
       }
       if (run.copyMasker != null) {
@@ -136,7 +136,7 @@ final class Responses {
         return;
       }
       engine.forward(ctx, message);
-    } else if (message instanceof CopyDone && head instanceof Run run && run.copyBlocked) {
+    } else if (message instanceof CopyDone && head instanceof Run run && run.copyBlocked != null) {
       return;
     } else {
       engine.forward(ctx, message);
@@ -221,10 +221,21 @@ final class Responses {
     if (!columnRules) {
       return false;
     }
-    if (!(head instanceof Run run) || run.recording == null) {
+    if (!(head instanceof Run run) || run.recording == null || catalog == ColumnCatalog.EMPTY) {
+      // Without the catalog (never read, or its read failed) nothing is known: fail closed.
       return true;
     }
     return StatementLineage.mayReadRuled(run.recording.sql(), catalog.lineageNames());
+  }
+
+  /**
+   * Whether {@code sql} may read ruled data, by the catalog's lineage; true while the catalog is
+   * unknown.
+   */
+  boolean mayReadRuled(String sql) {
+    return columnRules
+        && (catalog == ColumnCatalog.EMPTY
+            || StatementLineage.mayReadRuled(sql, catalog.lineageNames()));
   }
 
   private RowMasker masker(RowDescription description, Run run) {
@@ -252,13 +263,10 @@ final class Responses {
       engine.forward(ctx, message);
       return;
     }
-    if (run.copyBlocked) {
+    if (run.copyBlocked != null) {
       ErrorResponse refused =
           ErrorResponse.of(
-              "ERROR",
-              "42501",
-              "statement blocked by masking: COPY ... TO STDOUT cannot be masked on this target"
-                  + " (binary format or column rules); use SELECT, whose results are masked");
+              "ERROR", "42501", "statement blocked by masking:copy: " + run.copyBlocked);
       engine.record(run.recording.blocked("masking:copy"));
       engine.forward(ctx, refused);
     } else if (run.masker != null && run.masker.refusedColumn() != null) {
@@ -340,12 +348,15 @@ final class Responses {
   }
 
   private void onCopyOut(ChannelHandlerContext ctx, Run run, CopyOutResponse copy) {
-    if (masking != null && (copy.overallFormat() != 0 || columnRules)) {
-      // COPY rows carry no column origins (and binary ones no types): they cannot be masked by
-      // column, so none are sent. The guard refuses most such statements before they run.
-      run.copyBlocked = true;
+    if (masking != null && copy.overallFormat() != 0) {
+      // Binary COPY rows carry no types: the detectors cannot read them, so none are sent.
+      run.copyBlocked =
+          "binary COPY ... TO STDOUT cannot be masked on this target; use the text or csv"
+              + " format, or SELECT, whose results are masked";
       return;
     }
+    // COPY rows carry no column origins: the guard (CopyCheck, with the catalog's lineage) refused
+    // every COPY ... TO that may read a ruled column before it ran.
     if (textMasker != null && textMasker.active()) {
       run.copyMasker = new CopyMasker(textMasker);
     }

@@ -36,7 +36,7 @@ public final class CopyCheck {
       if (reason != null) {
         return Decision.deny(
             "masking:copy",
-            "statement blocked by masking: COPY ... TO "
+            "statement blocked by masking:copy: COPY ... TO "
                 + reason
                 + ", and COPY rows cannot be masked by column; use SELECT, whose results are"
                 + " masked");
@@ -45,7 +45,7 @@ public final class CopyCheck {
     if (!tokenized.complete()) {
       return Decision.deny(
           "masking:copy",
-          "statement blocked by masking: it could not be parsed ("
+          "statement blocked by masking:copy: it could not be parsed ("
               + tokenized.problem()
               + ") and may COPY a masked column");
     }

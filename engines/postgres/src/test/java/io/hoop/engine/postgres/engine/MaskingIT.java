@@ -128,8 +128,8 @@ class MaskingIT {
       assertThat(psqlOut(local, "select email::text, card::varchar from users"))
           .isEqualTo("****|****");
       assertThat(psqlOut(local, "select email::bytea from users")).isEqualTo("\\x" + hex("****"));
-      assertThat(psqlOut(local, "select 'mail me: ' || email from users"))
-          .isEqualTo("mail me: ****");
+      // Computed from a table with a ruled column: its lineage is unknown, so it is redacted whole.
+      assertThat(psqlOut(local, "select 'mail me: ' || email from users")).isEqualTo("****");
       assertThat(psqlOut(local, "select note, id from users")).isEqualTo("hello|1");
     }
     QueryEvent first = events.list().get(0);
