@@ -245,9 +245,11 @@ public final class PostgresSession implements EngineSession {
       return;
     }
     log.info("postgres cancel request {} upstreamPid={}", label, found.key().processId());
-    if (found.onCancel() != null) {
-      // A statement held for a reviewer lives in the other session: it ends there.
-      found.onCancel().run();
+    if (found.onCancel() != null && found.onCancel().getAsBoolean()) {
+      // A statement held for a reviewer lives in the other session: it ends there, and the server,
+      // running nothing of it, must not cancel its next statement.
+      upstream.close();
+      return;
     }
     CancelRequest real = new CancelRequest(found.key().processId(), found.key().secretKey());
     // This tunnel dialed the same server for its own session: its fresh connection carries it.
@@ -436,10 +438,7 @@ public final class PostgresSession implements EngineSession {
     if (message instanceof BackendKeyData key) {
       clientKey =
           CancelRegistry.SHARED.register(
-              new CancelRegistry.Target(
-                  upstream.remoteAddress(),
-                  key,
-                  () -> client.eventLoop().execute(requests::cancelHold)));
+              new CancelRegistry.Target(upstream.remoteAddress(), key, this::cancelHeld));
       forward(ctx, clientKey);
     } else if (message instanceof ReadyForQuery ready) {
       if (responses.needsCatalog()) {
@@ -601,6 +600,15 @@ public final class PostgresSession implements EngineSession {
   /** Sends what the engine handed the relay outside a read of the client's. */
   void flushUpstream() {
     upstream.flush();
+  }
+
+  /** Another thread's CancelRequest: true when a statement is held, then refused here. */
+  private boolean cancelHeld() {
+    if (!requests.holding()) {
+      return false;
+    }
+    client.eventLoop().execute(requests::cancelHold);
+    return true;
   }
 
   private void clientClosed() {

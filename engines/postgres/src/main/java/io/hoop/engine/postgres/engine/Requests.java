@@ -100,6 +100,7 @@ final class Requests {
   private final ColumnRules copyColumns;
   private final EngineListener listener;
   private final Map<String, String> statements = new HashMap<>();
+  private final Map<String, List<Integer>> statementTypes = new HashMap<>();
   private final Map<String, Bound> portals = new HashMap<>();
   private final Set<String> describedPortals = new HashSet<>();
   private final Holds holds;
@@ -110,6 +111,8 @@ final class Requests {
   private final Deque<FrontendMessage> waiting = new ArrayDeque<>();
   // The statement held for a reviewer: the client's later messages wait in `waiting`.
   private Hold held;
+  // Whether `held` is set, for a CancelRequest arriving on another session's thread.
+  private volatile boolean holding;
   // The held Query a reviewer approved, let through once without a second decision.
   private FrontendMessage approved;
   private boolean batchForwarded;
@@ -234,6 +237,7 @@ final class Requests {
         return;
       }
       remember(statements, parse.statement(), parse.sql());
+      remember(statementTypes, parse.statement(), parse.parameterTypes());
       batchForwarded = true;
     } else if (message instanceof Bind bind) {
       String sql = statements.getOrDefault(bind.statement(), "<unknown statement>");
@@ -241,7 +245,8 @@ final class Requests {
       List<String> parameters =
           listener == EngineListener.NONE && review == null
               ? List.of()
-              : Recording.parameters(bind, textMasker);
+              : Recording.parameters(
+                  bind, textMasker, statementTypes.getOrDefault(bind.statement(), List.of()));
       remember(portals, bind.portal(), new Bound(sql, parameters));
       describedPortals.remove(bind.portal());
       approvedPortals.remove(bind.portal());
@@ -284,6 +289,7 @@ final class Requests {
         approvedPortals.remove(close.name());
       } else {
         statements.remove(close.name());
+        statementTypes.remove(close.name());
         statementReviews.remove(close.name());
       }
       batchForwarded = true;
@@ -346,6 +352,7 @@ final class Requests {
   /** Records {@code h} with the broker (off the loop), then tells the client and waits. */
   private void hold(Hold h) {
     held = h;
+    holding = true;
     log.info("postgres statement held {} rule={}", engine.label(), h.decision.ruleName());
     Holds.HoldRequest request = new Holds.HoldRequest("sql", h.operation(), h.decision.ruleName());
     EventLoop loop = engine.eventLoop();
@@ -408,6 +415,11 @@ final class Requests {
     refuse(h, "57014", "no reviewer decided within " + Durations.format(holdTimeout));
   }
 
+  /** Whether a statement waits for a reviewer; read from any thread. */
+  boolean holding() {
+    return holding;
+  }
+
   /** The client's CancelRequest: a held statement is refused (and its hold cancelled). */
   boolean cancelHold() {
     Hold h = held;
@@ -424,6 +436,7 @@ final class Requests {
     if (held != null) {
       held.cancel();
       held = null;
+      holding = false;
     }
     waiting.clear();
   }
@@ -433,6 +446,7 @@ final class Requests {
       h.timer.cancel(false);
     }
     held = null;
+    holding = false;
     log.info("postgres held statement approved {} hold={} by={}", engine.label(), h.id(), d.by());
     if (h.message instanceof Execute execute) {
       approvedPortals.add(execute.portal());
@@ -448,6 +462,7 @@ final class Requests {
       h.timer.cancel(false);
     }
     held = null;
+    holding = false;
     String rule = h.decision.ruleName();
     Decision refusal =
         Decision.deny(
