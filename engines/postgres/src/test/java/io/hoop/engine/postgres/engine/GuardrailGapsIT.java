@@ -147,6 +147,35 @@ class GuardrailGapsIT {
     assertThat(pg.superuser("select count(*) from pg_proc where proname = 'gap_f'")).isEqualTo("0");
   }
 
+  /** Bodies that would change the role when called later: refused when they are created. */
+  static Stream<String> bodies() {
+    return Stream.of(
+        "CREATE PROCEDURE gap_p(q text) LANGUAGE plpgsql AS $$ BEGIN EXECUTE format('%s', q); END"
+            + " $$",
+        "CREATE FUNCTION gap_s(n text) RETURNS text LANGUAGE sql AS $$ SELECT set_config(n,"
+            + " 'gap_admin', false) $$",
+        "CREATE FUNCTION gap_q() RETURNS void LANGUAGE plpgsql AS 'BEGIN PERFORM"
+            + " set_config(''role'', ''gap_admin'', false); END'",
+        "CREATE OR REPLACE FUNCTION gap_x() RETURNS void AS $f$ DECLARE q text := 'SET ROLE';"
+            + " BEGIN EXECUTE q || ' gap_admin'; END $f$ LANGUAGE plpgsql");
+  }
+
+  @ParameterizedTest
+  @MethodSource("bodies")
+  void bodiesThatChangeTheRoleAreRefusedWhenCreated(String create) throws Exception {
+    try (TunnelHarness harness = harness(null);
+        Connection hoop = jdbc(PgTunnels.client(harness));
+        Statement s = hoop.createStatement()) {
+      assertThatThrownBy(() -> s.execute(create))
+          .as(create)
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+      assertThat(currentUser(s)).isEqualTo(ROLE);
+    }
+    assertThat(pg.superuser("select count(*) from pg_proc where proname like 'gap\\_%'"))
+        .isEqualTo("0");
+  }
+
   @Test
   void psqlStartupOptionsThatSetTheRoleAreRefused() throws Exception {
     String conninfo = "dbname=postgres options='-c role=gap_admin'";
