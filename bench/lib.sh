@@ -15,6 +15,7 @@ bench_cleanup() {
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
+  [[ -z ${BENCH_KEEP_LOGS:-} ]] || cp -r "$BENCH_TMP/hoop" "$BENCH_KEEP_LOGS" 2>/dev/null || true
   rm -rf "$BENCH_TMP"
 }
 trap bench_cleanup EXIT

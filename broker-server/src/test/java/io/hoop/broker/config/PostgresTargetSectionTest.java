@@ -2,12 +2,13 @@ package io.hoop.broker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoop.detect.BuiltinDetector;
 import io.hoop.engine.postgres.config.PostgresTarget;
 import io.hoop.engine.postgres.engine.UpstreamTls;
 import io.hoop.engine.postgres.guard.Rules;
-import io.hoop.engine.postgres.mask.Detector;
 import io.hoop.engine.postgres.mask.MaskRule;
 import io.hoop.engine.postgres.mask.MaskStyle;
+import io.hoop.engine.postgres.mask.UnknownLineage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -105,13 +106,13 @@ class PostgresTargetSectionTest {
             new MaskRule("*.*.ssn", MaskStyle.REDACT));
     assertThat(pg.masking().detectors())
         .containsExactlyInAnyOrder(
-            Detector.EMAIL,
-            Detector.PAYMENT_CARD,
-            Detector.IBAN,
-            Detector.PHONE,
-            Detector.AWS_ACCESS_KEY,
-            Detector.JWT,
-            Detector.PRIVATE_KEY);
+            BuiltinDetector.EMAIL,
+            BuiltinDetector.PAYMENT_CARD,
+            BuiltinDetector.IBAN,
+            BuiltinDetector.PHONE,
+            BuiltinDetector.AWS_ACCESS_KEY,
+            BuiltinDetector.JWT,
+            BuiltinDetector.PRIVATE_KEY);
     assertThat(pg.masking().detectorStyle()).isEqualTo(MaskStyle.TOKEN);
     assertThat(pg.masking().withKey(new byte[32]).columns()).hasSize(2);
     assertThat(pg.toString()).doesNotContain("s3cret");
@@ -134,6 +135,78 @@ class PostgresTargetSectionTest {
     PostgresTarget one = parse(yaml(single));
     assertThat(one.defaultRole()).isEqualTo("ro");
     assertThat(one.database()).isEqualTo("postgres");
+  }
+
+  @Test
+  void reviewRulesCustomDetectorsAndUnknownLineageParse() throws Exception {
+    PostgresTarget pg =
+        parse(
+            yaml(
+                roles()
+                    + """
+                      guardrails:
+                        readwrite: {denyStatements: [DROP, SET session_authorization], reviewStatements: [DELETE, UPDATE], reviewObjects: [public.orders], reviewFunctions: [pg_terminate_backend], holdTimeout: 2m}
+                        readonly: {reviewStatements: [TRUNCATE]}
+                      masking:
+                        onUnknownLineage: refuse
+                        customDetectors: [{name: employee-id, pattern: "EMP-[0-9]{6}", style: partial}, {name: iban-de, pattern: "DE[0-9]{20}", validator: mod97}]
+                    """));
+    Rules rw = pg.rulesFor("readwrite");
+    assertThat(rw.reviewStatements()).containsExactlyInAnyOrder("delete", "update");
+    assertThat(rw.reviewObjects()).containsExactly("public.orders");
+    assertThat(rw.reviewFunctions()).containsExactly("pg_terminate_backend");
+    assertThat(rw.holdTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(pg.rulesFor("readonly").holdTimeout()).isEqualTo(Rules.DEFAULT_HOLD_TIMEOUT);
+    assertThat(pg.masking().onUnknownLineage()).isEqualTo(UnknownLineage.REFUSE);
+    assertThat(pg.masking().detectorStyles())
+        .containsEntry("employee-id", MaskStyle.PARTIAL)
+        .containsEntry("iban-de", MaskStyle.REDACT);
+    assertThat(
+            parse(yaml(roles() + "  masking: {detectors: [ssn]}\n")).masking().onUnknownLineage())
+        .isEqualTo(UnknownLineage.REDACT);
+  }
+
+  @Test
+  void rulesThatCanNeverMatchAndBadDetectorsAreErrorsNamingTheKey() throws Exception {
+    String g = "  guardrails:\n    default: ";
+    // The keyword spelling is the parameter it sets, so this rule matches every spelling.
+    assertThat(
+            parse(yaml(roles() + g + "{denyStatements: [SET SESSION AUTHORIZATION]}\n"))
+                .rulesFor(null)
+                .deniedStatements())
+        .containsExactly("set session_authorization");
+    assertThat(error(yaml(roles() + g + "{denyStatements: [DROP, SET LOCAL ROLE]}\n")))
+        .startsWith("b.yaml: targets[0].postgres.guardrails.default.denyStatements[1]: ")
+        .contains("never matches");
+    assertThat(error(yaml(roles() + g + "{denyStatements: [DROP TABEL]}\n")))
+        .startsWith("b.yaml: targets[0].postgres.guardrails.default.denyStatements[0]: ");
+    assertThat(error(yaml(roles() + g + "{reviewStatements: [DELETE FROM orders]}\n")))
+        .startsWith("b.yaml: targets[0].postgres.guardrails.default.reviewStatements[0]: ");
+    assertThat(error(yaml(roles() + g + "{denyFunctions: [pg_catalog.pg_read_file]}\n")))
+        .startsWith("b.yaml: targets[0].postgres.guardrails.default.denyFunctions[0]: ")
+        .contains("never matches");
+    assertThat(error(yaml(roles() + g + "{reviewObjects: [\"db.s.t\"]}\n")))
+        .startsWith("b.yaml: targets[0].postgres.guardrails.default.reviewObjects[0]: ");
+    assertThat(error(yaml(roles() + g + "{reviewStatements: [DELETE], holdTimeout: 1s}\n")))
+        .startsWith("b.yaml: targets[0].postgres.guardrails.default.holdTimeout: ")
+        .contains("5s to 24h");
+    assertThat(error(yaml(roles() + g + "{holdTimeout: soon}\n")))
+        .startsWith("b.yaml: targets[0].postgres.guardrails.default.holdTimeout: ");
+    String m = "  masking:\n    ";
+    assertThat(error(yaml(roles() + m + "onUnknownLineage: pass\n")))
+        .startsWith("b.yaml: targets[0].postgres.masking.onUnknownLineage: 'pass' is not");
+    assertThat(error(yaml(roles() + m + "customDetectors: [{name: x, pattern: \"(a)\\\\1\"}]\n")))
+        .startsWith("b.yaml: targets[0].postgres.masking.customDetectors[0].pattern: ");
+    assertThat(
+            error(yaml(roles() + m + "customDetectors: [{name: x, pattern: a, validator: crc}]\n")))
+        .startsWith("b.yaml: targets[0].postgres.masking.customDetectors[0].validator: 'crc'");
+    assertThat(
+            error(
+                yaml(
+                    roles()
+                        + m
+                        + "customDetectors: [{name: x, pattern: a}, {name: x, pattern: b}]\n")))
+        .startsWith("b.yaml: targets[0].postgres.masking.customDetectors[1].name: ");
   }
 
   @Test

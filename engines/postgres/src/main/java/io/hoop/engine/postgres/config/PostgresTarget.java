@@ -2,13 +2,14 @@ package io.hoop.engine.postgres.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.detect.Detector;
 import io.hoop.engine.postgres.engine.Secret;
 import io.hoop.engine.postgres.engine.UpstreamTls;
 import io.hoop.engine.postgres.guard.Rules;
-import io.hoop.engine.postgres.mask.Detector;
 import io.hoop.engine.postgres.mask.MaskRule;
 import io.hoop.engine.postgres.mask.MaskStyle;
 import io.hoop.engine.postgres.mask.MaskingRules;
+import io.hoop.engine.postgres.mask.UnknownLineage;
 import io.hoop.tunnel.engine.TargetSection;
 import java.util.List;
 import java.util.Map;
@@ -105,19 +106,34 @@ public record PostgresTarget(
    * Masking without its token key, which lives in the broker's data dir rather than the config.
    *
    * @param columns column rules, first match wins
-   * @param detectors content detectors for everything else
+   * @param detectors content detectors for everything else, built-in and configured
    * @param detectorStyle how detected content is replaced
+   * @param detectorStyles per detector id, a style other than {@code detectorStyle}
+   * @param onUnknownLineage what happens to computed columns that may derive from a ruled column
    */
-  public record Masking(List<MaskRule> columns, Set<Detector> detectors, MaskStyle detectorStyle) {
+  public record Masking(
+      List<MaskRule> columns,
+      Set<Detector> detectors,
+      MaskStyle detectorStyle,
+      Map<String, MaskStyle> detectorStyles,
+      UnknownLineage onUnknownLineage) {
     public Masking {
       columns = List.copyOf(columns);
       detectors = Set.copyOf(detectors);
       requireNonNull(detectorStyle, "detectorStyle");
+      detectorStyles = Map.copyOf(detectorStyles);
+      requireNonNull(onUnknownLineage, "onUnknownLineage");
+    }
+
+    /** Masking with one detector style and unknown lineage redacted. */
+    public Masking(List<MaskRule> columns, Set<Detector> detectors, MaskStyle detectorStyle) {
+      this(columns, detectors, detectorStyle, Map.of(), UnknownLineage.REDACT);
     }
 
     /** The engine's rules, with the broker's HMAC key for {@link MaskStyle#TOKEN}. */
     public MaskingRules withKey(byte[] tokenKey) {
-      return new MaskingRules(columns, detectors, detectorStyle, tokenKey);
+      return new MaskingRules(
+          columns, detectors, detectorStyle, detectorStyles, onUnknownLineage, tokenKey);
     }
   }
 }

@@ -1,26 +1,34 @@
 package io.hoop.engine.postgres.config;
 
+import io.hoop.api.Durations;
+import io.hoop.detect.BuiltinDetector;
+import io.hoop.detect.Detector;
+import io.hoop.detect.PatternDetector;
+import io.hoop.detect.Validator;
 import io.hoop.engine.postgres.engine.Secret;
 import io.hoop.engine.postgres.engine.UpstreamTls;
 import io.hoop.engine.postgres.guard.Rules;
-import io.hoop.engine.postgres.mask.Detector;
 import io.hoop.engine.postgres.mask.MaskRule;
 import io.hoop.engine.postgres.mask.MaskStyle;
+import io.hoop.engine.postgres.mask.UnknownLineage;
 import io.hoop.tunnel.engine.TargetKind.SectionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -33,8 +41,20 @@ final class PostgresTargetSection {
   private static final Pattern ROLE = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
   private static final Pattern COLUMN_GLOB = Pattern.compile("^[^.\\s]+\\.[^.\\s]+\\.[^.\\s]+$");
   private static final int MAX_PASSWORD_FILE = 4096;
+  private static final Duration MIN_HOLD = Duration.ofSeconds(5);
+  private static final Duration MAX_HOLD = Duration.ofHours(24);
   private static final Map<String, Detector> DETECTOR_ALIASES =
-      Map.of("card", Detector.PAYMENT_CARD, "access-key", Detector.AWS_ACCESS_KEY);
+      Map.of(
+          "card",
+          BuiltinDetector.PAYMENT_CARD,
+          "access-key",
+          BuiltinDetector.AWS_ACCESS_KEY,
+          "ssn",
+          BuiltinDetector.US_SSN);
+
+  /** Configured detectors per target, so a typo cannot add thousands of regexes. */
+  private static final int MAX_CUSTOM_DETECTORS = 64;
+
   private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
       EnumSet.of(
           PosixFilePermission.GROUP_READ,
@@ -63,9 +83,20 @@ final class PostgresTargetSection {
       List<String> denyStatements,
       List<String> denyFunctions,
       List<String> denyObjects,
-      Boolean requireWhere) {}
+      Boolean requireWhere,
+      List<String> reviewStatements,
+      List<String> reviewFunctions,
+      List<String> reviewObjects,
+      String holdTimeout) {}
 
-  record RawMasking(List<RawColumn> columns, List<String> detectors, String detectorStyle) {}
+  record RawMasking(
+      List<RawColumn> columns,
+      List<String> detectors,
+      String detectorStyle,
+      List<RawCustomDetector> customDetectors,
+      String onUnknownLineage) {}
+
+  record RawCustomDetector(String name, String pattern, String validator, String style) {}
 
   record RawColumn(String column, String style) {}
 
@@ -234,12 +265,48 @@ final class PostgresTargetSection {
       out.put(
           e.getKey(),
           new Rules(
-              Set.copyOf(words(gk + ".denyStatements", g.denyStatements())),
-              Set.copyOf(words(gk + ".denyFunctions", g.denyFunctions())),
-              words(gk + ".denyObjects", g.denyObjects()),
-              g.requireWhere() != null && g.requireWhere()));
+              Set.copyOf(
+                  rules(gk + ".denyStatements", g.denyStatements(), Rules::statementProblem)),
+              Set.copyOf(rules(gk + ".denyFunctions", g.denyFunctions(), Rules::functionProblem)),
+              rules(gk + ".denyObjects", g.denyObjects(), Rules::objectProblem),
+              g.requireWhere() != null && g.requireWhere(),
+              Set.copyOf(
+                  rules(gk + ".reviewStatements", g.reviewStatements(), Rules::statementProblem)),
+              Set.copyOf(
+                  rules(gk + ".reviewFunctions", g.reviewFunctions(), Rules::functionProblem)),
+              rules(gk + ".reviewObjects", g.reviewObjects(), Rules::objectProblem),
+              holdTimeout(gk + ".holdTimeout", g.holdTimeout())));
     }
     return out;
+  }
+
+  /** Rule entries, each checked to be one the matcher can match; errors name the entry's key. */
+  private List<String> rules(String key, List<String> raw, UnaryOperator<String> problem)
+      throws SectionException {
+    List<String> out = words(key, raw);
+    for (int i = 0; i < out.size(); i++) {
+      String why = problem.apply(out.get(i));
+      if (why != null) {
+        throw error(key + "[" + i + "]", why);
+      }
+    }
+    return out;
+  }
+
+  private Duration holdTimeout(String key, String raw) throws SectionException {
+    if (raw == null) {
+      return Rules.DEFAULT_HOLD_TIMEOUT;
+    }
+    Duration d;
+    try {
+      d = Durations.parse(raw);
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
+    }
+    if (d.compareTo(MIN_HOLD) < 0 || d.compareTo(MAX_HOLD) > 0) {
+      throw error(key, "'" + raw + "' is out of range; expected 5s to 24h");
+    }
+    return d;
   }
 
   private List<String> words(String key, List<String> raw) throws SectionException {
@@ -276,13 +343,63 @@ final class PostgresTargetSection {
       }
       columns.add(new MaskRule(c.column(), style(ck + ".style", c.style())));
     }
-    Set<Detector> detectors = EnumSet.noneOf(Detector.class);
+    Set<Detector> detectors = new LinkedHashSet<>();
     List<String> rawDetectors = raw.detectors() == null ? List.of() : raw.detectors();
     for (int i = 0; i < rawDetectors.size(); i++) {
       detectors.add(detector(key + ".detectors[" + i + "]", rawDetectors.get(i)));
     }
+    Map<String, MaskStyle> styles = new LinkedHashMap<>();
+    List<RawCustomDetector> custom =
+        raw.customDetectors() == null ? List.of() : raw.customDetectors();
+    if (custom.size() > MAX_CUSTOM_DETECTORS) {
+      throw error(
+          key + ".customDetectors",
+          custom.size() + " detectors, expected at most " + MAX_CUSTOM_DETECTORS);
+    }
+    for (int i = 0; i < custom.size(); i++) {
+      String ck = key + ".customDetectors[" + i + "]";
+      RawCustomDetector c = custom.get(i);
+      if (c == null || c.name() == null) {
+        throw error(ck + ".name", "missing: a name for the detector, e.g. employee-id");
+      }
+      if (c.pattern() == null) {
+        throw error(ck + ".pattern", "missing: an RE2 regular expression");
+      }
+      Validator validator = c.validator() == null ? Validator.NONE : Validator.byId(c.validator());
+      if (validator == null) {
+        throw error(
+            ck + ".validator",
+            "'" + c.validator() + "' is not a validator; expected luhn, mod97 or none");
+      }
+      if (styles.containsKey(c.name())) {
+        throw error(ck + ".name", "'" + c.name() + "' names two custom detectors");
+      }
+      PatternDetector detector;
+      try {
+        detector = PatternDetector.compile(c.name(), c.pattern(), validator);
+      } catch (IllegalArgumentException e) {
+        throw error(
+            ck + (e.getMessage().startsWith("name") ? ".name" : ".pattern"), e.getMessage());
+      }
+      detectors.add(detector);
+      styles.put(c.name(), style(ck + ".style", c.style()));
+    }
     return new PostgresTarget.Masking(
-        columns, detectors, style(key + ".detectorStyle", raw.detectorStyle()));
+        columns,
+        detectors,
+        style(key + ".detectorStyle", raw.detectorStyle()),
+        styles,
+        unknownLineage(key + ".onUnknownLineage", raw.onUnknownLineage()));
+  }
+
+  private static UnknownLineage unknownLineage(String key, String raw) throws SectionException {
+    if (raw == null || raw.equals("redact")) {
+      return UnknownLineage.REDACT;
+    }
+    if (raw.equals("refuse")) {
+      return UnknownLineage.REFUSE;
+    }
+    throw error(key, "'" + raw + "' is not a choice; expected redact or refuse");
   }
 
   private MaskStyle style(String key, String raw) throws SectionException {
@@ -306,22 +423,17 @@ final class PostgresTargetSection {
       if (alias != null) {
         return alias;
       }
-      for (Detector d : Detector.values()) {
-        if (kebab(d).equals(raw)) {
-          return d;
-        }
+      Detector builtin = BuiltinDetector.byId(raw);
+      if (builtin != null) {
+        return builtin;
       }
     }
     TreeSet<String> known =
-        Arrays.stream(Detector.values())
-            .map(PostgresTargetSection::kebab)
+        Arrays.stream(BuiltinDetector.values())
+            .map(BuiltinDetector::id)
             .collect(Collectors.toCollection(TreeSet::new));
     known.addAll(DETECTOR_ALIASES.keySet());
     throw error(key, "'" + raw + "' is not a detector; expected one of " + known);
-  }
-
-  private static String kebab(Detector d) {
-    return d.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   private static SectionException error(String key, String message) {

@@ -49,12 +49,13 @@ sealed interface Pending {
     Recording recording;
     RowMasker masker;
     CopyMasker copyMasker;
-    boolean copyBlocked;
+    // Why the COPY's rows are not sent; null while they are.
+    String copyBlocked;
 
     void resetResult() {
       masker = null;
       copyMasker = null;
-      copyBlocked = false;
+      copyBlocked = null;
     }
   }
 

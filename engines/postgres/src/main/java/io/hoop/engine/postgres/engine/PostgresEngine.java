@@ -76,7 +76,8 @@ public final class PostgresEngine implements Engine {
         pg.rulesFor(roleName),
         pg.masking() == null ? null : pg.masking().withKey(maskKey),
         pg.tls(),
-        admission.listener());
+        admission.listener(),
+        admission.holds());
   }
 
   @Override

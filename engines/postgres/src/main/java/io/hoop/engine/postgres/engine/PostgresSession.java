@@ -7,8 +7,11 @@ import io.hoop.engine.postgres.codec.FrontendDecoder;
 import io.hoop.engine.postgres.codec.RawDataRow;
 import io.hoop.engine.postgres.engine.Pending.LocalReply;
 import io.hoop.engine.postgres.engine.internal.CancelRegistry;
+import io.hoop.engine.postgres.engine.internal.Recording;
 import io.hoop.engine.postgres.engine.internal.UpstreamLogin;
 import io.hoop.engine.postgres.engine.internal.UpstreamTlsHandlers;
+import io.hoop.engine.postgres.guard.Decision;
+import io.hoop.engine.postgres.guard.GuardrailPolicy;
 import io.hoop.engine.postgres.message.DecodeFailure;
 import io.hoop.engine.postgres.message.PostgresMessage;
 import io.hoop.engine.postgres.message.backend.AuthenticationOk;
@@ -34,6 +37,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -154,6 +158,7 @@ public final class PostgresSession implements EngineSession {
             new BackendDecoder(tls, BackendDecoder.DEFAULT_MAX_MESSAGE_BYTES, true));
     upstream.pipeline().addBefore(relayHandler, "pg-upstream", engine.new UpstreamSide());
     upstream.closeFuture().addListener(f -> engine.forgetCancelKey());
+    client.closeFuture().addListener(f -> engine.clientClosed());
     return engine;
   }
 
@@ -240,6 +245,12 @@ public final class PostgresSession implements EngineSession {
       return;
     }
     log.info("postgres cancel request {} upstreamPid={}", label, found.key().processId());
+    if (found.onCancel() != null && found.onCancel().getAsBoolean()) {
+      // A statement held for a reviewer lives in the other session: it ends there, and the server,
+      // running nothing of it, must not cancel its next statement.
+      upstream.close();
+      return;
+    }
     CancelRequest real = new CancelRequest(found.key().processId(), found.key().secretKey());
     // This tunnel dialed the same server for its own session: its fresh connection carries it.
     upstream.writeAndFlush(encode(upstream.alloc(), real)).addListener(ChannelFutureListener.CLOSE);
@@ -254,6 +265,17 @@ public final class PostgresSession implements EngineSession {
     String replication = startup.parameters().get("replication");
     if (replication != null && !FALSE_WORDS.contains(replication.toLowerCase(Locale.ROOT))) {
       fatal("28000", "replication connections are not allowed through hoop");
+      return;
+    }
+    Decision startupRule =
+        GuardrailPolicy.decideStartup(
+            startup.parameters().keySet(), startup.parameters().get("options"), settings.rules());
+    if (!startupRule.allowed()) {
+      log.info("postgres startup blocked {} rule={}", label, startupRule.ruleName());
+      record(
+          new Recording("<startup parameters " + startup.parameters().keySet() + ">", List.of())
+              .blocked(startupRule.ruleName()));
+      fatal("42501", startupRule.message());
       return;
     }
     Map<String, String> parameters = new LinkedHashMap<>();
@@ -415,7 +437,8 @@ public final class PostgresSession implements EngineSession {
   private void afterLogin(ChannelHandlerContext ctx, BackendMessage message) {
     if (message instanceof BackendKeyData key) {
       clientKey =
-          CancelRegistry.SHARED.register(new CancelRegistry.Target(upstream.remoteAddress(), key));
+          CancelRegistry.SHARED.register(
+              new CancelRegistry.Target(upstream.remoteAddress(), key, this::cancelHeld));
       forward(ctx, clientKey);
     } else if (message instanceof ReadyForQuery ready) {
       if (responses.needsCatalog()) {
@@ -553,6 +576,45 @@ public final class PostgresSession implements EngineSession {
             + target
             + " closed the connection"
             + (state == State.TLS ? " during the TLS negotiation" : ""));
+  }
+
+  /** Where held statements wait for their decision: the tunnel's one event loop. */
+  EventLoop eventLoop() {
+    return client.eventLoop();
+  }
+
+  /** Whether {@code sql} may read ruled data, by the catalog's lineage (true while unknown). */
+  boolean mayReadRuled(String sql) {
+    return responses.mayReadRuled(sql);
+  }
+
+  /** Tells the client about its held statement (psql prints it while it waits). */
+  void notice(String text) {
+    if (state == State.CLOSED || !client.isActive()) {
+      return;
+    }
+    pushBatch();
+    client.writeAndFlush(encode(client.alloc(), NoticeResponse.of("NOTICE", "00000", text)));
+  }
+
+  /** Sends what the engine handed the relay outside a read of the client's. */
+  void flushUpstream() {
+    upstream.flush();
+  }
+
+  /** Another thread's CancelRequest: true when a statement is held, then refused here. */
+  private boolean cancelHeld() {
+    if (!requests.holding()) {
+      return false;
+    }
+    client.eventLoop().execute(requests::cancelHold);
+    return true;
+  }
+
+  private void clientClosed() {
+    if (requests != null) {
+      requests.closed();
+    }
   }
 
   private void forgetCancelKey() {

@@ -6,6 +6,7 @@ import io.hoop.engine.postgres.guard.Rules;
 import io.hoop.engine.postgres.mask.MaskingRules;
 import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.engine.EngineSettings;
+import io.hoop.tunnel.engine.Holds;
 
 /**
  * How the postgres engine logs in upstream and what it lets through: the broker-held role, its
@@ -19,6 +20,7 @@ import io.hoop.tunnel.engine.EngineSettings;
  * @param masking masking applied to every DataRow and COPY row; null means none
  * @param tls TLS to the upstream server
  * @param listener receives every statement of the session, as {@link QueryEvent}s
+ * @param holds where statements a review rule holds go for a reviewer's decision
  */
 public record PostgresSettings(
     String user,
@@ -27,7 +29,8 @@ public record PostgresSettings(
     Rules rules,
     MaskingRules masking,
     UpstreamTls tls,
-    EngineListener listener)
+    EngineListener listener,
+    Holds holds)
     implements EngineSettings {
   public PostgresSettings {
     requireNonNull(user, "user");
@@ -36,6 +39,7 @@ public record PostgresSettings(
     requireNonNull(rules, "rules");
     requireNonNull(tls, "tls");
     requireNonNull(listener, "listener");
+    requireNonNull(holds, "holds");
     if (user.isBlank()) {
       throw new IllegalArgumentException("upstream user is blank, expected a PostgreSQL role");
     }
@@ -43,6 +47,18 @@ public record PostgresSettings(
       throw new IllegalArgumentException(
           "default database is blank, expected a database name such as postgres");
     }
+  }
+
+  /** Settings whose statements cannot be held (review rules refuse them). */
+  public PostgresSettings(
+      String user,
+      Secret password,
+      String defaultDatabase,
+      Rules rules,
+      MaskingRules masking,
+      UpstreamTls tls,
+      EngineListener listener) {
+    this(user, password, defaultDatabase, rules, masking, tls, listener, Holds.NONE);
   }
 
   /** Guardrails only: no masking, no upstream TLS, nothing recorded. */

@@ -1,14 +1,18 @@
 package io.hoop.engine.postgres.engine;
 
+import io.hoop.api.Durations;
 import io.hoop.engine.postgres.engine.Pending.Describing;
 import io.hoop.engine.postgres.engine.Pending.ExecuteRun;
 import io.hoop.engine.postgres.engine.Pending.QueryRun;
 import io.hoop.engine.postgres.engine.Pending.StandIn;
 import io.hoop.engine.postgres.engine.Pending.SyncPoint;
 import io.hoop.engine.postgres.engine.internal.Recording;
+import io.hoop.engine.postgres.guard.ColumnRules;
+import io.hoop.engine.postgres.guard.CopyCheck;
 import io.hoop.engine.postgres.guard.Decision;
 import io.hoop.engine.postgres.guard.GuardrailPolicy;
 import io.hoop.engine.postgres.guard.Rules;
+import io.hoop.engine.postgres.mask.MaskRule;
 import io.hoop.engine.postgres.mask.MaskingRules;
 import io.hoop.engine.postgres.mask.TextMasker;
 import io.hoop.engine.postgres.message.backend.ErrorResponse;
@@ -31,14 +35,22 @@ import io.hoop.engine.postgres.sql.Statement;
 import io.hoop.engine.postgres.sql.Token;
 import io.hoop.engine.postgres.sql.TokenizedSql;
 import io.hoop.tunnel.engine.EngineListener;
+import io.hoop.tunnel.engine.Holds;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +76,18 @@ final class Requests {
   static final String STAND_IN_SQL =
       STAND_IN_WORD + " /* hoop: a guardrail blocked this statement; it was not sent */";
 
+  /** Messages kept while a statement is held; a client that pipelines more is cut off. */
+  private static final int MAX_WAITING = 1024;
+
+  /** Where holds are recorded: the broker's store may block, the event loop must not. */
+  private static final ExecutorService HOLD_RECORDER =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "pg-hold-recorder");
+            t.setDaemon(true);
+            return t;
+          });
+
   /** A bound portal's statement and parameters, for the Execute's recording. */
   private record Bound(String sql, List<String> parameters) {}
 
@@ -73,10 +97,24 @@ final class Requests {
   private final MaskingRules masking;
   private final TextMasker textMasker;
   private final boolean columnRules;
+  private final ColumnRules copyColumns;
   private final EngineListener listener;
   private final Map<String, String> statements = new HashMap<>();
+  private final Map<String, List<Integer>> statementTypes = new HashMap<>();
   private final Map<String, Bound> portals = new HashMap<>();
   private final Set<String> describedPortals = new HashSet<>();
+  private final Holds holds;
+  private final Duration holdTimeout;
+  private final Map<String, Decision> statementReviews = new HashMap<>();
+  private final Map<String, Decision> portalReviews = new HashMap<>();
+  private final Set<String> approvedPortals = new HashSet<>();
+  private final Deque<FrontendMessage> waiting = new ArrayDeque<>();
+  // The statement held for a reviewer: the client's later messages wait in `waiting`.
+  private Hold held;
+  // Whether `held` is set, for a CancelRequest arriving on another session's thread.
+  private volatile boolean holding;
+  // The held Query a reviewer approved, let through once without a second decision.
+  private FrontendMessage approved;
   private boolean batchForwarded;
   private boolean discarding;
   // A stand-in Parse went upstream: the server discards up to Sync too, and needs that Sync.
@@ -89,7 +127,35 @@ final class Requests {
     this.masking = settings.masking();
     this.textMasker = masking == null ? null : new TextMasker(masking);
     this.columnRules = masking != null && !masking.columns().isEmpty();
+    this.copyColumns = columnRules ? copyColumns(engine, masking) : ColumnRules.NONE;
     this.listener = settings.listener();
+    this.holds = settings.holds();
+    this.holdTimeout = rules.holdTimeout();
+  }
+
+  /**
+   * COPY's question to the rules: a relation by the rules' names, and a relation that is not ruled
+   * by name but depends on ruled data (a partition, an inheritance child: its name is in the
+   * catalog's lineage) whatever its column list; a {@code COPY (query)} by the catalog's lineage
+   * (the same test that decides whether computed columns are masked).
+   */
+  private static ColumnRules copyColumns(PostgresSession engine, MaskingRules masking) {
+    ColumnRules byName =
+        ColumnRules.fromGlobs(masking.columns().stream().map(MaskRule::columnGlob).toList());
+    return new ColumnRules() {
+      @Override
+      public boolean readsRuledColumn(String schema, String table, List<String> columns) {
+        if (byName.readsRuledColumn(schema, table, List.of())) {
+          return byName.readsRuledColumn(schema, table, columns);
+        }
+        return engine.mayReadRuled(table);
+      }
+
+      @Override
+      public boolean queryReadsRuledColumn(String query) {
+        return engine.mayReadRuled(query);
+      }
+    };
   }
 
   /** Whether an extended-protocol batch was sent without its Sync yet. */
@@ -97,8 +163,22 @@ final class Requests {
     return batchForwarded || serverDiscarding;
   }
 
-  /** Blocks or forwards one client message. */
+  /** Blocks, holds or forwards one client message. */
   void guard(FrontendMessage message) {
+    if (held != null) {
+      if (waiting.size() >= MAX_WAITING) {
+        engine.fatal(
+            "54000",
+            "hoop: the client sent more than "
+                + MAX_WAITING
+                + " messages while statement "
+                + held.id()
+                + " waits for a reviewer");
+      } else {
+        waiting.add(message);
+      }
+      return;
+    }
     if (discarding) {
       // After a blocked Parse the server would skip everything up to Sync; so do we.
       if (message instanceof Sync) {
@@ -118,7 +198,12 @@ final class Requests {
       return;
     }
     if (message instanceof Query query) {
-      Decision decision = decide(query.sql());
+      Decision decision = message == approved ? Decision.allow() : decide(query.sql());
+      approved = null;
+      if (decision.review()) {
+        hold(new Hold(query, decision, query.sql(), List.of()));
+        return;
+      }
       if (!decision.allowed()) {
         blocked(query.sql(), List.of(), decision);
         if (answerLocally()) {
@@ -131,7 +216,13 @@ final class Requests {
       pending.add(new QueryRun(query.sql(), split(query.sql())));
     } else if (message instanceof Parse parse) {
       Decision decision = decide(parse.sql());
-      if (!decision.allowed()) {
+      if (decision.review()) {
+        // Parsing runs nothing: the hold comes at the Execute, with the parameters bound.
+        statementReviews.put(parse.statement(), decision);
+      } else {
+        statementReviews.remove(parse.statement());
+      }
+      if (decision.denied()) {
         blocked(parse.sql(), List.of(), decision);
         if (answerLocally()) {
           engine.reply(denial(decision), false);
@@ -146,13 +237,24 @@ final class Requests {
         return;
       }
       remember(statements, parse.statement(), parse.sql());
+      remember(statementTypes, parse.statement(), parse.parameterTypes());
       batchForwarded = true;
     } else if (message instanceof Bind bind) {
       String sql = statements.getOrDefault(bind.statement(), "<unknown statement>");
+      Decision review = statementReviews.get(bind.statement());
       List<String> parameters =
-          listener == EngineListener.NONE ? List.of() : Recording.parameters(bind, textMasker);
+          listener == EngineListener.NONE && review == null
+              ? List.of()
+              : Recording.parameters(
+                  bind, textMasker, statementTypes.getOrDefault(bind.statement(), List.of()));
       remember(portals, bind.portal(), new Bound(sql, parameters));
       describedPortals.remove(bind.portal());
+      approvedPortals.remove(bind.portal());
+      if (review == null) {
+        portalReviews.remove(bind.portal());
+      } else {
+        portalReviews.put(bind.portal(), review);
+      }
       batchForwarded = true;
     } else if (message instanceof Describe describe) {
       boolean portal = describe.kind() == ObjectKind.PORTAL;
@@ -162,6 +264,13 @@ final class Requests {
       pending.add(new Describing(portal, describe.name(), true));
       batchForwarded = true;
     } else if (message instanceof Execute execute) {
+      Decision review = portalReviews.get(execute.portal());
+      if (review != null && !approvedPortals.contains(execute.portal())) {
+        Bound bound =
+            portals.getOrDefault(execute.portal(), new Bound("<unknown portal>", List.of()));
+        hold(new Hold(execute, review, bound.sql(), bound.parameters()));
+        return;
+      }
       if (masking != null && !describedPortals.contains(execute.portal())) {
         // The rows' formats and origins are only known from the portal's description.
         engine.toUpstream(new Describe(ObjectKind.PORTAL, execute.portal()));
@@ -176,8 +285,12 @@ final class Requests {
       if (close.kind() == ObjectKind.PORTAL) {
         portals.remove(close.name());
         describedPortals.remove(close.name());
+        portalReviews.remove(close.name());
+        approvedPortals.remove(close.name());
       } else {
         statements.remove(close.name());
+        statementTypes.remove(close.name());
+        statementReviews.remove(close.name());
       }
       batchForwarded = true;
     } else if (message instanceof Sync) {
@@ -225,37 +338,167 @@ final class Requests {
 
   private Decision decide(String sql) {
     Decision decision = GuardrailPolicy.decide(sql, rules);
-    if (decision.allowed() && columnRules && copiesOut(sql)) {
-      return Decision.deny(
-          "masking:copy",
-          "statement blocked by masking: COPY ... TO cannot be masked by column on this target;"
-              + " use SELECT, whose results are masked");
+    if (!decision.denied() && columnRules) {
+      Decision copy = CopyCheck.decide(sql, copyColumns);
+      if (!copy.allowed()) {
+        return copy;
+      }
     }
     return decision;
   }
 
-  /** Whether any statement is a COPY with TO outside parentheses (COPY ... TO STDOUT or a file). */
-  private static boolean copiesOut(String sql) {
-    if (sql.toLowerCase(Locale.ROOT).indexOf("copy") < 0) {
+  // ---- held statements ---------------------------------------------------------------------
+
+  /** Records {@code h} with the broker (off the loop), then tells the client and waits. */
+  private void hold(Hold h) {
+    held = h;
+    holding = true;
+    log.info("postgres statement held {} rule={}", engine.label(), h.decision.ruleName());
+    Holds.HoldRequest request = new Holds.HoldRequest("sql", h.operation(), h.decision.ruleName());
+    EventLoop loop = engine.eventLoop();
+    CompletableFuture.supplyAsync(() -> holds.hold(request), HOLD_RECORDER)
+        .thenCompose(stage -> stage)
+        .whenComplete((hold, error) -> loop.execute(() -> recorded(h, hold, error)));
+  }
+
+  private void recorded(Hold h, Holds.Hold hold, Throwable error) {
+    if (held != h) {
+      // Cancelled or closed while the broker recorded it: end it there too.
+      if (hold != null) {
+        h.recorded = hold;
+        h.cancel();
+      }
+      return;
+    }
+    if (error != null || hold == null) {
+      Throwable cause =
+          error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+      refuse(
+          h,
+          "42501",
+          "it could not be held for review ("
+              + (cause == null || cause.getMessage() == null ? "no hold" : cause.getMessage())
+              + ")");
+      return;
+    }
+    h.recorded = hold;
+    engine.notice(hold.notice());
+    EventLoop loop = engine.eventLoop();
+    h.timer = loop.schedule(() -> timedOut(h), holdTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    hold.decision().whenComplete((d, e) -> loop.execute(() -> decided(h, d)));
+  }
+
+  private void decided(Hold h, Holds.Decision d) {
+    if (held != h) {
+      return;
+    }
+    if (d != null && d.approved()) {
+      approve(h, d);
+      return;
+    }
+    String reason;
+    if (d == null) {
+      reason = "the broker stopped before a reviewer decided";
+    } else if (d.by().equals("hoop")) {
+      reason = d.reason().isBlank() ? "it was refused" : d.reason();
+    } else {
+      reason = "denied by " + d.by() + (d.reason().isBlank() ? "" : ": " + d.reason());
+    }
+    refuse(h, "42501", reason);
+  }
+
+  private void timedOut(Hold h) {
+    if (held != h) {
+      return;
+    }
+    h.cancel();
+    refuse(h, "57014", "no reviewer decided within " + Durations.format(holdTimeout));
+  }
+
+  /** Whether a statement waits for a reviewer; read from any thread. */
+  boolean holding() {
+    return holding;
+  }
+
+  /** The client's CancelRequest: a held statement is refused (and its hold cancelled). */
+  boolean cancelHold() {
+    Hold h = held;
+    if (h == null) {
       return false;
     }
-    for (Statement statement : SqlTokenizer.tokenize(sql).statements()) {
-      List<Token> tokens = statement.tokens();
-      if (tokens.isEmpty() || !tokens.get(0).isWord("copy")) {
-        continue;
-      }
-      int depth = 0;
-      for (Token token : tokens) {
-        if (token.isPunct("(")) {
-          depth++;
-        } else if (token.isPunct(")")) {
-          depth--;
-        } else if (depth == 0 && token.isWord("to")) {
-          return true;
-        }
-      }
+    h.cancel();
+    refuse(h, "57014", "cancelled by the client");
+    return true;
+  }
+
+  /** The session ended: a hold still waiting is cancelled, queued messages dropped. */
+  void closed() {
+    if (held != null) {
+      held.cancel();
+      held = null;
+      holding = false;
     }
-    return false;
+    waiting.clear();
+  }
+
+  private void approve(Hold h, Holds.Decision d) {
+    if (h.timer != null) {
+      h.timer.cancel(false);
+    }
+    held = null;
+    holding = false;
+    log.info("postgres held statement approved {} hold={} by={}", engine.label(), h.id(), d.by());
+    if (h.message instanceof Execute execute) {
+      approvedPortals.add(execute.portal());
+    } else {
+      approved = h.message;
+    }
+    guard(h.message);
+    drain();
+  }
+
+  private void refuse(Hold h, String sqlState, String reason) {
+    if (h.timer != null) {
+      h.timer.cancel(false);
+    }
+    held = null;
+    holding = false;
+    String rule = h.decision.ruleName();
+    Decision refusal =
+        Decision.deny(
+            rule,
+            "statement held for review as "
+                + h.id()
+                + " by guardrail "
+                + rule
+                + " did not run: "
+                + reason);
+    blocked(h.sql, h.parameters, refusal);
+    ErrorResponse error =
+        ErrorResponse.of("ERROR", sqlState, refusal.message())
+            .with(Field.HINT, "send it again to ask for a new approval");
+    if (h.message instanceof Query) {
+      if (answerLocally()) {
+        engine.reply(error, true);
+      } else {
+        failOnServer(error);
+      }
+    } else {
+      // The batch's Parse and Bind went upstream: the server must fail here and skip to Sync.
+      pending.add(new StandIn(error));
+      engine.toUpstream(new Parse("", STAND_IN_SQL, List.of()));
+      serverDiscarding = true;
+      discarding = true;
+    }
+    drain();
+  }
+
+  /** Handles the messages that waited for a decision, until one is held again. */
+  private void drain() {
+    while (held == null && !waiting.isEmpty() && engine.ready()) {
+      guard(waiting.poll());
+    }
+    engine.flushUpstream();
   }
 
   /** The texts of the statements of a simple Query, for one recording each. */

@@ -12,7 +12,9 @@ import io.hoop.engine.postgres.engine.Pending.SyncPoint;
 import io.hoop.engine.postgres.engine.internal.ColumnCatalog;
 import io.hoop.engine.postgres.engine.internal.CopyMasker;
 import io.hoop.engine.postgres.mask.MaskingRules;
+import io.hoop.engine.postgres.mask.NoticeMasker;
 import io.hoop.engine.postgres.mask.RowMasker;
+import io.hoop.engine.postgres.mask.StatementLineage;
 import io.hoop.engine.postgres.mask.TextMasker;
 import io.hoop.engine.postgres.message.CopyData;
 import io.hoop.engine.postgres.message.CopyDone;
@@ -23,6 +25,7 @@ import io.hoop.engine.postgres.message.backend.DataRow;
 import io.hoop.engine.postgres.message.backend.EmptyQueryResponse;
 import io.hoop.engine.postgres.message.backend.ErrorResponse;
 import io.hoop.engine.postgres.message.backend.NoData;
+import io.hoop.engine.postgres.message.backend.NoticeResponse;
 import io.hoop.engine.postgres.message.backend.PortalSuspended;
 import io.hoop.engine.postgres.message.backend.ReadyForQuery;
 import io.hoop.engine.postgres.message.backend.ReadyForQuery.TransactionStatus;
@@ -50,6 +53,7 @@ final class Responses {
   private final MaskingRules masking;
   private final TextMasker textMasker;
   private final boolean columnRules;
+  private final NoticeMasker noticeMasker;
   // Server-side order: portal descriptions as the server answered them.
   private final Map<String, RowDescription> portalRows = new HashMap<>();
   private ColumnCatalog catalog = ColumnCatalog.EMPTY;
@@ -67,6 +71,7 @@ final class Responses {
     this.masking = settings.masking();
     this.textMasker = masking == null ? null : new TextMasker(masking);
     this.columnRules = masking != null && !masking.columns().isEmpty();
+    this.noticeMasker = masking == null ? null : new NoticeMasker(masking);
   }
 
   /** The transaction status of the last ReadyForQuery, for the engine's own ReadyForQuery. */
@@ -115,10 +120,13 @@ final class Responses {
     } else if (head instanceof CatalogLoad) {
       // Notices and the like of the engine's own query are not the client's business.
       return;
+    } else if (message instanceof NoticeResponse notice && noticeMasker != null) {
+      Map<Character, String> masked = noticeMasker.mask(notice.fields(), mayReadRuled(head));
+      engine.forward(ctx, masked == null ? notice : new NoticeResponse(masked));
     } else if (message instanceof CopyOutResponse copy && head instanceof Run run) {
       onCopyOut(ctx, run, copy);
     } else if (message instanceof CopyData data && head instanceof Run run) {
-      if (run.copyBlocked) {
+      if (run.copyBlocked != null) {
         return;
       }
       if (run.copyMasker != null) {
@@ -128,7 +136,7 @@ final class Responses {
         return;
       }
       engine.forward(ctx, message);
-    } else if (message instanceof CopyDone && head instanceof Run run && run.copyBlocked) {
+    } else if (message instanceof CopyDone && head instanceof Run run && run.copyBlocked != null) {
       return;
     } else {
       engine.forward(ctx, message);
@@ -159,7 +167,12 @@ final class Responses {
         engine.fatal("XX000", "hoop cannot mask rows whose columns were not described");
         return;
       }
-      run.masker = masker(description);
+      run.masker = masker(description, run);
+    }
+    if (run.masker != null && run.masker.refusedColumn() != null) {
+      // The rows of a refused result never leave; the completion becomes the refusal.
+      raw.frame().release();
+      return;
     }
     if (run.masker == null || run.masker.passThrough()) {
       run.recording.row(0);
@@ -195,12 +208,37 @@ final class Responses {
         return;
       }
     } else if (head instanceof Run run && masking != null) {
-      run.masker = masker(rows);
+      run.masker = masker(rows, run);
     }
     engine.forward(ctx, rows);
   }
 
-  private RowMasker masker(RowDescription description) {
+  /**
+   * Whether the statement of {@code head} may read ruled data (true when there is no statement to
+   * judge): its computed columns, notices and errors are then of unknown lineage.
+   */
+  private boolean mayReadRuled(Pending head) {
+    if (!columnRules) {
+      return false;
+    }
+    if (!(head instanceof Run run) || run.recording == null || catalog == ColumnCatalog.EMPTY) {
+      // Without the catalog (never read, or its read failed) nothing is known: fail closed.
+      return true;
+    }
+    return StatementLineage.mayReadRuled(run.recording.sql(), catalog.lineageNames());
+  }
+
+  /**
+   * Whether {@code sql} may read ruled data, by the catalog's lineage; true while the catalog is
+   * unknown.
+   */
+  boolean mayReadRuled(String sql) {
+    return columnRules
+        && (catalog == ColumnCatalog.EMPTY
+            || StatementLineage.mayReadRuled(sql, catalog.lineageNames()));
+  }
+
+  private RowMasker masker(RowDescription description, Run run) {
     if (columnRules) {
       for (RowDescription.Column column : description.columns()) {
         if (column.tableOid() != 0 && !catalog.knows(column.tableOid())) {
@@ -209,7 +247,11 @@ final class Responses {
         }
       }
     }
-    return RowMasker.create(description, masking, columnRules ? catalog : (oid, number) -> null);
+    return RowMasker.create(
+        description,
+        masking,
+        columnRules ? catalog : (oid, number) -> null,
+        columnRules && mayReadRuled(run));
   }
 
   private void onComplete(
@@ -221,14 +263,22 @@ final class Responses {
       engine.forward(ctx, message);
       return;
     }
-    if (run.copyBlocked) {
+    if (run.copyBlocked != null) {
+      ErrorResponse refused =
+          ErrorResponse.of(
+              "ERROR", "42501", "statement blocked by masking:copy: " + run.copyBlocked);
+      engine.record(run.recording.blocked("masking:copy"));
+      engine.forward(ctx, refused);
+    } else if (run.masker != null && run.masker.refusedColumn() != null) {
       ErrorResponse refused =
           ErrorResponse.of(
               "ERROR",
               "42501",
-              "statement blocked by masking: COPY ... TO STDOUT cannot be masked on this target"
-                  + " (binary format or column rules); use SELECT, whose results are masked");
-      engine.record(run.recording.blocked("masking:copy"));
+              "statement blocked by masking: result column \""
+                  + run.masker.refusedColumn()
+                  + "\" may derive from a ruled column and hoop cannot tell from which"
+                  + " (masking.onUnknownLineage: refuse); select the ruled columns directly");
+      engine.record(run.recording.blocked("masking:lineage"));
       engine.forward(ctx, refused);
     } else {
       engine.record(run.recording.completed(tag, rows));
@@ -244,7 +294,8 @@ final class Responses {
     }
   }
 
-  private void onError(ChannelHandlerContext ctx, Pending head, ErrorResponse error) {
+  private void onError(ChannelHandlerContext ctx, Pending head, ErrorResponse serverError) {
+    ErrorResponse error = serverError;
     if (head instanceof CatalogLoad load) {
       load.failed = true;
       log.warn("postgres catalog read failed {} sqlstate={}", engine.label(), error.sqlState());
@@ -255,6 +306,11 @@ final class Responses {
       pending.poll();
       engine.forward(ctx, standIn.denial());
       return;
+    }
+    if (noticeMasker != null) {
+      // Before the recording too: the audit must not keep what the client may not see.
+      Map<Character, String> masked = noticeMasker.mask(error.fields(), mayReadRuled(head));
+      error = masked == null ? error : new ErrorResponse(masked);
     }
     StandIn skipped = null;
     if (head instanceof QueryRun query) {
@@ -292,12 +348,15 @@ final class Responses {
   }
 
   private void onCopyOut(ChannelHandlerContext ctx, Run run, CopyOutResponse copy) {
-    if (masking != null && (copy.overallFormat() != 0 || columnRules)) {
-      // COPY rows carry no column origins (and binary ones no types): they cannot be masked by
-      // column, so none are sent. The guard refuses most such statements before they run.
-      run.copyBlocked = true;
+    if (masking != null && copy.overallFormat() != 0) {
+      // Binary COPY rows carry no types: the detectors cannot read them, so none are sent.
+      run.copyBlocked =
+          "binary COPY ... TO STDOUT cannot be masked on this target; use the text or csv"
+              + " format, or SELECT, whose results are masked";
       return;
     }
+    // COPY rows carry no column origins: the guard (CopyCheck, with the catalog's lineage) refused
+    // every COPY ... TO that may read a ruled column before it ran.
     if (textMasker != null && textMasker.active()) {
       run.copyMasker = new CopyMasker(textMasker);
     }

@@ -12,6 +12,13 @@ public interface ColumnResolver {
    */
   String UNRESOLVED = "\u0000unresolved";
 
+  /**
+   * Returned for a column of a view (or materialized view) that depends on a ruled column when the
+   * column is computed in the view, so which base column it comes from is unknown: it is treated as
+   * of unknown lineage ({@code masking.onUnknownLineage}).
+   */
+  String DERIVED = "\u0000derived";
+
   /** {@code schema.table.column}, or null when the column is unknown. */
   String resolve(int tableOid, int columnNumber);
 }

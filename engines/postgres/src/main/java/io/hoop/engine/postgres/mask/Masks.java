@@ -1,9 +1,10 @@
 package io.hoop.engine.postgres.mask;
 
+import io.hoop.detect.Detector;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
-import java.util.regex.Matcher;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -26,31 +27,28 @@ final class Masks {
   }
 
   /** Replaces every detected span; returns null when nothing was detected. */
-  String maskDetected(Iterable<Detector> detectors, MaskStyle style, String value) {
+  String maskDetected(MaskingRules rules, String value) {
     String current = value;
     boolean changed = false;
-    for (Detector detector : detectors) {
-      if (!detector.mayMatch(current)) {
+    for (Detector detector : rules.detectors()) {
+      List<Detector.Span> spans = detector.find(current);
+      if (spans.isEmpty()) {
         continue;
       }
-      Matcher m = detector.pattern().matcher(current);
-      StringBuilder out = null;
+      MaskStyle style = rules.styleOf(detector);
+      StringBuilder out = new StringBuilder(current.length());
       int last = 0;
-      while (m.find()) {
-        if (!detector.accepts(m.group())) {
+      for (Detector.Span span : spans) {
+        if (span.start() < last || span.end() > current.length()) {
           continue;
         }
-        if (out == null) {
-          out = new StringBuilder(current.length());
-        }
-        out.append(current, last, m.start()).append(apply(style, m.group()));
-        last = m.end();
+        out.append(current, last, span.start())
+            .append(apply(style, current.substring(span.start(), span.end())));
+        last = span.end();
       }
-      if (out != null) {
-        out.append(current, last, current.length());
-        current = out.toString();
-        changed = true;
-      }
+      out.append(current, last, current.length());
+      current = out.toString();
+      changed = true;
     }
     return changed ? current : null;
   }

@@ -2,6 +2,7 @@ package io.hoop.engine.postgres.mask;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.detect.JsonStrings;
 import io.hoop.engine.postgres.internal.Glob;
 import io.hoop.engine.postgres.message.backend.DataRow;
 import io.hoop.engine.postgres.message.backend.RowDescription;
@@ -34,18 +35,30 @@ public final class RowMasker {
   private final List<RowDescription.Column> columns;
   private final List<MaskStyle> columnStyles = new ArrayList<>();
   private final boolean passThrough;
+  private final String unknownColumn;
 
-  private RowMasker(RowDescription description, MaskingRules rules, ColumnResolver resolver) {
+  private RowMasker(
+      RowDescription description,
+      MaskingRules rules,
+      ColumnResolver resolver,
+      boolean statementMayReadRuled) {
     this.rules = rules;
     this.masks = new Masks(rules.tokenKey());
     this.columns = description.columns();
+    String unknown = null;
     for (RowDescription.Column c : columns) {
       String name = c.tableOid() == 0 ? null : resolver.resolve(c.tableOid(), c.columnNumber());
+      boolean unknownLineage =
+          (c.tableOid() == 0 && statementMayReadRuled) || ColumnResolver.DERIVED.equals(name);
+      if (unknownLineage && unknown == null) {
+        unknown = c.name();
+      }
       columnStyles.add(
-          name == null
-              ? null
-              : ColumnResolver.UNRESOLVED.equals(name) ? MaskStyle.REDACT : styleFor(name));
+          unknownLineage || ColumnResolver.UNRESOLVED.equals(name)
+              ? MaskStyle.REDACT
+              : name == null ? null : styleFor(name));
     }
+    this.unknownColumn = unknown;
     this.passThrough =
         rules.detectors().isEmpty() && columnStyles.stream().allMatch(s -> s == null);
   }
@@ -53,10 +66,32 @@ public final class RowMasker {
   /** Prepares masking for the rows described by {@code description}. */
   public static RowMasker create(
       RowDescription description, MaskingRules rules, ColumnResolver resolver) {
+    return create(description, rules, resolver, false);
+  }
+
+  /**
+   * Prepares masking for the rows described by {@code description} of a statement that may read
+   * ruled data ({@link StatementLineage}) or not: if it may, its computed columns (no table OID)
+   * are of unknown lineage and get {@link MaskStyle#REDACT}, or the result is refused (see {@link
+   * #refusedColumn}).
+   */
+  public static RowMasker create(
+      RowDescription description,
+      MaskingRules rules,
+      ColumnResolver resolver,
+      boolean statementMayReadRuled) {
     requireNonNull(description, "description");
     requireNonNull(rules, "rules");
     requireNonNull(resolver, "resolver");
-    return new RowMasker(description, rules, resolver);
+    return new RowMasker(description, rules, resolver, statementMayReadRuled);
+  }
+
+  /**
+   * The name of the first column of unknown lineage when the rules say {@link
+   * UnknownLineage#REFUSE}: its rows must not be sent; null otherwise.
+   */
+  public String refusedColumn() {
+    return rules.onUnknownLineage() == UnknownLineage.REFUSE ? unknownColumn : null;
   }
 
   /** Whether no column rule applies and no detector is on, so rows can pass untouched. */
@@ -107,7 +142,14 @@ public final class RowMasker {
         masked = "\"" + masked + "\"";
       }
     } else {
-      masked = masks.maskDetected(rules.detectors(), rules.detectorStyle(), text);
+      masked = masks.maskDetected(rules, text);
+      if ((kind == Kind.JSON || kind == Kind.JSONB) && text.indexOf('\\') >= 0) {
+        // Escaped leaves (a\u0040b.example) are decoded so detectors see them.
+        String leaves =
+            JsonStrings.maskEscapedLeaves(
+                masked == null ? text : masked, leaf -> masks.maskDetected(rules, leaf));
+        masked = leaves == null ? masked : leaves;
+      }
       if (masked == null) {
         return value;
       }

@@ -42,13 +42,13 @@ public final class TextMasker {
         decoded = null;
       }
       if (decoded != null) {
-        String masked = masks.maskDetected(rules.detectors(), rules.detectorStyle(), decoded);
+        String masked = masks.maskDetected(rules, decoded);
         return masked == null
             ? null
             : value.substring(0, prefix) + HEX.formatHex(masked.getBytes(StandardCharsets.UTF_8));
       }
     }
-    return masks.maskDetected(rules.detectors(), rules.detectorStyle(), value);
+    return masks.maskDetected(rules, value);
   }
 
   /** Length of a {@code \x} or {@code \\x} prefix followed by an even number of chars, else 0. */

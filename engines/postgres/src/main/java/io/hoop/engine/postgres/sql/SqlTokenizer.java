@@ -161,7 +161,7 @@ public final class SqlTokenizer {
         }
         pos++;
         String text = value.toString();
-        add(TokenType.STRING, unicodeEscapes ? Unescape.unicode(text) : text, start);
+        add(TokenType.STRING, unicodeEscapes ? Unescape.unicode(text, uescape()) : text, start);
         return null;
       }
       if (c == '\\' && backslashEscapes) {
@@ -187,13 +187,56 @@ public final class SqlTokenizer {
         }
         pos++;
         String text = value.toString();
-        add(TokenType.QUOTED_IDENTIFIER, unicodeEscapes ? Unescape.unicode(text) : text, start);
+        char escape = unicodeEscapes ? uescape() : '\\';
+        add(
+            TokenType.QUOTED_IDENTIFIER,
+            unicodeEscapes ? Unescape.unicode(text, escape) : text,
+            start);
         return null;
       }
       value.append(c);
       pos++;
     }
     return "unterminated quoted identifier starting at offset " + start;
+  }
+
+  /**
+   * The escape character of a U& string or identifier: the one of a following {@code UESCAPE 'c'}
+   * clause (consumed, blanks and comments before it skipped), else a backslash.
+   */
+  private char uescape() {
+    int i = pos;
+    while (true) {
+      while (i < sql.length() && isSpace(sql.charAt(i))) {
+        i++;
+      }
+      if (sql.startsWith("--", i)) {
+        while (i < sql.length() && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
+          i++;
+        }
+      } else if (sql.startsWith("/*", i)) {
+        int end = sql.indexOf("*/", i + 2);
+        if (end < 0) {
+          return '\\';
+        }
+        i = end + 2;
+      } else {
+        break;
+      }
+    }
+    if (!sql.regionMatches(true, i, "uescape", 0, 7)
+        || i + 7 < sql.length() && isIdentPart(sql.charAt(i + 7))) {
+      return '\\';
+    }
+    int j = i + 7;
+    while (j < sql.length() && isSpace(sql.charAt(j))) {
+      j++;
+    }
+    if (j + 2 < sql.length() && sql.charAt(j) == '\'' && sql.charAt(j + 2) == '\'') {
+      pos = j + 3;
+      return sql.charAt(j + 1);
+    }
+    return '\\';
   }
 
   private String dollar(int start) {

@@ -59,15 +59,20 @@ final class Unescape {
 
   /** Decodes the {@code \XXXX} and {@code \+XXXXXX} escapes of {@code U&} strings. */
   static String unicode(String text) {
+    return unicode(text, '\\');
+  }
+
+  /** Decodes the escapes of {@code U&} strings whose escape character is {@code escape}. */
+  static String unicode(String text, char escape) {
     StringBuilder out = new StringBuilder(text.length());
     int i = 0;
     while (i < text.length()) {
       char c = text.charAt(i);
-      if (c != '\\' || i + 1 >= text.length()) {
+      if (c != escape || i + 1 >= text.length()) {
         out.append(c);
         i++;
-      } else if (text.charAt(i + 1) == '\\') {
-        out.append('\\');
+      } else if (text.charAt(i + 1) == escape) {
+        out.append(escape);
         i += 2;
       } else {
         int from = text.charAt(i + 1) == '+' ? i + 2 : i + 1;

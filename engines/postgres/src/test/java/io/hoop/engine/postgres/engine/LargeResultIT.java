@@ -2,8 +2,8 @@ package io.hoop.engine.postgres.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoop.detect.BuiltinDetector;
 import io.hoop.engine.postgres.guard.Rules;
-import io.hoop.engine.postgres.mask.Detector;
 import io.hoop.engine.postgres.mask.MaskStyle;
 import io.hoop.engine.postgres.mask.MaskingRules;
 import io.hoop.engine.postgres.message.backend.BackendMessage;
@@ -68,7 +68,7 @@ class LargeResultIT {
             Rules.defaults(),
             new MaskingRules(
                 List.of(),
-                Set.of(Detector.EMAIL, Detector.PAYMENT_CARD),
+                Set.of(BuiltinDetector.EMAIL, BuiltinDetector.PAYMENT_CARD),
                 MaskStyle.REDACT,
                 "0123456789abcdef-token-key".getBytes(StandardCharsets.UTF_8)),
             UpstreamTls.disabled(),

@@ -2,8 +2,8 @@ package io.hoop.engine.postgres.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoop.detect.BuiltinDetector;
 import io.hoop.engine.postgres.guard.Rules;
-import io.hoop.engine.postgres.mask.Detector;
 import io.hoop.engine.postgres.mask.MaskRule;
 import io.hoop.engine.postgres.mask.MaskStyle;
 import io.hoop.engine.postgres.mask.MaskingRules;
@@ -89,7 +89,7 @@ class MaskingIT {
   private static MaskingRules rules(boolean columns) {
     return new MaskingRules(
         columns ? List.of(new MaskRule("public.users.ssn", MaskStyle.REDACT)) : List.of(),
-        Set.of(Detector.EMAIL, Detector.PAYMENT_CARD),
+        Set.of(BuiltinDetector.EMAIL, BuiltinDetector.PAYMENT_CARD),
         MaskStyle.REDACT,
         "0123456789abcdef-token-key".getBytes(StandardCharsets.UTF_8));
   }
@@ -128,8 +128,8 @@ class MaskingIT {
       assertThat(psqlOut(local, "select email::text, card::varchar from users"))
           .isEqualTo("****|****");
       assertThat(psqlOut(local, "select email::bytea from users")).isEqualTo("\\x" + hex("****"));
-      assertThat(psqlOut(local, "select 'mail me: ' || email from users"))
-          .isEqualTo("mail me: ****");
+      // Computed from a table with a ruled column: its lineage is unknown, so it is redacted whole.
+      assertThat(psqlOut(local, "select 'mail me: ' || email from users")).isEqualTo("****");
       assertThat(psqlOut(local, "select note, id from users")).isEqualTo("hello|1");
     }
     QueryEvent first = events.list().get(0);

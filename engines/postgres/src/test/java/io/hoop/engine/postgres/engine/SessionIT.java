@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.hoop.detect.BuiltinDetector;
 import io.hoop.engine.postgres.engine.internal.CancelRegistry;
 import io.hoop.engine.postgres.guard.Rules;
-import io.hoop.engine.postgres.mask.Detector;
 import io.hoop.engine.postgres.mask.MaskStyle;
 import io.hoop.engine.postgres.mask.MaskingRules;
 import io.hoop.engine.postgres.message.backend.BackendMessage;
@@ -98,7 +98,7 @@ class SessionIT {
             Rules.defaults(),
             new MaskingRules(
                 List.of(),
-                Set.of(Detector.EMAIL),
+                Set.of(BuiltinDetector.EMAIL),
                 MaskStyle.REDACT,
                 "0123456789abcdef-token-key".getBytes(StandardCharsets.UTF_8)),
             UpstreamTls.disabled(),

@@ -2,6 +2,7 @@ package io.hoop.engine.postgres.mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hoop.detect.BuiltinDetector;
 import io.hoop.engine.postgres.codec.Wires;
 import io.hoop.engine.postgres.message.backend.DataRow;
 import io.hoop.engine.postgres.message.backend.RowDescription;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RowMaskerTest {
@@ -33,7 +35,7 @@ class RowMaskerTest {
               new MaskRule("public.users.email", MaskStyle.TOKEN),
               new MaskRule("*.users.ssn", MaskStyle.PARTIAL),
               new MaskRule("public.users.card", MaskStyle.REDACT)),
-          EnumSet.allOf(Detector.class),
+          Set.copyOf(EnumSet.allOf(BuiltinDetector.class)),
           MaskStyle.REDACT,
           KEY);
 
@@ -158,8 +160,7 @@ class RowMaskerTest {
 
   @Test
   void passThroughWhenNothingApplies() {
-    MaskingRules none =
-        new MaskingRules(List.of(), EnumSet.noneOf(Detector.class), MaskStyle.REDACT, KEY);
+    MaskingRules none = new MaskingRules(List.of(), Set.of(), MaskStyle.REDACT, KEY);
     RowDescription desc = new RowDescription(List.of(col("e", USERS, 2, 25, 0)));
     assertThat(RowMasker.create(desc, none, RESOLVER).passThrough()).isTrue();
     assertThat(RowMasker.create(desc, RULES, RESOLVER).passThrough()).isFalse();

@@ -18,8 +18,19 @@ public final class CancelRegistry {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Where and with which real key a client key cancels. */
-  public record Target(SocketAddress upstream, BackendKeyData key) {
+  /**
+   * Where and with which real key a client key cancels; {@code onCancel}, if any, is asked first:
+   * it returns true when the cancel ended a statement held for a reviewer in the session (which the
+   * server knows nothing of), and then the server is not sent the cancel (it would cancel the
+   * session's next statement).
+   */
+  public record Target(
+      SocketAddress upstream, BackendKeyData key, java.util.function.BooleanSupplier onCancel) {
+    /** A target with nothing to run in the session. */
+    public Target(SocketAddress upstream, BackendKeyData key) {
+      this(upstream, key, null);
+    }
+
     @Override
     public String toString() {
       return "Target[upstream=" + upstream + ", pid=" + key.processId() + "]";

@@ -7,8 +7,11 @@ import io.hoop.engine.postgres.message.backend.DataRow;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -20,18 +23,38 @@ import java.util.stream.Collectors;
  */
 public final class ColumnCatalog implements ColumnResolver {
   /** Nothing loaded: every table is unknown, so column-ruled sessions fail closed. */
-  public static final ColumnCatalog EMPTY = new ColumnCatalog(Map.of(), Map.of(), new int[0]);
+  public static final ColumnCatalog EMPTY =
+      new ColumnCatalog(Map.of(), Map.of(), new int[0], Set.of(), Set.of());
 
   private static final int MAX_VIEW_HOPS = 16;
 
   private final Map<Long, String> names;
   private final Map<Long, Long> viewOrigins;
   private final int[] knownOids;
+  private final Set<Long> derivedViews;
+  private final Set<String> lineageNames;
 
-  private ColumnCatalog(Map<Long, String> names, Map<Long, Long> viewOrigins, int[] knownOids) {
+  private ColumnCatalog(
+      Map<Long, String> names,
+      Map<Long, Long> viewOrigins,
+      int[] knownOids,
+      Set<Long> derivedViews,
+      Set<String> lineageNames) {
     this.names = names;
     this.viewOrigins = viewOrigins;
     this.knownOids = knownOids;
+    this.derivedViews = derivedViews;
+    this.lineageNames = lineageNames;
+  }
+
+  /**
+   * Lower-case names of the relations that have a ruled column or depend on one (views and
+   * materialized views through their rewrite rules, inheritance children and partitions,
+   * transitively) and of every user-defined function: a statement naming none of them cannot read
+   * ruled data in a computed column (see {@link io.hoop.engine.postgres.mask.StatementLineage}).
+   */
+  public Set<String> lineageNames() {
+    return lineageNames;
   }
 
   /**
@@ -60,6 +83,31 @@ public final class ColumnCatalog implements ColumnResolver {
         + " from pg_catalog.pg_rewrite r join pg_catalog.pg_class c on c.oid = r.ev_class"
         + " where r.rulename = '_RETURN' and c.relkind in ('v', 'm')"
         + " and c.relnamespace not in"
+        + " ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)"
+        + " union all"
+        // Relations that reach a ruled column: tables holding one, then views and materialized
+        // views (through their _RETURN rule's dependencies) and inheritance children, transitively.
+        + " select 's', c.oid::text, c.relkind::text, c.relname::text from pg_catalog.pg_class c"
+        + " where c.oid in (with recursive s(oid) as ("
+        + " select a.attrelid from pg_catalog.pg_attribute a"
+        + " join pg_catalog.pg_class c on c.oid = a.attrelid"
+        + " join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
+        + " where a.attnum > 0 and not a.attisdropped"
+        + " and (n.nspname || '.' || c.relname || '.' || a.attname)"
+        + " operator(pg_catalog.~~*) any (array["
+        + patterns
+        + "]::pg_catalog.text[])"
+        + " union select x.child from ("
+        + " select r.ev_class as child, d.refobjid as parent from pg_catalog.pg_depend d"
+        + " join pg_catalog.pg_rewrite r on r.oid = d.objid"
+        + " where d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
+        + " and d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+        + " union all select i.inhrelid, i.inhparent from pg_catalog.pg_inherits i"
+        + ") x join s on x.parent = s.oid) select s.oid from s)"
+        + " union all"
+        // User-defined functions: their bodies are opaque to the engine.
+        + " select 'f', null, null, pg_catalog.string_agg(distinct p.proname::text, ',')"
+        + " from pg_catalog.pg_proc p where p.pronamespace not in"
         + " ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)"
         + " union all"
         // Every relation, sequences and composite types too: a result column's table is "known"
@@ -99,7 +147,8 @@ public final class ColumnCatalog implements ColumnResolver {
       }
       Long origin = viewOrigins.get(key);
       if (origin == null) {
-        return null;
+        // A computed column of a view over ruled data: derived, from what is unknown.
+        return derivedViews.contains(key >>> 16) ? DERIVED : null;
       }
       key = origin;
     }
@@ -115,6 +164,8 @@ public final class ColumnCatalog implements ColumnResolver {
     private final Map<Long, String> names = new HashMap<>();
     private final Map<Long, Long> viewOrigins = new HashMap<>();
     private int[] knownOids = new int[0];
+    private final Set<Long> derivedViews = new HashSet<>();
+    private final Set<String> lineageNames = new HashSet<>();
 
     /** Takes one row of the catalog query; rows of another shape are ignored. */
     public void accept(DataRow row) {
@@ -136,6 +187,17 @@ public final class ColumnCatalog implements ColumnResolver {
                   (column, origin) ->
                       viewOrigins.put(key(view, column), key(origin[0], origin[1])));
         }
+        case "s" -> {
+          String relkind = fields.get(2) == null ? "" : text(fields.get(2));
+          if (relkind.equals("v") || relkind.equals("m")) {
+            derivedViews.add(Long.parseLong(text(fields.get(1))));
+          }
+          lineageNames.add(value.toLowerCase(Locale.ROOT));
+        }
+        case "f" ->
+            Arrays.stream(value.split(","))
+                .filter(name -> !name.isEmpty())
+                .forEach(name -> lineageNames.add(name.toLowerCase(Locale.ROOT)));
         case "k" ->
             knownOids =
                 Arrays.stream(value.split(","))
@@ -149,7 +211,12 @@ public final class ColumnCatalog implements ColumnResolver {
 
     /** The catalog read so far. */
     public ColumnCatalog build() {
-      return new ColumnCatalog(Map.copyOf(names), Map.copyOf(viewOrigins), knownOids);
+      return new ColumnCatalog(
+          Map.copyOf(names),
+          Map.copyOf(viewOrigins),
+          knownOids,
+          Set.copyOf(derivedViews),
+          Set.copyOf(lineageNames));
     }
 
     private static String text(byte[] field) {

@@ -24,6 +24,11 @@ public final class Recording {
     this.parameters = parameters;
   }
 
+  /** The statement's text. */
+  public String sql() {
+    return sql;
+  }
+
   /** Counts one relayed row and the fields masked in it. */
   public void row(int masked) {
     rows++;
@@ -66,6 +71,17 @@ public final class Recording {
 
   /** Bind's parameters as text for the recording: detectors applied, binary ones summarised. */
   public static List<String> parameters(Bind bind, TextMasker masker) {
+    return parameters(bind, masker, List.of());
+  }
+
+  /**
+   * Bind's parameters as text: detectors applied; binary ones decoded when the Parse declared a
+   * type hoop reads (integers, floats, bool, oid, text types, uuid, bytea), else summarised with
+   * their type's OID. This is what reviewers of a held statement see.
+   *
+   * @param types the Parse's declared parameter type OIDs (0 or missing: unspecified)
+   */
+  public static List<String> parameters(Bind bind, TextMasker masker, List<Integer> types) {
     List<byte[]> values = bind.parameters();
     if (values.isEmpty()) {
       return List.of();
@@ -78,7 +94,19 @@ public final class Recording {
       if (value == null) {
         out.add("NULL");
       } else if (format != 0) {
-        out.add("<binary " + value.length + " bytes>");
+        int type = i < types.size() && types.get(i) != null ? types.get(i) : 0;
+        String text = binary(type, value);
+        if (text == null) {
+          out.add(
+              "<binary "
+                  + value.length
+                  + " bytes"
+                  + (type == 0 ? "" : ", type oid " + Integer.toUnsignedString(type))
+                  + ">");
+        } else {
+          String masked = masker == null ? null : masker.mask(text);
+          out.add(masked == null ? text : masked);
+        }
       } else {
         String text = new String(value, StandardCharsets.UTF_8);
         String masked = masker == null ? null : masker.mask(text);
@@ -86,5 +114,23 @@ public final class Recording {
       }
     }
     return out;
+  }
+
+  /** A binary value of a type hoop reads, as PostgreSQL's text form; null otherwise. */
+  private static String binary(int type, byte[] v) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(v);
+    return switch (type) {
+      case 16 -> v.length == 1 ? (v[0] != 0 ? "t" : "f") : null;
+      case 21 -> v.length == 2 ? Short.toString(b.getShort()) : null;
+      case 23 -> v.length == 4 ? Integer.toString(b.getInt()) : null;
+      case 26 -> v.length == 4 ? Integer.toUnsignedString(b.getInt()) : null;
+      case 20 -> v.length == 8 ? Long.toString(b.getLong()) : null;
+      case 700 -> v.length == 4 ? Float.toString(b.getFloat()) : null;
+      case 701 -> v.length == 8 ? Double.toString(b.getDouble()) : null;
+      case 25, 1043, 1042, 19 -> new String(v, StandardCharsets.UTF_8);
+      case 2950 -> v.length == 16 ? new java.util.UUID(b.getLong(), b.getLong()).toString() : null;
+      case 17 -> "\\x" + java.util.HexFormat.of().formatHex(v);
+      default -> null;
+    };
   }
 }

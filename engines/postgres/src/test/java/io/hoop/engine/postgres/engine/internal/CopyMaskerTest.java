@@ -2,7 +2,7 @@ package io.hoop.engine.postgres.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hoop.engine.postgres.mask.Detector;
+import io.hoop.detect.BuiltinDetector;
 import io.hoop.engine.postgres.mask.MaskStyle;
 import io.hoop.engine.postgres.mask.MaskingRules;
 import io.hoop.engine.postgres.mask.TextMasker;
@@ -18,7 +18,7 @@ class CopyMaskerTest {
           new TextMasker(
               new MaskingRules(
                   List.of(),
-                  Set.of(Detector.EMAIL, Detector.PAYMENT_CARD),
+                  Set.of(BuiltinDetector.EMAIL, BuiltinDetector.PAYMENT_CARD),
                   MaskStyle.REDACT,
                   new byte[16])));
 

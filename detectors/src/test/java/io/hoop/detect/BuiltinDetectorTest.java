@@ -1,0 +1,107 @@
+package io.hoop.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BuiltinDetectorTest {
+
+  private static String masked(Detector d, String text) {
+    StringBuilder out = new StringBuilder();
+    int last = 0;
+    for (Detector.Span s : d.find(text)) {
+      out.append(text, last, s.start()).append("<X>");
+      last = s.end();
+    }
+    return out.append(text.substring(last)).toString();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "123-45-6789",
+        "ssn 123 45 6789 on file",
+        "id:123-45-6789.",
+        "SSN: 123456789",
+        "ssn#123456789",
+        "Social Security Number 123456789",
+        "(001-01-0001)",
+        "899-99-9999",
+        "\"665-12-3456\"",
+      })
+  void validSsnsAreDetected(String text) {
+    assertThat(masked(BuiltinDetector.US_SSN, text))
+        .contains("<X>")
+        .doesNotContainPattern("\\d{4}");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "000-12-3456", // area 000
+        "666-12-3456", // area 666
+        "900-12-3456", // area 9xx
+        "987-65-4321", // area 9xx (advertising range)
+        "123-00-4567", // group 00
+        "123-45-0000", // serial 0000
+        "078-05-1120", // the Woolworth wallet card
+        "219-09-9999", // published in an ad
+        "123456789", // bare digits without a label: an order number, not an SSN
+        "order 123456789 shipped",
+        "123-45-67890", // longer run
+        "0123-45-6789",
+        "123-45 6789", // mixed separators
+        "2024-01-0001", // a date-like code
+        "phone 555-123-4567",
+        "a123-45-6789",
+        "ssn 1234567890", // ten digits after the label
+      })
+  void invalidOrUnlabelledNumbersAreNotSsns(String text) {
+    assertThat(BuiltinDetector.US_SSN.find(text)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"4111 1111 1111 1111", "4111-1111-1111-1111", "5500000000000004"})
+  void cardsPassingLuhnAreDetected(String card) {
+    assertThat(BuiltinDetector.PAYMENT_CARD.find("card " + card + " ok")).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"4111 1111 1111 1112", "1234567890123"})
+  void cardsFailingLuhnAreNot(String card) {
+    assertThat(BuiltinDetector.PAYMENT_CARD.find(card)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GB82 WEST 1234 5698 7654 32", "DE89370400440532013000"})
+  void ibansPassingMod97AreDetected(String iban) {
+    assertThat(BuiltinDetector.IBAN.find(iban)).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GB82 WEST 1234 5698 7654 33", "DE89370400440532013001"})
+  void ibansFailingMod97AreNot(String iban) {
+    assertThat(BuiltinDetector.IBAN.find(iban)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"us-ssn", "payment-card", "email", "iban", "private-key"})
+  void configNamesResolve(String id) {
+    assertThat(BuiltinDetector.byId(id)).isNotNull();
+    assertThat(BuiltinDetector.byId(id).id()).isEqualTo(id);
+  }
+
+  @org.junit.jupiter.api.Test
+  void validatorsRejectMalformedInput() {
+    assertThat(Validators.mod97("")).isFalse();
+    assertThat(Validators.mod97("GB82-WEST")).isFalse();
+    assertThat(Validators.mod97("x".repeat(40))).isFalse();
+    assertThat(Validators.luhn("")).isFalse();
+    assertThat(Validators.luhn("0")).isFalse();
+    assertThat(Validators.usSsn("12-34")).isFalse();
+    assertThat(BuiltinDetector.EMAIL.find("write to a@b.example now"))
+        .isEqualTo(List.of(new Detector.Span(9, 20)));
+  }
+}
