@@ -86,10 +86,7 @@ public final class BrokerServer implements AutoCloseable {
   private final ConfigWatcher configs;
   private final Notifier notifier;
   private final StatementRecorder statements;
-  private final io.hoop.engine.ssh.engine.SshHostKeys sshHostKeys;
-  private final io.hoop.engine.ssh.bridge.SshBridge sshBridge;
-  private final io.hoop.engine.ssh.engine.CastRecordings casts;
-  private final io.hoop.tunnel.engine.Engines engines;
+  private final BrokerEngines brokerEngines;
   private volatile Router router;
   private volatile String baseUrl;
 
@@ -119,13 +116,8 @@ public final class BrokerServer implements AutoCloseable {
     this.blocking = newBlockingPool("hoop-worker-");
     this.tunnelAuth = newBlockingPool("hoop-tunnel-auth-");
     this.statements = new StatementRecorder(new StatementStore(store));
-    this.sshHostKeys = new io.hoop.engine.ssh.engine.SshHostKeys(dataDir.resolve("ssh-host-keys"));
-    this.sshBridge = io.hoop.engine.ssh.bridge.SshBridge.start(sshHostKeys);
-    io.hoop.engine.ssh.engine.CastRecordings casts =
-        new io.hoop.engine.ssh.engine.CastRecordings(dataDir.resolve("recordings"));
-    this.casts = casts;
-    this.engines =
-        BrokerEngines.tunnelEngines(MaskKey.loadOrCreate(dataDir), sshBridge, sshHostKeys, casts);
+    this.brokerEngines = BrokerEngines.start(dataDir, MaskKey.loadOrCreate(dataDir));
+    io.hoop.tunnel.engine.Engines engines = brokerEngines.engines();
     this.tunnels =
         new TunnelServer(
             new GrantTunnelAuthorizer(
@@ -189,7 +181,13 @@ public final class BrokerServer implements AutoCloseable {
                 configs, grantStore, grants, audit, tokens, tunnels::closeGrant, clock))
         .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
-    new SessionRoutes(tokens, configs, new StatementStore(store), engines, casts::file).register(r);
+    new SessionRoutes(
+            tokens,
+            configs,
+            new StatementStore(store),
+            brokerEngines.engines(),
+            brokerEngines.casts()::file)
+        .register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
   }
@@ -345,7 +343,7 @@ public final class BrokerServer implements AutoCloseable {
       serverChannel.close().awaitUninterruptibly();
     }
     tunnels.closeAll("broker_shutdown", "the broker is shutting down");
-    sshBridge.close();
+    brokerEngines.close();
     shutdownQuietly();
   }
 

@@ -1,5 +1,7 @@
 package io.hoop.broker.engines;
 
+import io.hoop.engine.http.HttpEngine;
+import io.hoop.engine.http.config.HttpTargetKind;
 import io.hoop.engine.postgres.config.PostgresTargetKind;
 import io.hoop.engine.postgres.engine.PostgresEngine;
 import io.hoop.engine.ssh.bridge.SshBridge;
@@ -11,31 +13,77 @@ import io.hoop.tunnel.engine.Engines;
 import io.hoop.tunnel.engine.TargetKinds;
 import io.hoop.tunnel.engine.TcpEngine;
 import io.hoop.tunnel.engine.TcpTargetKind;
+import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * The one place the broker lists its engines: the target kinds its config accepts (each parses its
- * own section) and the engines its tunnel server runs. Adding an engine is a line in each and a
- * module dependency.
+ * own section) and the engines its tunnel server runs, with the services they own (the ssh bridge,
+ * the http proxy), started together and closed together. Adding an engine is a line in {@link
+ * #targetKinds()}, a line in {@link #start}, and a module dependency.
  */
-public final class BrokerEngines {
-  private BrokerEngines() {}
+public final class BrokerEngines implements AutoCloseable {
+  private final SshBridge sshBridge;
+  private final HttpEngine http;
+  private final CastRecordings casts;
+  private final Engines engines;
+
+  private BrokerEngines(
+      SshBridge sshBridge, HttpEngine http, CastRecordings casts, Engines engines) {
+    this.sshBridge = sshBridge;
+    this.http = http;
+    this.casts = casts;
+    this.engines = engines;
+  }
 
   /** The target types of the broker's config and their section parsers. */
   public static TargetKinds targetKinds() {
-    return TargetKinds.of(new TcpTargetKind(), new PostgresTargetKind(), new SshTargetKind());
+    return TargetKinds.of(
+        new TcpTargetKind(), new PostgresTargetKind(), new SshTargetKind(), new HttpTargetKind());
   }
 
   /**
-   * The engines the broker's tunnel server runs.
+   * Starts the engines the broker's tunnel server runs.
    *
+   * @param dataDir the broker's data directory (ssh host keys, recordings)
    * @param maskKey the HMAC key of the postgres {@code token} masking style
-   * @param sshBridge the bridge ssh tunnels go through
-   * @param sshHostKeys the host keys the bridge presents per target
-   * @param casts where ssh terminal output is recorded
    */
-  public static Engines tunnelEngines(
-      byte[] maskKey, SshBridge sshBridge, SshHostKeys sshHostKeys, CastRecordings casts) {
-    return Engines.of(
-        new TcpEngine(), new PostgresEngine(maskKey), new SshEngine(sshBridge, sshHostKeys, casts));
+  public static BrokerEngines start(Path dataDir, byte[] maskKey) throws IOException {
+    SshHostKeys hostKeys = new SshHostKeys(dataDir.resolve("ssh-host-keys"));
+    CastRecordings casts = new CastRecordings(dataDir.resolve("recordings"));
+    SshBridge bridge = SshBridge.start(hostKeys);
+    HttpEngine http;
+    try {
+      http = new HttpEngine();
+    } catch (RuntimeException e) {
+      bridge.close();
+      throw e;
+    }
+    Engines engines =
+        Engines.of(
+            new TcpEngine(),
+            new PostgresEngine(maskKey),
+            new SshEngine(bridge, hostKeys, casts),
+            http);
+    return new BrokerEngines(bridge, http, casts, engines);
+  }
+
+  /** The engines, by name, for the tunnel server. */
+  public Engines engines() {
+    return engines;
+  }
+
+  /** Where ssh terminal sessions are recorded. */
+  public CastRecordings casts() {
+    return casts;
+  }
+
+  @Override
+  public void close() {
+    try {
+      sshBridge.close();
+    } finally {
+      http.close();
+    }
   }
 }

@@ -1,0 +1,149 @@
+package io.hoop.engine.http.mask;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hoop.engine.http.config.MaskRule;
+import io.hoop.engine.http.config.MaskStyle;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonMaskerTest {
+  private static final byte[] KEY = new byte[32];
+
+  static MaskPlan plan(List<ContentDetector> detectors, MaskRule... rules) {
+    return new MaskPlan(List.of(rules), detectors, MaskStyle.REDACT, KEY);
+  }
+
+  static MaskRule field(String name, MaskStyle style) {
+    return new MaskRule("m", name, null, style);
+  }
+
+  static MaskRule pointer(MaskStyle style, String... segments) {
+    return new MaskRule("m", null, List.of(segments), style);
+  }
+
+  /** Masks {@code json} fed {@code step} bytes at a time. */
+  static String mask(MaskPlan plan, String json, int step) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JsonMasker masker = new JsonMasker(plan, out::write);
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i += step) {
+      masker.feed(bytes, i, Math.min(step, bytes.length - i));
+    }
+    masker.finish();
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void fieldsAtEveryDepthInObjectsAndArrays() throws Exception {
+    MaskPlan plan =
+        plan(List.of(), field("ssn", MaskStyle.PARTIAL), field("password", MaskStyle.REDACT));
+    String json =
+        "{\"ssn\":\"111-22-3333\",\"a\":[{\"b\":{\"ssn\":\"444-55-6666\"}},[{\"password\":\"pw\"}]],"
+            + "\"c\":{\"d\":{\"e\":{\"password\":12345}}},\"keep\":\"ssn\"}";
+    String expected =
+        "{\"ssn\":\"*******3333\",\"a\":[{\"b\":{\"ssn\":\"*******6666\"}},[{\"password\":\"****\"}]],"
+            + "\"c\":{\"d\":{\"e\":{\"password\":\"****\"}}},\"keep\":\"ssn\"}";
+    for (int step : new int[] {1, 2, 3, 7, 64, 100_000}) {
+      assertThat(mask(plan, json, step)).as("step " + step).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void pointersWithWildcardsAndWholeContainers() throws Exception {
+    MaskPlan plan =
+        plan(
+            List.of(),
+            pointer(MaskStyle.REDACT, "items", "*", "card"),
+            pointer(MaskStyle.REDACT, "meta", "secret"),
+            pointer(MaskStyle.PARTIAL, "items", "1", "name"));
+    String json =
+        "{\"items\":[{\"card\":\"4111\",\"name\":\"Ada Lovelace\"},{\"card\":{\"n\":[1,2]},\"name\":\"Bob Builder\"}],"
+            + "\"meta\":{\"secret\":[{\"x\":1}],\"card\":\"visible\"},\"card\":\"top\"}";
+    String out = mask(plan, json, 5);
+    assertThat(out)
+        .isEqualTo(
+            "{\"items\":[{\"card\":\"****\",\"name\":\"Ada Lovelace\"},{\"card\":\"****\",\"name\":\"*******lder\"}],"
+                + "\"meta\":{\"secret\":\"****\",\"card\":\"visible\"},\"card\":\"top\"}");
+  }
+
+  @Test
+  void countsAndKeepsTypesAndNumbersExactly() throws Exception {
+    MaskPlan plan = plan(List.of(), field("x", MaskStyle.REDACT));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JsonMasker masker = new JsonMasker(plan, out::write);
+    byte[] in =
+        "[{\"x\":1},{\"x\":true},{\"x\":null},{\"y\":1.000000000000000000000001,\"z\":12345678901234567890123}]"
+            .getBytes(StandardCharsets.UTF_8);
+    masker.feed(in, 0, in.length);
+    masker.finish();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "[{\"x\":\"****\"},{\"x\":\"****\"},{\"x\":null},{\"y\":1.000000000000000000000001,\"z\":12345678901234567890123}]");
+    assertThat(masker.masked()).isEqualTo(2);
+  }
+
+  @Test
+  void hashIsKeyedAndStable() throws Exception {
+    MaskPlan plan = plan(List.of(), field("n", MaskStyle.HASH));
+    String a = mask(plan, "{\"n\":\"4111\"}", 1);
+    String b = mask(plan, "{\"n\":\"4111\"}", 3);
+    String other =
+        mask(
+            new MaskPlan(
+                List.of(field("n", MaskStyle.HASH)), List.of(), MaskStyle.REDACT, new byte[] {1}),
+            "{\"n\":\"4111\"}",
+            3);
+    assertThat(a).isEqualTo(b).matches("\\{\"n\":\"hash:[0-9a-f]{16}\"}");
+    assertThat(other).isNotEqualTo(a);
+  }
+
+  @Test
+  void detectorsMaskStringValuesAnywhere() throws Exception {
+    ContentDetector email =
+        new ContentDetector() {
+          @Override
+          public String name() {
+            return "email";
+          }
+
+          @Override
+          public boolean detects(String value) {
+            return value.contains("@");
+          }
+        };
+    String out =
+        mask(plan(List.of(email)), "{\"a\":[\"x@y.z\",\"plain\"],\"b\":{\"c\":\"q@r\"}}", 4);
+    assertThat(out).isEqualTo("{\"a\":[\"****\",\"plain\"],\"b\":{\"c\":\"****\"}}");
+  }
+
+  @Test
+  void ndjsonKeepsOneValuePerLine() throws Exception {
+    String out = mask(plan(List.of(), field("s", MaskStyle.REDACT)), "{\"s\":1}\n{\"s\":2}\n", 3);
+    assertThat(out).isEqualTo("{\"s\":\"****\"}\n{\"s\":\"****\"}");
+  }
+
+  @Test
+  void malformedOrTruncatedJsonIsRefusedNotPassedThrough() {
+    MaskPlan plan = plan(List.of(), field("s", MaskStyle.REDACT));
+    for (String bad :
+        List.of(
+            "{\"s\":", "{\"s\":1", "{\"s\" 1}", "[1,]", "{\"s\":\"unterminated", "}", "{'s':1}")) {
+      assertThatThrownBy(() -> mask(plan, bad, 2))
+          .as(bad)
+          .isInstanceOf(JsonMasker.MaskingException.class)
+          .hasMessageStartingWith("the JSON body cannot be masked");
+    }
+  }
+
+  @Test
+  void deepNestingIsRefused() {
+    MaskPlan plan = plan(List.of(), field("s", MaskStyle.REDACT));
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    assertThatThrownBy(() -> mask(plan, deep, 4096))
+        .isInstanceOf(JsonMasker.MaskingException.class);
+  }
+}
