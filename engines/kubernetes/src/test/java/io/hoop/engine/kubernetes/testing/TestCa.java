@@ -34,12 +34,41 @@ public final class TestCa {
   private final Path serverCertFile;
   private final Path serverKeyFile;
   private final X509Certificate ca;
+  private final X509Certificate server;
+  private final java.security.PrivateKey serverKey;
 
-  private TestCa(Path caFile, Path serverCertFile, Path serverKeyFile, X509Certificate ca) {
+  private TestCa(
+      Path caFile,
+      Path serverCertFile,
+      Path serverKeyFile,
+      X509Certificate ca,
+      X509Certificate server,
+      java.security.PrivateKey serverKey) {
     this.caFile = caFile;
     this.serverCertFile = serverCertFile;
     this.serverKeyFile = serverKeyFile;
     this.ca = ca;
+    this.server = server;
+    this.serverKey = serverKey;
+  }
+
+  /** A server TLS context presenting the API server certificate. */
+  public javax.net.ssl.SSLContext serverContext() throws IOException {
+    try {
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      char[] pw = "changeit".toCharArray();
+      ks.setKeyEntry("server", serverKey, pw, new java.security.cert.Certificate[] {server, ca});
+      javax.net.ssl.KeyManagerFactory kmf =
+          javax.net.ssl.KeyManagerFactory.getInstance(
+              javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, pw);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot build the server TLS context", e);
+    }
   }
 
   /** A new CA and server certificate under {@code dir}. */
@@ -81,7 +110,7 @@ public final class TestCa {
       Files.writeString(certFile, pem(server));
       Files.writeString(keyFile, pem(serverKeys.getPrivate()));
       Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-      return new TestCa(caFile, certFile, keyFile, ca);
+      return new TestCa(caFile, certFile, keyFile, ca, server, serverKeys.getPrivate());
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IOException("cannot make the test CA", e);
     }
