@@ -17,7 +17,7 @@ import java.util.List;
  * last-applied-configuration} annotation is masked inside by a nested streaming masker over the
  * annotation's text (bounded by the size of one JSON string).
  */
-final class SecretMasks {
+public final class SecretMasks {
   private static final ValueMask BASE64 = value -> MaskRule.BASE64_TEXT;
   private static final ValueMask TEXT = value -> MaskRule.TEXT;
   private static final MaskPlan EMBEDDED =
@@ -29,7 +29,8 @@ final class SecretMasks {
 
   private SecretMasks() {}
 
-  static MaskPlan of(io.hoop.engine.kubernetes.masking.MaskPlan plan) {
+  /** The streaming plan of {@code plan}. */
+  public static MaskPlan of(io.hoop.engine.kubernetes.masking.MaskPlan plan) {
     if (!plan.masks()) {
       return MaskPlan.none();
     }
@@ -62,6 +63,6 @@ final class SecretMasks {
     } catch (JsonMasker.MaskingException e) {
       return MaskRule.TEXT;
     }
-    return out.toString(StandardCharsets.UTF_8) + "\n";
+    return out.toString(StandardCharsets.UTF_8);
   }
 }

@@ -274,6 +274,39 @@ class KubectlIT {
                     .anyMatch(s -> s.verb().equals("watch") && s.maskedFields() >= 1));
   }
 
+  @Test
+  void impersonationIsRefusedBeforeTheApiServer() throws Exception {
+    assertThat(kubectl("get", "pods").exit()).isZero(); // discovery cached, as in real use
+    int before = api.seen.size();
+    Kubectl.Result r = kubectl("get", "pods", "--as=system:admin", "--as-group=system:masters");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("Forbidden", "impersonation is refused");
+    assertThat(api.seen).hasSize(before);
+  }
+
+  @Test
+  void anApiServerTheCaFileDoesNotVouchForIsNeverSentTheToken() throws Exception {
+    tunnels.close();
+    TestCa other = TestCa.create(Files.createDirectories(dir.resolve("other-ca")));
+    Map<String, Object> ops = new LinkedHashMap<>();
+    ops.put("tokenFile", dir.resolve("sa.token").toString());
+    ops.put("default", "allow");
+    tunnels =
+        new KubeTunnels(
+            Files.createDirectories(dir.resolve("tunnel2")),
+            api.address(),
+            Map.of(
+                "caFile", other.caFile().toString(),
+                "serverName", "localhost",
+                "roles", Map.of("ops", ops)));
+    new Kubeconfig("k8s-prod", KubeTunnels.GRANT, tunnels.local().getPort(), null)
+        .write(kubeconfig);
+    Kubectl.Result r = kubectl("get", "pods");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.out() + r.err()).contains("caFile").doesNotContain(TOKEN);
+    assertThat(api.seen).isEmpty();
+  }
+
   private Kubectl.Result kubectl(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
     return Kubectl.run(dir, kubeconfig, all);

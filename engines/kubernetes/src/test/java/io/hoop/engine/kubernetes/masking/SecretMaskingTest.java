@@ -58,12 +58,41 @@ class SecretMaskingTest {
       throws Exception {
     MaskPlan plan = SecretMasking.plan(req(method, path, query), null, true);
     assertThat(plan.masks()).isTrue();
+    String tree;
     if (plan.shape() == MaskPlan.Shape.WATCH_EVENTS) {
-      return TreeMasker.maskWatch(body, plan.rules());
+      tree = TreeMasker.maskWatch(body, plan.rules());
+    } else {
+      JsonNode root = JSON.readTree(body);
+      TreeMasker.mask(root, plan.rules());
+      tree = JSON.writeValueAsString(root);
     }
-    JsonNode root = JSON.readTree(body);
-    TreeMasker.mask(root, plan.rules());
-    return JSON.writeValueAsString(root);
+    // the production path: the http proxy's streaming masker, fed in small chunks
+    String streamed = streamed(plan, body);
+    assertThat(documents(streamed)).isEqualTo(documents(tree));
+    return streamed;
+  }
+
+  private static String streamed(MaskPlan plan, String body) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.hoop.engine.http.mask.JsonMasker masker =
+        new io.hoop.engine.http.mask.JsonMasker(
+            io.hoop.engine.kubernetes.engine.SecretMasks.of(plan), out::write);
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i += 7) {
+      masker.feed(bytes, i, Math.min(7, bytes.length - i));
+    }
+    masker.finish();
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static java.util.List<JsonNode> documents(String text) throws Exception {
+    java.util.List<JsonNode> out = new java.util.ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (!line.isBlank()) {
+        out.add(JSON.readTree(line));
+      }
+    }
+    return out;
   }
 
   private static void assertClean(String out) throws Exception {
