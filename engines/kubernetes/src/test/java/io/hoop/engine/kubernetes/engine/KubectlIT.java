@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hoop.engine.http.HttpRequestBlocked;
-import io.hoop.engine.kubernetes.testing.Kubeconfig;
 import io.hoop.engine.kubernetes.masking.MaskRule;
 import io.hoop.engine.kubernetes.testing.FakeApiServer;
 import io.hoop.engine.kubernetes.testing.KubeTunnels;
+import io.hoop.engine.kubernetes.testing.Kubeconfig;
 import io.hoop.engine.kubernetes.testing.TestCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

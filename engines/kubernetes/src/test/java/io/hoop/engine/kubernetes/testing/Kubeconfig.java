@@ -12,8 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Pattern;
 
 /**
- * Test fixture: the kubeconfig of one grant's tunnel: one cluster at the tunnel's local port (plain HTTP on
- * loopback: the tunnel itself is TLS to the broker, and the broker holds the API server's
+ * Test fixture: the kubeconfig of one grant's tunnel: one cluster at the tunnel's local port (plain
+ * HTTP on loopback: the tunnel itself is TLS to the broker, and the broker holds the API server's
  * credential), one user with no credential, one context named after the target and the grant. It
  * holds nothing secret; it is still written mode 0600 and replaced atomically.
  *
