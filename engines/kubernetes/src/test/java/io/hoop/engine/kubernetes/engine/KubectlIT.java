@@ -46,6 +46,7 @@ class KubectlIT {
     TestCa ca = TestCa.create(dir);
     api = new FakeApiServer(ca, TOKEN);
     api.put("default", "pods", "web", Map.of());
+    api.put("prod", "deployments", "web", Map.of("spec", Map.of("replicas", 1)));
     String applied =
         "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\"},"
             + "\"stringData\":{\"password\":\""
@@ -72,6 +73,20 @@ class KubectlIT {
     Map<String, Object> ops = new LinkedHashMap<>();
     ops.put("tokenFile", token.toString());
     ops.put("default", "allow");
+    ops.put(
+        "rules",
+        List.of(
+            Map.of(
+                "action", "review",
+                "verbs", List.of("patch"),
+                "apiGroups", "apps",
+                "resources", "deployments",
+                "namespaces", "prod")));
+    ops.put(
+        "exec",
+        Map.of(
+            "rules",
+            List.of(Map.of("match", "rm *", "action", "deny", "message", "no deleting in pods"))));
     Map<String, Object> viewer = new LinkedHashMap<>();
     viewer.put("tokenFile", token.toString());
     viewer.put("default", "allow");
@@ -305,6 +320,105 @@ class KubectlIT {
     assertThat(r.exit()).isNotZero();
     assertThat(r.out() + r.err()).contains("caFile").doesNotContain(TOKEN);
     assertThat(api.seen).isEmpty();
+  }
+
+  @Test
+  void anExecCommandTheRulesDenyIsRefusedBeforeTheUpgrade() throws Exception {
+    Kubectl.Result r = kubectl("exec", "web", "--", "rm", "-rf", "/data");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("no deleting in pods");
+    assertThat(api.seen).noneMatch(s -> s.uri().contains("/exec"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                tunnels.events(HttpRequestBlocked.class).stream()
+                    .anyMatch(b -> b.target().contains("/exec") && b.status() == 403));
+  }
+
+  @Test
+  void aPatchOfAProductionDeploymentWaitsForReviewThenRunsOnce() throws Exception {
+    java.util.List<io.hoop.tunnel.engine.Holds.HoldRequest> held =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean approve =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    tunnels.holds =
+        request -> {
+          held.add(request);
+          return java.util.concurrent.CompletableFuture.completedFuture(
+              new io.hoop.tunnel.engine.Holds.Hold() {
+                @Override
+                public String id() {
+                  return "h-" + held.size();
+                }
+
+                @Override
+                public String notice() {
+                  return "held";
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<io.hoop.tunnel.engine.Holds.Decision>
+                    decision() {
+                  return java.util.concurrent.CompletableFuture.completedFuture(
+                      new io.hoop.tunnel.engine.Holds.Decision(
+                          approve.get(), "bob", approve.get() ? "ok" : "not today"));
+                }
+
+                @Override
+                public void cancel() {}
+              });
+        };
+    Kubectl.Result r =
+        kubectl(
+            "-n",
+            "prod",
+            "patch",
+            "deployment",
+            "web",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"replicas\":3}}");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(api.get("prod", "deployments", "web").path("spec").path("replicas").asInt())
+        .isEqualTo(3);
+    assertThat(held).hasSize(1);
+    assertThat(held.get(0).rule()).isEqualTo("roles.ops.rules[0]");
+    assertThat(held.get(0).operation())
+        .startsWith("PATCH /apis/apps/v1/namespaces/prod/deployments/web");
+
+    approve.set(false);
+    Kubectl.Result refused =
+        kubectl(
+            "-n",
+            "prod",
+            "patch",
+            "deployment",
+            "web",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"replicas\":9}}");
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err()).contains("Forbidden", "not approved by bob: not today");
+    assertThat(api.get("prod", "deployments", "web").path("spec").path("replicas").asInt())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void aWatchCutByARevokeEndsWithAnErrorNamingTheGrant() throws Exception {
+    Kubectl.Running watch = Kubectl.start(dir, kubeconfig, "get", "pods", "-w", "-o", "json");
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> watch.out().contains("\"web\""));
+      await().atMost(Duration.ofSeconds(5)).until(() -> api.openStreams() == 1);
+      long t0 = System.nanoTime();
+      tunnels.harness.tunnels.closeGrant(
+          KubeTunnels.GRANT, "grant_revoked", "hoop: grant g-k8s for task OPS-9 was revoked");
+      assertThat(watch.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
+      assertThat(watch.out() + watch.err()).contains("grant g-k8s for task OPS-9 was revoked");
+    } finally {
+      watch.process().destroyForcibly();
+    }
   }
 
   private Kubectl.Result kubectl(String... args) throws Exception {
