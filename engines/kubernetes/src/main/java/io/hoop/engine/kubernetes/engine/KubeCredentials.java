@@ -16,6 +16,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -59,7 +60,8 @@ final class KubeCredentials {
   }
 
   /**
-   * A PKCS#8 key ({@code BEGIN PRIVATE KEY}) or a PKCS#1 RSA key ({@code BEGIN RSA PRIVATE KEY}).
+   * A PKCS#8 key ({@code BEGIN PRIVATE KEY}), a PKCS#1 RSA key ({@code BEGIN RSA PRIVATE KEY},
+   * kubeadm's) or a SEC1 EC key ({@code BEGIN EC PRIVATE KEY}, kind's and k3s's).
    */
   static PrivateKey key(Path file) throws IOException {
     String pem = read(file);
@@ -68,9 +70,12 @@ final class KubeCredentials {
       der = body(file, pem, "PRIVATE KEY");
     } else if (pem.contains("-----BEGIN RSA PRIVATE KEY-----")) {
       der = pkcs8OfRsa(body(file, pem, "RSA PRIVATE KEY"));
+    } else if (pem.contains("-----BEGIN EC PRIVATE KEY-----")) {
+      der = pkcs8OfEc(file, body(file, pem, "EC PRIVATE KEY"));
     } else {
       throw new IOException(
-          file + " is not a PKCS#8 or RSA PEM key (convert it with openssl pkcs8 -topk8 -nocrypt)");
+          file
+              + " is not a PKCS#8, RSA or EC PEM key (convert it with openssl pkcs8 -topk8 -nocrypt)");
     }
     for (String algorithm : List.of("EC", "RSA", "Ed25519", "RSASSA-PSS")) {
       try {
@@ -123,6 +128,71 @@ final class KubeCredentials {
     body.writeBytes(algorithm);
     body.writeBytes(octets);
     return tlv(0x30, body.toByteArray());
+  }
+
+  /**
+   * PrivateKeyInfo { version 0, id-ecPublicKey with the curve named in the SEC1 key's parameters,
+   * OCTET STRING sec1 }.
+   */
+  static byte[] pkcs8OfEc(Path file, byte[] sec1) throws IOException {
+    // ECPrivateKey ::= SEQUENCE { version, privateKey OCTET STRING, [0] parameters, [1] publicKey }
+    int[] at = {0};
+    int seqEnd = enter(sec1, at, 0x30, file);
+    skip(sec1, at, 0x02, file);
+    skip(sec1, at, 0x04, file);
+    byte[] curve = null;
+    while (at[0] < seqEnd) {
+      int tag = sec1[at[0]] & 0xff;
+      int end = enter(sec1, at, tag, file);
+      if (tag == 0xa0) {
+        int oidStart = at[0];
+        skip(sec1, at, 0x06, file);
+        curve = Arrays.copyOfRange(sec1, oidStart, at[0]);
+      }
+      at[0] = end;
+    }
+    if (curve == null) {
+      throw new IOException(file + ": the EC key does not name its curve");
+    }
+    byte[] ecPublicKey = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
+    ByteArrayOutputStream algorithm = new ByteArrayOutputStream();
+    algorithm.writeBytes(ecPublicKey);
+    algorithm.writeBytes(curve);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(new byte[] {0x02, 0x01, 0x00});
+    body.writeBytes(tlv(0x30, algorithm.toByteArray()));
+    body.writeBytes(tlv(0x04, sec1));
+    return tlv(0x30, body.toByteArray());
+  }
+
+  /** Reads a TLV header with {@code tag} at {@code at[0]}; returns where its value ends. */
+  private static int enter(byte[] der, int[] at, int tag, Path file) throws IOException {
+    if (at[0] + 2 > der.length || (der[at[0]] & 0xff) != tag) {
+      throw new IOException(file + ": the key's DER is not what an EC key holds");
+    }
+    at[0]++;
+    int first = der[at[0]++] & 0xff;
+    int length;
+    if (first < 0x80) {
+      length = first;
+    } else {
+      int n = first & 0x7f;
+      if (n < 1 || n > 3 || at[0] + n > der.length) {
+        throw new IOException(file + ": the key's DER length is malformed");
+      }
+      length = 0;
+      for (int i = 0; i < n; i++) {
+        length = length << 8 | der[at[0]++] & 0xff;
+      }
+    }
+    if (length > der.length - at[0]) {
+      throw new IOException(file + ": the key's DER is truncated");
+    }
+    return at[0] + length;
+  }
+
+  private static void skip(byte[] der, int[] at, int tag, Path file) throws IOException {
+    at[0] = enter(der, at, tag, file);
   }
 
   private static byte[] tlv(int tag, byte[] value) {

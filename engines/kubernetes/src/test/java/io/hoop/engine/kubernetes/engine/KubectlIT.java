@@ -105,7 +105,13 @@ class KubectlIT {
     section.put(
         "rules",
         List.of(Map.of("action", "deny", "verbs", List.of("delete"), "resources", "namespaces")));
-    section.put("roles", Map.of("ops", ops, "viewer", viewer));
+    Path[] adminCert = ca.issueClient(dir, "admin", FakeApiServer.CLIENT_CN, "EC");
+    Map<String, Object> admin = new LinkedHashMap<>();
+    admin.put("clientCertFile", adminCert[0].toString());
+    admin.put("clientKeyFile", adminCert[1].toString());
+    admin.put("default", "allow");
+    admin.put("maskSecrets", false);
+    section.put("roles", Map.of("ops", ops, "viewer", viewer, "admin", admin));
     Path tunnelDir = Files.createDirectories(dir.resolve("tunnel"));
     tunnels = new KubeTunnels(tunnelDir, api.address(), section);
     kubeconfig = dir.resolve("kubeconfig");
@@ -419,6 +425,17 @@ class KubectlIT {
     } finally {
       watch.process().destroyForcibly();
     }
+  }
+
+  @Test
+  void aClientCertificateRolePresentsItsCertificateAndMayReadSecretsUnmasked() throws Exception {
+    tunnels.role = "admin";
+    Kubectl.Result r = kubectl("get", "secret", "db", "-o", "yaml");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("password: " + PASSWORD_B64);
+    assertThat(api.seen)
+        .isNotEmpty()
+        .allMatch(s -> ("cert:" + FakeApiServer.CLIENT_CN).equals(s.authorization()));
   }
 
   private Kubectl.Result kubectl(String... args) throws Exception {

@@ -35,13 +35,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Kubernetes API server fixture for kubectl (no kube-apiserver can be installed here): HTTPS with
- * a test CA, bearer-token authentication, the discovery documents kubectl reads ({@code /version},
- * {@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/apps/v1}; {@code /openapi/v2} is 404,
- * so kubectl runs with {@code --validate=false}), and an in-memory store of namespaces, pods,
- * secrets, configmaps and deployments with get, list (also as a {@code Table}, and by {@code
- * fieldSelector=metadata.name=}), create, update, merge patch, delete and watch (chunked JSON
- * events, one per line, flushed), and pod logs ({@code follow=true} streams a line every 100 ms
- * until the client goes). Every request is kept in {@link #seen}.
+ * a test CA, bearer-token or client-certificate ({@link #CLIENT_CN}) authentication, the discovery
+ * documents kubectl reads ({@code /version}, {@code /api}, {@code /apis}, {@code /api/v1}, {@code
+ * /apis/apps/v1}; {@code /openapi/v2} is 404, so kubectl runs with {@code --validate=false}), and
+ * an in-memory store of namespaces, pods, secrets, configmaps and deployments with get, list (also
+ * as a {@code Table}, and by {@code fieldSelector=metadata.name=}), create, update, merge patch,
+ * delete and watch (chunked JSON events, one per line, flushed), and pod logs ({@code follow=true}
+ * streams a line every 100 ms until the client goes). Every request is kept in {@link #seen}.
  *
  * <p>What it does not do: RBAC, admission, SPDY/WebSocket upgrades (exec, attach, port-forward),
  * strategic merge patch semantics for lists (a merge patch is applied), protobuf.
@@ -67,6 +67,9 @@ public final class FakeApiServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The common name of the client certificate the server accepts instead of the token. */
+  public static final String CLIENT_CN = "hoop-admin";
+
   public final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
   private final String token;
   private final HttpsServer server;
@@ -82,7 +85,15 @@ public final class FakeApiServer implements AutoCloseable {
   public FakeApiServer(TestCa ca, String token) throws IOException {
     this.token = token;
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(ca.serverContext()) {
+          @Override
+          public void configure(com.sun.net.httpserver.HttpsParameters params) {
+            javax.net.ssl.SSLParameters p = getSSLContext().getDefaultSSLParameters();
+            p.setWantClientAuth(true);
+            params.setSSLParameters(p);
+          }
+        });
     server.createContext("/", this::handle);
     server.setExecutor(executor);
     server.start();
@@ -181,6 +192,9 @@ public final class FakeApiServer implements AutoCloseable {
       String path = x.getRequestURI().getRawPath();
       String rawQuery = x.getRequestURI().getRawQuery();
       String auth = x.getRequestHeaders().getFirst("Authorization");
+      if (auth == null) {
+        auth = clientCertificate(x);
+      }
       seen.add(
           new Seen(
               x.getRequestMethod(),
@@ -191,7 +205,7 @@ public final class FakeApiServer implements AutoCloseable {
       try (InputStream in = x.getRequestBody()) {
         body = in.readAllBytes();
       }
-      if (!("Bearer " + token).equals(auth)) {
+      if (!("Bearer " + token).equals(auth) && !("cert:" + CLIENT_CN).equals(auth)) {
         status(x, 401, "Unauthorized", "Unauthorized");
         return;
       }
@@ -462,6 +476,21 @@ public final class FakeApiServer implements AutoCloseable {
     } finally {
       openStreams.decrementAndGet();
     }
+  }
+
+  /** {@code cert:CN} of the client's verified certificate, or null. */
+  private static String clientCertificate(HttpExchange x) {
+    if (x instanceof com.sun.net.httpserver.HttpsExchange https) {
+      try {
+        java.security.cert.Certificate[] chain = https.getSSLSession().getPeerCertificates();
+        String dn =
+            ((java.security.cert.X509Certificate) chain[0]).getSubjectX500Principal().getName();
+        return "cert:" + dn.substring(dn.indexOf('=') + 1);
+      } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   private static boolean asTable(HttpExchange x) {

@@ -36,6 +36,7 @@ public final class TestCa {
   private final X509Certificate ca;
   private final X509Certificate server;
   private final java.security.PrivateKey serverKey;
+  private final KeyPair caKeys;
 
   private TestCa(
       Path caFile,
@@ -43,7 +44,9 @@ public final class TestCa {
       Path serverKeyFile,
       X509Certificate ca,
       X509Certificate server,
-      java.security.PrivateKey serverKey) {
+      java.security.PrivateKey serverKey,
+      KeyPair caKeys) {
+    this.caKeys = caKeys;
     this.caFile = caFile;
     this.serverCertFile = serverCertFile;
     this.serverKeyFile = serverKeyFile;
@@ -63,8 +66,15 @@ public final class TestCa {
           javax.net.ssl.KeyManagerFactory.getInstance(
               javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, pw);
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", ca);
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
       javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), null, null);
+      ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
       return ctx;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot build the server TLS context", e);
@@ -110,10 +120,62 @@ public final class TestCa {
       Files.writeString(certFile, pem(server));
       Files.writeString(keyFile, pem(serverKeys.getPrivate()));
       Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-      return new TestCa(caFile, certFile, keyFile, ca, server, serverKeys.getPrivate());
+      return new TestCa(caFile, certFile, keyFile, ca, server, serverKeys.getPrivate(), caKeys);
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IOException("cannot make the test CA", e);
     }
+  }
+
+  /**
+   * A client certificate for {@code cn} signed by the CA, written as {@code NAME.crt} and {@code
+   * NAME.key} (the key as its algorithm's usual PEM: {@code EC PRIVATE KEY} or {@code RSA PRIVATE
+   * KEY}, mode 0600).
+   *
+   * @param algorithm {@code EC} or {@code RSA}
+   */
+  public Path[] issueClient(Path dir, String name, String cn, String algorithm) throws IOException {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
+      g.initialize(algorithm.equals("RSA") ? 2048 : 256);
+      KeyPair keys = g.generateKeyPair();
+      X509Certificate cert =
+          sign(
+              new JcaX509v3CertificateBuilder(
+                  new X500Name("CN=hoop test kubernetes CA"),
+                  BigInteger.valueOf(System.nanoTime()),
+                  from(),
+                  to(),
+                  new X500Name("CN=" + cn),
+                  keys.getPublic()),
+              caKeys);
+      Path certFile = dir.resolve(name + ".crt");
+      Path keyFile = dir.resolve(name + ".key");
+      Files.writeString(certFile, pem(cert));
+      Files.writeString(
+          keyFile, algorithm.equals("EC") ? sec1(keys.getPrivate()) : pem(keys.getPrivate()));
+      Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+      return new Path[] {certFile, keyFile};
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IOException("cannot issue a client certificate", e);
+    }
+  }
+
+  /** A SEC1 EC key naming its curve, as openssl, kind and k3s write them. */
+  private static String sec1(java.security.PrivateKey key) throws IOException {
+    org.bouncycastle.asn1.pkcs.PrivateKeyInfo info =
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+    org.bouncycastle.asn1.sec.ECPrivateKey inner =
+        org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+    byte[] der =
+        new org.bouncycastle.asn1.sec.ECPrivateKey(
+                256,
+                inner.getKey(),
+                inner.getPublicKey(),
+                info.getPrivateKeyAlgorithm().getParameters())
+            .getEncoded();
+    return "-----BEGIN EC PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END EC PRIVATE KEY-----\n";
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair issuer)
