@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       BrokerMain.CheckConfig.class,
       BrokerMain.Audit.class,
       TokenCommand.class,
+      BrokerMain.VersionCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -61,8 +62,15 @@ public final class BrokerMain implements Callable<Integer> {
     CommandLine cl = new CommandLine(new BrokerMain());
     cl.setExecutionExceptionHandler(
         (ex, c, parseResult) -> {
+          if (ex instanceof ConfigException config) {
+            config.located().forEach(line -> c.getErr().println("hoop-broker: " + line));
+            if (config.located().size() > 1) {
+              c.getErr().println("hoop-broker: " + config.located().size() + " problems");
+            }
+            return 2;
+          }
           c.getErr().println("hoop-broker: " + ex.getMessage());
-          return ex instanceof ConfigException ? 2 : 1;
+          return 1;
         });
     return cl;
   }
@@ -310,8 +318,48 @@ public final class BrokerMain implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      return new String[] {"hoop-broker " + number()};
+    }
+
+    static String number() {
       String v = BrokerMain.class.getPackage().getImplementationVersion();
-      return new String[] {"hoop-broker " + (v == null ? "dev" : v)};
+      return v == null ? "dev" : v;
+    }
+  }
+
+  /** {@code hoop-broker version}: what {@code --version} prints, or JSON for scripts. */
+  @Command(
+      name = "version",
+      mixinStandardHelpOptions = true,
+      description = "Print the broker's version and runtime.",
+      footer = {"", "Examples:", "  hoop-broker version", "  hoop-broker version -o json"})
+  static final class VersionCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "text",
+        description = "text or json ({version, java, os})")
+    String output;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      if ("json".equals(output)) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", Version.number());
+        m.put("java", Runtime.version().toString());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        out.println(Json.mapper().writeValueAsString(m));
+      } else if ("text".equals(output)) {
+        out.println("hoop-broker " + Version.number());
+      } else {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "-o: '" + output + "' is not an output format; expected text or json");
+      }
+      out.flush();
+      return 0;
     }
   }
 }

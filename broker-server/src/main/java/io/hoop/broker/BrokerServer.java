@@ -5,6 +5,7 @@ import io.hoop.broker.api.ApiRoutes;
 import io.hoop.broker.api.AuditRoutes;
 import io.hoop.broker.api.GovernanceRoutes;
 import io.hoop.broker.api.GrantLifecycleRoutes;
+import io.hoop.broker.api.HoldRoutes;
 import io.hoop.broker.api.NotificationRoutes;
 import io.hoop.broker.api.SessionRoutes;
 import io.hoop.broker.audit.AuditTrail;
@@ -14,13 +15,17 @@ import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigWatcher;
 import io.hoop.broker.engines.BrokerEngines;
 import io.hoop.broker.governance.ApprovalService;
+import io.hoop.broker.governance.BrokerHolds;
 import io.hoop.broker.governance.EntitlementSeeder;
+import io.hoop.broker.governance.HoldReviews;
 import io.hoop.broker.governance.ReviewService;
+import io.hoop.broker.governance.TunnelCloser;
 import io.hoop.broker.grants.GrantLifecycle;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.PortUnificationHandler;
 import io.hoop.broker.http.RefusalAudit;
 import io.hoop.broker.http.Router;
+import io.hoop.broker.http.TlsFailureLog;
 import io.hoop.broker.notify.DeliveryLog;
 import io.hoop.broker.notify.Notifier;
 import io.hoop.broker.sessions.MaskKey;
@@ -28,6 +33,7 @@ import io.hoop.broker.sessions.StatementRecorder;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
+import io.hoop.broker.store.HoldStore;
 import io.hoop.broker.store.SessionStore;
 import io.hoop.broker.store.StatementStore;
 import io.hoop.broker.store.Store;
@@ -85,6 +91,7 @@ public final class BrokerServer implements AutoCloseable {
   private final AuditLog audit;
   private final ConfigWatcher configs;
   private final Notifier notifier;
+  private final BrokerHolds holds;
   private final StatementRecorder statements;
   private final BrokerEngines brokerEngines;
   private volatile Router router;
@@ -113,6 +120,26 @@ public final class BrokerServer implements AutoCloseable {
     this.notifier =
         new Notifier(() -> configs.get().notifications(), grantStore, deliveries, clock);
     notifier.resume();
+    this.holds =
+        new BrokerHolds(
+            new HoldStore(store),
+            grantStore,
+            audit,
+            notifier::hold,
+            target ->
+                configs
+                    .get()
+                    .target(target)
+                    .map(t -> t.rules().holdTimeout())
+                    .orElse(BrokerHolds.DEFAULT_TIMEOUT),
+            g ->
+                !g.reviewerGroups().isEmpty()
+                    || configs
+                        .get()
+                        .target(g.target())
+                        .map(t -> !t.reviewers().isEmpty())
+                        .orElse(false),
+            clock);
     this.blocking = newBlockingPool("hoop-worker-");
     this.tunnelAuth = newBlockingPool("hoop-tunnel-auth-");
     this.statements = new StatementRecorder(new StatementStore(store));
@@ -126,7 +153,8 @@ public final class BrokerServer implements AutoCloseable {
                 configs,
                 clock,
                 engines,
-                new SessionListeners(statements, audit, blocking)),
+                new SessionListeners(statements, audit, blocking),
+                holds::forSession),
             new AuditingTunnelEvents(
                 audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
             tunnelAuth,
@@ -169,16 +197,23 @@ public final class BrokerServer implements AutoCloseable {
     new AuditRoutes(
             tokens, audit, AuditTrail.start(dataDir, store, audit, workers, blocking, clock))
         .register(r);
+    // A grant that ends (revoked, released) refuses its pending holds along with its tunnels.
+    TunnelCloser closer =
+        (grantId, code, message) -> {
+          holds.grantEnded(grantId, message);
+          return tunnels.closeGrant(grantId, code, message);
+        };
     ApprovalService approvals =
-        new ApprovalService(
-            configs, grantStore, grants, audit, tunnels::closeGrant, notifier, clock);
+        new ApprovalService(configs, grantStore, grants, audit, closer, notifier, clock);
     new GovernanceRoutes(
             tokens, approvals, new ReviewService(configs, entitlements, approvals, audit, clock))
         .register(r);
     new GrantLifecycleRoutes(
+            tokens, new GrantLifecycle(configs, grantStore, grants, audit, tokens, closer, clock))
+        .register(r);
+    new HoldRoutes(
             tokens,
-            new GrantLifecycle(
-                configs, grantStore, grants, audit, tokens, tunnels::closeGrant, clock))
+            new HoldReviews(holds, new HoldStore(store), grantStore, grants::isReviewer, clock))
         .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
     new SessionRoutes(
@@ -240,6 +275,7 @@ public final class BrokerServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                    ch.pipeline().addLast("tls-failures", TlsFailureLog.INSTANCE);
                     ch.pipeline()
                         .addLast(
                             "detect",
@@ -327,6 +363,14 @@ public final class BrokerServer implements AutoCloseable {
     return audit;
   }
 
+  /**
+   * Held operations: what the tunnel authorizer binds to each session ({@link
+   * BrokerHolds#forSession}).
+   */
+  public BrokerHolds holds() {
+    return holds;
+  }
+
   public TunnelServer tunnels() {
     return tunnels;
   }
@@ -342,12 +386,16 @@ public final class BrokerServer implements AutoCloseable {
     if (serverChannel != null) {
       serverChannel.close().awaitUninterruptibly();
     }
+    // Before the tunnels and the store: waiting sessions are refused and the holds end as
+    // cancelled.
+    holds.close();
     tunnels.closeAll("broker_shutdown", "the broker is shutting down");
     brokerEngines.close();
     shutdownQuietly();
   }
 
   private void shutdownQuietly() {
+    holds.close();
     configs.close();
     notifier.close();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -75,4 +75,35 @@ class BrokerMainTest {
       assertThat(r.out()).as(cmd).contains("Examples:");
     }
   }
+
+  @Test
+  void checkConfigListsEveryProblemAtItsLine() throws Exception {
+    Path cfg = dir.resolve("bad.yaml");
+    Files.writeString(
+        cfg,
+        "listen: nowhere\ntargets:\n  - name: a\n    address: a:1\n    type: telnet\n"
+            + "  - name: b\n    address: b\n    type: tcp\n");
+    CliResult r = run("check-config", "--dev", cfg.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines())
+        .containsExactly(
+            "hoop-broker: " + cfg + ":1:1: listen: 'nowhere' is not host:port",
+            "hoop-broker: "
+                + cfg
+                + ":5:5: targets[0].type: 'telnet' is not a target type; expected one of"
+                + " [http, postgres, ssh, tcp]",
+            "hoop-broker: " + cfg + ":7:5: targets[1].address: 'b' is not host:port",
+            "hoop-broker: 3 problems");
+  }
+
+  @Test
+  void versionPrintsTextOrJson() throws Exception {
+    assertThat(run("version").out()).startsWith("hoop-broker ");
+    CliResult json = run("version", "-o", "json");
+    assertThat(json.code()).isZero();
+    assertThat(io.hoop.api.Json.mapper().readTree(json.out()).fieldNames())
+        .toIterable()
+        .containsExactly("version", "java", "os");
+    assertThat(run("version", "-o", "xml").code()).isEqualTo(2);
+  }
 }

@@ -118,10 +118,12 @@ class GovernanceCommandsTest extends FakeBrokerCase {
         .containsPattern("g-2\\s+prod-db\\s+alice\\s+T-1\\s+pending\\s+1/2\\s+\\d{4}-.*slow orders")
         .containsPattern("g-1\\s+prod-db\\s+alice\\s+T-1\\s+approved\\s+-\\s+");
 
+    // --pending also asks for held operations; a broker without them (404 here) lists none.
     assertThat(hoop("requests", "--pending").exitCode()).isZero();
     assertThat(broker.requests.get(1).path()).isEqualTo("/v1/grants?scope=pending");
+    assertThat(broker.requests.get(2).path()).isEqualTo("/v1/holds?scope=pending");
     CliRunner.Result all = hoop("requests", "--all", "-o", "json");
-    assertThat(broker.requests.get(2).path()).isEqualTo("/v1/grants?scope=all");
+    assertThat(broker.requests.get(3).path()).isEqualTo("/v1/grants?scope=all");
     JsonNode node = Json.mapper().readTree(all.out());
     assertThat(node.at("/grants/0/approvalsRequired").asInt()).isEqualTo(2);
     assertThat(node.at("/grants/0/approvals/0/approver").asText()).isEqualTo("carol");

@@ -2,12 +2,15 @@ package io.hoop.broker.config;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.hoop.api.Durations;
@@ -55,9 +58,11 @@ public final class ConfigLoader {
           .build();
 
   private final String source;
+  private final ConfigProblems problems;
 
-  private ConfigLoader(String source) {
+  private ConfigLoader(String source, String yaml) {
     this.source = source;
+    this.problems = new ConfigProblems(source, yaml);
   }
 
   /** Loads a file; {@code dev} relaxes the requirement of an {@code identity} section. */
@@ -77,33 +82,26 @@ public final class ConfigLoader {
 
   /** Parses YAML text; {@code source} names it in errors. */
   public static BrokerConfig parse(String source, String yaml, boolean dev) throws ConfigException {
-    ConfigLoader loader = new ConfigLoader(source);
     if (yaml.length() > MAX_FILE_BYTES) {
-      throw loader.error("", "config is too large; expected at most " + MAX_FILE_BYTES + " bytes");
+      throw new ConfigException(
+          source + ": config is too large; expected at most " + MAX_FILE_BYTES + " bytes");
     }
+    ConfigLoader loader = new ConfigLoader(source, yaml);
     RawConfig raw;
     try {
-      raw = yaml.isBlank() ? null : YAML.readValue(yaml, RawConfig.class);
-    } catch (UnrecognizedPropertyException e) {
-      String known =
-          e.getKnownPropertyIds() == null
-              ? ""
-              : " (known keys: "
-                  + e.getKnownPropertyIds().stream()
-                      .map(String::valueOf)
-                      .sorted()
-                      .collect(Collectors.joining(", "))
-                  + ")";
-      throw loader.error(path(e), "unknown key" + known);
+      raw =
+          yaml.isBlank()
+              ? null
+              : YAML.readerFor(RawConfig.class).withHandler(loader.unknownKeys()).readValue(yaml);
     } catch (MismatchedInputException e) {
-      throw loader.error(path(e), "invalid value: expected " + describe(e.getTargetType()));
+      throw loader.fatal(path(e), "invalid value: expected " + describe(e.getTargetType()));
     } catch (JsonMappingException e) {
       if (e.getCause() instanceof JacksonException syntax) {
-        throw loader.error("", "not valid YAML: " + firstLine(syntax) + location(syntax));
+        throw loader.syntax(syntax);
       }
-      throw loader.error(path(e), "invalid value: " + firstLine(e));
+      throw loader.fatal(path(e), "invalid value: " + firstLine(e));
     } catch (JacksonException e) {
-      throw loader.error("", "not valid YAML: " + firstLine(e) + location(e));
+      throw loader.syntax(e);
     }
     if (raw == null) {
       raw = new RawConfig(null, null, null, null, null, null, null, null, null, null, null, null);
@@ -112,166 +110,60 @@ public final class ConfigLoader {
   }
 
   private BrokerConfig validate(RawConfig raw, boolean dev) throws ConfigException {
-    String listen = raw.listen() == null ? "127.0.0.1:8443" : raw.listen();
-    parseHostPort("listen", listen, true);
-    Optional<String> publicUrl = Optional.ofNullable(raw.publicUrl());
-    if (publicUrl.isPresent() && !publicUrl.get().startsWith("https://")) {
-      throw error("publicUrl", "'" + publicUrl.get() + "' must be an https:// URL");
-    }
-    Duration sessionTtl = duration("sessionTtl", raw.sessionTtl(), DEFAULT_SESSION_TTL);
-
-    Optional<IdentityConfig> identity = IdentitySection.parse(source, raw.identity(), dev);
-
-    DevIdpConfig devIdp = devIdp(raw.devIdp());
+    String listen =
+        problems.attempt(
+            () -> {
+              String l = raw.listen() == null ? "127.0.0.1:8443" : raw.listen();
+              parseHostPort("listen", l, true);
+              return l;
+            });
+    Optional<String> publicUrl =
+        problems.attempt(
+            () -> {
+              Optional<String> u = Optional.ofNullable(raw.publicUrl());
+              if (u.isPresent() && !u.get().startsWith("https://")) {
+                throw error("publicUrl", "'" + u.get() + "' must be an https:// URL");
+              }
+              return u;
+            });
+    Duration sessionTtl =
+        problems.attempt(() -> duration("sessionTtl", raw.sessionTtl(), DEFAULT_SESSION_TTL));
+    Optional<IdentityConfig> identity =
+        problems.attempt(() -> IdentitySection.parse(source, raw.identity(), dev));
+    DevIdpConfig devIdp = problems.attempt(() -> devIdp(raw.devIdp()));
 
     List<TargetConfig> targets = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
     List<RawTarget> rawTargets = raw.targets() == null ? List.of() : raw.targets();
     for (int i = 0; i < rawTargets.size(); i++) {
-      String key = "targets[" + i + "]";
-      RawTarget rt = rawTargets.get(i);
-      if (rt == null) {
-        throw error(key, "empty entry");
+      int index = i;
+      TargetConfig t = problems.attempt(() -> target(index, rawTargets.get(index), raw, seen));
+      if (t != null) {
+        targets.add(t);
       }
-      unknownKeys(key, rt);
-      String name = required(key + ".name", rt.name());
-      if (!NAME.matcher(name).matches()) {
-        throw error(
-            key + ".name",
-            "'" + name + "' must be lower-case letters, digits, '.', '_' or '-' (max 63)");
-      }
-      Integer first = seen.putIfAbsent(name, i);
-      if (first != null) {
-        throw error(
-            key + ".name",
-            "duplicate target '" + name + "' (already defined at targets[" + first + "])");
-      }
-      String type = required(key + ".type", rt.type());
-      TargetKind kind =
-          KINDS
-              .find(type)
-              .orElseThrow(
-                  () ->
-                      error(
-                          key + ".type",
-                          "'"
-                              + type
-                              + "' is not a target type; expected one of "
-                              + new TreeSet<>(KINDS.types())));
-      String[] hp =
-          parseHostPort(key + ".address", required(key + ".address", rt.address()), false);
-      Duration max = duration(key + ".maxDuration", rt.maxDuration(), DEFAULT_TARGET_MAX);
-      Duration def =
-          duration(
-              key + ".defaultDuration",
-              rt.defaultDuration(),
-              DEFAULT_GRANT.compareTo(max) < 0 ? DEFAULT_GRANT : max);
-      if (def.compareTo(max) > 0) {
-        throw error(
-            key + ".defaultDuration", "is longer than maxDuration " + Durations.format(max));
-      }
-      List<String> singleStage = reviewers(key + ".reviewers", rt.reviewers());
-      GovernanceSection.TargetRules rules =
-          GovernanceSection.target(
-              source,
-              key,
-              rt.task(),
-              rt.stages(),
-              rt.breakGlass(),
-              singleStage,
-              raw.jira() != null);
-      List<String> allReviewers =
-          rules.stages().stream().flatMap(st -> st.groups().stream()).distinct().toList();
-      targets.add(
-          new TargetConfig(
-              name,
-              type,
-              hp[0],
-              Integer.parseInt(hp[1]),
-              rt.description() == null ? "" : rt.description(),
-              max,
-              def,
-              rules.stages().isEmpty() ? singleStage : allReviewers,
-              rules.stages().isEmpty()
-                  ? approvals(key + ".approvals", rt.approvals())
-                  : rules.stages().stream().mapToInt(GovernanceSection.Stage::approvals).sum(),
-              onNoEntitlement(key, rt, rules.stages().isEmpty() ? singleStage : allReviewers),
-              duration(key + ".pendingTimeout", rt.pendingTimeout(), DEFAULT_PENDING_TIMEOUT),
-              taskPattern(key + ".task.pattern", GovernanceSection.pattern(rt.task())),
-              GovernanceSection.breakGlass(source, key, rt.breakGlass(), rules, singleStage),
-              rules,
-              section(key, name, kind, hp, rt)));
     }
-
     List<EntitlementConfig> entitlements = new ArrayList<>();
     Map<String, String> covered = new HashMap<>();
     List<RawEntitlement> rawEnts = raw.entitlements() == null ? List.of() : raw.entitlements();
     for (int i = 0; i < rawEnts.size(); i++) {
-      String key = "entitlements[" + i + "]";
-      RawEntitlement re = rawEnts.get(i);
-      if (re == null) {
-        throw error(key, "empty entry");
+      int index = i;
+      EntitlementConfig e =
+          problems.attempt(() -> entitlement(index, rawEnts.get(index), seen, covered));
+      if (e != null) {
+        entitlements.add(e);
       }
-      if ((re.principal() == null) == (re.group() == null)) {
-        throw error(key, "needs exactly one of 'principal' or 'group'");
-      }
-      List<String> ts = re.targets() == null ? List.of() : re.targets();
-      if (ts.isEmpty()) {
-        throw error(key + ".targets", "missing: list the target names this entitlement covers");
-      }
-      String subject =
-          re.principal() != null ? "principal " + re.principal() : "group " + re.group();
-      for (int j = 0; j < ts.size(); j++) {
-        if (!seen.containsKey(ts.get(j))) {
-          throw error(
-              key + ".targets[" + j + "]",
-              "unknown target '" + ts.get(j) + "'; defined: " + seen.keySet());
-        }
-        // The store keys entitlements by subject and target, so each pair may appear only once.
-        String first = covered.putIfAbsent(subject + " -> " + ts.get(j), key);
-        if (first != null) {
-          throw error(
-              key + ".targets[" + j + "]",
-              "duplicate entitlement for "
-                  + subject
-                  + " on target '"
-                  + ts.get(j)
-                  + "' (already in "
-                  + first
-                  + ")");
-        }
-      }
-      Optional<Instant> reviewedAt = instant(key + ".reviewedAt", re.reviewedAt());
-      Optional<Instant> reviewExpiresAt = instant(key + ".reviewExpiresAt", re.reviewExpiresAt());
-      Optional<String> reviewedBy = Optional.ofNullable(re.reviewedBy());
-      if (reviewedBy.isPresent() && reviewedBy.get().isBlank()) {
-        throw error(key + ".reviewedBy", "must name the reviewer");
-      }
-      if (reviewedBy.isPresent() != reviewExpiresAt.isPresent()) {
-        throw error(
-            key + (reviewedBy.isPresent() ? ".reviewExpiresAt" : ".reviewedBy"),
-            "missing: a seeded review needs both reviewedBy and reviewExpiresAt");
-      }
-      if (reviewedAt.isPresent() && reviewedBy.isEmpty()) {
-        throw error(key + ".reviewedBy", "missing: reviewedAt needs reviewedBy");
-      }
-      if (reviewedAt.isPresent()
-          && reviewExpiresAt.isPresent()
-          && !reviewedAt.get().isBefore(reviewExpiresAt.get())) {
-        throw error(
-            key + ".reviewExpiresAt",
-            reviewExpiresAt.get() + " must be after reviewedAt " + reviewedAt.get());
-      }
-      entitlements.add(
-          new EntitlementConfig(
-              Optional.ofNullable(re.principal()),
-              Optional.ofNullable(re.group()),
-              List.copyOf(ts),
-              duration(key + ".maxDuration", re.maxDuration(), DEFAULT_TARGET_MAX),
-              reviewedBy,
-              reviewedAt,
-              reviewExpiresAt));
     }
+    Duration reviewPeriod =
+        problems.attempt(() -> duration("reviewPeriod", raw.reviewPeriod(), DEFAULT_REVIEW_PERIOD));
+    Optional<io.hoop.broker.store.PostgresConfig> store =
+        problems.attempt(() -> StoreSection.parse(source, raw.store()));
+    NotificationsSection notifications =
+        problems.attempt(() -> NotificationsSection.parse(source, raw.notifications()));
+    Optional<GovernanceSection.Jira> jira =
+        problems.attempt(() -> GovernanceSection.jira(source, raw.jira()));
+    io.hoop.tunnel.protocol.Keepalive tunnel =
+        problems.attempt(() -> TunnelSection.parse(source, raw.tunnel()));
+    problems.throwIfAny();
     return new BrokerConfig(
         listen,
         publicUrl,
@@ -280,11 +172,201 @@ public final class ConfigLoader {
         devIdp,
         List.copyOf(targets),
         List.copyOf(entitlements),
-        duration("reviewPeriod", raw.reviewPeriod(), DEFAULT_REVIEW_PERIOD),
-        StoreSection.parse(source, raw.store()),
-        NotificationsSection.parse(source, raw.notifications()),
-        GovernanceSection.jira(source, raw.jira()),
-        TunnelSection.parse(source, raw.tunnel()));
+        reviewPeriod,
+        store,
+        notifications,
+        jira,
+        tunnel);
+  }
+
+  /**
+   * One target entry, or {@code null} when it has problems (kept). Its name counts as defined from
+   * the moment it is read, even when a later key of the entry is wrong, so entitlements naming it
+   * are not reported as well.
+   */
+  private TargetConfig target(int i, RawTarget rt, RawConfig raw, Map<String, Integer> seen)
+      throws ConfigException {
+    String key = "targets[" + i + "]";
+    if (rt == null) {
+      throw error(key, "empty entry");
+    }
+    String name = required(key + ".name", rt.name());
+    if (!NAME.matcher(name).matches()) {
+      throw error(
+          key + ".name",
+          "'" + name + "' must be lower-case letters, digits, '.', '_' or '-' (max 63)");
+    }
+    Integer first = seen.putIfAbsent(name, i);
+    if (first != null) {
+      throw error(
+          key + ".name",
+          "duplicate target '" + name + "' (already defined at targets[" + first + "])");
+    }
+    // The keys below are checked independently, so one entry's problems are reported together.
+    int before = problems.size();
+    problems.attempt(
+        () -> {
+          unknownKeys(key, rt);
+          return Boolean.TRUE;
+        });
+    String type = problems.attempt(() -> required(key + ".type", rt.type()));
+    TargetKind kind =
+        type == null
+            ? null
+            : problems.attempt(
+                () ->
+                    KINDS
+                        .find(type)
+                        .orElseThrow(
+                            () ->
+                                error(
+                                    key + ".type",
+                                    "'"
+                                        + type
+                                        + "' is not a target type; expected one of "
+                                        + new TreeSet<>(KINDS.types()))));
+    String[] hp =
+        problems.attempt(
+            () -> parseHostPort(key + ".address", required(key + ".address", rt.address()), false));
+    Duration[] durations =
+        problems.attempt(
+            () -> {
+              Duration max = duration(key + ".maxDuration", rt.maxDuration(), DEFAULT_TARGET_MAX);
+              Duration def =
+                  duration(
+                      key + ".defaultDuration",
+                      rt.defaultDuration(),
+                      DEFAULT_GRANT.compareTo(max) < 0 ? DEFAULT_GRANT : max);
+              if (def.compareTo(max) > 0) {
+                throw error(
+                    key + ".defaultDuration",
+                    "is longer than maxDuration " + Durations.format(max));
+              }
+              return new Duration[] {max, def};
+            });
+    Duration pendingTimeout =
+        problems.attempt(
+            () -> duration(key + ".pendingTimeout", rt.pendingTimeout(), DEFAULT_PENDING_TIMEOUT));
+    TargetSection section =
+        kind == null || hp == null
+            ? null
+            : problems.attempt(() -> section(key, name, kind, hp, rt));
+    TargetConfig target =
+        problems.attempt(
+            () -> {
+              List<String> singleStage = reviewers(key + ".reviewers", rt.reviewers());
+              GovernanceSection.TargetRules rules =
+                  GovernanceSection.target(
+                      source,
+                      key,
+                      rt.task(),
+                      rt.stages(),
+                      rt.breakGlass(),
+                      singleStage,
+                      raw.jira() != null);
+              rules =
+                  rules.withHoldTimeout(
+                      GovernanceSection.holdTimeout(
+                          source, key + ".holdTimeout", rt.holdTimeout()));
+              List<String> allReviewers =
+                  rules.stages().stream().flatMap(st -> st.groups().stream()).distinct().toList();
+              List<String> reviewers = rules.stages().isEmpty() ? singleStage : allReviewers;
+              int approvals =
+                  rules.stages().isEmpty()
+                      ? approvals(key + ".approvals", rt.approvals())
+                      : rules.stages().stream().mapToInt(GovernanceSection.Stage::approvals).sum();
+              TargetConfig.OnNoEntitlement onNone = onNoEntitlement(key, rt, reviewers);
+              String task =
+                  taskPattern(key + ".task.pattern", GovernanceSection.pattern(rt.task()));
+              boolean breakGlass =
+                  GovernanceSection.breakGlass(source, key, rt.breakGlass(), rules, singleStage);
+              if (problems.size() > before) {
+                return null;
+              }
+              return new TargetConfig(
+                  name,
+                  type,
+                  hp[0],
+                  Integer.parseInt(hp[1]),
+                  rt.description() == null ? "" : rt.description(),
+                  durations[0],
+                  durations[1],
+                  reviewers,
+                  approvals,
+                  onNone,
+                  pendingTimeout,
+                  task,
+                  breakGlass,
+                  rules,
+                  section);
+            });
+    return target;
+  }
+
+  private EntitlementConfig entitlement(
+      int i, RawEntitlement re, Map<String, Integer> seen, Map<String, String> covered)
+      throws ConfigException {
+    String key = "entitlements[" + i + "]";
+    if (re == null) {
+      throw error(key, "empty entry");
+    }
+    if ((re.principal() == null) == (re.group() == null)) {
+      throw error(key, "needs exactly one of 'principal' or 'group'");
+    }
+    List<String> ts = re.targets() == null ? List.of() : re.targets();
+    if (ts.isEmpty()) {
+      throw error(key + ".targets", "missing: list the target names this entitlement covers");
+    }
+    String subject = re.principal() != null ? "principal " + re.principal() : "group " + re.group();
+    for (int j = 0; j < ts.size(); j++) {
+      if (!seen.containsKey(ts.get(j))) {
+        throw error(
+            key + ".targets[" + j + "]",
+            "unknown target '" + ts.get(j) + "'; defined: " + seen.keySet());
+      }
+      // The store keys entitlements by subject and target, so each pair may appear only once.
+      String first = covered.putIfAbsent(subject + " -> " + ts.get(j), key);
+      if (first != null) {
+        throw error(
+            key + ".targets[" + j + "]",
+            "duplicate entitlement for "
+                + subject
+                + " on target '"
+                + ts.get(j)
+                + "' (already in "
+                + first
+                + ")");
+      }
+    }
+    Optional<Instant> reviewedAt = instant(key + ".reviewedAt", re.reviewedAt());
+    Optional<Instant> reviewExpiresAt = instant(key + ".reviewExpiresAt", re.reviewExpiresAt());
+    Optional<String> reviewedBy = Optional.ofNullable(re.reviewedBy());
+    if (reviewedBy.isPresent() && reviewedBy.get().isBlank()) {
+      throw error(key + ".reviewedBy", "must name the reviewer");
+    }
+    if (reviewedBy.isPresent() != reviewExpiresAt.isPresent()) {
+      throw error(
+          key + (reviewedBy.isPresent() ? ".reviewExpiresAt" : ".reviewedBy"),
+          "missing: a seeded review needs both reviewedBy and reviewExpiresAt");
+    }
+    if (reviewedAt.isPresent() && reviewedBy.isEmpty()) {
+      throw error(key + ".reviewedBy", "missing: reviewedAt needs reviewedBy");
+    }
+    if (reviewedAt.isPresent()
+        && reviewExpiresAt.isPresent()
+        && !reviewedAt.get().isBefore(reviewExpiresAt.get())) {
+      throw error(
+          key + ".reviewExpiresAt",
+          reviewExpiresAt.get() + " must be after reviewedAt " + reviewedAt.get());
+    }
+    return new EntitlementConfig(
+        Optional.ofNullable(re.principal()),
+        Optional.ofNullable(re.group()),
+        List.copyOf(ts),
+        duration(key + ".maxDuration", re.maxDuration(), DEFAULT_TARGET_MAX),
+        reviewedBy,
+        reviewedAt,
+        reviewExpiresAt);
   }
 
   private List<String> reviewers(String key, List<String> raw) throws ConfigException {
@@ -477,6 +559,73 @@ public final class ConfigLoader {
     }
   }
 
+  /** Unknown keys anywhere in the file, each kept as a problem and skipped. */
+  private DeserializationProblemHandler unknownKeys() {
+    return new DeserializationProblemHandler() {
+      @Override
+      public boolean handleUnknownProperty(
+          DeserializationContext ctxt,
+          JsonParser p,
+          JsonDeserializer<?> deserializer,
+          Object beanOrClass,
+          String propertyName)
+          throws IOException {
+        String known =
+            deserializer.getKnownPropertyNames().isEmpty()
+                ? ""
+                : " (known keys: "
+                    + deserializer.getKnownPropertyNames().stream()
+                        .map(String::valueOf)
+                        .sorted()
+                        .collect(Collectors.joining(", "))
+                    + ")";
+        problems.add(
+            error(ConfigProblems.key(p.getParsingContext()), "unknown key" + known).getMessage());
+        p.skipChildren();
+        return true;
+      }
+    };
+  }
+
+  /** A problem that ends the reading of the file, with the problems found before it. */
+  private ConfigException fatal(String key, String message) {
+    return problems.with(error(key, message).getMessage());
+  }
+
+  /** A YAML syntax error, at its line and column, with the start of what it interrupted. */
+  private ConfigException syntax(JacksonException e) {
+    Throwable cause = e.getCause();
+    String what = firstLine(e);
+    String line = "";
+    if (cause instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
+      what = m.getProblem();
+      if (m.getContext() != null && m.getContextMark() != null) {
+        what +=
+            " ("
+                + m.getContext()
+                + " that starts at line "
+                + (m.getContextMark().getLine() + 1)
+                + ", column "
+                + (m.getContextMark().getColumn() + 1)
+                + ")";
+      }
+      if (m.getProblemMark() != null) {
+        line =
+            ":" + (m.getProblemMark().getLine() + 1) + ":" + (m.getProblemMark().getColumn() + 1);
+      }
+    } else if (e.getLocation() != null) {
+      line = ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
+    }
+    String problem = source + ": not valid YAML: " + what;
+    problems.add(problem, source + line + ": not valid YAML: " + what);
+    try {
+      problems.throwIfAny();
+    } catch (ConfigException all) {
+      return all;
+    }
+    throw new IllegalStateException("a syntax error was kept");
+  }
+
   private ConfigException error(String key, String message) {
     return new ConfigException(source + ": " + (key.isEmpty() ? "" : key + ": ") + message);
   }
@@ -523,10 +672,6 @@ public final class ConfigLoader {
     return nl < 0 ? m : m.substring(0, nl);
   }
 
-  private static String location(JacksonException e) {
-    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-  }
-
   record RawConfig(
       String listen,
       String publicUrl,
@@ -565,6 +710,7 @@ public final class ConfigLoader {
       com.fasterxml.jackson.databind.JsonNode breakGlass,
       List<GovernanceSection.RawStage> stages,
       String engine,
+      String holdTimeout,
       @JsonAnySetter Map<String, JsonNode> sections) {
     RawTarget {
       sections = sections == null ? Map.of() : sections;

@@ -26,6 +26,12 @@ public final class GovernanceSection {
   static final Duration DEFAULT_JIRA_TIMEOUT = Duration.ofSeconds(3);
   static final Duration MAX_JIRA_TIMEOUT = Duration.ofSeconds(30);
   static final Duration DEFAULT_BREAK_GLASS = Duration.ofHours(1);
+
+  /** How long an operation held for review waits for a reviewer unless the target says. */
+  public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofMinutes(5);
+
+  static final Duration MIN_HOLD_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration MAX_HOLD_TIMEOUT = Duration.ofHours(1);
   private static final int MAX_TOKEN_BYTES = 8192;
   private static final int MAX_STAGES = 5;
 
@@ -94,13 +100,24 @@ public final class GovernanceSection {
       Optional<JiraCheck> jira,
       OnUnavailable onTaskCheckUnavailable,
       List<Stage> stages,
-      Duration breakGlassMaxDuration) {
-    /** No Jira check, single stage, break-glass grants of at most one hour. */
+      Duration breakGlassMaxDuration,
+      Duration holdTimeout) {
+    /** No Jira check, single stage, break-glass grants of at most one hour, holds wait 5m. */
     public static final TargetRules DEFAULTS =
-        new TargetRules(Optional.empty(), OnUnavailable.DENY, List.of(), DEFAULT_BREAK_GLASS);
+        new TargetRules(
+            Optional.empty(),
+            OnUnavailable.DENY,
+            List.of(),
+            DEFAULT_BREAK_GLASS,
+            DEFAULT_HOLD_TIMEOUT);
 
     public TargetRules {
       stages = List.copyOf(stages);
+    }
+
+    /** The same rules with another hold timeout. */
+    public TargetRules withHoldTimeout(Duration timeout) {
+      return new TargetRules(jira, onTaskCheckUnavailable, stages, breakGlassMaxDuration, timeout);
     }
   }
 
@@ -267,7 +284,34 @@ public final class GovernanceSection {
       }
     }
     return new TargetRules(
-        jira, onUnavailable, parsedStages, breakGlassMax(source, key, breakGlass));
+        jira,
+        onUnavailable,
+        parsedStages,
+        breakGlassMax(source, key, breakGlass),
+        DEFAULT_HOLD_TIMEOUT);
+  }
+
+  /**
+   * A target's {@code holdTimeout}: how long an operation held for review waits for a reviewer
+   * (default 5m, between 10s and 1h; never past the grant's expiry).
+   */
+  static Duration holdTimeout(String source, String key, String value) throws ConfigException {
+    if (value == null) {
+      return DEFAULT_HOLD_TIMEOUT;
+    }
+    Duration d;
+    try {
+      d = Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw error(source, key, e.getMessage());
+    }
+    if (d.compareTo(MIN_HOLD_TIMEOUT) < 0 || d.compareTo(MAX_HOLD_TIMEOUT) > 0) {
+      throw error(
+          source,
+          key,
+          "'" + value + "' is out of range; a held operation waits between 10s and 1h");
+    }
+    return d;
   }
 
   /**

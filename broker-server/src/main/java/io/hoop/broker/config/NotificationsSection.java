@@ -51,7 +51,9 @@ public record NotificationsSection(
     REVOKED,
     EXPIRING,
     /** Someone broke the glass: immediate access, reviewed afterwards. */
-    BREAK_GLASS;
+    BREAK_GLASS,
+    /** An operation of a live session is held for a reviewer ({@code hoop approve h-...}). */
+    HOLD;
 
     /** The name used in the config and in payloads, e.g. {@code pending}. */
     public String wireName() {

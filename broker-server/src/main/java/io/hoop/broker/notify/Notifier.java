@@ -3,6 +3,7 @@ package io.hoop.broker.notify;
 import io.hoop.api.Approval;
 import io.hoop.api.Grant;
 import io.hoop.api.GrantStatus;
+import io.hoop.api.HeldOperation;
 import io.hoop.broker.config.NotificationsSection;
 import io.hoop.broker.config.NotificationsSection.Event;
 import io.hoop.broker.config.NotificationsSection.Webhook;
@@ -126,6 +127,43 @@ public final class Notifier implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn(
           "notification not queued event={} grant={}: {}", event.wireName(), grantId, e.toString());
+    }
+  }
+
+  /**
+   * Reports a held operation to the webhooks that want {@code hold}. Returns at once and never
+   * throws, like {@link #grant}.
+   */
+  public void hold(HeldOperation h) {
+    try {
+      if (!config.get().wants(Event.HOLD)) {
+        return;
+      }
+      intake.execute(
+          () -> {
+            try {
+              NotificationsSection cfg = config.get();
+              RetryPolicy retry = new RetryPolicy(cfg.attempts(), cfg.backoff());
+              for (Webhook w : cfg.webhooks()) {
+                if (w.events().contains(Event.HOLD)) {
+                  byte[] body = WebhookPayloads.holdBody(w.format(), h, clock.instant());
+                  dispatcher.submit(
+                      new Delivery(
+                          UUID.randomUUID().toString(),
+                          w,
+                          Event.HOLD,
+                          h.grantId(),
+                          body,
+                          retry,
+                          1));
+                }
+              }
+            } catch (RuntimeException e) {
+              LOG.warn("notification not built event=hold hold={}: {}", h.id(), e.toString());
+            }
+          });
+    } catch (RuntimeException e) {
+      LOG.warn("notification not queued event=hold hold={}: {}", h.id(), e.toString());
     }
   }
 

@@ -3,6 +3,7 @@ package io.hoop.broker.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.hoop.api.Approval;
 import io.hoop.api.Grant;
+import io.hoop.api.HeldOperation;
 import io.hoop.api.Json;
 import io.hoop.broker.config.NotificationsSection.Event;
 import io.hoop.broker.config.NotificationsSection.Format;
@@ -41,6 +42,77 @@ public final class WebhookPayloads {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize the " + event.wireName() + " payload", e);
     }
+  }
+
+  /** The generic body of a held operation. */
+  record HoldBody(String event, HeldOperation hold, Instant at) {}
+
+  /**
+   * The body for a held operation: {@code {event: "hold", hold, at}}, or for Slack a summary and
+   * the operation in a code block (escaped: it may contain anything its session sent).
+   */
+  public static byte[] holdBody(Format format, HeldOperation h, Instant at) {
+    Object value;
+    if (format == Format.SLACK) {
+      String summary = holdSummary(h);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("text", escape(summary));
+      body.put(
+          "blocks",
+          List.of(
+              section(icon(Event.HOLD) + " " + escape(summary)),
+              section("```" + escape(visible(h.operation())).replace("`", "'") + "```"),
+              section(
+                  "Approve: `hoop approve "
+                      + h.id()
+                      + "`\nDeny: `hoop deny "
+                      + h.id()
+                      + " --reason ...`")));
+      value = body;
+    } else {
+      value = new HoldBody(Event.HOLD.wireName(), h, at);
+    }
+    try {
+      return Json.mapper().writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize the hold payload", e);
+    }
+  }
+
+  /** One line naming who, where, what kind and the command that approves it. */
+  public static String holdSummary(HeldOperation h) {
+    return clean(h.principal())
+        + "'s "
+        + clean(h.kind())
+        + " operation waits for a reviewer on "
+        + clean(h.target())
+        + " (task "
+        + clean(h.task())
+        + ", rule "
+        + clean(h.rule())
+        + ") - approve with: hoop approve "
+        + h.id();
+  }
+
+  /** Control characters as escapes ({@code \\n}, {@code \\u001b}): shown, never acted on. */
+  static String visible(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    s.codePoints()
+        .forEach(
+            c -> {
+              if (c == '\\') {
+                sb.append("\\\\");
+              } else if (c == '\n') {
+                sb.append("\\n");
+              } else if (c == '\t') {
+                sb.append("\\t");
+              } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                sb.append(String.format("\\u%04x", c));
+              } else {
+                sb.appendCodePoint(c);
+              }
+            });
+    return sb.toString();
   }
 
   /** {@code sha256=} and the lower-case hex HMAC-SHA256 of {@code body} under {@code secret}. */
@@ -86,6 +158,7 @@ public final class WebhookPayloads {
               + g.expiresAt()
               + "; review it with: hoop approve "
               + g.id();
+      case HOLD -> throw new IllegalArgumentException("a hold's summary is holdSummary");
     };
   }
 
@@ -134,6 +207,7 @@ public final class WebhookPayloads {
       case REVOKED -> ":octagonal_sign:";
       case EXPIRING -> ":alarm_clock:";
       case BREAK_GLASS -> ":rotating_light:";
+      case HOLD -> ":raised_hand:";
     };
   }
 

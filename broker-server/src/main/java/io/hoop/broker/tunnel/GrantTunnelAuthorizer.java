@@ -21,6 +21,7 @@ import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -34,10 +35,13 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
   private final Clock clock;
   private final Engines engines;
   private final SessionListeners listeners;
+  private final BiFunction<StoredGrant, String, Holds> holds;
 
   /**
    * @param engines the engines tunnels run; the target's section names one
    * @param listeners where admitted sessions' events go (recorded, refusals audited)
+   * @param holds the reviewer holds of a session (grant, session id), for operations its engine
+   *     sends to review
    */
   public GrantTunnelAuthorizer(
       TokenService tokens,
@@ -45,13 +49,15 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
       Supplier<BrokerConfig> config,
       Clock clock,
       Engines engines,
-      SessionListeners listeners) {
+      SessionListeners listeners,
+      BiFunction<StoredGrant, String, Holds> holds) {
     this.tokens = tokens;
     this.grants = grants;
     this.config = config;
     this.clock = clock;
     this.engines = engines;
     this.listeners = listeners;
+    this.holds = holds;
   }
 
   /** What the checks so far have verified; a refusal is audited with it. */
@@ -175,7 +181,7 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
             g.expiresAt(),
             handshake,
             listeners.listener(g, engine.name(), sessionId),
-            Holds.NONE);
+            holds.apply(g, sessionId));
     return new TunnelAuthorization(
         sessionId,
         g.id(),

@@ -2,6 +2,7 @@ package io.hoop.broker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ class ConfigLoaderTest {
   void duplicateTargetIsNamed() {
     String bad = GOOD.replace("name: cache", "name: prod-db");
     assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", bad, true))
-        .hasMessage(
+        .hasMessageStartingWith(
             "t.yaml: targets[1].name: duplicate target 'prod-db' (already defined at targets[0])");
   }
 
@@ -291,5 +292,95 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", GOVERNED.replace(from, to), true))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(expected);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceAtItsLineAndColumn() {
+    String yaml =
+        """
+        listen: nowhere
+        targets:
+          - name: a
+            address: db.internal
+            type: tcp
+            colour: blue
+          - name: b
+            address: b.internal:22
+            type: telnet
+          - name: c
+            address: c.internal:5432
+            type: tcp
+            maxDuration: forever
+        entitlements:
+          - principal: alice
+            targets: [a, b, nope]
+        reviewPeriod: 0s
+        """;
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse("t.yaml", yaml, true));
+    assertThat(e.located().stream().map(l -> l.replaceAll(" \\((known keys|use e\\.g\\.).*", "")))
+        .containsExactly(
+            "t.yaml:1:1: listen: 'nowhere' is not host:port",
+            "t.yaml:6:5: targets[0].colour: unknown key",
+            "t.yaml:4:5: targets[0].address: 'db.internal' is not host:port",
+            "t.yaml:9:5: targets[1].type: 'telnet' is not a target type; expected one of"
+                + " [http, postgres, ssh, tcp]",
+            "t.yaml:13:5: targets[2].maxDuration: 'forever' is not a duration",
+            "t.yaml:16:21: entitlements[0].targets[2]: unknown target 'nope'; defined: [a, b, c]",
+            "t.yaml:17:1: reviewPeriod: must be longer than 0s");
+    assertThat(e.problems()).hasSize(7).allMatch(p -> p.startsWith("t.yaml: "));
+    assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
+  }
+
+  @Test
+  void unknownKeysAreAllNamedAndTheRestStillChecked() {
+    String yaml =
+        """
+        listn: 1.2.3.4:5
+        targets:
+          - name: a
+            adress: db:1
+            type: tcp
+        sesionTtl: 5m
+        """;
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse("t.yaml", yaml, true));
+    assertThat(e.located())
+        .anyMatch(l -> l.startsWith("t.yaml:1:1: listn: unknown key (known keys: "))
+        .anyMatch(l -> l.startsWith("t.yaml:6:1: sesionTtl: unknown key"))
+        .anyMatch(l -> l.startsWith("t.yaml:4:5: targets[0].adress: unknown key"))
+        .anyMatch(l -> l.startsWith("t.yaml:3:5: targets[0].address: missing"));
+  }
+
+  @Test
+  void aSyntaxErrorSaysLineColumnAndWhatItInterrupted() {
+    String yaml = "listen: 127.0.0.1:0\ntargets:\n  - name: a\n    address: x:1\n   type: tcp\n";
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse("t.yaml", yaml, true));
+    assertThat(e.located()).hasSize(1);
+    assertThat(e.located().get(0))
+        .startsWith("t.yaml:5:4: not valid YAML: ")
+        .contains("line 3, column 3");
+    assertThat(e.getMessage()).startsWith("t.yaml: not valid YAML: ");
+  }
+
+  @Test
+  void hostileInputGivesProblemsNotCrashes() {
+    for (String yaml :
+        new String[] {
+          "targets: [[[[[[",
+          "targets:\n  - !!java.lang.Runtime {}\n",
+          "a: &x [*x]\n",
+          "targets:\n" + "  - name: a\n".repeat(2),
+          "? [a, b]\n: c\n",
+          "\u0000\u0001",
+          "targets:\n  - name: a\n    address: ':::'\n    type: tcp\n".repeat(3)
+        }) {
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class, () -> ConfigLoader.parse("t.yaml", yaml, true));
+      assertThat(e).as(yaml).isNotNull();
+      assertThat(e.located()).as(yaml).isNotEmpty().allMatch(l -> l.startsWith("t.yaml"));
+    }
   }
 }

@@ -139,4 +139,25 @@ class GovernanceSectionTest {
     assertThatThrownBy(() -> parse(target("breakGlass: [1]")))
         .hasMessageContaining("targets[0].breakGlass: invalid value");
   }
+
+  @Test
+  void holdTimeoutDefaultsToFiveMinutesAndIsBounded() throws Exception {
+    assertThat(parse(target("")).target("prod-db").orElseThrow().rules().holdTimeout())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThat(
+            parse(target("holdTimeout: 90s")).target("prod-db").orElseThrow().rules().holdTimeout())
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThat(
+            parse(target("holdTimeout: 1h")).target("prod-db").orElseThrow().rules().holdTimeout())
+        .isEqualTo(Duration.ofHours(1));
+    for (String bad : new String[] {"5s", "61m", "0s"}) {
+      assertThatThrownBy(() -> parse(target("holdTimeout: " + bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("targets[0].holdTimeout")
+          .hasMessageContaining("between 10s and 1h");
+    }
+    assertThatThrownBy(() -> parse(target("holdTimeout: soon")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("targets[0].holdTimeout");
+  }
 }

@@ -115,4 +115,37 @@ class WebhookPayloadsTest {
                 "Jefe", "what do ya want for nothing?".getBytes(StandardCharsets.UTF_8)))
         .isEqualTo("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   }
+
+  @Test
+  void aHoldIsSentExactlyInJsonAndEscapedForSlack() throws Exception {
+    io.hoop.api.HeldOperation h =
+        new io.hoop.api.HeldOperation(
+            "h-abc",
+            "s-1",
+            "g-abc",
+            "alice",
+            "box",
+            "OPS-7",
+            "exec",
+            "rm <!channel> `x`\n\u001b[2J",
+            "roles.ops.exec.review[0]",
+            io.hoop.api.HoldStatus.PENDING,
+            T,
+            T.plusSeconds(300),
+            null,
+            null,
+            null);
+    JsonNode json = Json.mapper().readTree(WebhookPayloads.holdBody(Format.JSON, h, T));
+    assertThat(json.path("event").asText()).isEqualTo("hold");
+    assertThat(json.path("hold").path("operation").asText()).isEqualTo(h.operation());
+    String slack = new String(WebhookPayloads.holdBody(Format.SLACK, h, T), StandardCharsets.UTF_8);
+    JsonNode s = Json.mapper().readTree(slack);
+    assertThat(s.path("text").asText())
+        .isEqualTo(
+            "alice's exec operation waits for a reviewer on box (task OPS-7, rule"
+                + " roles.ops.exec.review[0]) - approve with: hoop approve h-abc");
+    String code = s.path("blocks").get(1).path("text").path("text").asText();
+    assertThat(code).isEqualTo("```rm &lt;!channel&gt; 'x'\\n\\u001b[2J```");
+    assertThat(slack).doesNotContain("<!channel>");
+  }
 }

@@ -17,6 +17,8 @@ import io.hoop.api.GrantAction;
 import io.hoop.api.GrantList;
 import io.hoop.api.GrantRequest;
 import io.hoop.api.GrantReuse;
+import io.hoop.api.HeldOperation;
+import io.hoop.api.HoldList;
 import io.hoop.api.Json;
 import io.hoop.api.ReviewAction;
 import io.hoop.api.SessionRequest;
@@ -138,6 +140,28 @@ public final class BrokerClient {
    */
   public Grant decide(String id, String verb, GrantAction action) {
     return send("POST", "/v1/grants/" + segment(id) + "/" + verb, action, Grant.class);
+  }
+
+  /**
+   * Held operations visible to the caller.
+   *
+   * @param scope {@code pending} (what the caller may approve) or {@code mine}
+   */
+  public HoldList holds(String scope) {
+    return send(
+        "GET",
+        "/v1/holds?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8),
+        null,
+        HoldList.class);
+  }
+
+  /**
+   * Approves or denies a held operation.
+   *
+   * @param verb {@code approve} or {@code deny}
+   */
+  public HeldOperation decideHold(String id, String verb, GrantAction action) {
+    return send("POST", "/v1/holds/" + segment(id) + "/" + verb, action, HeldOperation.class);
   }
 
   /** Entitlements and their access reviews; {@code due} keeps only stale or expiring ones. */

@@ -28,12 +28,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Approve a pending access request. Approvals come from members of the target's",
       "reviewer groups, never the requester; distinct people count toward the quorum.",
-      "Without ID in a terminal, pick from the requests waiting for your approval."
+      "Without ID in a terminal, pick from the requests waiting for your approval.",
+      "An ID starting h- is an operation held for review (see hoop requests --pending):",
+      "one approval by a reviewer of its target, never its requester, runs it once."
     },
     footer = {
       "%nExamples:",
       "  hoop approve g-4f2k9x",
       "  hoop approve g-4f2k9x --comment 'checked with the on-call lead'",
+      "  hoop approve h-7m3q9z2k4d1x   (a held operation: it runs once)",
       "  hoop approve                  (pick from hoop requests --pending)"
     })
 public final class ApproveCommand implements Callable<Integer> {
@@ -63,6 +66,10 @@ public final class ApproveCommand implements Callable<Integer> {
     CliEnvironment env = hoop.environment();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (HoldDecisions.isHold(id)) {
+      return HoldDecisions.decide(
+          spec, hoop, common, output, id, "approve", new GrantAction(comment, null));
+    }
     BrokerSession session = BrokerSession.open(common.store(env), env.clock());
     String chosen = id;
     if (chosen == null) {

@@ -1,5 +1,6 @@
 package io.hoop.cli.commands;
 
+import io.hoop.api.GrantAction;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.output.GrantMessages;
 import java.util.concurrent.Callable;
@@ -16,11 +17,13 @@ import picocli.CommandLine.Spec;
     name = "deny",
     description = {
       "Deny a pending access request. The requester sees your name and reason,",
-      "and a waiting hoop connect exits with code 3."
+      "and a waiting hoop connect exits with code 3. An ID starting h- is an",
+      "operation held for review: it does not run, and its session is told why."
     },
     footer = {
       "%nExamples:",
       "  hoop deny g-4f2k9x --reason 'use the read replica for this'",
+      "  hoop deny h-7m3q9z2k4d1x --reason 'not during business hours'",
       "  hoop requests --pending    (to find the ID)"
     })
 public final class DenyCommand implements Callable<Integer> {
@@ -41,6 +44,11 @@ public final class DenyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (HoldDecisions.isHold(id)) {
+      ReviewerInput.requireText("--reason", reason);
+      return HoldDecisions.decide(
+          spec, hoop, common, output, id, "deny", new GrantAction(null, reason));
+    }
     return GrantDecisions.decide(
         spec, hoop, common, output, id, "deny", reason, GrantMessages::denied);
   }

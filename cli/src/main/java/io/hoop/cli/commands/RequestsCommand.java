@@ -1,11 +1,17 @@
 package io.hoop.cli.commands;
 
+import io.hoop.api.Grant;
 import io.hoop.api.GrantList;
+import io.hoop.api.HeldOperation;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
+import io.hoop.cli.broker.BrokerException;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.output.GrantTable;
+import io.hoop.cli.output.HoldTable;
 import io.hoop.cli.output.JsonOutput;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -20,12 +26,15 @@ import picocli.CommandLine.Spec;
     name = "requests",
     description = {
       "List access requests and grants, newest first: your own (--mine, the default),",
-      "those waiting for your approval (--pending), or all you may see (--all)."
+      "those waiting for your approval (--pending), or all you may see (--all).",
+      "--pending also lists operations of live sessions held for your review (ids h-...),",
+      "each with its exact text (control characters shown as escapes such as \\n)."
     },
     footer = {
       "%nExamples:",
       "  hoop requests                 your requests and their status",
       "  hoop requests --pending       what you may approve (then: hoop approve ID)",
+      "  hoop requests --pending -o json | jq -r '.holds[].id'",
       "  hoop requests --all -o json | jq -r '.grants[] | select(.status == \"APPROVED\") | .id'"
     })
 public final class RequestsCommand implements Callable<Integer> {
@@ -55,19 +64,51 @@ public final class RequestsCommand implements Callable<Integer> {
     BrokerSession session =
         BrokerSession.open(common.store(hoop.environment()), hoop.environment().clock());
     GrantList list = session.client().grants(name);
+    List<HeldOperation> holds = name.equals("pending") ? pendingHolds(session) : List.of();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), list);
+      JsonOutput.print(
+          out, name.equals("pending") ? new PendingRequests(GrantTable.grants(list), holds) : list);
       return ExitCodes.OK;
     }
-    GrantTable.print(spec.commandLine().getOut(), list);
-    if (GrantTable.grants(list).isEmpty()) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              name.equals("pending")
-                  ? "No requests are waiting for your approval."
-                  : "No requests.");
+    boolean noGrants = GrantTable.grants(list).isEmpty();
+    if (!noGrants || holds.isEmpty()) {
+      GrantTable.print(out, list);
+    }
+    if (!holds.isEmpty()) {
+      if (!noGrants) {
+        out.println();
+      }
+      out.println(
+          "Operations held for your review (hoop approve ID runs one once; hoop deny ID --reason"
+              + " ... refuses it):");
+      HoldTable.print(out, holds, hoop.environment().clock().instant());
+    }
+    if (noGrants && holds.isEmpty()) {
+      err.println(
+          name.equals("pending") ? "No requests are waiting for your approval." : "No requests.");
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * {@code hoop requests --pending -o json}: the grants as before, and the held operations.
+   *
+   * @param grants access requests waiting for the caller's approval
+   * @param holds operations of live sessions waiting for the caller's approval
+   */
+  public record PendingRequests(List<Grant> grants, List<HeldOperation> holds) {}
+
+  /** Held operations the caller may decide; none from a broker that predates them. */
+  private static List<HeldOperation> pendingHolds(BrokerSession session) {
+    try {
+      return HoldTable.holds(session.client().holds("pending"));
+    } catch (BrokerException e) {
+      if (e.httpStatus() == 404 || e.httpStatus() == 405) {
+        return List.of();
+      }
+      throw e;
+    }
   }
 }

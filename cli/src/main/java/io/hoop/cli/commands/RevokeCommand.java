@@ -1,7 +1,9 @@
 package io.hoop.cli.commands;
 
 import io.hoop.cli.Hoop;
+import io.hoop.cli.HoopException;
 import io.hoop.cli.output.GrantMessages;
+import io.hoop.cli.output.OperationText;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +43,12 @@ public final class RevokeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (HoldDecisions.isHold(id)) {
+      throw new HoopException.Usage(
+          "a held operation is denied, not revoked: hoop deny "
+              + OperationText.escape(id)
+              + " --reason ...");
+    }
     return GrantDecisions.decide(
         spec, hoop, common, output, id, "revoke", reason, GrantMessages::revoked);
   }

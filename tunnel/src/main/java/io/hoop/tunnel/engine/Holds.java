@@ -23,8 +23,11 @@ public interface Holds {
                   "operations of this session cannot be held for review (no review process)"));
 
   /**
-   * Records {@code request} as pending for the target's reviewers (audited, notified). May block
-   * briefly on the store: call it off the event loop, or compose on the returned stage.
+   * Records {@code request} as pending for the target's reviewers (stored, audited, notified). May
+   * block briefly on the store: call it off the event loop, or compose on the returned stage (the
+   * broker's completes on its own threads). Operations that cannot be reviewed fail the stage with
+   * the reason: longer than 8192 characters, containing NUL or invalid Unicode, a grant that ended,
+   * a target without reviewers, too many holds waiting in the session.
    *
    * @return the hold once it is recorded (its id is what reviewers approve), or a failed stage
    */
@@ -56,8 +59,9 @@ public interface Holds {
 
     /**
      * Completes with the decision: approved (run the operation once), or refused with the reason
-     * (denied by a reviewer, timed out, cancelled). Never completes exceptionally except when the
-     * broker stops, which the engine treats as a refusal.
+     * (denied by a reviewer, timed out, cancelled, the grant ended, the broker stopped). An engine
+     * treats an exceptional completion as a refusal too. It completes on a broker thread, after the
+     * decision is stored and audited: an engine continues on its own event loop.
      */
     CompletionStage<Decision> decision();
 

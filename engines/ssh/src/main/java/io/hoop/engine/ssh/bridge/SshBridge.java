@@ -81,6 +81,9 @@ public final class SshBridge implements AutoCloseable {
     // a target that stops answering keepalive@openssh.com three times in a row is dropped
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
     CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, Duration.ZERO);
+    // no Nagle on either end (OpenSSH sets TCP_NODELAY on interactive sessions too): a small write
+    // after another unacknowledged one (a shell's echo, then its redraw) is not held for the ACK
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(30));
     CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
@@ -190,6 +193,7 @@ public final class SshBridge implements AutoCloseable {
     server.setCipherFactories(CIPHERS);
     CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
     CoreModuleProperties.NIO2_READ_TIMEOUT.set(server, Duration.ZERO);
+    CoreModuleProperties.TCP_NODELAY.set(server, true);
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
     server.setPasswordAuthenticator(null);

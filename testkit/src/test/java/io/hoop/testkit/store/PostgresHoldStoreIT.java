@@ -1,0 +1,25 @@
+package io.hoop.testkit.store;
+
+import io.hoop.broker.store.HoldStoreSuite;
+import io.hoop.broker.store.PostgresConfig;
+import io.hoop.broker.store.Store;
+import io.hoop.testkit.PostgresCluster;
+import io.hoop.testkit.PostgresExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@link HoldStoreSuite} against a real PostgreSQL server, a fresh database per test. */
+@ExtendWith(PostgresExtension.class)
+class PostgresHoldStoreIT extends HoldStoreSuite {
+  private PostgresConfig database;
+
+  @BeforeEach
+  void freshDatabase(PostgresCluster pg) {
+    database = PostgresStores.freshDatabase(pg);
+  }
+
+  @Override
+  protected Store openStore() {
+    return Store.openPostgres(database);
+  }
+}
