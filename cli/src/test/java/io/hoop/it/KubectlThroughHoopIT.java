@@ -185,4 +185,31 @@ class KubectlThroughHoopIT {
         .contains("Error from server (Forbidden)", "viewers do not read secrets")
         .doesNotContain(PASSWORD);
   }
+
+  @Test
+  void execRunsKubectlHereWithTheGrantsKubeconfigAndReturnsItsStatus() throws Exception {
+    Path out = home.resolve("exec-out.txt");
+    Run r =
+        HoopCli.run(
+            env(),
+            null,
+            "exec",
+            "k8s-prod",
+            "--task",
+            "K8S-3",
+            "--",
+            "sh",
+            "-c",
+            "\"$1\" get pods > \"$2\" 2>&1; exit 7",
+            "sh",
+            kubectl(),
+            out.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(7);
+    assertThat(Files.readString(out)).contains("web");
+    assertThat(r.err()).contains("released (hoop exec finished)");
+    try (var list = Files.list(home)) {
+      assertThat(list.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("hoop-kube-"));
+    }
+  }
 }

@@ -14,6 +14,7 @@ import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
 import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
+import io.hoop.cli.kubernetes.KubeAccess;
 import io.hoop.cli.ssh.SshAccess;
 import io.hoop.cli.time.DurationParser;
 import java.io.IOException;
@@ -31,7 +32,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code hoop exec}: one command on an ssh target through the broker, for CI and agents. */
+/**
+ * {@code hoop exec}: one command on an ssh target (or a local kubectl against a kubernetes target)
+ * through the broker, for CI and agents.
+ */
 @Command(
     name = "exec",
     description = {
@@ -41,7 +45,9 @@ import picocli.CommandLine.Spec;
       "'--' are joined with spaces and the remote shell parses them: quote for it.",
       "hoop runs the system ssh with a key made for this grant alone (removed on",
       "exit) against a 127.0.0.1 port whose broker end admits only that key.",
-      "When the grant needs approval hoop waits (--no-wait: fail at once)."
+      "When the grant needs approval hoop waits (--no-wait: fail at once).",
+      "On a kubernetes target the command runs here, as given (no shell), with",
+      "KUBECONFIG set to the grant's kubeconfig; its exit status is hoop's."
     },
     footer = {
       "%nExamples:",
@@ -49,6 +55,7 @@ import picocli.CommandLine.Spec;
       "  hoop exec web-1 --task OPS-7 --role deploy -- systemctl restart app",
       "  hoop exec web-1 --task CI-42 --no-wait -- 'cd /srv/app && git log -1'",
       "  hoop exec web-1 --task OPS-7 -- cat /var/log/app.log > app.log",
+      "  hoop exec k8s-prod --task CI-42 -- kubectl rollout status deploy/web",
       "%nExit status:",
       "  0-254  the remote command's exit status (as ssh reports it)",
       "  255    the command did not run to an exit status: hoop's own failure",
@@ -125,9 +132,10 @@ public final class ExecCommand implements Callable<Integer> {
     BrokerSession session = BrokerSession.open(common.store(env), env.clock());
     // Before any grant: a target that is not an ssh engine target costs no grant.
     TargetConnection connection = SocketTarget.lookup(session, target);
-    if (!SshAccess.ENGINE.equals(connection.engine())) {
+    boolean kubernetes = KubeAccess.TYPE.equals(connection.engine());
+    if (!SshAccess.ENGINE.equals(connection.engine()) && !kubernetes) {
       throw new HoopException.Usage(
-          "hoop exec runs commands on ssh targets; "
+          "hoop exec runs commands on ssh targets (and kubectl on kubernetes targets); "
               + target
               + " is a "
               + connection.type()
@@ -159,6 +167,17 @@ public final class ExecCommand implements Callable<Integer> {
             grant = PendingNotice.await(session, grant, env, err, false);
           }
           ConnectCommand.requireApproved(grant);
+          if (kubernetes) {
+            try (KubeAccess kube = KubeAccess.prepare(grant, tunnel.localPort(), env.env())) {
+              if (kube == null) {
+                throw new HoopException(
+                    "grant " + grant.id() + " is for a " + grant.targetType() + " target");
+              }
+              tunnel.serve(grant, null);
+              lease.endedBecause("hoop exec finished");
+              return ExecExit.ofSsh(runLocal(kube, grant, tunnel, env, err));
+            }
+          }
           try (SshAccess ssh =
               SshAccess.prepare(connection, target, tunnel.localPort(), env.env())) {
             tunnel.serve(grant, ssh.key().publicKey());
@@ -187,6 +206,33 @@ public final class ExecCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new HoopException(
           "cannot run ssh: " + e.getMessage() + " (hoop exec needs the OpenSSH client on PATH)", e);
+    }
+    Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(() -> {}) : null;
+    try {
+      return new Supervisor(grant, tunnel.ended(), env.clock(), err)
+          .await(child, new CompletableFuture<>());
+    } finally {
+      if (interrupts != null) {
+        interrupts.close();
+      }
+    }
+  }
+
+  /** The command here, as given, with the grant's KUBECONFIG; hoop follows it. */
+  private int runLocal(
+      KubeAccess kube, Grant grant, GrantTunnel tunnel, CliEnvironment env, PrintWriter err)
+      throws InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).inheritIO().redirectInput(env.childInput());
+    builder.environment().clear();
+    builder.environment().putAll(env.env());
+    builder.environment().putAll(kube.environment());
+    Process child;
+    try {
+      child = builder.start();
+    } catch (IOException e) {
+      throw new HoopException(
+          "cannot run " + command.get(0) + ": " + e.getMessage() + " (is it on PATH?)", e);
     }
     Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(() -> {}) : null;
     try {
