@@ -184,6 +184,17 @@ class KubectlThroughHoopIT {
     assertThat(text)
         .contains("Error from server (Forbidden)", "viewers do not read secrets")
         .doesNotContain(PASSWORD);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(BrokerJson.events(broker, null))
+                    .filteredOn(
+                        e -> "kubernetes.denied".equals(e.type()) && "K8S-2".equals(e.task()))
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.principal()).isEqualTo("alice"))
+                    .anySatisfy(
+                        e -> assertThat(e.details().toString()).contains("secrets", "rules[0]")));
   }
 
   @Test
