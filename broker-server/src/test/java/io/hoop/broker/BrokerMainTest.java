@@ -91,7 +91,7 @@ class BrokerMainTest {
             "hoop-broker: "
                 + cfg
                 + ":5:5: targets[0].type: 'telnet' is not a target type; expected one of"
-                + " [http, postgres, ssh, tcp]",
+                + " [http, kubernetes, postgres, ssh, tcp]",
             "hoop-broker: " + cfg + ":7:5: targets[1].address: 'b' is not host:port",
             "hoop-broker: 3 problems");
   }

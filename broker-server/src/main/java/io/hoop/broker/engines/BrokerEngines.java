@@ -2,6 +2,8 @@ package io.hoop.broker.engines;
 
 import io.hoop.engine.http.HttpEngine;
 import io.hoop.engine.http.config.HttpTargetKind;
+import io.hoop.engine.kubernetes.config.KubernetesTargetKind;
+import io.hoop.engine.kubernetes.engine.KubernetesEngine;
 import io.hoop.engine.postgres.config.PostgresTargetKind;
 import io.hoop.engine.postgres.engine.PostgresEngine;
 import io.hoop.engine.ssh.bridge.SshBridge;
@@ -19,19 +21,25 @@ import java.nio.file.Path;
 /**
  * The one place the broker lists its engines: the target kinds its config accepts (each parses its
  * own section) and the engines its tunnel server runs, with the services they own (the ssh bridge,
- * the http proxy), started together and closed together. Adding an engine is a line in {@link
- * #targetKinds()}, a line in {@link #start}, and a module dependency.
+ * the http and kubernetes proxies), started together and closed together. Adding an engine is a
+ * line in {@link #targetKinds()}, a line in {@link #start}, and a module dependency.
  */
 public final class BrokerEngines implements AutoCloseable {
   private final SshBridge sshBridge;
   private final HttpEngine http;
+  private final KubernetesEngine kubernetes;
   private final CastRecordings casts;
   private final Engines engines;
 
   private BrokerEngines(
-      SshBridge sshBridge, HttpEngine http, CastRecordings casts, Engines engines) {
+      SshBridge sshBridge,
+      HttpEngine http,
+      KubernetesEngine kubernetes,
+      CastRecordings casts,
+      Engines engines) {
     this.sshBridge = sshBridge;
     this.http = http;
+    this.kubernetes = kubernetes;
     this.casts = casts;
     this.engines = engines;
   }
@@ -39,7 +47,11 @@ public final class BrokerEngines implements AutoCloseable {
   /** The target types of the broker's config and their section parsers. */
   public static TargetKinds targetKinds() {
     return TargetKinds.of(
-        new TcpTargetKind(), new PostgresTargetKind(), new SshTargetKind(), new HttpTargetKind());
+        new TcpTargetKind(),
+        new PostgresTargetKind(),
+        new SshTargetKind(),
+        new HttpTargetKind(),
+        new KubernetesTargetKind());
   }
 
   /**
@@ -53,10 +65,18 @@ public final class BrokerEngines implements AutoCloseable {
     CastRecordings casts = new CastRecordings(dataDir.resolve("recordings"));
     SshBridge bridge = SshBridge.start(hostKeys);
     HttpEngine http;
+    KubernetesEngine kubernetes;
     try {
       http = new HttpEngine();
     } catch (RuntimeException e) {
       bridge.close();
+      throw e;
+    }
+    try {
+      kubernetes = new KubernetesEngine();
+    } catch (RuntimeException e) {
+      bridge.close();
+      http.close();
       throw e;
     }
     Engines engines =
@@ -64,8 +84,9 @@ public final class BrokerEngines implements AutoCloseable {
             new TcpEngine(),
             new PostgresEngine(maskKey),
             new SshEngine(bridge, hostKeys, casts),
-            http);
-    return new BrokerEngines(bridge, http, casts, engines);
+            http,
+            kubernetes);
+    return new BrokerEngines(bridge, http, kubernetes, casts, engines);
   }
 
   /** The engines, by name, for the tunnel server. */
@@ -83,7 +104,11 @@ public final class BrokerEngines implements AutoCloseable {
     try {
       sshBridge.close();
     } finally {
-      http.close();
+      try {
+        http.close();
+      } finally {
+        kubernetes.close();
+      }
     }
   }
 }

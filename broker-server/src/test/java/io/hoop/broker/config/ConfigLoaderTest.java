@@ -324,7 +324,7 @@ class ConfigLoaderTest {
             "t.yaml:6:5: targets[0].colour: unknown key",
             "t.yaml:4:5: targets[0].address: 'db.internal' is not host:port",
             "t.yaml:9:5: targets[1].type: 'telnet' is not a target type; expected one of"
-                + " [http, postgres, ssh, tcp]",
+                + " [http, kubernetes, postgres, ssh, tcp]",
             "t.yaml:13:5: targets[2].maxDuration: 'forever' is not a duration",
             "t.yaml:16:21: entitlements[0].targets[2]: unknown target 'nope'; defined: [a, b, c]",
             "t.yaml:17:1: reviewPeriod: must be longer than 0s");

@@ -18,6 +18,7 @@ import io.hoop.cli.connect.RevocationWatch;
 import io.hoop.cli.connect.SocketDirectory;
 import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
+import io.hoop.cli.kubernetes.KubeAccess;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.PostgresConnection;
 import io.hoop.cli.ssh.SshAccess;
@@ -66,7 +67,11 @@ import picocli.CommandLine.Spec;
       "'--' gets HOOP_SSH_HOST, HOOP_SSH_PORT, HOOP_SSH_USER, HOOP_SSH_KEY,",
       "HOOP_SSH_KNOWN_HOSTS, HOOP_SSH_CONFIG (an ssh_config file) and",
       "GIT_SSH_COMMAND; ssh, scp and sftp run with -F HOOP_SSH_CONFIG, so",
-      "'ssh TARGET' works as is."
+      "'ssh TARGET' works as is.",
+      "For kubernetes targets hoop writes a kubeconfig for the grant (cluster at the",
+      "local port, a context named after target and grant, no credential in it;",
+      "removed on exit) and prints export KUBECONFIG=...; a command after '--' gets",
+      "KUBECONFIG."
     },
     footer = {
       "%nExamples:",
@@ -85,7 +90,9 @@ import picocli.CommandLine.Spec;
       "  hoop connect web-1 --task OPS-7 --ssh-config    (then plain: ssh web-1)",
       "  hoop connect web-1 --task OPS-7 -- ssh web-1 uptime",
       "  hoop connect web-1 --task OPS-7 -- scp app.tar.gz web-1:/tmp/",
-      "  hoop connect web-1 --task OPS-7 -- git clone web-1:/srv/repo.git"
+      "  hoop connect web-1 --task OPS-7 -- git clone web-1:/srv/repo.git",
+      "  hoop connect k8s-prod --task OPS-9              (prints export KUBECONFIG=...)",
+      "  hoop connect k8s-prod --task OPS-9 -- kubectl get pods"
     })
 public final class ConnectCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -266,9 +273,13 @@ public final class ConnectCommand implements Callable<Integer> {
                   socket == null
                       ? SshAccess.prepare(session, grant, tunnel.localPort(), env.env())
                       : null;
-              UserSshConfig userConfig = userSshConfig(ssh, grant, env, err)) {
+              UserSshConfig userConfig = userSshConfig(ssh, grant, env, err);
+              KubeAccess kube =
+                  socket == null
+                      ? KubeAccess.prepare(grant, tunnel.localPort(), env.env())
+                      : null) {
             tunnel.serve(grant, ssh == null ? null : ssh.key().publicKey());
-            return use(session, grant, tunnel, socket, ssh, reused != null, lease, err, env);
+            return use(session, grant, tunnel, socket, ssh, kube, reused != null, lease, err, env);
           }
         } catch (HoopException.Denied | HoopException.GrantEnded e) {
           lease.grantEnded();
@@ -285,6 +296,7 @@ public final class ConnectCommand implements Callable<Integer> {
       GrantTunnel tunnel,
       SocketDirectory socket,
       SshAccess ssh,
+      KubeAccess kube,
       boolean reused,
       GrantLease lease,
       PrintWriter err,
@@ -301,17 +313,28 @@ public final class ConnectCommand implements Callable<Integer> {
       }
       err.flush();
     }
+    if (kube != null) {
+      if (command == null || command.isEmpty()) {
+        kube.lines().forEach(err::println);
+      } else {
+        err.println(kube.wrapLine());
+      }
+      err.flush();
+    }
     if (output.json()) {
       Map<String, Object> ready = readyJson(grant, at, reused);
       if (ssh != null) {
         ready.put("ssh", SshHints.json(ssh.files()));
+      }
+      if (kube != null) {
+        ready.put("kubernetes", kube.json());
       }
       // One line, so a script can read it with a single `read` and then use the port.
       JsonOutput.printLine(spec.commandLine().getOut(), ready);
     }
     CompletableFuture<Void> interrupted = new CompletableFuture<>();
     Process child =
-        command == null || command.isEmpty() ? null : start(grant, at, database, ssh, env);
+        command == null || command.isEmpty() ? null : start(grant, at, database, ssh, kube, env);
     // With a child command Ctrl-C belongs to the child; hoop follows when it exits.
     Runnable onInterrupt = child == null ? () -> interrupted.complete(null) : () -> {};
     Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(onInterrupt) : null;
@@ -512,7 +535,12 @@ public final class ConnectCommand implements Callable<Integer> {
   }
 
   private Process start(
-      Grant grant, LocalEndpoint at, String database, SshAccess ssh, CliEnvironment env) {
+      Grant grant,
+      LocalEndpoint at,
+      String database,
+      SshAccess ssh,
+      KubeAccess kube,
+      CliEnvironment env) {
     ProcessBuilder builder =
         new ProcessBuilder(ssh == null ? command : SshHints.command(command, ssh.files().config()))
             .inheritIO()
@@ -526,6 +554,9 @@ public final class ConnectCommand implements Callable<Integer> {
     builder.environment().keySet().removeAll(SshHints.VARIABLES);
     if (ssh != null) {
       builder.environment().putAll(SshHints.environment(ssh.files()));
+    }
+    if (kube != null) {
+      builder.environment().putAll(kube.environment());
     }
     try {
       return builder.start();

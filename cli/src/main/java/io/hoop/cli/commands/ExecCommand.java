@@ -16,6 +16,7 @@ import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
 import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
+import io.hoop.cli.kubernetes.KubeAccess;
 import io.hoop.cli.sessions.SessionsApi;
 import io.hoop.cli.ssh.ProxyCommand;
 import io.hoop.cli.ssh.SshAccess;
@@ -50,7 +51,9 @@ import picocli.CommandLine.Spec;
       "broker through hoop itself (a ProxyCommand relaying to a private socket), so",
       "no local port is opened. Key, known_hosts and socket live in a 0700 directory",
       "removed on exit, Ctrl-C and SIGTERM included. When the grant needs approval",
-      "hoop waits (--no-wait: fail at once)."
+      "hoop waits (--no-wait: fail at once).",
+      "On a kubernetes target the command runs here, as given (no shell), with",
+      "KUBECONFIG set to the grant's kubeconfig; its exit status is hoop's."
     },
     footer = {
       "%nExamples:",
@@ -58,6 +61,7 @@ import picocli.CommandLine.Spec;
       "  hoop exec web-1 --task OPS-7 --role deploy -- systemctl restart app",
       "  hoop exec web-1 --task CI-42 --no-wait -- 'cd /srv/app && git log -1'",
       "  hoop exec web-1 --task OPS-7 -- cat /var/log/app.log > app.log",
+      "  hoop exec k8s-prod --task CI-42 -- kubectl rollout status deploy/web",
       "%nExit status:",
       "  0-254  the remote command's exit status (as ssh reports it)",
       "  126    also: the broker refused the command by policy, confirmed by the",
@@ -137,9 +141,30 @@ public final class ExecCommand implements Callable<Integer> {
     BrokerSession session = BrokerSession.open(common.store(env), env.clock());
     // Before any grant: a target that is not an ssh engine target costs no grant.
     TargetConnection connection = SocketTarget.lookup(session, target);
+    if (KubeAccess.TYPE.equals(connection.engine())) {
+      // kubectl needs a TCP port for its kubeconfig; the grant's tunnel listens on 127.0.0.1.
+      try (GrantTunnel tunnel = GrantTunnel.listen(session, 0, err)) {
+        return withGrant(
+            session,
+            tunnel,
+            err,
+            (grant, lease) -> {
+              try (KubeAccess kube = KubeAccess.prepare(grant, tunnel.localPort(), env.env())) {
+                if (kube == null) {
+                  throw new HoopException(
+                      "grant " + grant.id() + " is for a " + grant.targetType() + " target");
+                }
+                tunnel.serve(grant, null);
+                lease.endedBecause("hoop exec finished");
+                return ExecExit.ofSsh(runLocal(kube, grant, tunnel, env, err));
+              }
+            });
+      }
+    }
     if (!SshAccess.ENGINE.equals(connection.engine())) {
       throw new HoopException.Usage(
-          "hoop exec runs commands on ssh targets; "
+          "hoop exec runs commands on ssh targets (and local commands such as kubectl with a"
+              + " kubernetes target's KUBECONFIG); "
               + target
               + " is a "
               + connection.type()
@@ -155,34 +180,55 @@ public final class ExecCommand implements Callable<Integer> {
             SshAccess.prepare(connection, target, SshConfigText.PROXIED_PORT, env.env());
         Cleanup cleanup = new Cleanup(ssh);
         GrantTunnel tunnel = GrantTunnel.listen(session, ssh.files().socket(), err)) {
-      Grant grant =
-          session
-              .client()
-              .createGrant(
-                  new GrantRequest(
-                      target, task, reason, duration == null ? 0 : duration.toSeconds(), role));
-      ApprovalWait.requireUsable(grant);
-      try (GrantLease lease =
-          GrantLease.hold(session.client(), grant, GrantLease.Mode.RELEASE, err)) {
-        lease.endedBecause("hoop exec failed");
-        try {
-          if (grant.status() == GrantStatus.PENDING) {
-            PendingNotice.announce(grant, err);
-            lease.endedBecause("withdrawn: the requester stopped waiting for approval");
-            if (noWait) {
-              throw new HoopException.Pending(
-                  "request " + grant.id() + " needs approval and --no-wait was given; withdrawn");
-            }
-            grant = PendingNotice.await(session, grant, env, err, false);
+      return withGrant(
+          session,
+          tunnel,
+          err,
+          (grant, lease) -> {
+            tunnel.serve(grant, ssh.key().publicKey());
+            lease.endedBecause("hoop exec finished");
+            return runSsh(session, ssh, grant, tunnel, cleanup, env, err);
+          });
+    }
+  }
+
+  /** What runs once the grant is approved and held. */
+  private interface GrantedRun {
+    int run(Grant grant, GrantLease lease) throws InterruptedException;
+  }
+
+  /**
+   * Asks for the grant, waits for its approval (unless --no-wait), runs {@code body} while holding
+   * it, and releases it at the end.
+   */
+  private int withGrant(BrokerSession session, GrantTunnel tunnel, PrintWriter err, GrantedRun body)
+      throws InterruptedException {
+    CliEnvironment env = hoop.environment();
+    Grant grant =
+        session
+            .client()
+            .createGrant(
+                new GrantRequest(
+                    target, task, reason, duration == null ? 0 : duration.toSeconds(), role));
+    ApprovalWait.requireUsable(grant);
+    try (GrantLease lease =
+        GrantLease.hold(session.client(), grant, GrantLease.Mode.RELEASE, err)) {
+      lease.endedBecause("hoop exec failed");
+      try {
+        if (grant.status() == GrantStatus.PENDING) {
+          PendingNotice.announce(grant, err);
+          lease.endedBecause("withdrawn: the requester stopped waiting for approval");
+          if (noWait) {
+            throw new HoopException.Pending(
+                "request " + grant.id() + " needs approval and --no-wait was given; withdrawn");
           }
-          ConnectCommand.requireApproved(grant);
-          tunnel.serve(grant, ssh.key().publicKey());
-          lease.endedBecause("hoop exec finished");
-          return runSsh(session, ssh, grant, tunnel, cleanup, env, err);
-        } catch (HoopException.Denied | HoopException.GrantEnded e) {
-          lease.grantEnded();
-          throw e;
+          grant = PendingNotice.await(session, grant, env, err, false);
         }
+        ConnectCommand.requireApproved(grant);
+        return body.run(grant, lease);
+      } catch (HoopException.Denied | HoopException.GrantEnded e) {
+        lease.grantEnded();
+        throw e;
       }
     }
   }
@@ -262,6 +308,33 @@ public final class ExecCommand implements Callable<Integer> {
       }
     }
     return ExecExit.ofSsh(status);
+  }
+
+  /** The command here, as given, with the grant's KUBECONFIG; hoop follows it. */
+  private int runLocal(
+      KubeAccess kube, Grant grant, GrantTunnel tunnel, CliEnvironment env, PrintWriter err)
+      throws InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).inheritIO().redirectInput(env.childInput());
+    builder.environment().clear();
+    builder.environment().putAll(env.env());
+    builder.environment().putAll(kube.environment());
+    Process child;
+    try {
+      child = builder.start();
+    } catch (IOException e) {
+      throw new HoopException(
+          "cannot run " + command.get(0) + ": " + e.getMessage() + " (is it on PATH?)", e);
+    }
+    Interrupts interrupts = env.installSignalHandlers() ? Interrupts.install(() -> {}) : null;
+    try {
+      return new Supervisor(grant, tunnel.ended(), env.clock(), err)
+          .await(child, new CompletableFuture<>());
+    } finally {
+      if (interrupts != null) {
+        interrupts.close();
+      }
+    }
   }
 
   /**

@@ -167,6 +167,16 @@ public final class SshFiles implements AutoCloseable {
    * new directory away and slip their own in before the key is written.
    */
   private static Path createPrivate(Map<String, String> env) {
+    return createPrivateDirectory(env, "hoop-ssh-", "the grant's SSH key");
+  }
+
+  /**
+   * A new directory {@code PREFIXxxxxxxxx}, mode 0700 from creation, where {@link SshFiles} makes
+   * its own (another grant's files use it too, e.g. a kubeconfig).
+   *
+   * @param what what goes there, for error messages ({@code the grant's SSH key})
+   */
+  public static Path createPrivateDirectory(Map<String, String> env, String prefix, String what) {
     Path parent = usableRuntimeDir(env.get("XDG_RUNTIME_DIR"));
     if (parent == null) {
       parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
@@ -175,11 +185,13 @@ public final class SshFiles implements AutoCloseable {
         swappable = swappableAncestor(parent.resolve("x"));
       } catch (IOException | RuntimeException e) {
         throw new HoopException(
-            "cannot check " + parent + " for the SSH key: " + e.getMessage(), e);
+            "cannot check " + parent + " for " + what + ": " + e.getMessage(), e);
       }
       if (swappable != null) {
         throw new HoopException(
-            "will not write the grant's SSH key under "
+            "will not write "
+                + what
+                + " under "
                 + parent
                 + ": others may write to "
                 + swappable
@@ -188,7 +200,7 @@ public final class SshFiles implements AutoCloseable {
     }
     SecureRandom random = new SecureRandom();
     for (int attempt = 0; ; attempt++) {
-      StringBuilder name = new StringBuilder("hoop-ssh-");
+      StringBuilder name = new StringBuilder(prefix);
       for (int i = 0; i < 8; i++) {
         name.append(SUFFIX_CHARS.charAt(random.nextInt(SUFFIX_CHARS.length())));
       }
@@ -197,11 +209,11 @@ public final class SshFiles implements AutoCloseable {
         return Files.createDirectory(parent.resolve(name.toString()), DIRECTORY);
       } catch (FileAlreadyExistsException e) {
         if (attempt >= 100) {
-          throw new HoopException("cannot make a directory for the SSH key in " + parent, e);
+          throw new HoopException("cannot make a directory for " + what + " in " + parent, e);
         }
       } catch (IOException | UnsupportedOperationException e) {
         throw new HoopException(
-            "cannot make a private directory for the SSH key in " + parent + ": " + e.getMessage(),
+            "cannot make a private directory for " + what + " in " + parent + ": " + e.getMessage(),
             e);
       }
     }

@@ -136,10 +136,11 @@ public final class JsonMasker {
         }
         case START_OBJECT, START_ARRAY -> {
           List<String> at = location();
-          MaskStyle style = at == null ? null : plan.styleAt(at, currentField());
-          if (style != null) {
+          ValueMask custom = at == null ? null : plan.customAt(at);
+          MaskStyle style = at == null || custom != null ? null : plan.styleAt(at, currentField());
+          if (style != null || custom != null) {
             masked++;
-            generator.writeString(Masks.REDACTED);
+            generator.writeString(custom != null ? custom.mask(null) : Masks.REDACTED);
             skipDepth = 1;
             continue;
           }
@@ -182,6 +183,13 @@ public final class JsonMasker {
 
   private void scalar(JsonToken token) throws IOException {
     List<String> at = location();
+    ValueMask custom = at == null ? null : plan.customAt(at);
+    if (custom != null) {
+      masked++;
+      generator.writeString(custom.mask(token == JsonToken.VALUE_STRING ? parser.getText() : null));
+      endValue();
+      return;
+    }
     MaskStyle style = at == null ? null : plan.styleAt(at, currentField());
     if (style == null && token == JsonToken.VALUE_STRING) {
       style = plan.detect(parser.getText());

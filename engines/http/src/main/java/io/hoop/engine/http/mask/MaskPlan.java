@@ -20,6 +20,7 @@ public final class MaskPlan {
   private final List<ContentDetector> detectors;
   private final MaskStyle detectorStyle;
   private final byte[] hashKey;
+  private final List<PointerMask> custom;
 
   /**
    * @param hashKey the key of {@link MaskStyle#HASH}, the same for every response of the broker
@@ -43,11 +44,69 @@ public final class MaskPlan {
     this.detectors = List.copyOf(requireNonNull(detectors, "detectors"));
     this.detectorStyle = requireNonNull(detectorStyle, "detectorStyle");
     this.hashKey = requireNonNull(hashKey, "hashKey").clone();
+    this.custom = List.of();
+  }
+
+  private MaskPlan(List<PointerMask> custom) {
+    this.fields = Map.of();
+    this.pointers = List.of();
+    this.detectors = List.of();
+    this.detectorStyle = MaskStyle.REDACT;
+    this.hashKey = new byte[32];
+    this.custom = List.copyOf(custom);
+  }
+
+  /**
+   * A plan of pointers whose values an engine rewrites itself, tried in order (the first match
+   * rewrites).
+   */
+  public static MaskPlan ofPointers(List<PointerMask> pointers) {
+    return new MaskPlan(requireNonNull(pointers, "pointers"));
+  }
+
+  /** No masking: answers are relayed as they are. */
+  public static MaskPlan none() {
+    return new MaskPlan(List.of());
+  }
+
+  /**
+   * A location and its rewrite.
+   *
+   * @param pointer the segments from the root; {@code *} is any one member name or array index
+   */
+  public record PointerMask(List<String> pointer, ValueMask mask) {
+    public PointerMask {
+      pointer = List.copyOf(requireNonNull(pointer, "pointer"));
+      requireNonNull(mask, "mask");
+    }
   }
 
   /** Whether responses need masking at all (else they are relayed as they are). */
   public boolean active() {
-    return !fields.isEmpty() || !pointers.isEmpty() || !detectors.isEmpty();
+    return !fields.isEmpty() || !pointers.isEmpty() || !detectors.isEmpty() || !custom.isEmpty();
+  }
+
+  /** The engine-defined rewrite of the value at {@code path}, or null when none applies. */
+  ValueMask customAt(List<String> path) {
+    for (PointerMask p : custom) {
+      if (matches(p.pointer(), path)) {
+        return p.mask();
+      }
+    }
+    return null;
+  }
+
+  private static boolean matches(List<String> pointer, List<String> path) {
+    if (pointer.size() != path.size()) {
+      return false;
+    }
+    for (int i = 0; i < pointer.size(); i++) {
+      String s = pointer.get(i);
+      if (!s.equals("*") && !s.equals(path.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -63,16 +122,7 @@ public final class MaskPlan {
       }
     }
     for (MaskRule rule : pointers) {
-      List<String> pointer = rule.pointer();
-      if (pointer.size() != path.size()) {
-        continue;
-      }
-      boolean match = true;
-      for (int i = 0; i < pointer.size() && match; i++) {
-        String s = pointer.get(i);
-        match = s.equals("*") || s.equals(path.get(i));
-      }
-      if (match) {
+      if (matches(rule.pointer(), path)) {
         return rule.style();
       }
     }

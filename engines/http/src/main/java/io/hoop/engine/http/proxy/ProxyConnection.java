@@ -1,5 +1,6 @@
 package io.hoop.engine.http.proxy;
 
+import io.hoop.engine.http.ExchangeDecision;
 import io.hoop.engine.http.HttpRequestBlocked;
 import io.hoop.engine.http.HttpRequestStep;
 import io.hoop.engine.http.HttpSettings;
@@ -7,7 +8,6 @@ import io.hoop.engine.http.config.HttpTarget;
 import io.hoop.engine.http.config.RuleAction;
 import io.hoop.engine.http.mask.JsonMasker;
 import io.hoop.engine.http.mask.JsonMasker.MaskingException;
-import io.hoop.engine.http.policy.RequestPolicy;
 import io.hoop.engine.http.policy.RequestTarget;
 import io.hoop.tunnel.engine.EngineEvent;
 import io.hoop.tunnel.engine.Holds;
@@ -45,6 +45,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -102,7 +103,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     final Deque<HttpContent> body = new ArrayDeque<>();
     final boolean clientKeepAlive;
     RequestTarget target;
+    ExchangeDecision decision;
     String rule = "";
+    String contentType;
+    boolean chunked;
     boolean upgrade;
     boolean requestDone;
     boolean responseStarted;
@@ -260,14 +264,20 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     HttpSettings s = tunnel.settings();
     ex.upgrade = RequestGuard.isUpgrade(request);
-    RequestPolicy.Verdict verdict =
-        RequestPolicy.decide(
-            s.role(), request.method().name(), ex.target.path(), s.target().ignoreCase());
-    ex.rule = verdict.rule();
-    if (verdict.action() == RuleAction.DENY) {
-      refuse(HttpResponseStatus.FORBIDDEN, verdict.rule(), "denied by rule " + verdict.rule());
-    } else if (verdict.action() == RuleAction.REVIEW) {
-      hold(verdict.rule());
+    ExchangeDecision decision;
+    try {
+      decision = s.policy().decide(request, ex.target);
+    } catch (RuntimeException e) {
+      log.warn("http proxy {}: the request policy failed", s.admission().label(), e);
+      refuse(HttpResponseStatus.FORBIDDEN, "request.policy", "the request could not be checked");
+      return;
+    }
+    ex.decision = decision;
+    ex.rule = decision.rule();
+    if (decision.action() == RuleAction.DENY) {
+      refuse(HttpResponseStatus.FORBIDDEN, decision.rule(), decision.reason());
+    } else if (decision.action() == RuleAction.REVIEW) {
+      hold(decision.rule());
     } else {
       forward();
     }
@@ -292,7 +302,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     HttpRequest r = ex.request;
     String method = r.decoderResult().isFailure() ? "?" : r.method().name();
     emit(new HttpRequestBlocked(ex.startedAt, method, r.uri(), status.code(), rule, reason));
-    closeWith(Replies.error(client.alloc(), status, "request_refused", rule, "hoop: " + reason));
+    closeWith(reply(status, "request_refused", rule, "hoop: " + reason));
   }
 
   private void closeWith(Object reply) {
@@ -491,7 +501,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
             s.target().hostHeader(),
             s.role().credential(),
             ex.upgrade,
-            s.masking().active());
+            ex.decision.masking().active());
+    for (Map.Entry<String, String> e : ex.decision.setHeaders().entrySet()) {
+      headers.set(e.getKey(), e.getValue());
+    }
     upstream.write(
         new DefaultHttpRequest(
             HttpVersion.HTTP_1_1, ex.request.method(), ex.target.uri(), headers));
@@ -511,13 +524,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     log.info("http proxy {}: {}", tunnel.settings().admission().label(), reason);
     ex.status = 502;
     record(502, reason);
-    closeWith(
-        Replies.error(
-            client.alloc(),
-            HttpResponseStatus.BAD_GATEWAY,
-            "target_unreachable",
-            null,
-            "hoop: " + reason));
+    closeWith(reply(HttpResponseStatus.BAD_GATEWAY, "target_unreachable", null, "hoop: " + reason));
   }
 
   // ---- responses -----------------------------------------------------------------------------
@@ -623,20 +630,33 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       ex.skipInformational = true;
       return;
     }
-    HttpSettings s = tunnel.settings();
     ex.status = code;
     ex.responseStarted = true;
     ex.upstreamKeepAlive = HttpUtil.isKeepAlive(response);
     HttpHeaders headers = RequestGuard.toClient(response, false);
     boolean bodyless = ex.head() || code == 204 || code == 304;
-    if (s.masking().active() && !bodyless && RequestGuard.isJson(headers)) {
+    boolean json = RequestGuard.isJson(headers);
+    if (ex.decision.requireJson() && !bodyless && !json) {
+      ex.responseStarted = false;
+      String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+      record(502, "the target's answer is " + type + ", not JSON, and cannot be masked");
+      closeWith(
+          reply(
+              HttpResponseStatus.BAD_GATEWAY,
+              "masking_failed",
+              ex.rule,
+              "hoop: the target answered "
+                  + type
+                  + ", not JSON, where values must be masked; it was not relayed"));
+      return;
+    }
+    if (ex.decision.masking().active() && !bodyless && json) {
       String encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
       if (encoding != null && !encoding.trim().equalsIgnoreCase("identity")) {
         ex.responseStarted = false;
         record(502, "the target's JSON body is " + encoding + "-encoded and cannot be masked");
         closeWith(
-            Replies.error(
-                client.alloc(),
+            reply(
                 HttpResponseStatus.BAD_GATEWAY,
                 "masking_failed",
                 null,
@@ -649,7 +669,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       ex.masker =
           new JsonMasker(
-              s.masking(),
+              ex.decision.masking(),
               (bytes, offset, length) -> {
                 ex.responseBytes += length;
                 client.write(
@@ -669,6 +689,11 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     if (notice != null) {
       headers.set("Hoop-Notice", notice);
     }
+    ex.contentType = headers.get(HttpHeaderNames.CONTENT_TYPE);
+    ex.chunked =
+        !bodyless
+            && headers.containsValue(
+                HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
     client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers));
   }
 
@@ -764,12 +789,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     state = State.CLOSED;
     if (!ex.responseStarted) {
       closeWith(
-          Replies.error(
-              client.alloc(),
-              HttpResponseStatus.BAD_GATEWAY,
-              "bad_target_response",
-              null,
-              "hoop: " + reason));
+          reply(HttpResponseStatus.BAD_GATEWAY, "bad_target_response", null, "hoop: " + reason));
       return;
     }
     client.close();
@@ -798,18 +818,23 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     if (!ex.responseStarted) {
       record(503, message);
-      closeWith(
-          Replies.error(
-              client.alloc(),
-              HttpResponseStatus.SERVICE_UNAVAILABLE,
-              "grant_ended",
-              null,
-              message));
+      closeWith(reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "grant_ended", null, message));
       return;
     }
     record(ex.status, "cut: " + message);
     state = State.CLOSED;
-    client.close();
+    String farewell =
+        ex.chunked ? tunnel.settings().policy().farewell(ex.contentType, message) : null;
+    if (farewell != null) {
+      // the stream says why it ends, then ends without its last chunk: the client sees a cut
+      byte[] bytes = farewell.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      client
+          .writeAndFlush(
+              new DefaultHttpContent(client.alloc().buffer(bytes.length).writeBytes(bytes)))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      client.close();
+    }
     if (upstream != null) {
       upstream.close();
     }
@@ -822,7 +847,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     ex.recorded = true;
-    emit(
+    HttpRequestStep step =
         new HttpRequestStep(
             ex.startedAt,
             (System.nanoTime() - ex.startNanos) / 1000,
@@ -833,7 +858,23 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
             ex.responseBytes,
             ex.masker == null ? 0 : ex.masker.masked(),
             ex.rule,
-            error));
+            error);
+    emit(ex.decision == null ? step : ex.decision.step().apply(step));
+  }
+
+  /** The broker's own answer, in the body format of the tunnel's policy. */
+  private Object reply(HttpResponseStatus status, String error, String rule, String message) {
+    String body = null;
+    if (tunnel != null) {
+      try {
+        body = tunnel.settings().policy().errorBody(status.code(), error, rule, message);
+      } catch (RuntimeException e) {
+        log.warn("http proxy: the policy's error body failed", e);
+      }
+    }
+    return body == null
+        ? Replies.error(client.alloc(), status, error, rule, message)
+        : Replies.json(client.alloc(), status, body);
   }
 
   private void emit(EngineEvent event) {

@@ -28,7 +28,12 @@ final class Replies {
       json.append(",\"rule\":\"").append(quote(rule)).append('"');
     }
     json.append(",\"message\":\"").append(quote(message)).append("\"}\n");
-    byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+    return json(alloc, status, json.toString());
+  }
+
+  /** An answer with {@code json} as its body. */
+  static FullHttpResponse json(ByteBufAllocator alloc, HttpResponseStatus status, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, status, alloc.buffer(body.length).writeBytes(body));

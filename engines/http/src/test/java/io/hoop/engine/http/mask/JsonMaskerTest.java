@@ -146,4 +146,26 @@ class JsonMaskerTest {
     assertThatThrownBy(() -> mask(plan, deep, 4096))
         .isInstanceOf(JsonMasker.MaskingException.class);
   }
+
+  @Test
+  void enginePointerMasksRewriteStringsAndReplaceContainersInEveryDocumentOfAStream()
+      throws Exception {
+    MaskPlan plan =
+        MaskPlan.ofPointers(
+            List.of(
+                new MaskPlan.PointerMask(
+                    List.of("object", "data", "*"), v -> v == null ? "WHOLE" : "len" + v.length()),
+                new MaskPlan.PointerMask(List.of("object", "data", "*"), v -> "never")));
+    assertThat(plan.active()).isTrue();
+    String stream =
+        "{\"type\":\"ADDED\",\"object\":{\"data\":{\"a\":\"abc\",\"b\":{\"x\":[1]},\"c\":7,\"n\":null}}}\n"
+            + "{\"type\":\"MODIFIED\",\"object\":{\"data\":{\"a\":\"abcdef\"},\"keep\":\"abc\"}}\n";
+    String expected =
+        "{\"type\":\"ADDED\",\"object\":{\"data\":{\"a\":\"len3\",\"b\":\"WHOLE\",\"c\":\"WHOLE\",\"n\":null}}}\n"
+            + "{\"type\":\"MODIFIED\",\"object\":{\"data\":{\"a\":\"len6\"},\"keep\":\"abc\"}}";
+    for (int step : new int[] {1, 5, 100_000}) {
+      assertThat(mask(plan, stream, step)).isEqualTo(expected);
+    }
+    assertThat(MaskPlan.none().active()).isFalse();
+  }
 }

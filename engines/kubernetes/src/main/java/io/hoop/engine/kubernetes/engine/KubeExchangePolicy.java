@@ -1,0 +1,80 @@
+package io.hoop.engine.kubernetes.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hoop.engine.http.ExchangeDecision;
+import io.hoop.engine.http.ExchangePolicy;
+import io.hoop.engine.http.config.RuleAction;
+import io.hoop.engine.http.mask.MaskPlan;
+import io.hoop.engine.http.policy.RequestTarget;
+import io.hoop.engine.kubernetes.config.KubeRole;
+import io.hoop.engine.kubernetes.masking.SecretMasking;
+import io.hoop.engine.kubernetes.policy.KubeGuard;
+import io.hoop.engine.kubernetes.request.KubeRequest;
+import io.hoop.engine.ssh.policy.Decision;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The kubernetes engine's {@link ExchangePolicy}: each request is read as the API server reads it
+ * ({@link KubeGuard}: verb, group, resource, subresource, namespace, name; impersonation and
+ * ambiguous paths refused), decided by the role's rules, and masked by {@link SecretMasking}'s plan
+ * (Secret values, TokenRequest tokens; upstream asked for JSON only). Refusals are {@code Status}
+ * objects kubectl prints; a stream the broker ends gets a last line naming why. Pure.
+ */
+final class KubeExchangePolicy implements ExchangePolicy {
+  private final KubeRole role;
+
+  KubeExchangePolicy(KubeRole role) {
+    this.role = requireNonNull(role, "role");
+  }
+
+  @Override
+  public ExchangeDecision decide(HttpRequest request, RequestTarget target) {
+    KubeGuard.Verdict v =
+        KubeGuard.decide(
+            request.method().name(),
+            target.path(),
+            target.query(),
+            request.headers().names(),
+            role.policy());
+    Decision d = v.decision();
+    KubeRequest r = v.request();
+    String rule = d.rule();
+    if (r == null || d.action() == io.hoop.engine.ssh.policy.Action.DENY) {
+      return ExchangeDecision.of(RuleAction.DENY, rule, d.message(), MaskPlan.none());
+    }
+    io.hoop.engine.kubernetes.masking.MaskPlan plan =
+        SecretMasking.plan(r, request.headers().get(HttpHeaderNames.ACCEPT), role.maskSecrets());
+    Map<String, String> headers =
+        plan.accept() == null ? Map.of() : Map.of(HttpHeaderNames.ACCEPT.toString(), plan.accept());
+    RuleAction action =
+        d.action() == io.hoop.engine.ssh.policy.Action.REVIEW
+            ? RuleAction.REVIEW
+            : RuleAction.ALLOW;
+    return new ExchangeDecision(
+        action,
+        rule,
+        d.message(),
+        SecretMasks.of(plan),
+        plan.requireJson(),
+        headers,
+        step -> KubeRequestStep.of(r, step));
+  }
+
+  @Override
+  public String errorBody(int status, String error, String rule, String message) {
+    return KubeStatus.status(status, message, rule);
+  }
+
+  @Override
+  public String farewell(String contentType, String message) {
+    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    if (type.contains("json")) {
+      return "\n" + KubeStatus.watchError(message);
+    }
+    return "\n" + message + "\n";
+  }
+}

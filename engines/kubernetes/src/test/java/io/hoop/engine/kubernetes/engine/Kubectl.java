@@ -1,0 +1,67 @@
+package io.hoop.engine.kubernetes.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs kubectl ({@code KUBECTL} from the environment, else {@code kubectl} on the PATH: Debian's
+ * kubernetes-client in CI) with a kubeconfig, its discovery cache and HOME under the test's
+ * directory, stdout and stderr to files.
+ */
+final class Kubectl {
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
+  private Kubectl() {}
+
+  record Result(int exit, String out, String err) {}
+
+  record Running(Process process, Path stdout, Path stderr) {
+    String out() throws IOException {
+      return Files.readString(stdout, StandardCharsets.UTF_8);
+    }
+
+    String err() throws IOException {
+      return Files.readString(stderr, StandardCharsets.UTF_8);
+    }
+  }
+
+  static String binary() {
+    String env = System.getenv("KUBECTL");
+    return env == null || env.isBlank() ? "kubectl" : env;
+  }
+
+  static Running start(Path dir, Path kubeconfig, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(binary());
+    command.add("--kubeconfig=" + kubeconfig);
+    command.add("--cache-dir=" + dir.resolve("kube-cache"));
+    command.add("--request-timeout=0");
+    command.addAll(List.of(args));
+    int n = RUNS.incrementAndGet();
+    Path out = dir.resolve("kubectl-" + n + ".out");
+    Path err = dir.resolve("kubectl-" + n + ".err");
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().put("HOME", dir.toString());
+    pb.environment().remove("KUBECONFIG");
+    return new Running(pb.start(), out, err);
+  }
+
+  static Result run(Path dir, Path kubeconfig, List<String> args) throws Exception {
+    Running r = start(dir, kubeconfig, args.toArray(new String[0]));
+    if (!r.process().waitFor(60, TimeUnit.SECONDS)) {
+      r.process().destroyForcibly();
+      throw new AssertionError("kubectl " + args + " did not finish in 60 s: " + r.err());
+    }
+    return new Result(r.process().exitValue(), r.out(), r.err());
+  }
+}
