@@ -16,12 +16,16 @@ import io.hoop.cli.commands.WhoamiCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** The {@code hoop} command: just-in-time, task-bound access to targets through a broker. */
@@ -30,23 +34,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionInfo.class,
     description = "Just-in-time, task-bound access to databases and servers through a hoop broker.",
-    subcommands = {
-      LoginCommand.class,
-      LogoutCommand.class,
-      WhoamiCommand.class,
-      TargetsCommand.class,
-      ConnectCommand.class,
-      io.hoop.cli.commands.ExecCommand.class,
-      RequestsCommand.class,
-      ApproveCommand.class,
-      DenyCommand.class,
-      RevokeCommand.class,
-      ReviewCommand.class,
-      io.hoop.cli.commands.SessionsCommand.class,
-      AuditCommand.class,
-      VersionCommand.class,
-      DemoCommand.class
-    },
     footer = {
       "%nExamples:",
       "  hoop demo --once                      try everything on this machine",
@@ -67,6 +54,38 @@ import picocli.CommandLine.Spec;
       "                   HOOP_BROKER_FINGERPRINT or HOOP_CA_CERT)"
     })
 public final class Hoop implements Callable<Integer> {
+  /**
+   * The subcommands, in the order help lists them. Not in the {@code @Command} annotation: picocli
+   * would build the model of every one of them (reflection over each option and mixin: most of a
+   * cold start), and a run needs one; {@link #run} builds only the one its arguments name.
+   */
+  public static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          LoginCommand.class,
+          LogoutCommand.class,
+          WhoamiCommand.class,
+          TargetsCommand.class,
+          ConnectCommand.class,
+          io.hoop.cli.commands.ExecCommand.class,
+          RequestsCommand.class,
+          ApproveCommand.class,
+          DenyCommand.class,
+          RevokeCommand.class,
+          ReviewCommand.class,
+          io.hoop.cli.commands.SessionsCommand.class,
+          AuditCommand.class,
+          VersionCommand.class,
+          DemoCommand.class);
+
+  /**
+   * Marks a subcommand that reads the whole command tree (completion, man pages, a help command):
+   * it always runs with the full model, never beside stand-ins for the other subcommands.
+   */
+  public interface NeedsCommandTree {}
+
+  /** The user object of a stand-in subcommand: it is never executed (see {@link #forArgs}). */
+  private static final Object STAND_IN = new Object();
+
   private final CliEnvironment environment;
 
   @Spec CommandSpec spec;
@@ -97,10 +116,74 @@ public final class Hoop implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  /** A fully configured command line: error handlers, exit code mapping, the given writers. */
+  /**
+   * The full command model with every subcommand, for generators (completion, man pages) and tests;
+   * nothing runs and nothing is printed.
+   */
+  public static CommandLine commandLine(CliEnvironment environment) {
+    return commandLine(
+        environment,
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+  }
+
+  /** A fully configured command line: every subcommand, error handlers, exit codes, writers. */
   public static CommandLine commandLine(
       CliEnvironment environment, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Hoop(environment));
+    for (Class<?> subcommand : SUBCOMMANDS) {
+      cl.addSubcommand(subcommand);
+    }
+    return configure(cl, out, err);
+  }
+
+  /**
+   * The command line to run these arguments with: the model of the one subcommand they name, beside
+   * stand-ins that only carry the other names, when parsing with it gives the outcome the full
+   * model would (same subcommand, no error; or {@code --version} alone); else the full model, so
+   * help, errors and suggestions always see every subcommand.
+   */
+  static CommandLine forArgs(
+      CliEnvironment environment, PrintWriter out, PrintWriter err, String... args) {
+    Map<String, Class<?>> byName = new LinkedHashMap<>();
+    for (Class<?> subcommand : SUBCOMMANDS) {
+      byName.put(subcommand.getAnnotation(Command.class).name(), subcommand);
+    }
+    String named = null;
+    for (String arg : args) {
+      if (byName.containsKey(arg)) {
+        named = arg;
+        break;
+      }
+    }
+    CommandLine cl = new CommandLine(new Hoop(environment));
+    for (Map.Entry<String, Class<?>> subcommand : byName.entrySet()) {
+      String name = subcommand.getKey();
+      if (name.equals(named)) {
+        cl.addSubcommand(name, subcommand.getValue());
+      } else {
+        cl.addSubcommand(name, new CommandLine(CommandSpec.wrapWithoutInspection(STAND_IN)));
+      }
+    }
+    configure(cl, out, err);
+    ParseResult parsed;
+    try {
+      parsed = cl.parseArgs(args);
+    } catch (ParameterException e) {
+      return commandLine(environment, out, err);
+    }
+    ParseResult sub = parsed.subcommand();
+    boolean sufficient =
+        sub == null
+            ? parsed.isVersionHelpRequested() && !parsed.isUsageHelpRequested()
+            : sub.commandSpec().name().equals(named)
+                && !(sub.commandSpec().userObject() instanceof NeedsCommandTree)
+                && !(sub.commandSpec().userObject()
+                    instanceof CommandLine.IHelpCommandInitializable2);
+    return sufficient ? cl : commandLine(environment, out, err);
+  }
+
+  private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(new ExitCodes());
@@ -125,7 +208,7 @@ public final class Hoop implements Callable<Integer> {
     PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
     try {
-      return commandLine(environment, outWriter, errWriter).execute(args);
+      return forArgs(environment, outWriter, errWriter, args).execute(args);
     } finally {
       outWriter.flush();
       errWriter.flush();
