@@ -16,8 +16,8 @@ import io.hoop.cli.commands.WhoamiCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -55,36 +55,39 @@ import picocli.CommandLine.Spec;
     })
 public final class Hoop implements Callable<Integer> {
   /**
-   * The subcommands, in the order help lists them. Not in the {@code @Command} annotation: picocli
-   * would build the model of every one of them (reflection over each option and mixin: most of a
-   * cold start), and a run needs one; {@link #run} builds only the one its arguments name.
+   * The subcommands by name, in the order help lists them. Not in the {@code @Command} annotation:
+   * picocli would build the model of every one of them (reflection over each option and mixin: most
+   * of a cold start), and a run needs one; {@link #run} builds only the one its arguments name. The
+   * names are spelled here too (a test checks them against the annotations) so finding that one
+   * parses no annotation.
    */
-  public static final List<Class<?>> SUBCOMMANDS =
-      List.of(
-          LoginCommand.class,
-          LogoutCommand.class,
-          WhoamiCommand.class,
-          TargetsCommand.class,
-          ConnectCommand.class,
-          io.hoop.cli.commands.ExecCommand.class,
-          RequestsCommand.class,
-          ApproveCommand.class,
-          DenyCommand.class,
-          RevokeCommand.class,
-          ReviewCommand.class,
-          io.hoop.cli.commands.SessionsCommand.class,
-          AuditCommand.class,
-          VersionCommand.class,
-          DemoCommand.class);
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> byName = new LinkedHashMap<>();
+    byName.put("login", LoginCommand.class);
+    byName.put("logout", LogoutCommand.class);
+    byName.put("whoami", WhoamiCommand.class);
+    byName.put("targets", TargetsCommand.class);
+    byName.put("connect", ConnectCommand.class);
+    byName.put("exec", io.hoop.cli.commands.ExecCommand.class);
+    byName.put("requests", RequestsCommand.class);
+    byName.put("approve", ApproveCommand.class);
+    byName.put("deny", DenyCommand.class);
+    byName.put("revoke", RevokeCommand.class);
+    byName.put("review", ReviewCommand.class);
+    byName.put("sessions", io.hoop.cli.commands.SessionsCommand.class);
+    byName.put("audit", AuditCommand.class);
+    byName.put("version", VersionCommand.class);
+    byName.put("demo", DemoCommand.class);
+    return Collections.unmodifiableMap(byName);
+  }
 
   /**
    * Marks a subcommand that reads the whole command tree (completion, man pages, a help command):
-   * it always runs with the full model, never beside stand-ins for the other subcommands.
+   * it always runs with the full model, whatever its arguments.
    */
   public interface NeedsCommandTree {}
-
-  /** The user object of a stand-in subcommand: it is never executed (see {@link #forArgs}). */
-  private static final Object STAND_IN = new Object();
 
   private final CliEnvironment environment;
 
@@ -131,39 +134,32 @@ public final class Hoop implements Callable<Integer> {
   public static CommandLine commandLine(
       CliEnvironment environment, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Hoop(environment));
-    for (Class<?> subcommand : SUBCOMMANDS) {
-      cl.addSubcommand(subcommand);
-    }
+    SUBCOMMANDS.forEach(cl::addSubcommand);
     return configure(cl, out, err);
   }
 
   /**
-   * The command line to run these arguments with: the model of the one subcommand they name, beside
-   * stand-ins that only carry the other names, when parsing with it gives the outcome the full
-   * model would (same subcommand, no error; or {@code --version} alone); else the full model, so
-   * help, errors and suggestions always see every subcommand.
+   * The command line to run these arguments with: only the subcommand named by the first argument
+   * that names one, when parsing with it gives the outcome the full model would; else the full
+   * model, so usage, errors and suggestions always see every subcommand.
+   *
+   * <p>Why the outcomes agree: no argument before the named one is a subcommand name, so the top
+   * level parses them alike; if the parse enters the named subcommand, everything after it is that
+   * subcommand's, built for real. Any other outcome (a parse error, another subcommand, no
+   * subcommand and not {@code --version} alone, a command reading the whole tree) falls back.
    */
   static CommandLine forArgs(
       CliEnvironment environment, PrintWriter out, PrintWriter err, String... args) {
-    Map<String, Class<?>> byName = new LinkedHashMap<>();
-    for (Class<?> subcommand : SUBCOMMANDS) {
-      byName.put(subcommand.getAnnotation(Command.class).name(), subcommand);
-    }
     String named = null;
     for (String arg : args) {
-      if (byName.containsKey(arg)) {
+      if (SUBCOMMANDS.containsKey(arg)) {
         named = arg;
         break;
       }
     }
     CommandLine cl = new CommandLine(new Hoop(environment));
-    for (Map.Entry<String, Class<?>> subcommand : byName.entrySet()) {
-      String name = subcommand.getKey();
-      if (name.equals(named)) {
-        cl.addSubcommand(name, subcommand.getValue());
-      } else {
-        cl.addSubcommand(name, new CommandLine(CommandSpec.wrapWithoutInspection(STAND_IN)));
-      }
+    if (named != null) {
+      cl.addSubcommand(named, SUBCOMMANDS.get(named));
     }
     configure(cl, out, err);
     ParseResult parsed;
@@ -176,8 +172,7 @@ public final class Hoop implements Callable<Integer> {
     boolean sufficient =
         sub == null
             ? parsed.isVersionHelpRequested() && !parsed.isUsageHelpRequested()
-            : sub.commandSpec().name().equals(named)
-                && !(sub.commandSpec().userObject() instanceof NeedsCommandTree)
+            : !(sub.commandSpec().userObject() instanceof NeedsCommandTree)
                 && !(sub.commandSpec().userObject()
                     instanceof CommandLine.IHelpCommandInitializable2);
     return sufficient ? cl : commandLine(environment, out, err);
