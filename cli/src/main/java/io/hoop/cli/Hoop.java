@@ -203,6 +203,14 @@ public final class Hoop implements Callable<Integer> {
     PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
     try {
+      if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+        // What picocli would print, without building any model: annotation proxies and
+        // converters are most of what is left of a cold start (bench/cli-start).
+        for (String line : new VersionInfo().getVersion()) {
+          outWriter.println(line);
+        }
+        return ExitCodes.OK;
+      }
       return forArgs(environment, outWriter, errWriter, args).execute(args);
     } finally {
       outWriter.flush();
