@@ -80,9 +80,9 @@ json_field() { # FILE KEY: the string value of KEY in a flat JSON object
   sed -n "s/.*\"$2\"[[:space:]]*:[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1
 }
 
-# start_hoop TARGET_PORT: dev broker with one tcp target "bench" pointing at TARGET_PORT, alice
-# logged in through the dev IdP, `hoop connect` listening; sets PORT to its local port.
-start_hoop() {
+# start_broker_login TARGET_PORT: dev broker with one tcp target "bench" pointing at TARGET_PORT,
+# alice logged in through the dev IdP (HOOP_CONFIG_DIR exported).
+start_broker_login() {
   local target_port=$1 dir=$BENCH_TMP/hoop
   [[ -x $HOOP_DIST/bin/hoop && -x $HOOP_DIST/bin/hoop-broker ]] ||
     die "no hoop distribution in $HOOP_DIST: build it with ./mvnw -B -q -DskipTests install (or set PATHS without hoop)"
@@ -136,7 +136,13 @@ YAML
   curl -sSfk -o /dev/null --data "user_code=$code&username=alice&action=approve" "$url/dev-idp/device" ||
     die "dev IdP refused to approve code $code"
   wait "$login_pid" || die "hoop login failed: $(cat "$dir/login.err")"
+}
 
+# start_hoop TARGET_PORT: start_broker_login, then `hoop connect` listening; sets PORT to its
+# local port.
+start_hoop() {
+  local dir=$BENCH_TMP/hoop
+  start_broker_login "$1"
   local port
   port=$(free_port)
   "$HOOP_DIST/bin/hoop" connect bench --task BENCH-1 --port "$port" \

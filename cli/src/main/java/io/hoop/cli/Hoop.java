@@ -16,12 +16,16 @@ import io.hoop.cli.commands.WhoamiCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** The {@code hoop} command: just-in-time, task-bound access to targets through a broker. */
@@ -30,23 +34,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionInfo.class,
     description = "Just-in-time, task-bound access to databases and servers through a hoop broker.",
-    subcommands = {
-      LoginCommand.class,
-      LogoutCommand.class,
-      WhoamiCommand.class,
-      TargetsCommand.class,
-      ConnectCommand.class,
-      io.hoop.cli.commands.ExecCommand.class,
-      RequestsCommand.class,
-      ApproveCommand.class,
-      DenyCommand.class,
-      RevokeCommand.class,
-      ReviewCommand.class,
-      io.hoop.cli.commands.SessionsCommand.class,
-      AuditCommand.class,
-      VersionCommand.class,
-      DemoCommand.class
-    },
     footer = {
       "%nExamples:",
       "  hoop demo --once                      try everything on this machine",
@@ -67,6 +54,41 @@ import picocli.CommandLine.Spec;
       "                   HOOP_BROKER_FINGERPRINT or HOOP_CA_CERT)"
     })
 public final class Hoop implements Callable<Integer> {
+  /**
+   * The subcommands by name, in the order help lists them. Not in the {@code @Command} annotation:
+   * picocli would build the model of every one of them (reflection over each option and mixin: most
+   * of a cold start), and a run needs one; {@link #run} builds only the one its arguments name. The
+   * names are spelled here too (a test checks them against the annotations) so finding that one
+   * parses no annotation.
+   */
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> byName = new LinkedHashMap<>();
+    byName.put("login", LoginCommand.class);
+    byName.put("logout", LogoutCommand.class);
+    byName.put("whoami", WhoamiCommand.class);
+    byName.put("targets", TargetsCommand.class);
+    byName.put("connect", ConnectCommand.class);
+    byName.put("exec", io.hoop.cli.commands.ExecCommand.class);
+    byName.put("requests", RequestsCommand.class);
+    byName.put("approve", ApproveCommand.class);
+    byName.put("deny", DenyCommand.class);
+    byName.put("revoke", RevokeCommand.class);
+    byName.put("review", ReviewCommand.class);
+    byName.put("sessions", io.hoop.cli.commands.SessionsCommand.class);
+    byName.put("audit", AuditCommand.class);
+    byName.put("version", VersionCommand.class);
+    byName.put("demo", DemoCommand.class);
+    return Collections.unmodifiableMap(byName);
+  }
+
+  /**
+   * Marks a subcommand that reads the whole command tree (completion, man pages, a help command):
+   * it always runs with the full model, whatever its arguments.
+   */
+  public interface NeedsCommandTree {}
+
   private final CliEnvironment environment;
 
   @Spec CommandSpec spec;
@@ -97,10 +119,66 @@ public final class Hoop implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  /** A fully configured command line: error handlers, exit code mapping, the given writers. */
+  /**
+   * The full command model with every subcommand, for generators (completion, man pages) and tests;
+   * nothing runs and nothing is printed.
+   */
+  public static CommandLine commandLine(CliEnvironment environment) {
+    return commandLine(
+        environment,
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+  }
+
+  /** A fully configured command line: every subcommand, error handlers, exit codes, writers. */
   public static CommandLine commandLine(
       CliEnvironment environment, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Hoop(environment));
+    SUBCOMMANDS.forEach(cl::addSubcommand);
+    return configure(cl, out, err);
+  }
+
+  /**
+   * The command line to run these arguments with: only the subcommand named by the first argument
+   * that names one, when parsing with it gives the outcome the full model would; else the full
+   * model, so usage, errors and suggestions always see every subcommand.
+   *
+   * <p>Why the outcomes agree: no argument before the named one is a subcommand name, so the top
+   * level parses them alike; if the parse enters the named subcommand, everything after it is that
+   * subcommand's, built for real. Any other outcome (a parse error, another subcommand, no
+   * subcommand and not {@code --version} alone, a command reading the whole tree) falls back.
+   */
+  static CommandLine forArgs(
+      CliEnvironment environment, PrintWriter out, PrintWriter err, String... args) {
+    String named = null;
+    for (String arg : args) {
+      if (SUBCOMMANDS.containsKey(arg)) {
+        named = arg;
+        break;
+      }
+    }
+    CommandLine cl = new CommandLine(new Hoop(environment));
+    if (named != null) {
+      cl.addSubcommand(named, SUBCOMMANDS.get(named));
+    }
+    configure(cl, out, err);
+    ParseResult parsed;
+    try {
+      parsed = cl.parseArgs(args);
+    } catch (ParameterException e) {
+      return commandLine(environment, out, err);
+    }
+    ParseResult sub = parsed.subcommand();
+    boolean sufficient =
+        sub == null
+            ? parsed.isVersionHelpRequested() && !parsed.isUsageHelpRequested()
+            : !(sub.commandSpec().userObject() instanceof NeedsCommandTree)
+                && !(sub.commandSpec().userObject()
+                    instanceof CommandLine.IHelpCommandInitializable2);
+    return sufficient ? cl : commandLine(environment, out, err);
+  }
+
+  private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(new ExitCodes());
@@ -125,7 +203,15 @@ public final class Hoop implements Callable<Integer> {
     PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
     try {
-      return commandLine(environment, outWriter, errWriter).execute(args);
+      if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+        // What picocli would print, without building any model: annotation proxies and
+        // converters are most of what is left of a cold start (bench/cli-start).
+        for (String line : new VersionInfo().getVersion()) {
+          outWriter.println(line);
+        }
+        return ExitCodes.OK;
+      }
+      return forArgs(environment, outWriter, errWriter, args).execute(args);
     } finally {
       outWriter.flush();
       errWriter.flush();

@@ -18,7 +18,7 @@ public final class Completion {
   /** The bash completion script for the current command model. */
   public static String bash() {
     // The model only: no environment is read and no command runs.
-    CommandLine hoop = new CommandLine(new Hoop(CliEnvironment.of(Map.of())));
+    CommandLine hoop = Hoop.commandLine(CliEnvironment.of(Map.of()));
     return AutoComplete.bash("hoop", hoop);
   }
 

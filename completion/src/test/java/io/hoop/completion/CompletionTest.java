@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CompletionTest {
   private static final String SCRIPT = Completion.bash();
@@ -21,7 +20,7 @@ class CompletionTest {
   @Test
   void mentionsEverySubcommandOfTheModel() {
     Set<String> subcommands =
-        new CommandLine(new Hoop(CliEnvironment.of(Map.of()))).getSubcommands().keySet();
+        Hoop.commandLine(CliEnvironment.of(Map.of())).getSubcommands().keySet();
     assertThat(subcommands)
         .contains("login", "logout", "whoami", "targets", "connect", "audit", "version", "demo");
     for (String name : subcommands) {
