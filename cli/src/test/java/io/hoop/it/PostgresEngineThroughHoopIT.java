@@ -185,7 +185,7 @@ class PostgresEngineThroughHoopIT {
         connectSh(
             "PG-1",
             null,
-            "env | grep '^PG' | sort > '%s'; %s -v ON_ERROR_STOP=1 -At -o '%s' -c 'select current_user, current_database(), count(*) from customers'"
+            "env | grep '^PG' | sort > '%s'; %s -v ON_ERROR_STOP=1 -At -o '%s' -c 'select current_user, current_database(), (select 2) as n'"
                 .formatted(env, psql(), out));
     assertThat(r.code()).as("connect stderr: %s", r.err()).isZero();
     assertThat(Files.readString(out)).isEqualTo("app_ro|app|2\n");
@@ -249,7 +249,10 @@ class PostgresEngineThroughHoopIT {
     assertThat(r.code()).as("connect stderr: %s", r.err()).isZero();
     assertThat(Files.readString(err)).contains("42501").contains("DROP");
     assertThat(Files.readAllLines(out))
-        .containsExactly("1", "1|Alice|*************.com|****", "2|Bob|***********.org|****", "2");
+        // count(*) is a computed column of a statement naming a table with ruled columns: its
+        // lineage is not established, so it is redacted (masking.onUnknownLineage: redact)
+        .containsExactly(
+            "1", "1|Alice|*************.com|****", "2|Bob|***********.org|****", "****");
     assertThat(pg.execSql("app", "select count(*) from customers").strip()).isEqualTo("2");
 
     JsonNode list =
@@ -305,8 +308,10 @@ class PostgresEngineThroughHoopIT {
                 connectSh(
                     "PG-4",
                     null,
-                    "echo $PGPORT > '%s.tmp' && mv '%s.tmp' '%s'; while [ ! -e '%s' ]; do sleep 0.1; done"
-                        .formatted(portFile, portFile, portFile, done)));
+                    // ends when told, or when the test's directory is gone (a failed test must not
+                    // leave it)
+                    "echo $PGPORT > '%s.tmp' && mv '%s.tmp' '%s'; while [ ! -e '%s' ] && [ -d '%s' ]; do sleep 0.1; done"
+                        .formatted(portFile, portFile, portFile, done, home)));
     try {
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(portFile));
       int port = Integer.parseInt(Files.readString(portFile).strip());
@@ -326,7 +331,9 @@ class PostgresEngineThroughHoopIT {
               assertThat(rs.getInt(1)).isEqualTo(1);
               assertThat(rs.getString(2)).isEqualTo("*************.com");
               assertThat(rs.getString(3)).isEqualTo("****");
-              assertThat(rs.getInt(4)).isEqualTo(10 * round + 1);
+              // computed from the row of a table with ruled columns: redacted, lineage unknown;
+              // "****" as text, NULL in binary (a masked string is no binary integer)
+              assertThat(rs.getString(4)).isIn("****", null);
               assertThat(rs.next()).isFalse();
             }
           }

@@ -24,7 +24,7 @@ public final class DemoTarget {
           "select current_user;",
           "select * from customers order by id;",
           "drop table customers;",
-          "select count(*) as customers_left from customers;",
+          "select id, name from customers order by id;",
           "");
 
   private final String type;
