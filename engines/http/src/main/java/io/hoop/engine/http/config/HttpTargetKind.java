@@ -1,5 +1,10 @@
 package io.hoop.engine.http.config;
 
+import static io.hoop.tunnel.engine.SectionValues.describe;
+import static io.hoop.tunnel.engine.SectionValues.error;
+import static io.hoop.tunnel.engine.SectionValues.keys;
+import static io.hoop.tunnel.engine.SectionValues.list;
+import static io.hoop.tunnel.engine.SectionValues.map;
 import static java.util.Objects.requireNonNull;
 
 import io.hoop.engine.http.policy.PathGlob;
@@ -501,37 +506,6 @@ public final class HttpTargetKind implements TargetKind {
 
   // ---- YAML values ---------------------------------------------------------------------------
 
-  private static SectionException error(String key, String message) {
-    return new SectionException(key + ": " + message);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(String key, Object raw) throws SectionException {
-    if (raw == null) {
-      return null;
-    }
-    if (!(raw instanceof Map<?, ?> m)) {
-      throw error(key, "expected a map, got " + describe(raw));
-    }
-    for (Object k : m.keySet()) {
-      if (!(k instanceof String)) {
-        throw error(key, "key " + k + " is not a string");
-      }
-    }
-    return (Map<String, Object>) m;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(String key, Object raw) throws SectionException {
-    if (raw == null) {
-      return null;
-    }
-    if (!(raw instanceof List<?>)) {
-      throw error(key, "expected a list, got " + describe(raw));
-    }
-    return (List<Object>) raw;
-  }
-
   private static String string(String key, Object raw) throws SectionException {
     if (raw == null) {
       throw error(key, "missing");
@@ -560,20 +534,5 @@ public final class HttpTargetKind implements TargetKind {
       throw error(key, "expected a whole number, got " + describe(raw));
     }
     return ((Number) raw).longValue();
-  }
-
-  private static void keys(String key, Map<String, Object> map, Set<String> allowed)
-      throws SectionException {
-    for (String k : map.keySet()) {
-      if (!allowed.contains(k)) {
-        throw error(key + "." + k, "unknown key; expected one of " + new TreeSet<>(allowed));
-      }
-    }
-  }
-
-  private static String describe(Object raw) {
-    return raw instanceof String
-        ? "a string"
-        : raw.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }
 }

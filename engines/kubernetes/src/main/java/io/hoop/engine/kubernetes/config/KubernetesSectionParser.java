@@ -1,5 +1,11 @@
 package io.hoop.engine.kubernetes.config;
 
+import static io.hoop.tunnel.engine.SectionValues.describe;
+import static io.hoop.tunnel.engine.SectionValues.error;
+import static io.hoop.tunnel.engine.SectionValues.keys;
+import static io.hoop.tunnel.engine.SectionValues.list;
+import static io.hoop.tunnel.engine.SectionValues.map;
+
 import io.hoop.engine.kubernetes.policy.KubePolicy;
 import io.hoop.engine.kubernetes.policy.KubeRule;
 import io.hoop.engine.ssh.policy.Action;
@@ -383,42 +389,6 @@ final class KubernetesSectionParser {
     return out;
   }
 
-  private static void keys(String key, Map<String, Object> m, Set<String> allowed)
-      throws SectionException {
-    for (String k : m.keySet()) {
-      if (!allowed.contains(k)) {
-        throw error(key + "." + k, "unknown key; expected one of " + new TreeSet<>(allowed));
-      }
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(String key, Object raw) throws SectionException {
-    if (raw == null) {
-      return null;
-    }
-    if (!(raw instanceof Map<?, ?> m)) {
-      throw error(key, "expected a map, not " + describe(raw));
-    }
-    for (Object k : m.keySet()) {
-      if (!(k instanceof String)) {
-        throw error(key, "key '" + k + "' is not a string");
-      }
-    }
-    return (Map<String, Object>) m;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(String key, Object raw) throws SectionException {
-    if (raw == null) {
-      return null;
-    }
-    if (!(raw instanceof List<?>)) {
-      throw error(key, "expected a list, not " + describe(raw));
-    }
-    return (List<Object>) raw;
-  }
-
   private static String string(String key, Object raw) throws SectionException {
     if (raw == null) {
       return null;
@@ -427,13 +397,5 @@ final class KubernetesSectionParser {
       throw error(key, "expected a string, not " + describe(raw));
     }
     return s;
-  }
-
-  private static String describe(Object raw) {
-    return raw instanceof Map ? "a map" : raw instanceof List ? "a list" : "'" + raw + "'";
-  }
-
-  private static SectionException error(String key, String message) {
-    return new SectionException(key + ": " + message);
   }
 }
