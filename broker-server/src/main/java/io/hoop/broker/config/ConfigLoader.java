@@ -617,13 +617,7 @@ public final class ConfigLoader {
       line = ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
     }
     String problem = source + ": not valid YAML: " + what;
-    problems.add(problem, source + line + ": not valid YAML: " + what);
-    try {
-      problems.throwIfAny();
-    } catch (ConfigException all) {
-      return all;
-    }
-    throw new IllegalStateException("a syntax error was kept");
+    return problems.with(problem, source + line + ": not valid YAML: " + what);
   }
 
   private ConfigException error(String key, String message) {

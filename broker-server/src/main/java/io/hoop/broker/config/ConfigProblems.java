@@ -31,7 +31,9 @@ final class ConfigProblems {
   private static final Pattern INDEX = Pattern.compile("\\[(\\d+)]");
 
   private final String source;
-  private final Map<String, JsonLocation> locations;
+  private final String yaml;
+  // Read again only once a problem needs placing: a valid file is parsed once.
+  private Map<String, JsonLocation> locations;
   private final List<String> problems = new ArrayList<>();
   private final List<String> located = new ArrayList<>();
 
@@ -41,7 +43,7 @@ final class ConfigProblems {
    */
   ConfigProblems(String source, String yaml) {
     this.source = requireNonNull(source, "source");
-    this.locations = locate(requireNonNull(yaml, "yaml"));
+    this.yaml = requireNonNull(yaml, "yaml");
   }
 
   /** Runs {@code check}; its problems are kept and {@code null} returned when it fails. */
@@ -64,15 +66,15 @@ final class ConfigProblems {
     located.add(placed(problem));
   }
 
-  /** Keeps a problem and where it is, already placed. */
-  void add(String problem, String placedProblem) {
-    problems.add(problem);
-    located.add(placedProblem);
+  /** The problems kept and {@code problem} (placed here), as one exception. */
+  ConfigException with(String problem) {
+    return with(problem, placed(problem));
   }
 
-  /** The problems kept and {@code last}, as one exception. */
-  ConfigException with(String problem) {
-    add(problem);
+  /** The problems kept and {@code problem}, already placed by the caller, as one exception. */
+  ConfigException with(String problem, String placedProblem) {
+    problems.add(problem);
+    located.add(placedProblem);
     return new ConfigException(problems, located);
   }
 
@@ -109,6 +111,9 @@ final class ConfigProblems {
   /** Where {@code key} (or the closest enclosing key written in the file) starts. */
   JsonLocation find(String key) {
     String pointer = "/" + INDEX.matcher(key).replaceAll(".$1").replace('.', '/');
+    if (locations == null) {
+      locations = locate(yaml);
+    }
     while (!pointer.isEmpty()) {
       JsonLocation at = locations.get(pointer);
       if (at != null) {
