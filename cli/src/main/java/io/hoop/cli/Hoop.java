@@ -135,7 +135,7 @@ public final class Hoop implements Callable<Integer> {
       CliEnvironment environment, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Hoop(environment));
     SUBCOMMANDS.forEach(cl::addSubcommand);
-    return configure(cl, out, err);
+    return configure(cl, environment, out, err);
   }
 
   /**
@@ -161,7 +161,7 @@ public final class Hoop implements Callable<Integer> {
     if (named != null) {
       cl.addSubcommand(named, SUBCOMMANDS.get(named));
     }
-    configure(cl, out, err);
+    configure(cl, environment, out, err);
     ParseResult parsed;
     try {
       parsed = cl.parseArgs(args);
@@ -178,7 +178,9 @@ public final class Hoop implements Callable<Integer> {
     return sufficient ? cl : commandLine(environment, out, err);
   }
 
-  private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
+  private static CommandLine configure(
+      CommandLine cl, CliEnvironment environment, PrintWriter out, PrintWriter err) {
+    HelpLayout.apply(cl, environment);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(new ExitCodes());

@@ -75,6 +75,35 @@ class CommandsTest extends FakeBrokerCase {
   }
 
   @Test
+  void whoamiAnswersOfflineFromTheProfileAndSaysSo() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    String url = "https://127.0.0.1:" + closed;
+    store().saveProfile(new Profile(url, broker.fingerprint(), null, "https://idp", "cli"));
+    store()
+        .saveCredentials(
+            new Credentials("sess-token", Instant.now().plus(1, ChronoUnit.HOURS), "rt", "alice"));
+    CliRunner.Result r = hoop("whoami");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .containsPattern("principal\\s+alice")
+        .containsPattern("broker\\s+" + url)
+        .containsPattern("checked\\s+no: the broker is unreachable");
+    assertThat(r.err()).startsWith("hoop: offline: cannot reach broker at " + url);
+    JsonNode node = Json.mapper().readTree(hoop("whoami", "-o", "json").out());
+    assertThat(node.at("/principal").asText()).isEqualTo("alice");
+    assertThat(node.at("/offline").asBoolean()).isTrue();
+    // Online, the same field says the broker answered.
+    loggedIn();
+    broker.on("GET /v1/whoami", 200, WHOAMI);
+    assertThat(
+            Json.mapper().readTree(hoop("whoami", "-o", "json").out()).at("/offline").asBoolean())
+        .isFalse();
+  }
+
+  @Test
   void targetsRendersATableAndValidJson() throws Exception {
     loggedIn();
     broker.on("GET /v1/targets", 200, TARGETS);

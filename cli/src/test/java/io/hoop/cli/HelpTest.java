@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -25,6 +26,87 @@ class HelpTest {
         assertThat(r.out()).as(name).contains("--profile").contains("--debug");
       }
     }
+  }
+
+  /** Every command of the tree, nested ones included, by its full name ("review list"). */
+  private static Map<String, CommandLine> everyCommand() {
+    CommandLine root =
+        Hoop.commandLine(
+            CliEnvironment.of(Map.of()),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()));
+    Map<String, CommandLine> all = new java.util.LinkedHashMap<>();
+    java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(List.of(root));
+    while (!todo.isEmpty()) {
+      CommandLine c = todo.pop();
+      all.putIfAbsent(c.getCommandSpec().qualifiedName(" "), c);
+      todo.addAll(c.getSubcommands().values());
+    }
+    return all;
+  }
+
+  @Test
+  void descriptionsAndExamplesAreWrittenToFitSoPicocliNeverBreaksThemMidLine() {
+    // picocli wraps a line longer than the usage width (80) wherever it must: in the middle of a
+    // command in an example, or leaving one word on a line of its own.
+    List<String> tooLong = new java.util.ArrayList<>();
+    everyCommand()
+        .forEach(
+            (name, c) -> {
+              var usage = c.getCommandSpec().usageMessage();
+              for (String[] lines : List.of(usage.description(), usage.footer(), usage.header())) {
+                for (String line : lines) {
+                  for (String part : line.split("%n", -1)) {
+                    if (part.length() > usage.width()) {
+                      tooLong.add(name + ": " + part.length() + ": " + part);
+                    }
+                  }
+                }
+              }
+            });
+    assertThat(tooLong).isEmpty();
+  }
+
+  @Test
+  void theCommandListShowsEachCommandsWholeFirstSentence() {
+    everyCommand()
+        .forEach(
+            (name, c) -> {
+              if (c.getSubcommands().isEmpty()) {
+                return;
+              }
+              String help = c.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+              for (CommandLine sub : c.getSubcommands().values()) {
+                String summary = HelpLayout.summary(sub.getCommandSpec().usageMessage());
+                assertThat(summary).as(sub.getCommandName()).endsWith(".");
+                assertThat(help).as(name).contains(sub.getCommandName() + " " + summary);
+              }
+            });
+  }
+
+  @Test
+  void helpHasNoColoursOffATerminalOrWithNoColor() {
+    CliRunner.Result plain = CliRunner.run(Map.of(), "--help");
+    assertThat(plain.out()).doesNotContain("\033[");
+    CliEnvironment tty =
+        new CliEnvironment(
+            Map.of("NO_COLOR", "1"),
+            java.io.InputStream.nullInputStream(),
+            true,
+            true,
+            true,
+            java.time.Clock.systemUTC(),
+            false);
+    assertThat(tty.colour()).isFalse();
+    assertThat(tty.with(Map.of("NO_COLOR", "")).colour()).isTrue();
+    assertThat(tty.with(Map.of("NO_COLOR", "", "TERM", "dumb")).colour()).isFalse();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    Hoop.run(
+        tty.with(Map.of("NO_COLOR", "")),
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+        "--help");
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("\033[");
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.hoop.cli.connect.Interrupts;
 import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.kubernetes.KubeAccess;
+import io.hoop.cli.output.GrantMessages;
 import io.hoop.cli.sessions.SessionsApi;
 import io.hoop.cli.ssh.ProxyCommand;
 import io.hoop.cli.ssh.SshAccess;
@@ -225,6 +226,7 @@ public final class ExecCommand implements Callable<Integer> {
           grant = PendingNotice.await(session, grant, env, err, false);
         }
         ConnectCommand.requireApproved(grant);
+        GrantMessages.capped(duration, grant).ifPresent(err::println);
         return body.run(grant, lease);
       } catch (HoopException.Denied | HoopException.GrantEnded e) {
         lease.grantEnded();

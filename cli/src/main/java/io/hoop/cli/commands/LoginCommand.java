@@ -144,7 +144,7 @@ public final class LoginCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    ProgressLine progress = new ProgressLine(err, env.stderrTerminal());
+    ProgressLine progress = new ProgressLine(err, env.redraws());
     SessionResponse session =
         flow.login(
             store,

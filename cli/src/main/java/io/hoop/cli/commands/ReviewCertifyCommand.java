@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
       "%nExamples:",
       "  hoop review certify e-3 --comment 'still on the on-call rota'",
       "  hoop review certify e-3 --until 2027-03-31 --comment 'quarterly review'",
-      "  hoop review certify e-3 --until 2027-03-31T12:00:00Z --comment 'until the migration'"
+      "  hoop review certify e-3 --until 2027-03-31T12:00:00Z --comment 'migration'"
     })
 public final class ReviewCertifyCommand implements Callable<Integer> {
   @ParentCommand ReviewCommand review;

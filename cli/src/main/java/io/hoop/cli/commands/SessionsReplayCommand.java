@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
       "%nExamples:",
       "  hoop sessions replay s-6f1c...              real time",
       "  hoop sessions replay s-6f1c... --speed 10   ten times faster",
-      "  hoop sessions replay s-6f1c... --no-wait    everything at once (same as --speed 0)",
+      "  hoop sessions replay s-6f1c... --no-wait    all at once (same as --speed 0)",
       "  hoop sessions replay s-9a2e... --speed 2 --max-idle 1   (an ssh session)",
       "  hoop sessions export s-9a2e... -o cast > s.cast && asciinema play s.cast",
       "%nExit codes: 0 ok, 1 error (no such session you may see, nothing to replay,",

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
       "%nExamples:",
       "  hoop sessions show s-6f1c...",
       "  hoop sessions show s-6f1c... -o json | jq '.statements[] | select(.blocked)'",
-      "%nExit codes: 0 ok, 1 error (e.g. no such session you may see), 2 usage, 6 not logged in."
+      "%nExit codes: 0 ok, 1 error (e.g. no such session you may see), 2 usage,",
+      "6 not logged in."
     })
 public final class SessionsShowCommand implements Callable<Integer> {
   @ParentCommand SessionsCommand sessions;
