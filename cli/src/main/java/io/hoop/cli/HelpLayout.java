@@ -62,14 +62,15 @@ final class HelpLayout {
     if (commands.isEmpty()) {
       return "";
     }
-    int nameWidth = commands.values().stream().mapToInt(String::length).max().orElse(0) + 2;
+    // As picocli lays it out: two spaces, the names, two spaces, the summary.
+    int nameColumn = commands.values().stream().mapToInt(String::length).max().orElse(0) + 4;
     TextTable table =
         TextTable.forColumns(
             help.colorScheme(),
-            new Help.Column(nameWidth + 2, 2, Help.Column.Overflow.SPAN),
+            new Help.Column(nameColumn, 2, Help.Column.Overflow.SPAN),
             new Help.Column(
-                help.commandSpec().usageMessage().width() - nameWidth - 2,
-                2,
+                help.commandSpec().usageMessage().width() - nameColumn,
+                0,
                 Help.Column.Overflow.WRAP));
     commands.forEach(
         (sub, name) ->

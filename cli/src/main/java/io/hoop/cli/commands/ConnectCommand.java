@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "connect",
     description = {
-      "Request just-in-time access to a target for a task and open a local port to it.",
+      "Open a local port to a target under a just-in-time grant for a task.",
       "Without a command the tunnel stays open until the grant expires or Ctrl-C.",
       "The local port is bound before the grant is asked for; the grant is released",
       "when hoop exits (the command's exit, Ctrl-C, SIGTERM) unless --keep; a live",

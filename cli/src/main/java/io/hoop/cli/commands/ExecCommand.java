@@ -44,8 +44,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "exec",
     description = {
-      "Run one command on an ssh target through the broker under a new grant for a",
-      "task, then release the grant. stdout and stderr stream as the command writes",
+      "Run one command under a short-lived grant, then release it.",
+      "On an ssh target the command runs there, through the broker, under a new grant",
+      "for a task. stdout and stderr stream as the command writes",
       "them; the remote command's exit status is hoop's. Like ssh, the words after",
       "'--' are joined with spaces and the remote shell parses them: quote for it.",
       "hoop runs the system ssh with a key made for this grant alone; ssh reaches the",

@@ -32,11 +32,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "logout",
     description = {
-      "Revoke the session at the broker and the refresh token at the identity provider",
-      "(RFC 7009), and delete the profile's credentials and key (the broker URL and pin",
-      "are kept). Works offline: when the broker or the provider cannot be reached the",
-      "local login is deleted anyway, with a warning. Open tunnels keep running until",
-      "their grant ends."
+      "Sign out: end the session at the broker and the identity provider.",
+      "Revokes the broker session and the refresh token (RFC 7009), and deletes the",
+      "profile's credentials and key (the broker URL and pin are kept). Works offline:",
+      "when the broker or the provider cannot be reached the local login is deleted",
+      "anyway, with a warning. Open tunnels keep running until their grant ends."
     },
     footer = {
       "%nExamples:",

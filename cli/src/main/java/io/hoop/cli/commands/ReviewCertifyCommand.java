@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "certify",
     description = {
-      "Certify that an entitlement is still needed: requests under it are granted at",
-      "once until the review expires (--until, else the broker's review period)."
+      "Certify that an entitlement is still needed.",
+      "Requests under it are granted at once until the review expires (--until, else",
+      "the broker's review period)."
     },
     footer = {
       "%nExamples:",

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "replay",
     description = {
-      "Replay a session's statements in the terminal with their relative timestamps,",
+      "Replay a session in the terminal, at the pace it was recorded.",
+      "PostgreSQL sessions replay their statements with their relative timestamps,",
       "waiting between them as long as the user did (divided by --speed).",
       "SSH sessions play their terminal recording (asciicast v2) with its timing:",
       "what the user saw, output only; pauses longer than --max-idle are shortened.",

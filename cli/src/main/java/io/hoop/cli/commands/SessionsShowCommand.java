@@ -17,9 +17,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "show",
     description = {
-      "Show a session and its steps: time, duration, result, blocks; for postgres",
-      "sessions rows and masked fields of each SQL statement, for ssh sessions the",
-      "bytes each command, shell, transfer or forward sent back."
+      "Show a session and its steps.",
+      "Each step's time, duration, result and blocks; for postgres sessions the rows",
+      "and masked fields of each SQL statement, for ssh sessions the bytes each",
+      "command, shell, transfer or forward sent back."
     },
     footer = {
       "%nExamples:",
