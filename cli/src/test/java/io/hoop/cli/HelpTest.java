@@ -135,6 +135,21 @@ class HelpTest {
   }
 
   @Test
+  void anUnknownCommandWithHelpIsAUsageErrorNamingIt() {
+    for (String[] args :
+        List.of(
+            new String[] {"frobnicate", "--help"},
+            new String[] {"--help", "frobnicate"},
+            new String[] {"sessions", "frob", "--help"},
+            new String[] {"connect", "--help", "--bogus"})) {
+      CliRunner.Result r = CliRunner.run(Map.of(), args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", args)).containsPattern("'(frobnicate|frob|--bogus)'");
+      assertThat(r.out()).as(String.join(" ", args)).doesNotContain("Usage:");
+    }
+  }
+
+  @Test
   void noSubcommandIsAUsageError() {
     CliRunner.Result r = CliRunner.run(Map.of());
     assertThat(r.exitCode()).isEqualTo(2);
