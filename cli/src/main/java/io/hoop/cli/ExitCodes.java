@@ -29,7 +29,8 @@ public final class ExitCodes implements IExitCodeExceptionMapper {
           + "  0  ok%n"
           + "  1  error (broker unreachable, bad response, ...)%n"
           + "  2  usage: bad option or value%n"
-          + "  3  denied by policy or the identity provider%n"
+          + "  3  refused by the broker or the identity provider (policy, a value the%n"
+          + "     target does not accept, a request already decided)%n"
           + "  4  request pending approval%n"
           + "  5  grant expired or revoked%n"
           + "  6  not logged in or session expired (run hoop login)%n"
@@ -66,7 +67,12 @@ public final class ExitCodes implements IExitCodeExceptionMapper {
       switch (broker.httpStatus()) {
         case 401:
           return NOT_LOGGED_IN;
+        case 400:
         case 403:
+        case 409:
+          // The broker understood and said no: policy, a value the target does not accept (a
+          // task id off its pattern, an unknown role), or a state that does not allow it (a
+          // request already decided). 404 and 5xx stay errors.
           return DENIED;
         default:
           return ERROR;

@@ -135,7 +135,7 @@ public final class Hoop implements Callable<Integer> {
       CliEnvironment environment, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Hoop(environment));
     SUBCOMMANDS.forEach(cl::addSubcommand);
-    return configure(cl, out, err);
+    return configure(cl, environment, out, err);
   }
 
   /**
@@ -161,7 +161,7 @@ public final class Hoop implements Callable<Integer> {
     if (named != null) {
       cl.addSubcommand(named, SUBCOMMANDS.get(named));
     }
-    configure(cl, out, err);
+    configure(cl, environment, out, err);
     ParseResult parsed;
     try {
       parsed = cl.parseArgs(args);
@@ -178,13 +178,31 @@ public final class Hoop implements Callable<Integer> {
     return sufficient ? cl : commandLine(environment, out, err);
   }
 
-  private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
+  private static CommandLine configure(
+      CommandLine cl, CliEnvironment environment, PrintWriter out, PrintWriter err) {
+    HelpLayout.apply(cl, environment);
+    cl.setExecutionStrategy(Hoop::refuseUnmatchedThenRun);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(new ExitCodes());
     cl.setExecutionExceptionHandler(new ErrorHandlers.Execution());
     cl.setParameterExceptionHandler(new ErrorHandlers.Parameters());
     return cl;
+  }
+
+  /**
+   * picocli lets {@code --help} win over an argument it cannot match ({@code hoop frobnicate
+   * --help} would print the top-level help and exit 0): a word that names no command is a usage
+   * error naming it, help or not.
+   */
+  private static int refuseUnmatchedThenRun(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (!p.unmatched().isEmpty()) {
+        throw new CommandLine.UnmatchedArgumentException(
+            p.commandSpec().commandLine(), p.unmatched());
+      }
+    }
+    return new CommandLine.RunLast().execute(parsed);
   }
 
   /**

@@ -15,6 +15,18 @@ public class HoopException extends RuntimeException {
     super(message, cause);
   }
 
+  /**
+   * The broker could not be reached at all (refused, unknown host, no answer): exit 1 like any
+   * error, but a command that can answer from what is stored ({@code hoop whoami}) may do so.
+   */
+  public static final class Unreachable extends HoopException {
+    private static final long serialVersionUID = 1L;
+
+    public Unreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** The caller is not logged in or the session expired: exit 6. */
   public static final class NotLoggedIn extends HoopException {
     private static final long serialVersionUID = 1L;

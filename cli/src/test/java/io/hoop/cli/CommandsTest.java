@@ -75,6 +75,35 @@ class CommandsTest extends FakeBrokerCase {
   }
 
   @Test
+  void whoamiAnswersOfflineFromTheProfileAndSaysSo() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    String url = "https://127.0.0.1:" + closed;
+    store().saveProfile(new Profile(url, broker.fingerprint(), null, "https://idp", "cli"));
+    store()
+        .saveCredentials(
+            new Credentials("sess-token", Instant.now().plus(1, ChronoUnit.HOURS), "rt", "alice"));
+    CliRunner.Result r = hoop("whoami");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .containsPattern("principal\\s+alice")
+        .containsPattern("broker\\s+" + url)
+        .containsPattern("checked\\s+no: the broker is unreachable");
+    assertThat(r.err()).startsWith("hoop: offline: cannot reach broker at " + url);
+    JsonNode node = Json.mapper().readTree(hoop("whoami", "-o", "json").out());
+    assertThat(node.at("/principal").asText()).isEqualTo("alice");
+    assertThat(node.at("/offline").asBoolean()).isTrue();
+    // Online, the same field says the broker answered.
+    loggedIn();
+    broker.on("GET /v1/whoami", 200, WHOAMI);
+    assertThat(
+            Json.mapper().readTree(hoop("whoami", "-o", "json").out()).at("/offline").asBoolean())
+        .isFalse();
+  }
+
+  @Test
   void targetsRendersATableAndValidJson() throws Exception {
     loggedIn();
     broker.on("GET /v1/targets", 200, TARGETS);
@@ -333,7 +362,33 @@ class CommandsTest extends FakeBrokerCase {
       assertThat(store().key()).isEmpty();
       assertThat(store().profile()).isPresent();
       assertThat(hoop("whoami").exitCode()).isEqualTo(6);
+
+      // The same two commands for scripts: fields, never a token.
+      idp.thenToken(200, "{\"id_token\":\"idt\",\"access_token\":\"at\",\"refresh_token\":\"rt\"}");
+      CliRunner.Result again = hoop("login", "--no-browser", "-o", "json");
+      assertThat(again.exitCode()).as(again.err()).isZero();
+      JsonNode in = Json.mapper().readTree(again.out());
+      assertThat(in.path("principal").asText()).isEqualTo("alice");
+      assertThat(in.path("broker").asText()).isEqualTo(broker.url());
+      assertThat(in.path("profile").asText()).isEqualTo("default");
+      assertThat(in.path("groups").toString()).isEqualTo("[\"engineering\",\"ops\"]");
+      assertThat(in.path("sessionExpiresAt").asText()).isEqualTo("2099-01-01T00:00:00Z");
+      assertThat(again.out()).doesNotContain("sess-1").doesNotContain("\"rt\"");
+      CliRunner.Result out = hoop("logout", "-o", "json");
+      assertThat(out.exitCode()).as(out.err()).isZero();
+      JsonNode gone = Json.mapper().readTree(out.out()).path("profiles").get(0);
+      assertThat(gone.path("profile").asText()).isEqualTo("default");
+      assertThat(gone.path("wasLoggedIn").asBoolean()).isTrue();
+      assertThat(gone.path("brokerSessionRevoked").asBoolean()).isTrue();
+      assertThat(gone.has("refreshTokenRevoked")).isTrue();
     }
+  }
+
+  @Test
+  void versionPrintsJsonForScripts() throws Exception {
+    JsonNode v = Json.mapper().readTree(hoop("version", "-o", "json").out());
+    assertThat(v.path("version").asText()).isNotBlank().doesNotContain("${");
+    assertThat(v.path("java").asText()).isEqualTo(System.getProperty("java.version"));
   }
 
   @Test

@@ -31,7 +31,8 @@ class ExitCodesTest {
     ApiError error = new ApiError("denied", "no entitlement for prod-db", "ask for access");
     assertThat(ExitCodes.of(new BrokerException(401, error))).isEqualTo(6);
     assertThat(ExitCodes.of(new BrokerException(403, error))).isEqualTo(3);
-    assertThat(ExitCodes.of(new BrokerException(400, error))).isEqualTo(1);
+    assertThat(ExitCodes.of(new BrokerException(400, error))).isEqualTo(3);
+    assertThat(ExitCodes.of(new BrokerException(409, error))).isEqualTo(3);
     assertThat(ExitCodes.of(new BrokerException(404, null))).isEqualTo(1);
     assertThat(ExitCodes.of(new BrokerException(500, null))).isEqualTo(1);
     assertThat(new BrokerException(403, error).getMessage())

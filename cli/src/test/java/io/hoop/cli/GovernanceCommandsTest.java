@@ -81,6 +81,7 @@ class GovernanceCommandsTest extends FakeBrokerCase {
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             true,
             false,
+            false,
             Clock.systemUTC(),
             false);
     int code =

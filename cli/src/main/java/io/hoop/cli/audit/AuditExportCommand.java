@@ -22,12 +22,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "export",
     description = {
-      "Write the audit trail as JSON Lines with each record's hash chain and the broker's signed"
-          + " checkpoints, for `hoop audit verify`.",
+      "Write the audit trail as JSON Lines, for `hoop audit verify`.",
+      "Each record comes with its hash chain, and the broker's signed checkpoints too.",
       "Members of the group '"
           + AuditExportCommand.AUDITORS
-          + "' export every record; everyone"
-          + " else exports their own records (a filtered export)."
+          + "' export every record; everyone else exports",
+      "their own records (a filtered export)."
     },
     footer = {
       "%nExamples:",
@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
       "  hoop audit export --since 7d > last-week.jsonl",
       "  hoop audit export --task JIRA-123 --target prod-db > jira-123.jsonl",
       "",
-      "--task, --target (and not being an auditor) leave records out: verify then checks each",
-      "record's hash and the signatures, but not the chain. --since keeps the chain checkable."
+      "--task, --target (and not being an auditor) leave records out: verify then",
+      "checks each record's hash and the signatures, but not the chain. --since keeps",
+      "the chain checkable."
     })
 public final class AuditExportCommand implements Callable<Integer> {
   static final String AUDITORS = "auditors";

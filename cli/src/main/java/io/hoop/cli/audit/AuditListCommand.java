@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "list",
     description = {
-      "Show your newest audit events (logins, grants, tunnels opened and closed), oldest first",
-      "like tail; --follow keeps printing new ones until Ctrl-C."
+      "Show your newest audit events, oldest first like tail.",
+      "Logins, grants, tunnels opened and closed; --follow keeps printing new ones",
+      "until Ctrl-C."
     },
     footer = {
       "%nExamples:",
@@ -43,8 +44,8 @@ import picocli.CommandLine.Spec;
       "  hoop audit list --since 2h",
       "  hoop audit list --since 2026-01-31T00:00:00Z --until 2026-02-01T00:00:00Z",
       "  hoop audit list --follow -o json     (one JSON object per line)",
-      "%nExit codes: 0 done (or Ctrl-C while following), 1 broker error, 2 bad option,"
-          + " 6 not logged in."
+      "%nExit codes: 0 done (or Ctrl-C while following), 1 broker error,",
+      "2 bad option, 6 not logged in."
     })
 public final class AuditListCommand implements Callable<Integer> {
   /** The broker's page size limit. */

@@ -33,19 +33,20 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "verify",
     description = {
-      "Check an audit export: every record's hash, the chain of prev hashes and seq order, every"
-          + " checkpoint's signature and the hash it signs.",
-      "Exit 0 if intact; exit 1 naming the first bad line (edited, deleted or reordered record,"
-          + " forged checkpoint, truncated or malformed file)."
+      "Check an audit export offline.",
+      "Every record's hash, the chain of prev hashes and seq order, every checkpoint's",
+      "signature and the hash it signs. Exit 0 if intact; exit 1 naming the first bad",
+      "line (edited, deleted or reordered record, forged checkpoint, truncated or",
+      "malformed file)."
     },
     footer = {
       "%nExamples:",
-      "  hoop audit verify audit.jsonl                      # key from the profile's broker",
+      "  hoop audit verify audit.jsonl            # key from the profile's broker",
       "  hoop audit verify audit.jsonl --public-key audit-key.jwk   # fully offline",
       "  hoop audit export | hoop audit verify -",
       "",
-      "Get the key file once with `hoop-broker audit public-key` on the broker host, or save",
-      "the output of GET /v1/audit/public-key."
+      "Get the key file once with `hoop-broker audit public-key` on the broker host,",
+      "or save the output of GET /v1/audit/public-key."
     })
 public final class AuditVerifyCommand implements Callable<Integer> {
   private static final int MAX_KEY_BYTES = 16 * 1024;

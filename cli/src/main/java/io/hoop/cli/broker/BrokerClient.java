@@ -302,15 +302,15 @@ public final class BrokerClient {
   /** Turns a transport failure into one line that says what to check next. */
   public static HoopException unreachable(String url, IOException e) {
     if (e instanceof ConnectException) {
-      return new HoopException(
+      return new HoopException.Unreachable(
           "cannot reach broker at " + url + ": " + e.getMessage() + " (is it running?)", e);
     }
     if (e instanceof UnknownHostException) {
-      return new HoopException(
+      return new HoopException.Unreachable(
           "cannot reach broker at " + url + ": unknown host " + e.getMessage(), e);
     }
     if (e instanceof SocketTimeoutException) {
-      return new HoopException(
+      return new HoopException.Unreachable(
           "broker at " + url + " did not answer within " + TIMEOUT.toSeconds() + " s", e);
     }
     if (e instanceof SSLException) {

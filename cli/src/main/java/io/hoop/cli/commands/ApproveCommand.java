@@ -7,6 +7,7 @@ import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.output.Colours;
 import io.hoop.cli.output.GrantMessages;
 import io.hoop.cli.output.GrantTable;
 import io.hoop.cli.output.JsonOutput;
@@ -100,7 +101,7 @@ public final class ApproveCommand implements Callable<Integer> {
     if (output.json()) {
       JsonOutput.print(out, grant.withoutToken());
     } else {
-      out.println(GrantMessages.approved(grant, env.clock().instant()));
+      out.println(Colours.of(env).leading(GrantMessages.approved(grant, env.clock().instant())));
       out.flush();
     }
     return ExitCodes.OK;

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "audit",
     description = {
-      "The broker's audit trail: recent events, a tamper-evident export, offline verification.",
-      "Without a subcommand: the same as `hoop audit list`: your newest events, oldest first."
+      "The broker's audit trail.",
+      "Recent events, a tamper-evident export, offline verification. Without a",
+      "subcommand: the same as `hoop audit list`: your newest events, oldest first."
     },
     subcommands = {AuditListCommand.class, AuditExportCommand.class, AuditVerifyCommand.class},
     footer = {
@@ -27,13 +28,13 @@ import picocli.CommandLine.Spec;
       "  hoop audit --limit 20                 (the 20 newest, oldest first)",
       "  hoop audit --since 1h",
       "  hoop audit --since 2026-01-31T00:00:00Z --until 2026-02-01T00:00:00Z",
-      "  hoop audit --follow                   (new events as they happen; Ctrl-C stops)",
+      "  hoop audit --follow                   (new events as they happen, to Ctrl-C)",
       "  hoop audit -f -o json                 (one JSON object per line)",
       "  hoop audit -o json | jq '.events[] | select(.type == \"grant.denied\")'",
       "  hoop audit export -o jsonl > audit.jsonl",
       "  hoop audit verify audit.jsonl",
-      "%nExit codes: 0 done (or Ctrl-C while following), 1 broker error, 2 bad option,"
-          + " 6 not logged in."
+      "%nExit codes: 0 done (or Ctrl-C while following), 1 broker error,",
+      "2 bad option, 6 not logged in."
     })
 public final class AuditCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;

@@ -19,6 +19,7 @@ import io.hoop.cli.connect.SocketDirectory;
 import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.kubernetes.KubeAccess;
+import io.hoop.cli.output.GrantMessages;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.PostgresConnection;
 import io.hoop.cli.ssh.SshAccess;
@@ -47,17 +48,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "connect",
     description = {
-      "Request just-in-time access to a target for a task and open a local port to it.",
+      "Open a local port to a target under a just-in-time grant for a task.",
       "Without a command the tunnel stays open until the grant expires or Ctrl-C.",
-      "The local port is bound before the grant is asked for; the grant is released when",
-      "hoop exits (the command's exit, Ctrl-C, SIGTERM) unless --keep; a live grant of yours",
-      "for the same target, role and task is reused instead of asking again (--new asks).",
+      "The local port is bound before the grant is asked for; the grant is released",
+      "when hoop exits (the command's exit, Ctrl-C, SIGTERM) unless --keep; a live",
+      "grant of yours for the same target, role and task is reused instead of asking",
+      "again (--new asks).",
       "With '-- CMD ARGS...' the command runs with HOOP_HOST and HOOP_PORT set",
       "(and PGHOST, PGPORT, PGUSER, PGDATABASE, PGSSLMODE for PostgreSQL targets);",
       "hoop exits with its exit code.",
       "When the request needs approval, hoop says who may approve it and waits",
-      "(Ctrl-C stops waiting and withdraws the request; with --keep resume it later with",
-      "--request ID).",
+      "(Ctrl-C stops waiting and withdraws the request; with --keep resume it later",
+      "with --request ID).",
       "With --unix-socket it listens on a Unix socket only you can reach, not a port;",
       "a command then gets HOOP_SOCKET instead of HOOP_HOST and HOOP_PORT, and PGHOST",
       "is the socket's directory for PostgreSQL targets.",
@@ -82,8 +84,8 @@ import picocli.CommandLine.Spec;
       "  hoop connect prod-db --task JIRA-123 -o json    (grant and port as JSON)",
       "  hoop connect prod-db --task JIRA-123 --unix-socket -- psql",
       "  hoop connect prod-db --task JIRA-123 --unix-socket --socket-dir ~/.hoop-sock",
-      "  hoop connect prod-db --task JIRA-123 --keep -- psql   (the grant outlives psql)",
-      "  hoop connect prod-db --task JIRA-123 --no-wait  (prints the request id, exits 4)",
+      "  hoop connect prod-db --task JIRA-123 --keep -- psql  (the grant outlives it)",
+      "  hoop connect prod-db --task JIRA-123 --no-wait       (prints its id, exits 4)",
       "  hoop connect --request g-4f2k9x -- psql         (resume once it is approved)",
       "  hoop connect prod-db --task INC-7 --break-glass --reason 'primary down'",
       "  hoop connect web-1 --task OPS-7                 (prints ssh, scp, sftp lines)",
@@ -305,6 +307,9 @@ public final class ConnectCommand implements Callable<Integer> {
     String database = PostgresConnection.database(session, grant);
     LocalEndpoint at = socket == null ? LocalEndpoint.tcp(tunnel.localPort()) : socket.endpoint();
     announce(grant, at, database, err, env);
+    if (!reused) {
+      GrantMessages.capped(duration, grant).ifPresent(err::println);
+    }
     if (ssh != null) {
       if (command == null || command.isEmpty()) {
         SshHints.lines(ssh.files()).forEach(err::println);

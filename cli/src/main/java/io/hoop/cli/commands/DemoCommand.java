@@ -87,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
       err.println(target.description());
 
       step(err, 2, "Starting a broker in dev mode (log: " + dir.resolve("broker.log") + ")");
-      ProgressLine waiting = new ProgressLine(err, env.stderrTerminal());
+      ProgressLine waiting = new ProgressLine(err, env.redraws());
       Profile trust =
           demo.startBroker(launcher, target, e -> waiting.update("Waiting for the broker", e));
       waiting.done();
@@ -178,7 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static SessionResponse login(
       ProfileStore store, Profile trust, CliEnvironment env, PrintWriter err)
       throws InterruptedException {
-    ProgressLine progress = new ProgressLine(err, env.stderrTerminal());
+    ProgressLine progress = new ProgressLine(err, env.redraws());
     SessionResponse session =
         new LoginFlow(Sleeper.REAL, env.clock())
             .login(

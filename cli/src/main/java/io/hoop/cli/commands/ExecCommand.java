@@ -17,6 +17,7 @@ import io.hoop.cli.connect.Interrupts;
 import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.kubernetes.KubeAccess;
+import io.hoop.cli.output.GrantMessages;
 import io.hoop.cli.sessions.SessionsApi;
 import io.hoop.cli.ssh.ProxyCommand;
 import io.hoop.cli.ssh.SshAccess;
@@ -43,8 +44,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "exec",
     description = {
-      "Run one command on an ssh target through the broker under a new grant for a",
-      "task, then release the grant. stdout and stderr stream as the command writes",
+      "Run one command under a short-lived grant, then release it.",
+      "On an ssh target the command runs there, through the broker, under a new grant",
+      "for a task. stdout and stderr stream as the command writes",
       "them; the remote command's exit status is hoop's. Like ssh, the words after",
       "'--' are joined with spaces and the remote shell parses them: quote for it.",
       "hoop runs the system ssh with a key made for this grant alone; ssh reaches the",
@@ -225,6 +227,7 @@ public final class ExecCommand implements Callable<Integer> {
           grant = PendingNotice.await(session, grant, env, err, false);
         }
         ConnectCommand.requireApproved(grant);
+        GrantMessages.capped(duration, grant).ifPresent(err::println);
         return body.run(grant, lease);
       } catch (HoopException.Denied | HoopException.GrantEnded e) {
         lease.grantEnded();

@@ -5,6 +5,7 @@ import io.hoop.api.GrantAction;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.output.Colours;
 import io.hoop.cli.output.JsonOutput;
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +30,9 @@ final class GrantDecisions {
     if (output.json()) {
       JsonOutput.print(spec.commandLine().getOut(), grant.withoutToken());
     } else {
-      spec.commandLine().getOut().println(message.apply(grant));
+      spec.commandLine()
+          .getOut()
+          .println(Colours.of(hoop.environment()).leading(message.apply(grant)));
       spec.commandLine().getOut().flush();
     }
     return ExitCodes.OK;

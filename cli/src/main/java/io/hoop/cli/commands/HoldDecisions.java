@@ -7,6 +7,7 @@ import io.hoop.cli.Hoop;
 import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerException;
 import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.output.Colours;
 import io.hoop.cli.output.HoldTable;
 import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.output.OperationText;
@@ -63,10 +64,13 @@ final class HoldDecisions {
       JsonOutput.print(out, h);
       return ExitCodes.OK;
     }
+    Colours colours = Colours.of(hoop.environment());
     if (verb.equals("approve")) {
-      out.println("approved: " + h.id() + " runs once: " + HoldTable.describe(h));
+      out.println(
+          colours.status("approved") + ": " + h.id() + " runs once: " + HoldTable.describe(h));
     } else {
-      out.println("denied: " + h.id() + " will not run: " + HoldTable.describe(h));
+      out.println(
+          colours.status("denied") + ": " + h.id() + " will not run: " + HoldTable.describe(h));
     }
     out.flush();
     return ExitCodes.OK;

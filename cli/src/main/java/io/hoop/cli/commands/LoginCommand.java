@@ -13,10 +13,14 @@ import io.hoop.cli.config.LoginSource;
 import io.hoop.cli.config.Profile;
 import io.hoop.cli.config.ProfileStore;
 import io.hoop.cli.identity.FederatedTokens;
+import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -58,6 +62,7 @@ public final class LoginCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
+  @Mixin OutputOptions output;
 
   @Option(
       names = "--broker",
@@ -139,12 +144,9 @@ public final class LoginCommand implements Callable<Integer> {
           workload.method().equals(LoginSource.CLIENT_CREDENTIALS)
               ? flow.loginClientCredentials(store, trusted, clientId, clientSecretFile)
               : flow.loginFederated(store, trusted, workload);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(summary(trusted.brokerUrl(), session));
-      out.flush();
-      return ExitCodes.OK;
+      return printed(trusted, store, session);
     }
-    ProgressLine progress = new ProgressLine(err, env.stderrTerminal());
+    ProgressLine progress = new ProgressLine(err, env.redraws());
     SessionResponse session =
         flow.login(
             store,
@@ -161,7 +163,25 @@ public final class LoginCommand implements Callable<Integer> {
               }
             });
     progress.done();
+    return printed(trusted, store, session);
+  }
+
+  /** The outcome on stdout: one line, or with {@code -o json} the fields (never a token). */
+  private int printed(Profile trusted, ProfileStore store, SessionResponse session) {
     PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      Principal p = session.principal();
+      Map<String, Object> view = new LinkedHashMap<>();
+      view.put("broker", trusted.brokerUrl());
+      view.put("profile", store.name());
+      view.put("principal", p == null ? null : p.name());
+      view.put("email", p == null ? null : p.email());
+      view.put("groups", p == null || p.groups() == null ? List.of() : p.groups());
+      view.put("loginMethod", p == null ? null : p.loginMethod());
+      view.put("sessionExpiresAt", session.expiresAt());
+      JsonOutput.print(out, view);
+      return ExitCodes.OK;
+    }
     out.println(summary(trusted.brokerUrl(), session));
     out.flush();
     return ExitCodes.OK;

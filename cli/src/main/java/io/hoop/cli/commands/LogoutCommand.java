@@ -14,9 +14,13 @@ import io.hoop.cli.config.ProfileStore;
 import io.hoop.cli.identity.DpopKey;
 import io.hoop.cli.identity.LiveCredentials;
 import io.hoop.cli.identity.Renewer;
+import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,11 +36,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "logout",
     description = {
-      "Revoke the session at the broker and the refresh token at the identity provider",
-      "(RFC 7009), and delete the profile's credentials and key (the broker URL and pin",
-      "are kept). Works offline: when the broker or the provider cannot be reached the",
-      "local login is deleted anyway, with a warning. Open tunnels keep running until",
-      "their grant ends."
+      "Sign out: end the session at the broker and the identity provider.",
+      "Revokes the broker session and the refresh token (RFC 7009), and deletes the",
+      "profile's credentials and key (the broker URL and pin are kept). Works offline:",
+      "when the broker or the provider cannot be reached the local login is deleted",
+      "anyway, with a warning. Open tunnels keep running until their grant ends."
     },
     footer = {
       "%nExamples:",
@@ -48,6 +52,7 @@ public final class LogoutCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
+  @Mixin OutputOptions output;
 
   @Option(names = "--all", description = "Log out of every profile.")
   boolean all;
@@ -70,38 +75,57 @@ public final class LogoutCommand implements Callable<Integer> {
     if (stores.isEmpty()) {
       err.println("No profiles; nothing to do.");
     }
+    List<Map<String, Object>> outcomes = new ArrayList<>();
     for (ProfileStore store : stores) {
-      logout(store, env, err);
+      outcomes.add(logout(store, env, err));
     }
     err.flush();
+    if (output.json()) {
+      JsonOutput.print(spec.commandLine().getOut(), Map.of("profiles", outcomes));
+    }
     return ExitCodes.OK;
   }
 
-  private static void logout(ProfileStore store, CliEnvironment env, PrintWriter err) {
+  /**
+   * Logs one profile out; returns what happened, the fields of {@code -o json}: {@code profile},
+   * {@code broker}, {@code wasLoggedIn}, {@code brokerSessionRevoked} and {@code
+   * refreshTokenRevoked} (null when there was none to revoke).
+   */
+  private static Map<String, Object> logout(
+      ProfileStore store, CliEnvironment env, PrintWriter err) {
     Optional<Credentials> credentials = store.credentials();
     Optional<Profile> profile = store.profile();
+    Map<String, Object> outcome = new LinkedHashMap<>();
+    outcome.put("profile", store.name());
+    outcome.put("broker", profile.map(Profile::brokerUrl).orElse(null));
+    outcome.put("wasLoggedIn", credentials.isPresent());
     if (credentials.isEmpty()) {
       store.deleteLogin();
       err.println("Not logged in (profile " + store.name() + "); nothing to do.");
-      return;
+      return outcome;
     }
     String broker = profile.map(Profile::brokerUrl).orElse("?");
+    boolean session = false;
+    Boolean refresh = null;
     if (profile.isPresent()) {
-      revoke(store, profile.get(), credentials.get(), env, err);
-      revokeAtIdp(store, profile.get(), credentials.get(), env, err);
+      session = revoke(store, profile.get(), credentials.get(), env, err);
+      refresh = revokeAtIdp(store, profile.get(), credentials.get(), env, err);
     }
     store.deleteLogin();
     err.println("Logged out of " + broker + " (profile " + store.name() + ").");
+    outcome.put("brokerSessionRevoked", session);
+    outcome.put("refreshTokenRevoked", refresh);
+    return outcome;
   }
 
   /**
    * The IdP's refresh token too (RFC 7009): otherwise a copy of credentials.json keeps minting
    * sessions. A failure is shown; the local login is deleted anyway.
    */
-  private static void revokeAtIdp(
+  private static Boolean revokeAtIdp(
       ProfileStore store, Profile profile, Credentials c, CliEnvironment env, PrintWriter err) {
     if (c.refreshToken() == null) {
-      return;
+      return null;
     }
     DpopKey key;
     try {
@@ -111,19 +135,21 @@ public final class LogoutCommand implements Callable<Integer> {
     }
     try {
       new Renewer(store, profile, BrokerTls.of(profile), env.clock()).revokeRefreshToken(c, key);
+      return true;
     } catch (HoopException | java.io.UncheckedIOException e) {
       err.println(
           "warning: could not revoke the refresh token at the identity provider ("
               + e.getMessage()
               + "); deleted it locally");
+      return false;
     }
   }
 
   /** Best effort: a session that is expired, revoked or unreachable still gets deleted locally. */
-  private static void revoke(
+  private static boolean revoke(
       ProfileStore store, Profile profile, Credentials c, CliEnvironment env, PrintWriter err) {
     if (c.sessionExpiresAt() != null && !env.clock().instant().isBefore(c.sessionExpiresAt())) {
-      return;
+      return false;
     }
     DpopKey key;
     try {
@@ -140,7 +166,7 @@ public final class LogoutCommand implements Callable<Integer> {
               + (c.sessionExpiresAt() == null
                   ? ""
                   : " at " + DurationFormat.local(c.sessionExpiresAt())));
-      return;
+      return false;
     }
     try {
       if (c.keyThumbprint() != null && key == null) {
@@ -149,14 +175,16 @@ public final class LogoutCommand implements Callable<Integer> {
                 + store.name()
                 + " is missing, so the session cannot be revoked; it ends by itself at "
                 + DurationFormat.local(c.sessionExpiresAt()));
-        return;
+        return false;
       }
       BrokerTls tls = BrokerTls.of(profile);
       new BrokerClient(
               profile.brokerUrl(), tls.transport(), new LiveCredentials(c, key, env.clock()))
           .logout();
+      return true;
     } catch (HoopException.NotLoggedIn e) {
       // Already revoked or expired at the broker: nothing left to revoke.
+      return false;
     } catch (HoopException e) {
       err.println(
           "warning: could not revoke the session at "
@@ -167,6 +195,7 @@ public final class LogoutCommand implements Callable<Integer> {
               + (c.sessionExpiresAt() == null
                   ? "it expires"
                   : DurationFormat.local(c.sessionExpiresAt())));
+      return false;
     }
   }
 }

@@ -87,7 +87,7 @@ final class PendingNotice {
     CompletableFuture<Void> stop = new CompletableFuture<>();
     Interrupts interrupts =
         env.installSignalHandlers() ? Interrupts.install(() -> stop.complete(null)) : null;
-    ProgressLine progress = new ProgressLine(err, env.stderrTerminal());
+    ProgressLine progress = new ProgressLine(err, env.redraws());
     try {
       return new ApprovalWait(
               id -> session.client().grant(id),

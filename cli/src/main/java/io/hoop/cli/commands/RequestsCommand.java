@@ -7,6 +7,7 @@ import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.broker.BrokerException;
 import io.hoop.cli.broker.BrokerSession;
+import io.hoop.cli.output.Colours;
 import io.hoop.cli.output.GrantTable;
 import io.hoop.cli.output.HoldTable;
 import io.hoop.cli.output.JsonOutput;
@@ -25,17 +26,19 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "requests",
     description = {
-      "List access requests and grants, newest first: your own (--mine, the default),",
-      "those waiting for your approval (--pending), or all you may see (--all).",
-      "--pending also lists operations of live sessions held for your review (ids h-...),",
-      "each with its exact text (control characters shown as escapes such as \\n)."
+      "List access requests and grants, newest first.",
+      "Your own (--mine, the default), those waiting for your approval (--pending), or",
+      "all you may see (--all). --pending also lists operations of live sessions held",
+      "for your review (ids h-...), each with its exact text (control characters shown",
+      "as escapes such as \\n)."
     },
     footer = {
       "%nExamples:",
       "  hoop requests                 your requests and their status",
       "  hoop requests --pending       what you may approve (then: hoop approve ID)",
       "  hoop requests --pending -o json | jq -r '.holds[].id'",
-      "  hoop requests --all -o json | jq -r '.grants[] | select(.status == \"APPROVED\") | .id'"
+      "  hoop requests --all -o json \\",
+      "    | jq -r '.grants[] | select(.status == \"APPROVED\") | .id'"
     })
 public final class RequestsCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -74,7 +77,7 @@ public final class RequestsCommand implements Callable<Integer> {
     }
     boolean noGrants = GrantTable.grants(list).isEmpty();
     if (!noGrants || holds.isEmpty()) {
-      GrantTable.print(out, list);
+      GrantTable.print(out, list, Colours.of(hoop.environment()));
     }
     if (!holds.isEmpty()) {
       if (!noGrants) {

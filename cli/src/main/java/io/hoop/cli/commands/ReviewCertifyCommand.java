@@ -22,14 +22,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "certify",
     description = {
-      "Certify that an entitlement is still needed: requests under it are granted at",
-      "once until the review expires (--until, else the broker's review period)."
+      "Certify that an entitlement is still needed.",
+      "Requests under it are granted at once until the review expires (--until, else",
+      "the broker's review period)."
     },
     footer = {
       "%nExamples:",
       "  hoop review certify e-3 --comment 'still on the on-call rota'",
       "  hoop review certify e-3 --until 2027-03-31 --comment 'quarterly review'",
-      "  hoop review certify e-3 --until 2027-03-31T12:00:00Z --comment 'until the migration'"
+      "  hoop review certify e-3 --until 2027-03-31T12:00:00Z --comment 'migration'"
     })
 public final class ReviewCertifyCommand implements Callable<Integer> {
   @ParentCommand ReviewCommand review;

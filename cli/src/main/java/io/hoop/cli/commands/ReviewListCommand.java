@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "list",
     description = {
-      "List entitlements you may review, with who reviewed them and until when.",
+      "List entitlements you may review.",
+      "Each with who reviewed it and until when.",
       "STALE ones send the next request to reviewers until someone certifies them."
     },
     footer = {

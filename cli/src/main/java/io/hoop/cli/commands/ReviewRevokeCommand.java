@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "revoke",
     description = {
-      "Revoke an entitlement: later requests need an approval (or are denied, as the",
-      "target's policy says) and its live grants are revoked, closing their tunnels."
+      "Revoke an entitlement and its live grants.",
+      "Later requests need an approval (or are denied, as the target's policy says);",
+      "its live grants are revoked, closing their tunnels."
     },
     footer = {"%nExamples:", "  hoop review revoke e-7 --reason 'left the team'"})
 public final class ReviewRevokeCommand implements Callable<Integer> {

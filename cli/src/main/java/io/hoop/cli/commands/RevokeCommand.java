@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "revoke",
     description = {
-      "Revoke a grant: the broker closes its live tunnels within a second and the",
-      "requester's hoop connect exits with code 5, showing your name and reason."
+      "Revoke a grant and close its tunnels.",
+      "The broker closes its live tunnels within a second and the requester's",
+      "hoop connect exits with code 5, showing your name and reason."
     },
     footer = {
       "%nExamples:",

@@ -16,10 +16,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sessions",
     description = {
-      "Recorded sessions: one per connection through a tunnel. PostgreSQL sessions",
-      "record every statement with its timing, rows, masked fields and guardrail blocks;",
-      "SSH sessions record the terminal (asciicast v2), commands and file transfers.",
-      "You see your own sessions; reviewers of a target see its sessions; auditors see all."
+      "Recorded sessions: one per connection through a tunnel.",
+      "PostgreSQL sessions record every statement with its timing, rows, masked fields",
+      "and guardrail blocks; SSH sessions record the terminal (asciicast v2), commands",
+      "and file transfers. You see your own sessions; reviewers of a target see its",
+      "sessions; auditors see all."
     },
     subcommands = {
       SessionsListCommand.class,

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "replay",
     description = {
-      "Replay a session's statements in the terminal with their relative timestamps,",
+      "Replay a session in the terminal, at the pace it was recorded.",
+      "PostgreSQL sessions replay their statements with their relative timestamps,",
       "waiting between them as long as the user did (divided by --speed).",
       "SSH sessions play their terminal recording (asciicast v2) with its timing:",
       "what the user saw, output only; pauses longer than --max-idle are shortened.",
@@ -45,7 +46,7 @@ import picocli.CommandLine.Spec;
       "%nExamples:",
       "  hoop sessions replay s-6f1c...              real time",
       "  hoop sessions replay s-6f1c... --speed 10   ten times faster",
-      "  hoop sessions replay s-6f1c... --no-wait    everything at once (same as --speed 0)",
+      "  hoop sessions replay s-6f1c... --no-wait    all at once (same as --speed 0)",
       "  hoop sessions replay s-9a2e... --speed 2 --max-idle 1   (an ssh session)",
       "  hoop sessions export s-9a2e... -o cast > s.cast && asciinema play s.cast",
       "%nExit codes: 0 ok, 1 error (no such session you may see, nothing to replay,",

@@ -17,15 +17,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "show",
     description = {
-      "Show a session and its steps: time, duration, result, blocks; for postgres",
-      "sessions rows and masked fields of each SQL statement, for ssh sessions the",
-      "bytes each command, shell, transfer or forward sent back."
+      "Show a session and its steps.",
+      "Each step's time, duration, result and blocks; for postgres sessions the rows",
+      "and masked fields of each SQL statement, for ssh sessions the bytes each",
+      "command, shell, transfer or forward sent back."
     },
     footer = {
       "%nExamples:",
       "  hoop sessions show s-6f1c...",
       "  hoop sessions show s-6f1c... -o json | jq '.statements[] | select(.blocked)'",
-      "%nExit codes: 0 ok, 1 error (e.g. no such session you may see), 2 usage, 6 not logged in."
+      "%nExit codes: 0 ok, 1 error (e.g. no such session you may see), 2 usage,",
+      "6 not logged in."
     })
 public final class SessionsShowCommand implements Callable<Integer> {
   @ParentCommand SessionsCommand sessions;

@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "whoami",
     description = {
-      "Show the principal of the current session, its groups, how it logged in, when the",
-      "session expires, the profile and broker, and the thumbprint of the key the session",
+      "Show who you are logged in as.",
+      "The principal of the current session, its groups, how it logged in, when the",
+      "session expires, the profile and broker, the thumbprint of the key the session",
       "is bound to, and a failed renewal of the session (the identity provider refused",
       "it: access ends when the session expires). Exits 6 when not logged in."
     },
@@ -50,8 +51,24 @@ public final class WhoamiCommand implements Callable<Integer> {
   public Integer call() {
     BrokerSession session = BrokerSession.open(common.store(hoop.environment()), clock());
     WhoAmI who;
+    String offline = null;
     try {
       who = session.client().whoami();
+    } catch (HoopException.Unreachable e) {
+      if (session.fromTokenEnvironment()) {
+        throw e;
+      }
+      // What the profile saved at login: enough to say who you are, not your groups today.
+      offline = e.getMessage();
+      who =
+          new WhoAmI(
+              new Principal(session.credentials().principal(), null, List.of(), null),
+              null,
+              null,
+              null);
+      spec.commandLine()
+          .getErr()
+          .println("hoop: offline: " + offline + "; showing the login saved in the profile");
     } catch (HoopException.NotLoggedIn e) {
       // The session ran out because the IdP refused its renewal: say so, not just "expired".
       Optional<RenewalFailure> failure =
@@ -68,6 +85,7 @@ public final class WhoamiCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> view = view(session, who, clock().instant());
+    view.put("offline", offline != null);
     if (output.json()) {
       JsonOutput.print(out, view);
       return ExitCodes.OK;
@@ -89,6 +107,9 @@ public final class WhoamiCommand implements Callable<Integer> {
                 + DurationFormat.relative(expires, clock().instant())
                 + ")");
     rows.put("bound key", text(view.get("keyThumbprint")));
+    if (offline != null) {
+      rows.put("checked", "no: the broker is unreachable; this is the profile's saved login");
+    }
     if (view.get("renewalError") != null) {
       rows.put(
           "renewal",

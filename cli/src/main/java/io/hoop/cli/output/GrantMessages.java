@@ -54,6 +54,30 @@ public final class GrantMessages {
     return g.id() + " for " + g.target() + " is " + status(g) + why(g);
   }
 
+  /**
+   * A note when the grant is shorter than asked ({@code --duration}) because the broker capped it,
+   * e.g. {@code hoop: asked for 8h; granted 1h, the most the broker allows for prod-db}; empty when
+   * nothing was asked or the grant is as long as asked. A grant's length runs from its approval.
+   */
+  public static java.util.Optional<String> capped(Duration asked, Grant g) {
+    Instant from = g.approvedAt() != null ? g.approvedAt() : g.requestedAt();
+    if (asked == null || from == null || g.expiresAt() == null) {
+      return java.util.Optional.empty();
+    }
+    Duration granted = Duration.between(from, g.expiresAt());
+    // A few seconds of slack: the broker may count from a slightly later instant than the ask.
+    if (granted.plusSeconds(5).compareTo(asked) >= 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "hoop: asked for "
+            + DurationFormat.compact(asked)
+            + "; granted "
+            + DurationFormat.compact(granted)
+            + ", the most the broker allows for "
+            + g.target());
+  }
+
   /** After {@code hoop deny}. */
   public static String denied(Grant g) {
     return "denied: " + g.id() + " for " + g.target() + requester(g) + why(g);

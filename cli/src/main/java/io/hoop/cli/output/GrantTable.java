@@ -13,6 +13,11 @@ public final class GrantTable {
   private GrantTable() {}
 
   public static void print(PrintWriter out, GrantList list) {
+    print(out, list, Colours.NONE);
+  }
+
+  /** The table with status words in colour when {@code colours} allows. */
+  public static void print(PrintWriter out, GrantList list, Colours colours) {
     Table table =
         new Table(
             "ID",
@@ -36,7 +41,7 @@ public final class GrantTable {
           DurationFormat.local(g.expiresAt()),
           g.reason());
     }
-    table.print(out);
+    table.style(4, colours::status).print(out);
   }
 
   /** The list's grants, never null. */

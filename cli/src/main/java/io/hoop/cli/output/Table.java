@@ -3,7 +3,10 @@ package io.hoop.cli.output;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** A plain-text table with upper-case headers and columns padded to their widest cell. */
 public final class Table {
@@ -11,9 +14,19 @@ public final class Table {
 
   private final List<String> headers;
   private final List<String[]> rows = new ArrayList<>();
+  private final Map<Integer, UnaryOperator<String>> styles = new HashMap<>();
 
   public Table(String... headers) {
     this.headers = List.of(headers);
+  }
+
+  /**
+   * Styles a column's cells (not its header) when printed, e.g. status words in colour; widths are
+   * measured on the plain text, so escape sequences never shift the columns.
+   */
+  public Table style(int column, UnaryOperator<String> style) {
+    styles.put(column, style);
+    return this;
   }
 
   public Table row(Object... cells) {
@@ -33,18 +46,24 @@ public final class Table {
         widths[i] = Math.max(widths[i], row[i].length());
       }
     }
-    line(out, headers.toArray(String[]::new), widths);
+    line(out, headers.toArray(String[]::new), widths, Map.of());
     for (String[] row : rows) {
-      line(out, row, widths);
+      line(out, row, widths, styles);
     }
     out.flush();
   }
 
-  private static void line(PrintWriter out, String[] cells, int[] widths) {
+  private static void line(
+      PrintWriter out, String[] cells, int[] widths, Map<Integer, UnaryOperator<String>> styles) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < cells.length; i++) {
       boolean last = i == cells.length - 1;
-      b.append(last ? cells[i] : String.format("%-" + widths[i] + "s  ", cells[i]));
+      String cell = cells[i];
+      String shown = styles.getOrDefault(i, UnaryOperator.identity()).apply(cell);
+      b.append(shown);
+      if (!last) {
+        b.append(" ".repeat(widths[i] - cell.length() + 2));
+      }
     }
     out.println(b.toString().stripTrailing());
   }

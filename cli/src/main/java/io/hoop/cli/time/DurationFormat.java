@@ -12,9 +12,18 @@ public final class DurationFormat {
 
   private DurationFormat() {}
 
-  /** {@code 2d3h}, {@code 1h30m}, {@code 29m}, {@code 4m30s}, {@code 45s}; negative as 0s. */
+  /**
+   * {@code 2d3h}, {@code 1h30m}, {@code 29m}, {@code 4m30s}, {@code 45s}; negative as 0s. Rounded
+   * to the unit shown, not cut: a grant of 1h read a second after it started is {@code 1h}, as it
+   * was asked for, not {@code 59m}.
+   */
   public static String compact(Duration d) {
     long s = Math.max(0, d.toSeconds());
+    if (s >= 600) {
+      // Shown to the minute (to the hour from a day on): round half up to that unit.
+      long unit = s >= 86_400 ? 3600 : 60;
+      s = (s + unit / 2) / unit * unit;
+    }
     long days = s / 86_400;
     long hours = s % 86_400 / 3600;
     long minutes = s % 3600 / 60;

@@ -76,5 +76,11 @@ class DurationParserTest {
     assertThat(DurationFormat.compact(Duration.ofSeconds(270))).isEqualTo("4m30s");
     assertThat(DurationFormat.compact(Duration.ofSeconds(45))).isEqualTo("45s");
     assertThat(DurationFormat.compact(Duration.ofSeconds(-3))).isEqualTo("0s");
+    // Shown as asked: a 1h grant read a moment after it started is 1h, not 59m.
+    assertThat(DurationFormat.compact(Duration.ofSeconds(3599))).isEqualTo("1h");
+    assertThat(DurationFormat.compact(Duration.ofSeconds(90 * 60 - 1))).isEqualTo("1h30m");
+    assertThat(DurationFormat.compact(Duration.ofSeconds(29 * 60 + 31))).isEqualTo("30m");
+    assertThat(DurationFormat.compact(Duration.ofSeconds(2 * 86_400 - 1))).isEqualTo("2d");
+    assertThat(DurationFormat.compact(Duration.ofSeconds(599))).isEqualTo("9m59s");
   }
 }
