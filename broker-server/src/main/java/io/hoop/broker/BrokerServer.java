@@ -1,6 +1,7 @@
 package io.hoop.broker;
 
 import io.hoop.api.AuthConfig;
+import io.hoop.broker.admin.AdminSocket;
 import io.hoop.broker.api.ApiRoutes;
 import io.hoop.broker.api.AuditRoutes;
 import io.hoop.broker.api.GovernanceRoutes;
@@ -39,6 +40,7 @@ import io.hoop.broker.store.StatementStore;
 import io.hoop.broker.store.Store;
 import io.hoop.broker.store.TokenStore;
 import io.hoop.broker.tls.DevCertificate;
+import io.hoop.broker.token.AdminTokens;
 import io.hoop.broker.token.RevocationCache;
 import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.AuditingTunnelEvents;
@@ -94,6 +96,7 @@ public final class BrokerServer implements AutoCloseable {
   private final BrokerHolds holds;
   private final StatementRecorder statements;
   private final BrokerEngines brokerEngines;
+  private final AdminSocket adminSocket;
   private volatile Router router;
   private volatile String baseUrl;
 
@@ -110,6 +113,7 @@ public final class BrokerServer implements AutoCloseable {
     RevocationCache revocations = new RevocationCache(new TokenStore(store), clock);
     TokenService tokens = TokenService.loadOrCreate(dataDir, clock, revocations);
     this.audit = new AuditLog(store, clock);
+    this.adminSocket = adminSocket(dataDir, new AdminTokens(store, tokens, clock));
     SessionStore sessions = new SessionStore(store);
     GrantStore grantStore = new GrantStore(store);
     EntitlementStore entitlements = new EntitlementStore(store);
@@ -380,9 +384,28 @@ public final class BrokerServer implements AutoCloseable {
     return configs;
   }
 
+  /**
+   * The admin socket for {@code hoop-broker token} while the broker runs, or null: without it those
+   * commands still work on a PostgreSQL store, so a failure (a data dir path too long for a Unix
+   * socket, say) is a warning, not a reason to refuse to start.
+   */
+  private static AdminSocket adminSocket(Path dataDir, AdminTokens tokens) {
+    try {
+      return AdminSocket.start(dataDir, tokens);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "no admin socket ({}): hoop-broker token needs a PostgreSQL store or a stopped broker",
+          e.getMessage());
+      return null;
+    }
+  }
+
   @Override
   public void close() {
     LOG.info("broker stopping url={}", url);
+    if (adminSocket != null) {
+      adminSocket.close();
+    }
     if (serverChannel != null) {
       serverChannel.close().awaitUninterruptibly();
     }

@@ -1,11 +1,13 @@
 package io.hoop.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hoop.api.Durations;
 import io.hoop.api.Json;
-import io.hoop.api.Principal;
-import io.hoop.broker.store.AuditLog;
+import io.hoop.broker.admin.AdminClient;
+import io.hoop.broker.admin.AdminSocket;
 import io.hoop.broker.store.Store;
 import io.hoop.broker.store.TokenStore;
+import io.hoop.broker.token.AdminTokens;
 import io.hoop.broker.token.TokenService;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -16,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,8 +30,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code hoop-broker token}: admin-minted broker tokens for agents ({@code HOOP_TOKEN}): always
  * expiring (at most 24 h), unbound (Bearer), listed and revoked by id, every creation and
- * revocation audited. Works on the broker's store directly; a running broker refuses a revoked
- * token within seconds.
+ * revocation audited. While a broker runs on the data dir, the commands go through its admin socket
+ * ({@link AdminSocket}: the embedded store is locked by the broker); otherwise they work on the
+ * store directly. A running broker refuses a revoked token within seconds.
  */
 @Command(
     name = "token",
@@ -49,9 +52,6 @@ import picocli.CommandLine.Spec;
       "  hoop-broker token revoke t-6f1c2a... --data-dir /var/lib/hoop"
     })
 final class TokenCommand implements Callable<Integer> {
-  static final Duration MAX_TTL = Duration.ofHours(24);
-  static final String PREFIX = "token:";
-  static final String METHOD = "admin-token";
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -63,6 +63,36 @@ final class TokenCommand implements Callable<Integer> {
 
   static String operator() {
     return "admin:" + System.getProperty("user.name", "unknown");
+  }
+
+  /**
+   * Runs a request on the broker of the data dir if one runs there, else on the store directly.
+   * Either way the answer has the admin socket's shape ({@code ok}, a field, or {@code error}).
+   */
+  static JsonNode run(
+      StoreOptions where,
+      Map<String, Object> request,
+      Function<AdminTokens, Map<String, Object>> direct)
+      throws Exception {
+    Optional<JsonNode> viaBroker = AdminClient.call(where.dir(), request);
+    if (viaBroker.isPresent()) {
+      return viaBroker.get();
+    }
+    try (Store store = where.open()) {
+      AdminTokens tokens =
+          new AdminTokens(
+              store, TokenService.loadOrCreate(where.dir(), Clock.systemUTC()), Clock.systemUTC());
+      return Json.mapper().valueToTree(direct.apply(tokens));
+    }
+  }
+
+  /** The answer's field, or a refusal naming the broker's reason. */
+  static JsonNode field(CommandLine cl, JsonNode answer, String field) {
+    if (!answer.path("ok").asBoolean(false)) {
+      throw new CommandLine.ExecutionException(
+          cl, "hoop-broker: " + answer.path("error").asText("the broker refused the request"));
+    }
+    return answer.path(field);
   }
 
   /** {@code hoop-broker token create}. */
@@ -109,68 +139,57 @@ final class TokenCommand implements Callable<Integer> {
       Duration d;
       try {
         d = Durations.parse(ttl);
+        AdminTokens.checkTtl(d);
+        AdminTokens.principal(principal);
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--ttl: " + e.getMessage());
-      }
-      if (d.isZero() || d.isNegative() || d.compareTo(MAX_TTL) > 0) {
         throw new CommandLine.ParameterException(
             spec.commandLine(),
-            "--ttl " + ttl + " is out of range; expected more than 0 and at most 24h");
-      }
-      String name = principal.startsWith(PREFIX) ? principal : PREFIX + principal;
-      if (name.length() > 200
-          || name.length() == PREFIX.length()
-          || !name.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(),
-            "--principal '" + principal + "' must be 1-190 printable characters without spaces");
+            e.getMessage().startsWith("--") ? e.getMessage() : "--ttl: " + e.getMessage());
       }
       for (String g : groups) {
         if (g.isBlank()) {
           throw new CommandLine.ParameterException(spec.commandLine(), "--group must not be empty");
         }
       }
-      Clock clock = Clock.systemUTC();
-      String id = "t-" + UUID.randomUUID();
-      Principal p = new Principal(name, null, List.copyOf(groups), METHOD);
-      TokenService.IssuedToken token =
-          TokenService.loadOrCreate(where.dir(), clock).issueSession(p, d, null, id);
-      Instant now = clock.instant();
-      try (Store store = where.open()) {
-        new TokenStore(store)
-            .addAdminToken(
-                new TokenStore.AdminToken(
-                    id, name, groups, now, token.expiresAt(), operator(), Optional.empty()));
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("tokenId", id);
-        details.put("groups", groups);
-        details.put("expiresAt", token.expiresAt().toString());
-        details.put("by", operator());
-        new AuditLog(store, clock).append("admin_token_created", name, null, null, null, details);
-      }
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("op", "token.create");
+      request.put("principal", principal);
+      request.put("groups", groups);
+      request.put("ttlSeconds", d.toSeconds());
+      JsonNode created =
+          field(
+              spec.commandLine(),
+              run(
+                  where,
+                  request,
+                  tokens -> {
+                    AdminTokens.Created c = tokens.create(principal, groups, d, operator());
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", c.id());
+                    m.put("token", c.token());
+                    m.put("principal", c.principal());
+                    m.put("expiresAt", c.expiresAt().toString());
+                    return Map.of("ok", true, "created", m);
+                  }),
+              "created");
       PrintWriter out = spec.commandLine().getOut();
       if ("json".equals(output)) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("token", token.token());
-        m.put("principal", name);
-        m.put("expiresAt", token.expiresAt().toString());
-        out.println(Json.mapper().writeValueAsString(m));
+        out.println(Json.mapper().writeValueAsString(created));
       } else {
-        out.println(token.token());
+        out.println(created.path("token").asText());
       }
       out.flush();
       spec.commandLine()
           .getErr()
           .println(
               "created token "
-                  + id
+                  + created.path("id").asText()
                   + " for "
-                  + name
+                  + created.path("principal").asText()
                   + ", expires "
-                  + token.expiresAt()
+                  + created.path("expiresAt").asText()
                   + " (shown once; revoke with: hoop-broker token revoke "
-                  + id
+                  + created.path("id").asText()
                   + ")");
       return 0;
     }
@@ -194,44 +213,53 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      List<TokenStore.AdminToken> tokens;
-      try (Store store = where.open()) {
-        tokens = new TokenStore(store).adminTokens();
-      }
-      Instant now = Instant.now();
+      JsonNode rows =
+          field(
+              spec.commandLine(),
+              run(
+                  where,
+                  Map.of("op", "token.list"),
+                  tokens -> {
+                    List<Map<String, Object>> list = new ArrayList<>();
+                    for (TokenStore.AdminToken t : tokens.list()) {
+                      list.add(row(t, tokens.status(t)));
+                    }
+                    return Map.of("ok", true, "tokens", list);
+                  }),
+              "tokens");
       PrintWriter out = spec.commandLine().getOut();
       if ("json".equals(output)) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (TokenStore.AdminToken t : tokens) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("id", t.id());
-          m.put("principal", t.principal());
-          m.put("groups", t.groups());
-          m.put("createdAt", t.createdAt().toString());
-          m.put("expiresAt", t.expiresAt().toString());
-          m.put("createdBy", t.createdBy());
-          m.put("revokedAt", t.revokedAt().map(Instant::toString).orElse(null));
-          m.put("status", status(t, now));
-          rows.add(m);
-        }
         out.println(Json.mapper().writeValueAsString(rows));
       } else {
         out.printf("%-40s %-30s %-8s %-22s %s%n", "ID", "PRINCIPAL", "STATUS", "EXPIRES", "GROUPS");
-        for (TokenStore.AdminToken t : tokens) {
+        for (JsonNode t : rows) {
+          List<String> groups = new ArrayList<>();
+          t.path("groups").forEach(g -> groups.add(g.asText()));
           out.printf(
               "%-40s %-30s %-8s %-22s %s%n",
-              t.id(), t.principal(), status(t, now), t.expiresAt(), String.join(",", t.groups()));
+              t.path("id").asText(),
+              t.path("principal").asText(),
+              t.path("status").asText(),
+              t.path("expiresAt").asText(),
+              String.join(",", groups));
         }
       }
       return 0;
     }
+  }
 
-    private static String status(TokenStore.AdminToken t, Instant now) {
-      if (t.revokedAt().isPresent()) {
-        return "revoked";
-      }
-      return now.isBefore(t.expiresAt()) ? "active" : "expired";
-    }
+  /** A token's listing fields, never the token: the same as the admin socket's. */
+  static Map<String, Object> row(TokenStore.AdminToken t, String status) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", t.id());
+    m.put("principal", t.principal());
+    m.put("groups", t.groups());
+    m.put("createdAt", t.createdAt().toString());
+    m.put("expiresAt", t.expiresAt().toString());
+    m.put("createdBy", t.createdBy());
+    m.put("revokedAt", t.revokedAt().map(Instant::toString).orElse(null));
+    m.put("status", status);
+    return m;
   }
 
   /** {@code hoop-broker token revoke}. */
@@ -249,21 +277,17 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      Clock clock = Clock.systemUTC();
-      try (Store store = where.open()) {
-        Optional<TokenStore.AdminToken> t =
-            new TokenStore(store).revokeAdminToken(id, operator(), clock.instant());
-        if (t.isEmpty()) {
-          spec.commandLine()
-              .getErr()
-              .println("hoop-broker: no admin token " + id + " (see token list)");
-          return 1;
-        }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("tokenId", id);
-        details.put("by", operator());
-        new AuditLog(store, clock)
-            .append("admin_token_revoked", t.get().principal(), null, null, null, details);
+      JsonNode answer =
+          run(
+              where,
+              Map.of("op", "token.revoke", "id", id),
+              tokens ->
+                  tokens.revoke(id, operator()).isPresent()
+                      ? Map.of("ok", true, "revoked", Map.of("id", id))
+                      : Map.of("ok", false, "error", "no admin token " + id + " (see token list)"));
+      if (!answer.path("ok").asBoolean(false)) {
+        spec.commandLine().getErr().println("hoop-broker: " + answer.path("error").asText());
+        return 1;
       }
       spec.commandLine().getOut().println("revoked token " + id);
       return 0;

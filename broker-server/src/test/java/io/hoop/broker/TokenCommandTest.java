@@ -26,6 +26,43 @@ class TokenCommandTest {
   @TempDir Path dir;
 
   @Test
+  void whileABrokerRunsOnTheDataDirTheCommandsGoThroughItsAdminSocket() throws Exception {
+    Instant brokerNow = Instant.parse("2030-01-01T00:00:00Z");
+    Clock brokerClock = Clock.fixed(brokerNow, java.time.ZoneOffset.UTC);
+    try (Store store = Store.openEmbedded(dir);
+        io.hoop.broker.admin.AdminSocket socket =
+            io.hoop.broker.admin.AdminSocket.start(
+                dir,
+                new io.hoop.broker.token.AdminTokens(
+                    store, TokenService.loadOrCreate(dir, brokerClock), brokerClock))) {
+      assertThat(socket.toString()).contains("admin.sock");
+      CliResult created =
+          run(
+              "token",
+              "create",
+              "--principal",
+              "bot",
+              "--ttl",
+              "1h",
+              "-o",
+              "json",
+              "--data-dir",
+              dir.toString());
+      assertThat(created.code()).as(created.err()).isZero();
+      // The broker's clock, not this process's: the broker minted it.
+      assertThat(Json.mapper().readTree(created.out()).path("expiresAt").asText())
+          .isEqualTo("2030-01-01T01:00:00Z");
+      String id = Json.mapper().readTree(created.out()).path("id").asText();
+      CliResult list = run("token", "list", "--data-dir", dir.toString());
+      assertThat(list.out()).contains(id).contains("token:bot");
+      assertThat(run("token", "revoke", id, "--data-dir", dir.toString()).code()).isZero();
+      CliResult missing = run("token", "revoke", "t-nope", "--data-dir", dir.toString());
+      assertThat(missing.code()).isEqualTo(1);
+      assertThat(missing.err()).contains("no admin token t-nope");
+    }
+  }
+
+  @Test
   void createdTokensAreBearerExpiringAuditedListedAndRevocable() throws Exception {
     CliResult created =
         run(

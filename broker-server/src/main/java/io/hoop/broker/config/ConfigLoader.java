@@ -443,6 +443,8 @@ public final class ConfigLoader {
     if (raw == null || raw.users() == null) {
       users.add(new DevUserConfig("alice", "alice@example.test", List.of("engineering")));
       users.add(new DevUserConfig("bob", "bob@example.test", List.of("reviewers")));
+      // The auditor of README's tour: members of "auditors" export the whole trail.
+      users.add(new DevUserConfig("audrey", "audrey@example.test", List.of("auditors")));
     } else {
       Set<String> names = new java.util.HashSet<>();
       for (int i = 0; i < raw.users().size(); i++) {

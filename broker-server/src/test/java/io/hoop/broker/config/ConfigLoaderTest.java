@@ -53,7 +53,9 @@ class ConfigLoaderTest {
   @Test
   void emptyDevConfigHasTheDefaultUsers() throws Exception {
     BrokerConfig c = ConfigLoader.parse("dev", "", true);
-    assertThat(c.devIdp().users()).extracting(u -> u.username()).containsExactly("alice", "bob");
+    assertThat(c.devIdp().users())
+        .extracting(u -> u.username())
+        .containsExactly("alice", "bob", "audrey");
     assertThat(c.listen()).isEqualTo("127.0.0.1:8443");
   }
 
