@@ -447,6 +447,136 @@ class KubectlIT {
         .allMatch(s -> ("cert:" + FakeApiServer.CLIENT_CN).equals(s.authorization()));
   }
 
+  @Test
+  void execRunsTheCommandInThePodAndReturnsItsOutput() throws Exception {
+    Kubectl.Result r = kubectl("exec", "web", "--", "echo", "hi", "there");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo("hi there\n");
+    assertThat(api.sessions).contains("start exec [echo, hi, there]", "end exec [echo, hi, there]");
+    assertThat(api.seen)
+        .filteredOn(s -> s.uri().contains("/exec"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.authorization()).isEqualTo("Bearer " + TOKEN));
+  }
+
+  @Test
+  void execWithStdinAndANonZeroExitCode() throws Exception {
+    Kubectl.Result r =
+        Kubectl.run(
+            dir,
+            kubeconfig,
+            "first line\nsecond line\n",
+            "exec",
+            "-i",
+            "web",
+            "--",
+            "sh",
+            "-c",
+            "tr a-z A-Z; echo oops >&2; exit 3");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+    assertThat(r.out()).isEqualTo("FIRST LINE\nSECOND LINE\n");
+    assertThat(r.err()).contains("oops").contains("command terminated with exit code 3");
+  }
+
+  @Test
+  void anInteractiveExecUnderATerminal() throws Exception {
+    Kubectl.Running it = interactive("exec", "-it", "web", "--", "cat");
+    try (java.io.OutputStream keys = it.process().getOutputStream()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> api.sessions.contains("start exec [cat]"));
+      Thread.sleep(300); // kubectl puts its terminal in raw mode once the streams are open
+      keys.write("hello pod\r".getBytes(StandardCharsets.UTF_8));
+      keys.flush();
+      await().atMost(Duration.ofSeconds(10)).until(() -> count(it.out(), "hello pod") >= 2);
+      keys.write(4); // Ctrl-D: the pod's terminal ends cat's input
+      keys.flush();
+      assertThat(it.process().waitFor(20, TimeUnit.SECONDS)).as(it.err()).isTrue();
+    } finally {
+      it.process().destroyForcibly();
+    }
+    assertThat(it.process().exitValue()).as(it.out() + it.err()).isZero();
+    assertThat(api.sessions).contains("end exec [cat]");
+  }
+
+  @Test
+  void attachPrintsTheProcessOutputAndCarriesStdin() throws Exception {
+    tunnels.role = "admin";
+    Kubectl.Result r = kubectl("attach", "web");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("attached to container app");
+    Kubectl.Result in = Kubectl.run(dir, kubeconfig, "ping 1\n", "attach", "-i", "web");
+    assertThat(in.exit()).as(in.toString()).isZero();
+    assertThat(in.out()).contains("attached to container app", "ping 1");
+    assertThat(api.sessions).contains("start attach []", "end attach []");
+  }
+
+  @Test
+  void attachIsDeniedWhereTheRoleHasExecCommandRules() throws Exception {
+    Kubectl.Result r = kubectl("attach", "web");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("Forbidden", "denied: attach to web", "exec command rules");
+    assertThat(api.seen).noneMatch(s -> s.uri().contains("/attach"));
+  }
+
+  @Test
+  void portForwardCarriesBytesBothWays() throws Exception {
+    Kubectl.Running pf = Kubectl.start(dir, kubeconfig, "port-forward", "pod/web", ":8080");
+    try {
+      java.util.regex.Pattern forwarding =
+          java.util.regex.Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 8080");
+      String out =
+          await().atMost(Duration.ofSeconds(20)).until(pf::out, o -> forwarding.matcher(o).find());
+      java.util.regex.Matcher m = forwarding.matcher(out);
+      assertThat(m.find()).isTrue();
+      int port = Integer.parseInt(m.group(1));
+      byte[] sent = new byte[200_000];
+      new java.util.Random(7).nextBytes(sent);
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.setSoTimeout(20_000);
+        Thread writer =
+            new Thread(
+                () -> {
+                  try {
+                    s.getOutputStream().write(sent);
+                    s.getOutputStream().flush();
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
+        writer.start();
+        byte[] back = s.getInputStream().readNBytes(sent.length);
+        writer.join();
+        assertThat(back).isEqualTo(sent);
+      }
+      synchronized (api.echoed) {
+        assertThat(api.echoed.toByteArray()).isEqualTo(sent);
+      }
+    } finally {
+      pf.process().destroy();
+      pf.process().waitFor(5, TimeUnit.SECONDS);
+      pf.process().destroyForcibly();
+    }
+  }
+
+  /** kubectl under {@code script}, so its standard input is a terminal (raw mode, -t). */
+  private Kubectl.Running interactive(String... args) throws Exception {
+    StringBuilder line = new StringBuilder();
+    for (String a : Kubectl.command(dir, kubeconfig, args)) {
+      line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+    }
+    return Kubectl.start(
+        dir,
+        List.of("script", "-q", "-e", "-c", line.toString(), "/dev/null"),
+        ProcessBuilder.Redirect.PIPE);
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
   private Kubectl.Result kubectl(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
     return Kubectl.run(dir, kubeconfig, all);
