@@ -1,6 +1,7 @@
 package io.hoop.engine.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponse;
 
 /**
@@ -18,6 +19,14 @@ public interface UpgradeTap {
 
   /** Bytes the target sent toward the client; the same rules as {@link #fromClient}. */
   void fromTarget(ByteBuf data) throws TapException;
+
+  /**
+   * What the client gets as the relay's last bytes when the broker ends it (revoke, expiry), so the
+   * client can say why, or null to cut it without a word. Called before {@link #closed}.
+   */
+  default ByteBuf farewell(ByteBufAllocator alloc, String message) {
+    return null;
+  }
 
   /**
    * The relay ended; called once.

@@ -890,9 +890,24 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       closeWith(reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "grant_ended", null, message));
       return;
     }
+    ByteBuf last = null;
+    if (state == State.UPGRADED && ex.tap != null) {
+      try {
+        last = ex.tap.farewell(client.alloc(), message);
+      } catch (RuntimeException e) {
+        log.warn("http proxy: the upgrade tap's farewell failed", e);
+      }
+    }
     record(ex.status, "cut: " + message);
     closeTap(ex, message);
     state = State.CLOSED;
+    if (last != null) {
+      client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+      if (upstream != null) {
+        upstream.close();
+      }
+      return;
+    }
     String farewell =
         ex.chunked ? tunnel.settings().policy().farewell(ex.contentType, message) : null;
     if (farewell != null) {

@@ -2,12 +2,14 @@ package io.hoop.engine.kubernetes.exec;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.hoop.engine.http.UpgradeTap;
 import io.hoop.engine.kubernetes.exec.SpdyStreamReader.SpdyException;
 import io.hoop.engine.ssh.bridge.BridgeEvent;
 import io.hoop.engine.ssh.bridge.BridgeListener;
 import io.hoop.tunnel.engine.EngineListener;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -73,6 +75,7 @@ public final class ExecRecorder implements UpgradeTap {
   private long bytesOut;
   private String error = "";
   private boolean closed;
+  private boolean errorEnded;
 
   public ExecRecorder(Session session) {
     this.session = requireNonNull(session, "session");
@@ -97,6 +100,36 @@ public final class ExecRecorder implements UpgradeTap {
       error = "cut: " + e.getMessage();
       throw new TapException(e.getMessage());
     }
+  }
+
+  /**
+   * The v4 {@code Status} on the error stream, as a DATA frame that ends it, when the server's
+   * direction is at a frame boundary and its error stream still open: kubectl prints the message
+   * (naming the grant) instead of a bare connection error.
+   */
+  @Override
+  public ByteBuf farewell(ByteBufAllocator alloc, String message) {
+    Integer error = null;
+    for (Map.Entry<Integer, String> e : types.entrySet()) {
+      if (e.getValue().equals("error")) {
+        error = e.getKey();
+      }
+    }
+    if (error == null || errorEnded || !fromTarget.atFrameBoundary()) {
+      return null;
+    }
+    byte[] status =
+        ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                + "\"message\":\""
+                + new String(JsonStringEncoder.getInstance().quoteAsString(message))
+                + "\",\"reason\":\"Forbidden\",\"code\":403}")
+            .getBytes(StandardCharsets.UTF_8);
+    ByteBuf frame = alloc.buffer(8 + status.length);
+    frame.writeInt(error & 0x7fffffff);
+    frame.writeByte(0x01); // FLAG_FIN
+    frame.writeMedium(status.length);
+    frame.writeBytes(status);
+    return frame;
   }
 
   @Override
@@ -233,6 +266,9 @@ public final class ExecRecorder implements UpgradeTap {
       if (type == null) {
         throw new SpdyException(
             "the server sent data on stream " + streamId + ", which the client never opened");
+      }
+      if (fin && type.equals("error")) {
+        errorEnded = true;
       }
       if (!data.isReadable()) {
         return;

@@ -69,6 +69,10 @@ public final class SpdyStreamReader implements AutoCloseable {
   private int blockLength;
   private int synStream = -1;
   private SpdyException failure;
+  // frame boundaries, counted apart from the decoder: where bytes of the broker's own may go
+  private int headRead;
+  private final byte[] head = new byte[8];
+  private long frameLeft;
   private boolean closed;
 
   /**
@@ -90,6 +94,7 @@ public final class SpdyStreamReader implements AutoCloseable {
     if (closed) {
       throw new SpdyException("the reader is closed");
     }
+    count(data);
     pending.writeBytes(data);
     decoder.decode(pending);
     pending.discardReadBytes();
@@ -99,6 +104,29 @@ public final class SpdyStreamReader implements AutoCloseable {
     if (failure != null) {
       pending.clear();
       throw failure;
+    }
+  }
+
+  /** Whether everything fed so far ends at a frame's end (nothing is cut mid-frame). */
+  public boolean atFrameBoundary() {
+    return failure == null && headRead == 0 && frameLeft == 0;
+  }
+
+  private void count(ByteBuf data) {
+    int i = data.readerIndex();
+    int end = data.writerIndex();
+    while (i < end) {
+      if (frameLeft > 0) {
+        int n = (int) Math.min(frameLeft, end - i);
+        i += n;
+        frameLeft -= n;
+        continue;
+      }
+      head[headRead++] = data.getByte(i++);
+      if (headRead == 8) {
+        headRead = 0;
+        frameLeft = ((head[5] & 0xffL) << 16) | ((head[6] & 0xffL) << 8) | (head[7] & 0xffL);
+      }
     }
   }
 

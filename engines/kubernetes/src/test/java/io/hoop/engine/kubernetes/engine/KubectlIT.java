@@ -603,6 +603,28 @@ class KubectlIT {
   }
 
   @Test
+  void anExecCutByARevokeEndsWithinASecondWithAnErrorNamingTheGrant() throws Exception {
+    Kubectl.Running exec = Kubectl.start(dir, kubeconfig, "exec", "web", "--", "sleep", "30");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> api.sessions.contains("start exec [sleep, 30]"));
+      long t0 = System.nanoTime();
+      tunnels.harness.tunnels.closeGrant(
+          KubeTunnels.GRANT, "grant_revoked", "hoop: grant g-k8s for task OPS-9 was revoked");
+      assertThat(exec.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
+      assertThat(exec.process().exitValue()).isNotZero();
+      assertThat(exec.err()).contains("grant g-k8s for task OPS-9 was revoked");
+    } finally {
+      exec.process().destroyForcibly();
+    }
+    KubeExecStep step = execStep();
+    assertThat(step.error()).isEqualTo("cut: hoop: grant g-k8s for task OPS-9 was revoked");
+    assertThat(step.exitCode()).isNull();
+  }
+
+  @Test
   void anExecOverWebSocketIsRefusedBecauseItCannotBeRecorded() throws Exception {
     String answer =
         raw(

@@ -131,6 +131,50 @@ class ExecRecorderTest {
   }
 
   @Test
+  void theFarewellIsAStatusFrameOnTheErrorStreamOnlyAtAFrameBoundary() throws Exception {
+    ExecRecorder r = recorder(false);
+    r.fromClient(Unpooled.wrappedBuffer(client().bytes()));
+    byte[] output = new SpdyFrames().data(5, "partial output", false).bytes();
+    r.fromTarget(Unpooled.wrappedBuffer(output, 0, output.length - 3));
+    // mid-frame: a frame of hoop's would land inside the server's
+    assertThat(r.farewell(io.netty.buffer.ByteBufAllocator.DEFAULT, "revoked")).isNull();
+    r.fromTarget(Unpooled.wrappedBuffer(output, output.length - 3, 3));
+    io.netty.buffer.ByteBuf frame =
+        r.farewell(io.netty.buffer.ByteBufAllocator.DEFAULT, "grant \"g-1\" was revoked");
+    assertThat(frame).isNotNull();
+    // what the client reads: a DATA frame with FIN on stream 1 (error) holding the Status
+    List<String> got = new ArrayList<>();
+    try (SpdyStreamReader client =
+        new SpdyStreamReader(
+            new SpdyStreamReader.Frames() {
+              @Override
+              public void opened(int id, java.util.Map<String, List<String>> h) {}
+
+              @Override
+              public void data(int id, io.netty.buffer.ByteBuf d, boolean fin) {
+                got.add(id + " " + fin + " " + d.toString(StandardCharsets.UTF_8));
+              }
+
+              @Override
+              public void reset(int id) {}
+            },
+            false)) {
+      client.feed(frame);
+    }
+    frame.release();
+    assertThat(got)
+        .singleElement()
+        .satisfies(
+            g ->
+                assertThat(g)
+                    .startsWith("1 true {\"kind\":\"Status\"")
+                    .contains("\"status\":\"Failure\"", "grant \\\"g-1\\\" was revoked"));
+    // once the server ended its error stream, nothing more is said on it
+    r.fromTarget(Unpooled.wrappedBuffer(new SpdyFrames().data(1, "{}", true).bytes()));
+    assertThat(r.farewell(io.netty.buffer.ByteBufAllocator.DEFAULT, "x")).isNull();
+  }
+
+  @Test
   void aSessionTheBrokerEndsSaysWhy() throws Exception {
     ExecRecorder r = recorder(false);
     r.fromClient(Unpooled.wrappedBuffer(client().bytes()));
