@@ -105,7 +105,15 @@ public final class FakeApiServer implements AutoCloseable {
     workDir = java.nio.file.Files.createTempDirectory("hoop-fake-pod");
     echo = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     executor.execute(this::echo);
-    front = new FakeApiFront(ca, server.getAddress(), upgrades(), workDir);
+    FakeApiFront f = null;
+    try {
+      f = new FakeApiFront(ca, server.getAddress(), upgrades(), workDir);
+    } finally {
+      front = f;
+      if (f == null) {
+        close();
+      }
+    }
     put("", "namespaces", "default", Map.of());
     put("", "namespaces", "prod", Map.of());
   }
@@ -658,7 +666,9 @@ public final class FakeApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    front.close();
+    if (front != null) {
+      front.close();
+    }
     server.stop(0);
     try {
       echo.close();
