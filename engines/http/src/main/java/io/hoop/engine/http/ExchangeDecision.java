@@ -20,6 +20,7 @@ import java.util.function.Function;
  * @param setHeaders headers the target gets in place of the client's (e.g. an {@code Accept} the
  *     masking can read)
  * @param step turns the proxy's record of the exchange into the step the session records
+ * @param upgradeTap what reads an allowed upgrade's bytes as they are relayed, null for none
  */
 public record ExchangeDecision(
     RuleAction action,
@@ -28,7 +29,8 @@ public record ExchangeDecision(
     MaskPlan masking,
     boolean requireJson,
     Map<String, String> setHeaders,
-    Function<HttpRequestStep, SessionStep> step) {
+    Function<HttpRequestStep, SessionStep> step,
+    UpgradeTap.Factory upgradeTap) {
   public ExchangeDecision {
     requireNonNull(action, "action");
     requireNonNull(rule, "rule");
@@ -36,6 +38,18 @@ public record ExchangeDecision(
     requireNonNull(masking, "masking");
     setHeaders = Map.copyOf(requireNonNull(setHeaders, "setHeaders"));
     requireNonNull(step, "step");
+  }
+
+  /** A decision whose upgrades (if any) are relayed unread. */
+  public ExchangeDecision(
+      RuleAction action,
+      String rule,
+      String reason,
+      MaskPlan masking,
+      boolean requireJson,
+      Map<String, String> setHeaders,
+      Function<HttpRequestStep, SessionStep> step) {
+    this(action, rule, reason, masking, requireJson, setHeaders, step, null);
   }
 
   /** A decision that records the proxy's own step and sets no header. */

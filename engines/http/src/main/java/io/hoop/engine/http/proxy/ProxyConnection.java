@@ -4,6 +4,7 @@ import io.hoop.engine.http.ExchangeDecision;
 import io.hoop.engine.http.HttpRequestBlocked;
 import io.hoop.engine.http.HttpRequestStep;
 import io.hoop.engine.http.HttpSettings;
+import io.hoop.engine.http.UpgradeTap;
 import io.hoop.engine.http.config.HttpTarget;
 import io.hoop.engine.http.config.RuleAction;
 import io.hoop.engine.http.mask.JsonMasker;
@@ -116,6 +117,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     long responseBytes;
     int status;
     JsonMasker masker;
+    UpgradeTap tap;
     Holds.Hold hold;
     boolean recorded;
 
@@ -146,6 +148,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     if (state == State.UPGRADED) {
       if (msg instanceof ByteBuf data && upstream != null) {
+        if (!tapped(data, true)) {
+          return;
+        }
         ex.requestBytes += data.readableBytes();
         upstream.write(data);
       } else {
@@ -218,6 +223,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       if (ex.responseStarted || state == State.UPGRADED) {
         record(ex.status, state == State.UPGRADED ? "" : "the client went away");
       }
+      closeTap(ex, "");
       releaseBody(ex);
     }
     state = State.CLOSED;
@@ -538,6 +544,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       }
       if (state == State.UPGRADED) {
         if (msg instanceof ByteBuf data) {
+          if (!tapped(data, false)) {
+            return;
+          }
           ex.responseBytes += data.readableBytes();
           client.write(data);
         } else {
@@ -592,7 +601,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       upstream = null;
       upstreamReady = false;
       if (state == State.UPGRADED) {
-        client.close();
+        // what the target said last (an exec's exit status) reaches the client before the close
+        client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       } else if (state == State.FORWARDING && ex != null) {
         if (!ex.responseStarted) {
           upstreamFailed("target closed the connection before answering");
@@ -764,6 +774,21 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void upgrade(HttpResponse response) {
+    if (ex.decision.upgradeTap() != null) {
+      try {
+        ex.tap = ex.decision.upgradeTap().open(response);
+      } catch (UpgradeTap.TapException | RuntimeException e) {
+        String reason = "the upgrade cannot be recorded, so it was not relayed: " + e.getMessage();
+        HttpRequest r = ex.request;
+        emit(
+            new HttpRequestBlocked(
+                ex.startedAt, r.method().name(), r.uri(), 502, ex.rule, "hoop: " + reason));
+        record(502, reason);
+        closeWith(
+            reply(HttpResponseStatus.BAD_GATEWAY, "upgrade_refused", ex.rule, "hoop: " + reason));
+        return;
+      }
+    }
     state = State.UPGRADED;
     ex.status = 101;
     ex.responseStarted = true;
@@ -798,6 +823,50 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Shows the tap the relayed bytes; false when it cut the relay (the bytes are released). */
+  private boolean tapped(ByteBuf data, boolean fromClient) {
+    UpgradeTap tap = ex.tap;
+    if (tap == null) {
+      return true;
+    }
+    try {
+      if (fromClient) {
+        tap.fromClient(data.duplicate());
+      } else {
+        tap.fromTarget(data.duplicate());
+      }
+      return true;
+    } catch (UpgradeTap.TapException | RuntimeException e) {
+      data.release();
+      String reason = "the upgraded stream cannot be followed, so it was cut: " + e.getMessage();
+      log.info("http proxy {}: {}", tunnel.settings().admission().label(), reason);
+      HttpRequest r = ex.request;
+      emit(
+          new HttpRequestBlocked(
+              ex.startedAt, r.method().name(), r.uri(), 502, ex.rule, "hoop: " + reason));
+      record(ex.status, reason);
+      closeTap(ex, reason);
+      state = State.CLOSED;
+      client.close();
+      if (upstream != null) {
+        upstream.close();
+      }
+      return false;
+    }
+  }
+
+  private static void closeTap(Exchange exchange, String reason) {
+    UpgradeTap tap = exchange.tap;
+    exchange.tap = null;
+    if (tap != null) {
+      try {
+        tap.closed(reason);
+      } catch (RuntimeException e) {
+        log.warn("http proxy: the upgrade tap failed to close", e);
+      }
+    }
+  }
+
   // ---- the broker ends the tunnel ------------------------------------------------------------
 
   void goodbye(String message) {
@@ -821,8 +890,24 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       closeWith(reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "grant_ended", null, message));
       return;
     }
+    ByteBuf last = null;
+    if (state == State.UPGRADED && ex.tap != null) {
+      try {
+        last = ex.tap.farewell(client.alloc(), message);
+      } catch (RuntimeException e) {
+        log.warn("http proxy: the upgrade tap's farewell failed", e);
+      }
+    }
     record(ex.status, "cut: " + message);
+    closeTap(ex, message);
     state = State.CLOSED;
+    if (last != null) {
+      client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+      if (upstream != null) {
+        upstream.close();
+      }
+      return;
+    }
     String farewell =
         ex.chunked ? tunnel.settings().policy().farewell(ex.contentType, message) : null;
     if (farewell != null) {

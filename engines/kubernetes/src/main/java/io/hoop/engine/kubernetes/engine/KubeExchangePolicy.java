@@ -4,13 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import io.hoop.engine.http.ExchangeDecision;
 import io.hoop.engine.http.ExchangePolicy;
+import io.hoop.engine.http.UpgradeTap;
 import io.hoop.engine.http.config.RuleAction;
 import io.hoop.engine.http.mask.MaskPlan;
 import io.hoop.engine.http.policy.RequestTarget;
+import io.hoop.engine.http.proxy.RequestGuard;
 import io.hoop.engine.kubernetes.config.KubeRole;
 import io.hoop.engine.kubernetes.masking.SecretMasking;
 import io.hoop.engine.kubernetes.policy.KubeGuard;
 import io.hoop.engine.kubernetes.request.KubeRequest;
+import io.hoop.engine.kubernetes.request.KubeRequestException;
 import io.hoop.engine.ssh.policy.Decision;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -25,10 +28,15 @@ import java.util.Map;
  * objects kubectl prints; a stream the broker ends gets a last line naming why. Pure.
  */
 final class KubeExchangePolicy implements ExchangePolicy {
-  private final KubeRole role;
+  /** The rule of exec and attach upgrades hoop cannot record. */
+  static final String RECORDING = "exec.recording";
 
-  KubeExchangePolicy(KubeRole role) {
+  private final KubeRole role;
+  private final ExecSessions sessions;
+
+  KubeExchangePolicy(KubeRole role, ExecSessions sessions) {
     this.role = requireNonNull(role, "role");
+    this.sessions = requireNonNull(sessions, "sessions");
   }
 
   @Override
@@ -54,6 +62,28 @@ final class KubeExchangePolicy implements ExchangePolicy {
         d.action() == io.hoop.engine.ssh.policy.Action.REVIEW
             ? RuleAction.REVIEW
             : RuleAction.ALLOW;
+    UpgradeTap.Factory tap = null;
+    if (ExecSessions.recorded(r) && RequestGuard.isUpgrade(request)) {
+      String upgrade = request.headers().get(HttpHeaderNames.UPGRADE, "");
+      if (!upgrade.trim().equalsIgnoreCase(ExecSessions.SPDY)) {
+        return ExchangeDecision.of(
+            RuleAction.DENY,
+            RECORDING,
+            "denied: "
+                + r.subresource()
+                + " sessions are recorded, and hoop reads them over SPDY/3.1 only (this client"
+                + " asked for '"
+                + printable(upgrade)
+                + "'; kubectl falls back to SPDY/3.1)",
+            MaskPlan.none());
+      }
+      try {
+        tap = sessions.tap(r, target.query());
+      } catch (KubeRequestException e) {
+        return ExchangeDecision.of(
+            RuleAction.DENY, KubeGuard.UNPARSEABLE, "refused: " + e.getMessage(), MaskPlan.none());
+      }
+    }
     return new ExchangeDecision(
         action,
         rule,
@@ -61,7 +91,13 @@ final class KubeExchangePolicy implements ExchangePolicy {
         SecretMasks.of(plan),
         plan.requireJson(),
         headers,
-        step -> KubeRequestStep.of(r, step));
+        step -> KubeRequestStep.of(r, step),
+        tap);
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 40 ? s.substring(0, 40) : s;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   @Override

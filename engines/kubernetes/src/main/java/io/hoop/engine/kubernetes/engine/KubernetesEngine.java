@@ -1,5 +1,7 @@
 package io.hoop.engine.kubernetes.engine;
 
+import static java.util.Objects.requireNonNull;
+
 import io.hoop.engine.http.HttpEngine;
 import io.hoop.engine.http.HttpSettings;
 import io.hoop.engine.http.config.Credential;
@@ -11,6 +13,7 @@ import io.hoop.engine.http.mask.MaskPlan;
 import io.hoop.engine.kubernetes.config.KubeRole;
 import io.hoop.engine.kubernetes.config.KubernetesSection;
 import io.hoop.engine.kubernetes.config.KubernetesTargetKind;
+import io.hoop.engine.ssh.engine.CastRecordings;
 import io.hoop.tunnel.engine.Admission;
 import io.hoop.tunnel.engine.Engine;
 import io.hoop.tunnel.engine.EngineContext;
@@ -47,17 +50,31 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
   static final Duration REVIEW_TIMEOUT = Duration.ofMinutes(5);
 
   private final HttpEngine proxy;
+  private final CastRecordings casts;
 
-  /** An engine whose proxy runs on one event loop. */
+  /**
+   * An engine whose proxy runs on one event loop and that records no exec terminal output (exec and
+   * attach are still followed, and each session's step reported).
+   */
   public KubernetesEngine() {
-    this(1);
+    this(1, null);
+  }
+
+  /**
+   * An engine whose proxy runs on one event loop and that records exec and attach terminal output
+   * in {@code casts} (the broker's store, shared with the ssh engine).
+   */
+  public KubernetesEngine(CastRecordings casts) {
+    this(1, requireNonNull(casts, "casts"));
   }
 
   /**
    * @param threads the proxy's event loops (0: one per core)
+   * @param casts where exec terminal output is recorded; null for nowhere
    */
-  public KubernetesEngine(int threads) {
+  public KubernetesEngine(int threads, CastRecordings casts) {
     this.proxy = new HttpEngine(List.of(), threads);
+    this.casts = casts;
   }
 
   /** The target kind that parses {@code kubernetes} sections. */
@@ -129,7 +146,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
         tls(admission, trust, credential),
         MaskPlan.none(),
         admission,
-        new KubeExchangePolicy(role));
+        new KubeExchangePolicy(role, new ExecSessions(admission, casts)));
   }
 
   private static SslContext tls(

@@ -324,6 +324,20 @@ public final class KubeRequestParser {
   }
 
   /**
+   * A boolean option of the query as the API server converts it ({@code
+   * Convert_Slice_string_To_bool}): absent is false; else the first value decides, and every value
+   * but {@code 0} and {@code false} (any case) is true, the empty one included.
+   */
+  public static boolean option(String rawQuery, String name) throws KubeRequestException {
+    List<String> values = query(rawQuery == null ? "" : rawQuery).get(name);
+    if (values == null || values.isEmpty()) {
+      return false;
+    }
+    String v = values.get(0);
+    return !(v.equals("0") || v.equalsIgnoreCase("false"));
+  }
+
+  /**
    * Go's {@code url.ParseQuery}: pairs split on {@code &}, the first {@code =} splits key and
    * value, {@code +} is a space, {@code %XX} escapes. Go drops pairs with {@code ;} or bad escapes;
    * hoop refuses them.

@@ -3,7 +3,11 @@ package io.hoop.engine.kubernetes.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hoop.asciicast.CastEvent;
+import io.hoop.asciicast.CastReader;
+import io.hoop.asciicast.CastRecording;
 import io.hoop.engine.http.HttpRequestBlocked;
+import io.hoop.engine.kubernetes.exec.KubeExecStep;
 import io.hoop.engine.kubernetes.masking.MaskRule;
 import io.hoop.engine.kubernetes.testing.FakeApiServer;
 import io.hoop.engine.kubernetes.testing.KubeTunnels;
@@ -445,6 +449,306 @@ class KubectlIT {
     assertThat(api.seen)
         .isNotEmpty()
         .allMatch(s -> ("cert:" + FakeApiServer.CLIENT_CN).equals(s.authorization()));
+  }
+
+  @Test
+  void execRunsTheCommandInThePodAndReturnsItsOutput() throws Exception {
+    Kubectl.Result r = kubectl("exec", "web", "--", "echo", "hi", "there");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo("hi there\n");
+    assertThat(api.sessions).contains("start exec [echo, hi, there]", "end exec [echo, hi, there]");
+    assertThat(api.seen)
+        .filteredOn(s -> s.uri().contains("/exec"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.authorization()).isEqualTo("Bearer " + TOKEN));
+    KubeExecStep step = execStep();
+    assertThat(step.kind()).isEqualTo("exec");
+    assertThat(step.pod()).isEqualTo("web");
+    assertThat(step.namespace()).isEqualTo("default");
+    assertThat(step.command()).containsExactly("echo", "hi", "there");
+    assertThat(step.exitCode()).isZero();
+    assertThat(step.tty()).isFalse();
+    assertThat(step.recorded()).isTrue();
+    assertThat(step.error()).isEmpty();
+    assertThat(step.operation()).isEqualTo("exec web -n default: 'echo' 'hi' 'there'");
+    CastRecording cast = onlyCast();
+    assertThat(output(cast)).isEqualTo("hi there\n");
+    assertThat(cast.header().title()).contains("k8s-prod", "g-k8s", "exec web");
+  }
+
+  @Test
+  void execWithStdinAndANonZeroExitCode() throws Exception {
+    Kubectl.Result r =
+        Kubectl.run(
+            dir,
+            kubeconfig,
+            "first line\nsecond line\n",
+            "exec",
+            "-i",
+            "web",
+            "--",
+            "sh",
+            "-c",
+            "tr a-z A-Z; echo oops >&2; exit 3");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+    assertThat(r.out()).isEqualTo("FIRST LINE\nSECOND LINE\n");
+    assertThat(r.err()).contains("oops").contains("command terminated with exit code 3");
+    KubeExecStep step = execStep();
+    assertThat(step.exitCode()).isEqualTo(3);
+    assertThat(step.command()).containsExactly("sh", "-c", "tr a-z A-Z; echo oops >&2; exit 3");
+    // output and errors are recorded; input without a terminal is not
+    String out = output(onlyCast());
+    assertThat(out).contains("FIRST LINE", "oops").doesNotContain("first line");
+    assertThat(onlyCast().events()).noneMatch(e -> e.type().equals("i"));
+  }
+
+  @Test
+  void anInteractiveExecUnderATerminal() throws Exception {
+    Kubectl.Running it = interactive("exec", "-it", "web", "--", "cat");
+    try (java.io.OutputStream keys = it.process().getOutputStream()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> api.sessions.contains("start exec [cat]"));
+      Thread.sleep(300); // kubectl puts its terminal in raw mode once the streams are open
+      keys.write("hello pod\r".getBytes(StandardCharsets.UTF_8));
+      keys.flush();
+      await().atMost(Duration.ofSeconds(10)).until(() -> count(it.out(), "hello pod") >= 2);
+      keys.write(4); // Ctrl-D: the pod's terminal ends cat's input
+      keys.flush();
+      assertThat(it.process().waitFor(20, TimeUnit.SECONDS)).as(it.err()).isTrue();
+    } finally {
+      it.process().destroyForcibly();
+    }
+    assertThat(it.process().exitValue()).as(it.out() + it.err()).isZero();
+    assertThat(api.sessions).contains("end exec [cat]");
+    KubeExecStep step = execStep();
+    assertThat(step.tty()).isTrue();
+    assertThat(step.exitCode()).isZero();
+    CastRecording cast = onlyCast();
+    // the pod's terminal echoed the keys and cat repeated the line: both are output; the typed
+    // keys are input events because the terminal echoed them
+    assertThat(count(output(cast), "hello pod")).isEqualTo(2);
+    assertThat(cast.events())
+        .filteredOn(e -> e.type().equals("i"))
+        .extracting(CastEvent::data)
+        .anyMatch(d -> d.contains("hello pod"));
+  }
+
+  @Test
+  void attachPrintsTheProcessOutputAndCarriesStdin() throws Exception {
+    tunnels.role = "admin";
+    Kubectl.Result r = kubectl("attach", "web");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("attached to container app");
+    Kubectl.Result in = Kubectl.run(dir, kubeconfig, "ping 1\n", "attach", "-i", "web");
+    assertThat(in.exit()).as(in.toString()).isZero();
+    assertThat(in.out()).contains("attached to container app", "ping 1");
+    assertThat(api.sessions).contains("start attach []", "end attach []");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> tunnels.events(KubeExecStep.class).size() >= 2);
+    assertThat(tunnels.events(KubeExecStep.class))
+        .allSatisfy(
+            st -> {
+              assertThat(st.kind()).isEqualTo("attach");
+              assertThat(st.exitCode()).isZero();
+              assertThat(st.recorded()).isTrue();
+            });
+  }
+
+  @Test
+  void attachIsDeniedWhereTheRoleHasExecCommandRules() throws Exception {
+    Kubectl.Result r = kubectl("attach", "web");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("Forbidden", "denied: attach to web", "exec command rules");
+    assertThat(api.seen).noneMatch(s -> s.uri().contains("/attach"));
+  }
+
+  @Test
+  void portForwardCarriesBytesBothWays() throws Exception {
+    Kubectl.Running pf = Kubectl.start(dir, kubeconfig, "port-forward", "pod/web", ":8080");
+    try {
+      java.util.regex.Pattern forwarding =
+          java.util.regex.Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 8080");
+      String out =
+          await().atMost(Duration.ofSeconds(20)).until(pf::out, o -> forwarding.matcher(o).find());
+      java.util.regex.Matcher m = forwarding.matcher(out);
+      assertThat(m.find()).isTrue();
+      int port = Integer.parseInt(m.group(1));
+      byte[] sent = new byte[200_000];
+      new java.util.Random(7).nextBytes(sent);
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.setSoTimeout(20_000);
+        Thread writer =
+            new Thread(
+                () -> {
+                  try {
+                    s.getOutputStream().write(sent);
+                    s.getOutputStream().flush();
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
+        writer.start();
+        byte[] back = s.getInputStream().readNBytes(sent.length);
+        writer.join();
+        assertThat(back).isEqualTo(sent);
+      }
+      synchronized (api.echoed) {
+        assertThat(api.echoed.toByteArray()).isEqualTo(sent);
+      }
+    } finally {
+      pf.process().destroy();
+      pf.process().waitFor(5, TimeUnit.SECONDS);
+      pf.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void anExecCutByARevokeEndsWithinASecondWithAnErrorNamingTheGrant() throws Exception {
+    Kubectl.Running exec = Kubectl.start(dir, kubeconfig, "exec", "web", "--", "sleep", "30");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> api.sessions.contains("start exec [sleep, 30]"));
+      long t0 = System.nanoTime();
+      tunnels.harness.tunnels.closeGrant(
+          KubeTunnels.GRANT, "grant_revoked", "hoop: grant g-k8s for task OPS-9 was revoked");
+      assertThat(exec.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
+      assertThat(exec.process().exitValue()).isNotZero();
+      assertThat(exec.err()).contains("grant g-k8s for task OPS-9 was revoked");
+    } finally {
+      exec.process().destroyForcibly();
+    }
+    KubeExecStep step = execStep();
+    assertThat(step.error()).isEqualTo("cut: hoop: grant g-k8s for task OPS-9 was revoked");
+    assertThat(step.exitCode()).isNull();
+  }
+
+  @Test
+  void anExecOverWebSocketIsRefusedBecauseItCannotBeRecorded() throws Exception {
+    String answer =
+        raw(
+            "POST /api/v1/namespaces/default/pods/web/exec?command=ls&stdout=true HTTP/1.1\r\n"
+                + "Host: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n",
+            null);
+    assertThat(answer).startsWith("HTTP/1.1 403").contains("exec.recording", "SPDY/3.1");
+    assertThat(api.seen).noneMatch(s -> s.uri().contains("/exec"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                tunnels.events(HttpRequestBlocked.class).stream()
+                    .anyMatch(b -> b.rule().equals("exec.recording")));
+  }
+
+  @Test
+  void anExecSessionHoopCannotReadIsCutAndTheCutAudited() throws Exception {
+    // a SPDY/2 control frame where SPDY/3.1 was agreed: the recorder cannot follow it
+    byte[] garbage = {(byte) 0x80, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x04, 0, 0, 0, 1};
+    String answer =
+        raw(
+            "POST /api/v1/namespaces/default/pods/web/exec?command=cat&stdin=true&stdout=true"
+                + " HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+                + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\nContent-Length: 0\r\n\r\n",
+            garbage);
+    assertThat(answer).startsWith("HTTP/1.1 101");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                tunnels.events(HttpRequestBlocked.class).stream()
+                    .anyMatch(b -> b.reason().contains("cannot be followed")));
+    KubeExecStep step = execStep();
+    assertThat(step.error()).contains("cut", "SPDY");
+    assertThat(step.exitCode()).isNull();
+  }
+
+  /**
+   * Sends {@code head} through the tunnel, then {@code after} once an answer's head arrived; the
+   * text until the connection ends (at most 10 s).
+   */
+  private String raw(String head, byte[] after) throws Exception {
+    java.net.InetSocketAddress local = tunnels.local();
+    try (java.net.Socket s = new java.net.Socket(local.getAddress(), local.getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      java.io.InputStream in = s.getInputStream();
+      byte[] buf = new byte[4096];
+      boolean sent = after == null;
+      for (int n; ; ) {
+        try {
+          n = in.read(buf);
+        } catch (java.net.SocketException e) {
+          break;
+        }
+        if (n < 0) {
+          break;
+        }
+        got.write(buf, 0, n);
+        if (!sent && got.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+          s.getOutputStream().write(after);
+          s.getOutputStream().flush();
+          sent = true;
+        }
+      }
+      return got.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** The one exec or attach step the test's session reported. */
+  private KubeExecStep execStep() {
+    return await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> tunnels.events(KubeExecStep.class), l -> l.size() == 1)
+        .get(0);
+  }
+
+  /** The test's only recording, as {@code hoop sessions replay} reads it. */
+  private CastRecording onlyCast() throws Exception {
+    Path recordings = dir.resolve("tunnel").resolve("recordings");
+    try (java.util.stream.Stream<Path> files = Files.list(recordings)) {
+      List<Path> casts = files.filter(p -> p.toString().endsWith(".cast")).toList();
+      assertThat(casts).hasSize(1);
+      String session = casts.get(0).getFileName().toString().replace(".cast", "");
+      assertThat(tunnels.casts.file(session)).contains(casts.get(0));
+      assertThat(Files.getPosixFilePermissions(casts.get(0)))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      return CastReader.read(Files.readString(casts.get(0)));
+    }
+  }
+
+  private static String output(CastRecording cast) {
+    StringBuilder s = new StringBuilder();
+    for (CastEvent e : cast.events()) {
+      if (e.type().equals("o")) {
+        s.append(e.data());
+      }
+    }
+    return s.toString();
+  }
+
+  /** kubectl under {@code script}, so its standard input is a terminal (raw mode, -t). */
+  private Kubectl.Running interactive(String... args) throws Exception {
+    StringBuilder line = new StringBuilder();
+    for (String a : Kubectl.command(dir, kubeconfig, args)) {
+      line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+    }
+    return Kubectl.start(
+        dir,
+        List.of("script", "-q", "-e", "-c", line.toString(), "/dev/null"),
+        ProcessBuilder.Redirect.PIPE);
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   private Kubectl.Result kubectl(String... args) throws Exception {

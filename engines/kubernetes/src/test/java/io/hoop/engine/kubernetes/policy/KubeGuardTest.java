@@ -99,6 +99,15 @@ class KubeGuardTest {
         "POST  |/api/v1/namespaces/dev/pods/web/exec|command=echo&command=rm+x|ALLOW|viewer.rules[3]",
         "POST  |/api/v1/namespaces/dev/pods/web/exec|command=echo&command=%27%3B+rm+x|ALLOW|viewer.rules[3]",
         "POST  |/api/v1/namespaces/dev/pods/web/exec|-|DENY|exec.unparseable",
+        // hostile encodings of the argv: escaped letters, a repeated key split around others, a
+        // shell reached through env, a NUL, a bad escape, a ';' Go would drop with its pair
+        "POST  |/api/v1/namespaces/dev/pods/web/exec|command=%72%6D&command=-rf&command=x|DENY|exec.rules[0]",
+        "POST  |/api/v1/namespaces/dev/pods/web/exec|command=rm&stdout=true&command=x|DENY|exec.rules[0]",
+        "POST  |/api/v1/namespaces/dev/pods/web/exec|command=sh&command=-c&command=rm%09x|DENY|exec.rules[0]",
+        "POST  |/api/v1/namespaces/dev/pods/web/exec|command=rm%00&command=x|DENY|exec.unparseable",
+        "POST  |/api/v1/namespaces/dev/pods/web/exec|command=r%6&command=x|DENY|request.unparseable",
+        "POST  |/api/v1/namespaces/dev/pods/web/exec|command=ls;command=rm|DENY|request.unparseable",
+        "POST  |/api/v1/namespaces/dev/pods/web/exec|command=sh&command=-c&command=%24%28echo+rm%29+x|DENY|exec.unparseable",
         "POST  |/api/v1/namespaces/dev/pods/web/attach|-|DENY|exec.attach",
       })
   void viewer(String method, String path, String query, Action action, String rule) {

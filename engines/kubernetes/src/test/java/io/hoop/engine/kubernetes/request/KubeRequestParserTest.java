@@ -231,6 +231,21 @@ class KubeRequestParserTest {
   }
 
   @Test
+  void booleanOptionsAreReadAsTheApiServerConvertsThem() throws KubeRequestException {
+    // Convert_Slice_string_To_bool: the first value decides; only "0" and "false" are false
+    for (String q :
+        new String[] {"tty=true", "tty=1", "tty=", "tty", "tty=yes", "tty=TRUE&tty=0"}) {
+      assertThat(KubeRequestParser.option(q, "tty")).as(q).isTrue();
+    }
+    for (String q : new String[] {"tty=false", "tty=FaLsE", "tty=0", "tty=%30", "stdin=true", ""}) {
+      assertThat(KubeRequestParser.option(q, "tty")).as(q).isFalse();
+    }
+    assertThat(KubeRequestParser.option(null, "tty")).isFalse();
+    assertThatThrownBy(() -> KubeRequestParser.option("tty=%zz", "tty"))
+        .isInstanceOf(KubeRequestException.class);
+  }
+
+  @Test
   void logFollow() throws KubeRequestException {
     assertThat(
             KubeRequestParser.parse("GET", "/api/v1/namespaces/ns/pods/web/log", "follow=true")

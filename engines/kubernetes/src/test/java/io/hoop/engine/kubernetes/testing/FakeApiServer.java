@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,8 +41,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * delete and watch (chunked JSON events, one per line, flushed), and pod logs ({@code follow=true}
  * streams a line every 100 ms until the client goes). Every request is kept in {@link #seen}.
  *
- * <p>What it does not do: RBAC, admission, SPDY/WebSocket upgrades (exec, attach, port-forward),
- * strategic merge patch semantics for lists (a merge patch is applied), protobuf.
+ * <p>exec, attach and port-forward speak SPDY/3.1 as the kubelet does for kubectl 1.20 ({@link
+ * FakeApiFront}, {@link FakeSpdySession}): exec runs its argv as a real process in a temporary
+ * directory, port-forward reaches a TCP echo server ({@link #echoed} keeps what it received).
+ *
+ * <p>What it does not do: RBAC, admission, WebSocket upgrades, strategic merge patch semantics for
+ * lists (a merge patch is applied), protobuf.
  */
 public final class FakeApiServer implements AutoCloseable {
   /** One request as the server saw it. */
@@ -72,7 +74,17 @@ public final class FakeApiServer implements AutoCloseable {
 
   public final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
   private final String token;
-  private final HttpsServer server;
+  private final com.sun.net.httpserver.HttpServer server;
+  private final FakeApiFront front;
+  private final java.net.ServerSocket echo;
+  private final java.nio.file.Path workDir;
+
+  /** exec and attach sessions: "start exec [argv]" / "end exec [argv]". */
+  public final BlockingQueue<String> sessions = new LinkedBlockingQueue<>();
+
+  /** What the port-forward echo server received. */
+  public final java.io.ByteArrayOutputStream echoed = new java.io.ByteArrayOutputStream();
+
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Map<String, ObjectNode> store = new ConcurrentHashMap<>();
   private final AtomicLong version = new AtomicLong(100);
@@ -84,25 +96,89 @@ public final class FakeApiServer implements AutoCloseable {
   /** Starts on a loopback port; requests must carry {@code Authorization: Bearer token}. */
   public FakeApiServer(TestCa ca, String token) throws IOException {
     this.token = token;
-    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(
-        new HttpsConfigurator(ca.serverContext()) {
-          @Override
-          public void configure(com.sun.net.httpserver.HttpsParameters params) {
-            javax.net.ssl.SSLParameters p = getSSLContext().getDefaultSSLParameters();
-            p.setWantClientAuth(true);
-            params.setSSLParameters(p);
-          }
-        });
+    server =
+        com.sun.net.httpserver.HttpServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.setExecutor(executor);
     server.start();
+    workDir = java.nio.file.Files.createTempDirectory("hoop-fake-pod");
+    echo = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    executor.execute(this::echo);
+    FakeApiFront f = null;
+    try {
+      f = new FakeApiFront(ca, server.getAddress(), upgrades(), workDir);
+    } finally {
+      front = f;
+      if (f == null) {
+        close();
+      }
+    }
     put("", "namespaces", "default", Map.of());
     put("", "namespaces", "prod", Map.of());
   }
 
   public InetSocketAddress address() {
-    return server.getAddress();
+    return front.address();
+  }
+
+  private FakeApiFront.Upgrades upgrades() {
+    return new FakeApiFront.Upgrades() {
+      @Override
+      public boolean authenticated(String authorization) {
+        return ("Bearer " + token).equals(authorization)
+            || ("cert:" + CLIENT_CN).equals(authorization);
+      }
+
+      @Override
+      public void seen(String method, String uri, String authorization, String accept) {
+        seen.add(new Seen(method, uri, authorization, accept));
+      }
+
+      @Override
+      public boolean podExists(String namespace, String name) {
+        return store.containsKey(key(kind("pods").orElseThrow(), namespace, name));
+      }
+
+      @Override
+      public InetSocketAddress portForwardTarget() {
+        return (InetSocketAddress) echo.getLocalSocketAddress();
+      }
+
+      @Override
+      public void session(FakeSpdySession.Kind kind, List<String> argv, boolean started) {
+        sessions.add(
+            (started ? "start " : "end ") + kind.name().toLowerCase(Locale.ROOT) + " " + argv);
+      }
+    };
+  }
+
+  /** The port-forward target: echoes every connection's bytes back until it half-closes. */
+  private void echo() {
+    while (!echo.isClosed()) {
+      try {
+        java.net.Socket s = echo.accept();
+        executor.execute(
+            () -> {
+              byte[] buf = new byte[8192];
+              try (s;
+                  InputStream in = s.getInputStream();
+                  OutputStream out = s.getOutputStream()) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                  synchronized (echoed) {
+                    echoed.write(buf, 0, n);
+                  }
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // the forwarded connection went away
+              }
+            });
+      } catch (IOException e) {
+        return;
+      }
+    }
   }
 
   /** Streams (watches, followed logs) still being written. */
@@ -478,19 +554,9 @@ public final class FakeApiServer implements AutoCloseable {
     }
   }
 
-  /** {@code cert:CN} of the client's verified certificate, or null. */
-  private static String clientCertificate(HttpExchange x) {
-    if (x instanceof com.sun.net.httpserver.HttpsExchange https) {
-      try {
-        java.security.cert.Certificate[] chain = https.getSSLSession().getPeerCertificates();
-        String dn =
-            ((java.security.cert.X509Certificate) chain[0]).getSubjectX500Principal().getName();
-        return "cert:" + dn.substring(dn.indexOf('=') + 1);
-      } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-        return null;
-      }
-    }
-    return null;
+  /** {@code cert:CN} of the client's verified certificate (the TLS front knows it), or null. */
+  private String clientCertificate(HttpExchange x) {
+    return front.clientCn(x.getRemoteAddress().getPort());
   }
 
   private static boolean asTable(HttpExchange x) {
@@ -600,7 +666,20 @@ public final class FakeApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (front != null) {
+      front.close();
+    }
     server.stop(0);
+    try {
+      echo.close();
+    } catch (IOException e) {
+      // closing
+    }
     executor.shutdownNow();
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(workDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort
+    }
   }
 }

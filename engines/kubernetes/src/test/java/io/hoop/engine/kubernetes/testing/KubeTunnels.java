@@ -1,6 +1,7 @@
 package io.hoop.engine.kubernetes.testing;
 
 import io.hoop.engine.kubernetes.engine.KubernetesEngine;
+import io.hoop.engine.ssh.engine.CastRecordings;
 import io.hoop.tunnel.engine.Admission;
 import io.hoop.tunnel.engine.EngineEvent;
 import io.hoop.tunnel.engine.EngineSettings;
@@ -30,7 +31,11 @@ public final class KubeTunnels implements AutoCloseable {
   public static final String GRANT = "g-k8s";
 
   public final TunnelHarness harness;
-  public final KubernetesEngine engine = new KubernetesEngine();
+  public final KubernetesEngine engine;
+
+  /** Where exec sessions are recorded ({@code <sessionId>.cast}). */
+  public final CastRecordings casts;
+
   public final ConcurrentLinkedQueue<EngineEvent> events = new ConcurrentLinkedQueue<>();
   public volatile Holds holds = Holds.NONE;
   public volatile String role;
@@ -41,6 +46,8 @@ public final class KubeTunnels implements AutoCloseable {
    * @param raw the {@code kubernetes:} section as YAML values
    */
   public KubeTunnels(Path dir, InetSocketAddress apiServer, Object raw) throws Exception {
+    this.casts = new CastRecordings(dir.resolve("recordings"));
+    this.engine = new KubernetesEngine(casts);
     this.section =
         engine
             .targetKind()
