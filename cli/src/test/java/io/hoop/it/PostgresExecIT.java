@@ -361,6 +361,50 @@ class PostgresExecIT {
   }
 
   @Test
+  void ctrlCCancelsTheRunningStatementOrTheHoldAndExits255() throws Exception {
+    String sleeping =
+        "select count(*) from pg_stat_activity where query like '%pg_sleep(120)%'"
+            + " and pid <> pg_backend_pid()";
+    try (CliProcess p =
+        CliProcess.start(
+            alice,
+            "exec",
+            "prod-db",
+            "--task",
+            "CI-11",
+            "-c",
+            "select 1 as a; select pg_sleep(120) as slept; select 3 as c")) {
+      p.awaitOutLines(4);
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> count(sleeping) == 1);
+      long start = System.nanoTime();
+      p.signal("INT");
+      assertThat(p.waitFor()).as("stderr: %s", p.err()).isEqualTo(255);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+      assertThat(p.err()).contains("interrupted").contains("57014");
+      assertThat(p.out()).doesNotContain(" c");
+      // The server ran the CancelRequest: nothing sleeps on.
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count(sleeping) == 0);
+    }
+    try (CliProcess p =
+        CliProcess.start(
+            alice,
+            "exec",
+            "prod-db",
+            "--task",
+            "CI-12",
+            "--role",
+            "readwrite",
+            "-c",
+            "delete from orders where id = 1")) {
+      p.awaitErr("held for review as");
+      p.signal("INT");
+      assertThat(p.waitFor()).as("stderr: %s", p.err()).isEqualTo(255);
+      assertThat(p.err()).contains("cancelled by the client").contains("interrupted");
+      assertThat(count("select count(*) from orders where id = 1")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void sshOnlyAndSqlOnlyOptionsAreRefusedBeforeAnyGrant() {
     HoopCli.Run both = exec("--task", "CI-10", "-c", "select 1", "--", "uptime");
     assertThat(both.code()).isEqualTo(255);
