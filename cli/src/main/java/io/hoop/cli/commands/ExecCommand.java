@@ -66,13 +66,14 @@ import picocli.CommandLine.Spec;
       "hoop waits (--no-wait: fail at once).",
       "On a kubernetes target the command runs here, as given (no shell), with",
       "KUBECONFIG set to the grant's kubeconfig; its exit status is hoop's.",
-      "On a postgres target (the broker's postgres engine) hoop runs the SQL of -c or",
-      "-f itself, without psql and without a local port: one statement at a time (split",
-      "like psql: quotes, E'' strings, $$ bodies, comments), with the broker's",
-      "guardrails, masking and review holds. Results go to stdout (-o table, json or",
-      "csv), notices and errors to stderr; it stops at the first failed or blocked",
-      "statement unless --continue-on-error. A held statement waits for its reviewer;",
-      "Ctrl-C cancels the running statement (or the hold)."
+      "On a postgres target (the broker's postgres engine) hoop runs the SQL of -c",
+      "or -f itself, without psql and without a local port: one Query per statement,",
+      "split as psql splits (quotes, E'' strings, $$$$ bodies, comments; a broken",
+      "script runs nothing), under the broker's guardrails, masking and review holds.",
+      "Results go to stdout (-o table, json or csv), notices and errors to stderr; it",
+      "stops at the first failed or blocked statement unless --continue-on-error. A",
+      "held statement waits for its reviewer; Ctrl-C cancels the running statement",
+      "or the hold."
     },
     footer = {
       "%nExamples:",
@@ -97,7 +98,8 @@ import picocli.CommandLine.Spec;
       "         or Ctrl-C ('[hoop exec: interrupted, exit 255]')",
       "%nExit status on a postgres target:",
       "  0    every statement ran",
-      "  1    a statement failed on the target ('[hoop exec: statement failed, exit 1]')",
+      "  1    a statement failed on the target (stderr ends '[hoop exec:",
+      "       statement failed, exit 1]')",
       "  126  the broker blocked a statement (a guardrail, or a held statement not",
       "       approved), confirmed by the session's record",
       "  255  hoop's own failure, the session ended (grant expired), or Ctrl-C"
