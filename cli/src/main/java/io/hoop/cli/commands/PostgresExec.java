@@ -46,6 +46,9 @@ final class PostgresExec {
   private final ResultRenderer.Format format;
   private final boolean continueOnError;
 
+  /** A statement read as blocked, but the session's record does not show it. */
+  private boolean blockedUnconfirmed;
+
   PostgresExec(
       BrokerSession session,
       String target,
@@ -185,8 +188,6 @@ final class PostgresExec {
     }
     return results.stream().anyMatch(r -> r.status().equals(StatementResult.FAILED)) ? FAILED : 0;
   }
-
-  private boolean blockedUnconfirmed;
 
   /** A refusal the record did not confirm is the target's own error (it may fake the text). */
   private List<StatementResult> confirmed(List<StatementResult> results, int code) {

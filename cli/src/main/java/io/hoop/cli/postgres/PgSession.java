@@ -82,7 +82,7 @@ public final class PgSession implements Closeable {
   private final Dialer dialer;
   private final Listener listener;
   private final Map<String, String> parameters = new LinkedHashMap<>();
-  private BackendMessage.BackendKeyData key;
+  private volatile BackendMessage.BackendKeyData key;
   private volatile boolean running;
 
   private PgSession(Stream stream, Dialer dialer, Listener listener) {
