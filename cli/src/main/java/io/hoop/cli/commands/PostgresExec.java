@@ -49,6 +49,9 @@ final class PostgresExec {
   /** A statement read as blocked, but the session's record does not show it. */
   private boolean blockedUnconfirmed;
 
+  /** The broker session whose record shows the blocked statement. */
+  private String refusedIn;
+
   PostgresExec(
       BrokerSession session,
       String target,
@@ -151,7 +154,7 @@ final class PostgresExec {
           "hoop: the broker refused a statement on "
               + target
               + " by policy, as its session record says (hoop sessions show "
-              + String.join(", ", tunnel.sessionIds())
+              + refusedIn
               + ") [hoop exec: refused by policy, exit "
               + ExitCodes.EXEC_REFUSED
               + "]");
@@ -181,6 +184,7 @@ final class PostgresExec {
       Optional<String> confirmed =
           ExecRefusal.confirm(new SessionsApi(session), tunnel.sessionIds(), Sleeper.REAL);
       if (confirmed.isPresent()) {
+        refusedIn = confirmed.get();
         return ExitCodes.EXEC_REFUSED;
       }
       blockedUnconfirmed = true;
