@@ -37,6 +37,8 @@ public final class SqlScript {
   private int startLine;
   private final List<String> words = new ArrayList<>();
   private int atomicDepth;
+  private int parenDepth;
+  private int parenLine;
 
   private SqlScript(String text) {
     this.text = text;
@@ -73,7 +75,7 @@ public final class SqlScript {
       } else if (c == '/' && next == '*') {
         blockComment();
       } else if (c == ';') {
-        if (atomicDepth > 0) {
+        if (atomicDepth > 0 || parenDepth > 0) {
           at++;
         } else {
           end(at);
@@ -94,6 +96,16 @@ public final class SqlScript {
           quoted('"', false);
         } else if (c == '$' && dollarTag() != null) {
           dollarQuoted(dollarTag());
+        } else if (c == '(') {
+          if (parenDepth++ == 0) {
+            parenLine = line;
+          }
+          at++;
+        } else if (c == ')') {
+          if (parenDepth > 0) {
+            parenDepth--;
+          }
+          at++;
         } else if (identStart(c)) {
           identifier();
         } else if (isDigit(c)) {
@@ -105,6 +117,10 @@ public final class SqlScript {
           at++;
         }
       }
+    }
+    if (parenDepth > 0) {
+      throw new ScriptException(
+          "line " + parenLine + ": a ( that is never closed, so the statement never ends");
     }
     end(text.length());
   }
@@ -125,6 +141,7 @@ public final class SqlScript {
     start = -1;
     words.clear();
     atomicDepth = 0;
+    parenDepth = 0;
   }
 
   private void identifier() {

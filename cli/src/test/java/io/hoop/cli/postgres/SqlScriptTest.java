@@ -89,6 +89,20 @@ class SqlScriptTest {
   }
 
   @Test
+  void parenthesesDoNotSplitAndAnUnclosedOneIsRefused() {
+    String rule =
+        "create rule r as on insert to t do also (insert into a values (1); insert into b values (2))";
+    assertThat(sql(rule + "; select 2")).containsExactly(rule, "select 2");
+    // A stray ) does not hide the next semicolon; a ( inside a string or comment counts for
+    // nothing.
+    assertThat(sql("select 1); select '(' /* ( */; select 3"))
+        .containsExactly("select 1)", "select '(' /* ( */", "select 3");
+    assertThatThrownBy(() -> SqlScript.split("select 1;\nselect (1;\ndrop table t;"))
+        .isInstanceOf(SqlScript.ScriptException.class)
+        .hasMessageContaining("line 2: a ( that is never closed");
+  }
+
+  @Test
   void unterminatedQuotesAndCommentsAreRefusedWithTheirLine() {
     assertThatThrownBy(() -> SqlScript.split("select 1;\nselect 'abc;\nselect 2;"))
         .isInstanceOf(SqlScript.ScriptException.class)
