@@ -27,14 +27,14 @@ public final class ExitCodes implements IExitCodeExceptionMapper {
   static final String HELP_SECTION =
       "%nExit codes:%n"
           + "  0  ok%n"
-          + "  1  error (broker unreachable, bad response, ...)%n"
+          + "  1  error (broker unreachable, bad response, a failed hoop exec SQL statement)%n"
           + "  2  usage: bad option or value%n"
           + "  3  refused by the broker or the identity provider (policy, a value the%n"
           + "     target does not accept, a request already decided)%n"
           + "  4  request pending approval%n"
           + "  5  grant expired or revoked%n"
           + "  6  not logged in or session expired (run hoop login)%n"
-          + "  126  hoop exec: the broker refused the command by policy%n"
+          + "  126  hoop exec: the broker refused the command (or SQL statement) by policy%n"
           + "  255  hoop exec: the remote command did not run to an exit status%n";
 
   @Override

@@ -245,8 +245,21 @@ class SshCommandsTest extends FakeBrokerCase {
     CliRunner.Result pg = hoop("exec", "demo-db", "--task", "OPS-7", "--", "select 1");
     assertThat(pg.exitCode()).isEqualTo(255);
     assertThat(pg.err())
-        .contains("hoop exec runs commands on ssh targets")
+        .contains("demo-db is a postgres target: give the SQL with -c SQL or -f FILE")
         .contains("[hoop exec: usage");
+    // A raw relay to PostgreSQL has no engine to run SQL through: -c is refused, psql suggested.
+    broker.on(
+        "GET /v1/targets/raw-db/connection",
+        200,
+        "{\"target\":\"raw-db\",\"type\":\"postgres\",\"engine\":\"tcp\",\"roles\":[]}");
+    CliRunner.Result raw = hoop("exec", "raw-db", "--task", "OPS-7", "-c", "select 1");
+    assertThat(raw.exitCode()).isEqualTo(255);
+    assertThat(raw.err())
+        .contains("relayed by the tcp engine (raw bytes): use hoop connect raw-db")
+        .contains("[hoop exec: usage");
+    // ssh-only words with SQL, and SQL options on an ssh target, are refused before any grant.
+    CliRunner.Result both = hoop("exec", "demo-db", "--task", "OPS-7", "-c", "x", "-f", "y");
+    assertThat(both.err()).contains("not both");
     assertThat(broker.requests).noneMatch(q -> q.method().equals("POST"));
   }
 }

@@ -14,10 +14,13 @@ import io.hoop.cli.connect.ApprovalWait;
 import io.hoop.cli.connect.GrantLease;
 import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
+import io.hoop.cli.connect.SocketDirectory;
 import io.hoop.cli.connect.SocketTarget;
 import io.hoop.cli.connect.Supervisor;
 import io.hoop.cli.kubernetes.KubeAccess;
 import io.hoop.cli.output.GrantMessages;
+import io.hoop.cli.postgres.ResultRenderer;
+import io.hoop.cli.postgres.SqlScript;
 import io.hoop.cli.sessions.SessionsApi;
 import io.hoop.cli.ssh.ProxyCommand;
 import io.hoop.cli.ssh.SshAccess;
@@ -25,6 +28,12 @@ import io.hoop.cli.ssh.SshConfigText;
 import io.hoop.cli.time.DurationParser;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +49,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code hoop exec}: one command on an ssh target through the broker, for CI and agents. */
+/**
+ * {@code hoop exec}: one command on an ssh target, or a SQL script on a postgres target, through
+ * the broker, for CI and agents.
+ */
 @Command(
     name = "exec",
     description = {
@@ -55,7 +67,15 @@ import picocli.CommandLine.Spec;
       "removed on exit, Ctrl-C and SIGTERM included. When the grant needs approval",
       "hoop waits (--no-wait: fail at once).",
       "On a kubernetes target the command runs here, as given (no shell), with",
-      "KUBECONFIG set to the grant's kubeconfig; its exit status is hoop's."
+      "KUBECONFIG set to the grant's kubeconfig; its exit status is hoop's.",
+      "On a postgres target (the broker's postgres engine) hoop runs the SQL of -c",
+      "or -f itself, without psql and without a local port: one Query per statement,",
+      "split as psql splits (quotes, E'' strings, $$$$ bodies, comments; a broken",
+      "script runs nothing), under the broker's guardrails, masking and review holds.",
+      "Results go to stdout (-o table, json or csv), notices and errors to stderr; it",
+      "stops at the first failed or blocked statement unless --continue-on-error. A",
+      "held statement waits for its reviewer; Ctrl-C cancels the running statement",
+      "or the hold."
     },
     footer = {
       "%nExamples:",
@@ -64,6 +84,10 @@ import picocli.CommandLine.Spec;
       "  hoop exec web-1 --task CI-42 --no-wait -- 'cd /srv/app && git log -1'",
       "  hoop exec web-1 --task OPS-7 -- cat /var/log/app.log > app.log",
       "  hoop exec k8s-prod --task CI-42 -- kubectl rollout status deploy/web",
+      "  hoop exec prod-db --task CI-42 -c 'select id, email from customers limit 5'",
+      "  hoop exec prod-db --task CI-42 -f migrate.sql --continue-on-error",
+      "  hoop exec prod-db --task CI-42 -o json -f report.sql > report.json",
+      "  hoop exec prod-db --task CI-42 -o csv -c 'select * from orders' > orders.csv",
       "%nExit status:",
       "  0-254  the remote command's exit status (as ssh reports it)",
       "  126    also: the broker refused the command by policy, confirmed by the",
@@ -73,7 +97,14 @@ import picocli.CommandLine.Spec;
       "         (not logged in, denied, pending approval, grant ended, bad usage;",
       "         stderr ends '[hoop exec: KIND, exit 255]') or ssh's (connection,",
       "         host key, remote command killed by a signal: ssh's own message)",
-      "         or Ctrl-C ('[hoop exec: interrupted, exit 255]')"
+      "         or Ctrl-C ('[hoop exec: interrupted, exit 255]')",
+      "%nExit status on a postgres target:",
+      "  0    every statement ran",
+      "  1    a statement failed on the target (stderr ends '[hoop exec:",
+      "       statement failed, exit 1]')",
+      "  126  the broker blocked a statement (a guardrail, or a held statement not",
+      "       approved), confirmed by the session's record",
+      "  255  hoop's own failure, the session ended (grant expired), or Ctrl-C"
     })
 public final class ExecCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -83,15 +114,39 @@ public final class ExecCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "TARGET",
-      description = "The ssh target (see hoop targets).")
+      description = "The ssh, kubernetes or postgres target (see hoop targets).")
   String target;
 
   @Parameters(
       index = "1..*",
-      arity = "1..*",
+      arity = "0..*",
       paramLabel = "COMMAND",
-      description = "The command to run on the target, after '--'.")
+      description = "The command to run on the target, after '--' (not for postgres targets).")
   List<String> command;
+
+  @Option(
+      names = "-c",
+      paramLabel = "SQL",
+      description = "postgres targets: the SQL to run (one or more statements).")
+  String sql;
+
+  @Option(
+      names = "-f",
+      paramLabel = "FILE",
+      description = "postgres targets: a file of SQL statements to run ('-' reads stdin).")
+  Path sqlFile;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description =
+          "postgres targets: results as ${COMPLETION-CANDIDATES} (default: table, like psql).")
+  ResultRenderer.Format output;
+
+  @Option(
+      names = "--continue-on-error",
+      description = "postgres targets: run the remaining statements after one fails or is blocked.")
+  boolean continueOnError;
 
   @Option(
       names = "--task",
@@ -140,9 +195,54 @@ public final class ExecCommand implements Callable<Integer> {
     }
     CliEnvironment env = hoop.environment();
     PrintWriter err = spec.commandLine().getErr();
+    boolean hasCommand = command != null && !command.isEmpty();
+    if (sql != null && sqlFile != null) {
+      throw new HoopException.Usage("give the SQL with -c or with -f, not both");
+    }
+    boolean hasSql = sql != null || sqlFile != null;
+    if (hasSql && hasCommand) {
+      throw new HoopException.Usage(
+          "-c/-f run SQL on a postgres target; a COMMAND after '--' is for ssh and kubernetes"
+              + " targets: give one or the other");
+    }
+    // A script that cannot be split costs no grant (and never runs half-way).
+    List<SqlScript.Statement> statements = hasSql ? statements(env) : null;
     BrokerSession session = BrokerSession.open(common.store(env), env.clock());
     // Before any grant: a target that is not an ssh engine target costs no grant.
     TargetConnection connection = SocketTarget.lookup(session, target);
+    if (POSTGRES_ENGINE.equals(connection.engine())) {
+      if (!hasSql) {
+        throw new HoopException.Usage(
+            target
+                + " is a postgres target: give the SQL with -c SQL or -f FILE (hoop connect "
+                + target
+                + " --task "
+                + task
+                + " -- psql ... for an interactive session)");
+      }
+      return runPostgres(session, connection, statements, env, err);
+    }
+    if (hasSql || output != null || continueOnError) {
+      throw new HoopException.Usage(
+          "-c, -f, -o and --continue-on-error run SQL through the broker's postgres engine; "
+              + target
+              + " is a "
+              + connection.type()
+              + " target relayed by the "
+              + connection.engine()
+              + " engine"
+              + (io.hoop.cli.connect.ConnectionHints.isPostgres(connection.type())
+                  ? " (raw bytes): use hoop connect "
+                      + target
+                      + " --task "
+                      + task
+                      + " -- psql -c SQL"
+                  : ": give a COMMAND after '--'"));
+    }
+    if (!hasCommand) {
+      throw new HoopException.Usage(
+          "missing COMMAND: hoop exec " + target + " --task " + task + " -- COMMAND [ARGS...]");
+    }
     if (KubeAccess.TYPE.equals(connection.engine())) {
       // kubectl needs a TCP port for its kubeconfig; the grant's tunnel listens on 127.0.0.1.
       try (GrantTunnel tunnel = GrantTunnel.listen(session, 0, err)) {
@@ -165,8 +265,9 @@ public final class ExecCommand implements Callable<Integer> {
     }
     if (!SshAccess.ENGINE.equals(connection.engine())) {
       throw new HoopException.Usage(
-          "hoop exec runs commands on ssh targets (and local commands such as kubectl with a"
-              + " kubernetes target's KUBECONFIG); "
+          "hoop exec runs commands on ssh targets, SQL (-c/-f) on postgres targets of the"
+              + " broker's postgres engine, and local commands such as kubectl with a kubernetes"
+              + " target's KUBECONFIG; "
               + target
               + " is a "
               + connection.type()
@@ -190,6 +291,93 @@ public final class ExecCommand implements Callable<Integer> {
             tunnel.serve(grant, ssh.key().publicKey());
             lease.endedBecause("hoop exec finished");
             return runSsh(session, ssh, grant, tunnel, cleanup, env, err);
+          });
+    }
+  }
+
+  private static final String POSTGRES_ENGINE = "postgres";
+
+  /** The largest script -f reads. */
+  static final int MAX_SCRIPT_BYTES = 64 * 1024 * 1024;
+
+  /** The statements of -c or -f, split and checked. */
+  private List<SqlScript.Statement> statements(CliEnvironment env) {
+    String text = sql != null ? sql : readScript(env);
+    List<SqlScript.Statement> statements;
+    try {
+      statements = SqlScript.split(text);
+    } catch (SqlScript.ScriptException e) {
+      throw new HoopException.Usage(
+          (sql != null ? "-c" : "-f " + sqlFile) + ": " + e.getMessage() + "; nothing was run");
+    }
+    if (statements.isEmpty()) {
+      throw new HoopException.Usage(
+          (sql != null ? "-c" : "-f " + sqlFile) + " holds no SQL statement");
+    }
+    return statements;
+  }
+
+  private String readScript(CliEnvironment env) {
+    byte[] bytes;
+    try {
+      if (sqlFile.toString().equals("-")) {
+        bytes = env.stdin().readNBytes(MAX_SCRIPT_BYTES + 1);
+      } else {
+        if (Files.size(sqlFile) > MAX_SCRIPT_BYTES) {
+          bytes = new byte[MAX_SCRIPT_BYTES + 1];
+        } else {
+          bytes = Files.readAllBytes(sqlFile);
+        }
+      }
+    } catch (IOException e) {
+      throw new HoopException.Usage("-f " + sqlFile + ": cannot read it: " + e.getMessage());
+    }
+    if (bytes.length > MAX_SCRIPT_BYTES) {
+      throw new HoopException.Usage(
+          "-f " + sqlFile + " is larger than " + (MAX_SCRIPT_BYTES >> 20) + " MiB; split it");
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new HoopException.Usage("-f " + sqlFile + " is not UTF-8 text; nothing was run");
+    }
+  }
+
+  /**
+   * The grant's tunnel on a socket in a private directory (no port), a PostgreSQL session over it,
+   * the statements one by one.
+   */
+  private int runPostgres(
+      BrokerSession session,
+      TargetConnection connection,
+      List<SqlScript.Statement> statements,
+      CliEnvironment env,
+      PrintWriter err)
+      throws InterruptedException {
+    try (SocketDirectory dir = SocketDirectory.open(null, target, connection.type(), 0, env.env());
+        GrantTunnel tunnel = GrantTunnel.listen(session, dir.socket(), err)) {
+      dir.bound();
+      return withGrant(
+          session,
+          tunnel,
+          err,
+          (grant, lease) -> {
+            tunnel.serve(grant);
+            lease.endedBecause("hoop exec finished");
+            return new PostgresExec(
+                    session,
+                    target,
+                    env,
+                    spec.commandLine().getOut(),
+                    err,
+                    output == null ? ResultRenderer.Format.table : output,
+                    continueOnError)
+                .run(statements, connection.database(), grant, tunnel, dir.socket());
           });
     }
   }
