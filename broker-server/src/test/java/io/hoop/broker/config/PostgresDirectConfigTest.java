@@ -18,8 +18,7 @@ class PostgresDirectConfigTest {
 
   @Test
   void aBadAddressOrUnknownKeyNamesTheKey() {
-    assertThatThrownBy(
-            () -> ConfigLoader.parse("t.yaml", "postgres: {directListen: nope}\n", true))
+    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", "postgres: {directListen: nope}\n", true))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("postgres.directListen");
     assertThatThrownBy(
