@@ -139,9 +139,12 @@ class PostgresDirectIT {
               pollInterval: 1s
             targets:
             %s    reviewers: [reviewers]
+              - name: cache
+                type: tcp
+                address: 127.0.0.1:6379
             entitlements:
               - group: engineering
-                targets: [prod-db]
+                targets: [prod-db, cache]
                 maxDuration: 1h
                 reviewedBy: bob
                 reviewedAt: 2026-01-01T00:00:00Z
@@ -435,6 +438,14 @@ class PostgresDirectIT {
                             assertThat(String.valueOf(e.details()))
                                 .contains("bad_password")
                                 .contains(userA)));
+  }
+
+  @Test
+  void aTargetOfAnotherEngineIsRefusedBeforeAnyGrant() throws Exception {
+    Run r = HoopCli.run(env("alice"), null, "connect", "cache", "--task", "D-7", "--direct");
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--direct is for targets run by the postgres engine");
+    assertThat(broker.server().audit().list(0, 10_000, null, "D-7")).isEmpty();
   }
 
   @Test

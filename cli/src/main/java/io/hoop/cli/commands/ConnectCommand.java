@@ -314,6 +314,17 @@ public final class ConnectCommand implements Callable<Integer> {
           "--direct prints a connection string to the broker and opens no local port: drop"
               + " the command after '--', --port, --unix-socket and --ssh-config");
     }
+    // Before any grant is asked for: only the postgres engine serves the broker's own port.
+    TargetConnection about =
+        SocketTarget.lookup(session, resumed == null ? target : resumed.target());
+    if (!"postgres".equals(about.engine())) {
+      throw new HoopException.Usage(
+          "--direct is for targets run by the postgres engine; "
+              + about.target()
+              + " runs '"
+              + about.engine()
+              + "': connect without --direct");
+    }
     Grant reused = resumed == null && !fresh && !breakGlass ? reusable(session) : null;
     Grant grant =
         resumed != null
