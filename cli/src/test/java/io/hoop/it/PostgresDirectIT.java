@@ -372,6 +372,42 @@ class PostgresDirectIT {
   }
 
   @Test
+  void releaseCutsTheLiveConnectionAndOnlyTheHolderGetsAPassword() throws Exception {
+    JsonNode json = direct("D-8");
+    String grant = json.path("grant").path("id").asText();
+    String alice = broker.login("alice");
+    String bob = broker.login("bob");
+    assertThat(broker.send("POST", "/v1/grants/" + grant + "/direct", null, null, bob))
+        .contains("not_your_grant")
+        .doesNotContain("\"password\"");
+    assertThat(broker.send("POST", "/v1/grants/g-nosuchgrant/direct", null, null, alice))
+        .contains("unknown_grant");
+    try (Connection live = jdbc(json)) {
+      try (Statement s = live.createStatement()) {
+        s.execute("select 1");
+      }
+      assertThat(broker.send("POST", "/v1/grants/" + grant + "/release", null, null, alice))
+          .contains("RELEASED");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThatThrownBy(
+                          () -> {
+                            try (Statement s = live.createStatement()) {
+                              s.execute("select 1");
+                            }
+                          })
+                      .isInstanceOf(SQLException.class));
+    }
+    assertThatThrownBy(() -> jdbc(json).close())
+        .isInstanceOf(SQLException.class)
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
+    assertThat(broker.send("POST", "/v1/grants/" + grant + "/direct", null, null, alice))
+        .contains("grant_released");
+  }
+
+  @Test
   @Order(Integer.MAX_VALUE) // moves the broker's clock an hour ahead: last
   void expiryRefusesThePasswordAndCutsTheLiveConnection() throws Exception {
     JsonNode json = direct("D-4");
