@@ -4,6 +4,7 @@ import io.hoop.api.AuthConfig;
 import io.hoop.broker.admin.AdminSocket;
 import io.hoop.broker.api.ApiRoutes;
 import io.hoop.broker.api.AuditRoutes;
+import io.hoop.broker.api.DirectRoutes;
 import io.hoop.broker.api.GovernanceRoutes;
 import io.hoop.broker.api.GrantLifecycleRoutes;
 import io.hoop.broker.api.HoldRoutes;
@@ -14,6 +15,8 @@ import io.hoop.broker.auth.IdentityGateway;
 import io.hoop.broker.auth.IdentitySetup;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigWatcher;
+import io.hoop.broker.direct.DirectCredentials;
+import io.hoop.broker.direct.PostgresDirect;
 import io.hoop.broker.engines.BrokerEngines;
 import io.hoop.broker.governance.ApprovalService;
 import io.hoop.broker.governance.BrokerHolds;
@@ -63,6 +66,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -87,6 +91,7 @@ public final class BrokerServer implements AutoCloseable {
   private final Store store;
   private final TunnelServer tunnels;
   private final Channel serverChannel;
+  private final PostgresDirect direct;
   private final String url;
   private final String fingerprint;
   private final Path certPath;
@@ -149,16 +154,18 @@ public final class BrokerServer implements AutoCloseable {
     this.statements = new StatementRecorder(new StatementStore(store));
     this.brokerEngines = BrokerEngines.start(dataDir, MaskKey.loadOrCreate(dataDir));
     io.hoop.tunnel.engine.Engines engines = brokerEngines.engines();
+    GrantTunnelAuthorizer authorizer =
+        new GrantTunnelAuthorizer(
+            tokens,
+            grantStore,
+            configs,
+            clock,
+            engines,
+            new SessionListeners(statements, audit, blocking),
+            holds::forSession);
     this.tunnels =
         new TunnelServer(
-            new GrantTunnelAuthorizer(
-                tokens,
-                grantStore,
-                configs,
-                clock,
-                engines,
-                new SessionListeners(statements, audit, blocking),
-                holds::forSession),
+            authorizer,
             new AuditingTunnelEvents(
                 audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
             tunnelAuth,
@@ -171,6 +178,26 @@ public final class BrokerServer implements AutoCloseable {
     try {
       this.serverChannel = bind(config.listen(), ssl);
     } catch (IOException | InterruptedException | RuntimeException e) {
+      shutdownQuietly();
+      throw e;
+    }
+    try {
+      // The broker's own PostgreSQL port: sessions run through the same tunnel server and engine.
+      this.direct =
+          config.postgresDirect().isEmpty()
+              ? null
+              : PostgresDirect.start(
+                  config.postgresDirect().get(),
+                  cert.certPath(),
+                  cert.keyPath(),
+                  new DirectCredentials(clock),
+                  authorizer::authorizeDirect,
+                  tunnels,
+                  tunnelAuth,
+                  boss,
+                  workers);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      serverChannel.close().awaitUninterruptibly();
       shutdownQuietly();
       throw e;
     }
@@ -205,6 +232,9 @@ public final class BrokerServer implements AutoCloseable {
     TunnelCloser closer =
         (grantId, code, message) -> {
           holds.grantEnded(grantId, message);
+          if (direct != null) {
+            direct.credentials().forget(grantId);
+          }
           return tunnels.closeGrant(grantId, code, message);
         };
     ApprovalService approvals =
@@ -214,6 +244,16 @@ public final class BrokerServer implements AutoCloseable {
         .register(r);
     new GrantLifecycleRoutes(
             tokens, new GrantLifecycle(configs, grantStore, grants, audit, tokens, closer, clock))
+        .register(r);
+    new DirectRoutes(
+            tokens,
+            grantStore,
+            configs,
+            Optional.ofNullable(direct).map(PostgresDirect::credentials),
+            () -> direct == null ? 0 : direct.port(),
+            () -> java.net.URI.create(url).getHost(),
+            audit,
+            clock)
         .register(r);
     new HoldRoutes(
             tokens,
@@ -379,6 +419,11 @@ public final class BrokerServer implements AutoCloseable {
     return tunnels;
   }
 
+  /** The broker's PostgreSQL port for direct access, when {@code postgres.directListen} is set. */
+  public Optional<PostgresDirect> postgresDirect() {
+    return Optional.ofNullable(direct);
+  }
+
   /** The config in force, reloadable. */
   public ConfigWatcher configWatcher() {
     return configs;
@@ -408,6 +453,9 @@ public final class BrokerServer implements AutoCloseable {
     }
     if (serverChannel != null) {
       serverChannel.close().awaitUninterruptibly();
+    }
+    if (direct != null) {
+      direct.close();
     }
     // Before the tunnels and the store: waiting sessions are refused and the holds end as
     // cancelled.

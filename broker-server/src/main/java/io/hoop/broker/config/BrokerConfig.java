@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param jira how to reach Jira for task checks; absent when no target checks tasks in Jira
  * @param tunnelKeepalive how tunnels notice a vanished client ({@code tunnel.keepalive}, {@code
  *     tunnel.deadPeerTimeout}); read at start
+ * @param postgresDirect host:port of the broker's PostgreSQL port for direct access ({@code
+ *     postgres.directListen}); absent when direct access is off. Read at start
  */
 public record BrokerConfig(
     String listen,
@@ -34,7 +36,38 @@ public record BrokerConfig(
     Optional<io.hoop.broker.store.PostgresConfig> store,
     NotificationsSection notifications,
     Optional<GovernanceSection.Jira> jira,
-    io.hoop.tunnel.protocol.Keepalive tunnelKeepalive) {
+    io.hoop.tunnel.protocol.Keepalive tunnelKeepalive,
+    Optional<String> postgresDirect) {
+
+  /** A config without direct PostgreSQL access. */
+  public BrokerConfig(
+      String listen,
+      Optional<String> publicUrl,
+      Duration sessionTtl,
+      Optional<IdentityConfig> identity,
+      DevIdpConfig devIdp,
+      List<TargetConfig> targets,
+      List<EntitlementConfig> entitlements,
+      Duration reviewPeriod,
+      Optional<io.hoop.broker.store.PostgresConfig> store,
+      NotificationsSection notifications,
+      Optional<GovernanceSection.Jira> jira,
+      io.hoop.tunnel.protocol.Keepalive tunnelKeepalive) {
+    this(
+        listen,
+        publicUrl,
+        sessionTtl,
+        identity,
+        devIdp,
+        targets,
+        entitlements,
+        reviewPeriod,
+        store,
+        notifications,
+        jira,
+        tunnelKeepalive,
+        Optional.empty());
+  }
 
   public Optional<TargetConfig> target(String name) {
     return targets.stream().filter(t -> t.name().equals(name)).findFirst();

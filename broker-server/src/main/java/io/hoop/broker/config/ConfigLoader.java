@@ -104,7 +104,9 @@ public final class ConfigLoader {
       throw loader.syntax(e);
     }
     if (raw == null) {
-      raw = new RawConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+      raw =
+          new RawConfig(
+              null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     return loader.validate(raw, dev);
   }
@@ -163,6 +165,7 @@ public final class ConfigLoader {
         problems.attempt(() -> GovernanceSection.jira(source, raw.jira()));
     io.hoop.tunnel.protocol.Keepalive tunnel =
         problems.attempt(() -> TunnelSection.parse(source, raw.tunnel()));
+    Optional<String> postgresDirect = problems.attempt(() -> postgresDirect(raw.postgres()));
     problems.throwIfAny();
     return new BrokerConfig(
         listen,
@@ -176,7 +179,17 @@ public final class ConfigLoader {
         store,
         notifications,
         jira,
-        tunnel);
+        tunnel,
+        postgresDirect);
+  }
+
+  /** {@code postgres.directListen}: host:port of the direct PostgreSQL port, absent when off. */
+  private Optional<String> postgresDirect(RawPostgres raw) throws ConfigException {
+    if (raw == null || raw.directListen() == null) {
+      return Optional.empty();
+    }
+    parseHostPort("postgres.directListen", raw.directListen(), true);
+    return Optional.of(raw.directListen());
   }
 
   /**
@@ -680,7 +693,11 @@ public final class ConfigLoader {
       com.fasterxml.jackson.databind.JsonNode store,
       NotificationsSection.RawNotifications notifications,
       GovernanceSection.RawJira jira,
-      TunnelSection.RawTunnel tunnel) {}
+      TunnelSection.RawTunnel tunnel,
+      RawPostgres postgres) {}
+
+  /** The broker's own {@code postgres} section (not a target's). */
+  record RawPostgres(String directListen) {}
 
   record RawDevIdp(
       String clientId,

@@ -127,14 +127,44 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
           "not_your_grant",
           "grant " + grant.grantId() + " was issued to another principal, not " + caller);
     }
+    return admitGrant(grant.grantId(), caller, handshake, known);
+  }
+
+  /**
+   * Authorizes a direct session (the broker's PostgreSQL port, after the grant's password was
+   * proven) with the same grant, target and engine checks as a tunnel, for the principal the
+   * credential was issued to.
+   */
+  public TunnelAuthorization authorizeDirect(String grantId, String principal)
+      throws TunnelRejectedException {
+    Known known = new Known();
+    known.principal = principal;
+    known.grantId = grantId;
+    try {
+      return admitGrant(grantId, principal, DIRECT, known);
+    } catch (TunnelRejectedException e) {
+      throw e.withParty(new TunnelParty(principal, grantId, known.target, null));
+    }
+  }
+
+  /** A direct session has no tunnel handshake; engines read none of its fields for postgres. */
+  private static final Handshake DIRECT = new Handshake(null, null, null, false);
+
+  private TunnelAuthorization admitGrant(
+      String grantId, String caller, Handshake handshake, Known known)
+      throws TunnelRejectedException {
     StoredGrant g =
         grants
-            .find(grant.grantId())
+            .find(grantId)
             .orElseThrow(
                 () ->
                     new TunnelRejectedException(
-                        "unknown_grant", "grant " + grant.grantId() + " does not exist"));
+                        "unknown_grant", "grant " + grantId + " does not exist"));
     known.target = g.target();
+    if (!g.principal().equals(caller)) {
+      throw new TunnelRejectedException(
+          "not_your_grant", "grant " + g.id() + " was issued to another principal, not " + caller);
+    }
     Instant now = clock.instant();
     GrantStatus status = g.effectiveStatus(now);
     if (status == GrantStatus.EXPIRED) {

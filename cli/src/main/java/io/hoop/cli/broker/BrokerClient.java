@@ -10,6 +10,7 @@ import com.google.api.client.http.HttpTransport;
 import io.hoop.api.ApiError;
 import io.hoop.api.AuditPage;
 import io.hoop.api.AuthConfig;
+import io.hoop.api.DirectCredential;
 import io.hoop.api.Entitlement;
 import io.hoop.api.EntitlementList;
 import io.hoop.api.Grant;
@@ -118,6 +119,14 @@ public final class BrokerClient {
   public Grant grant(String id) {
     return send(
         "GET", "/v1/grants/" + URLEncoder.encode(id, StandardCharsets.UTF_8), null, Grant.class);
+  }
+
+  /**
+   * Issues the password of direct PostgreSQL access for an approved grant of the caller's (a new
+   * one each call; the previous one stops working).
+   */
+  public DirectCredential directCredential(String grantId) {
+    return send("POST", "/v1/grants/" + segment(grantId) + "/direct", null, DirectCredential.class);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.connect.ApprovalWait;
 import io.hoop.cli.connect.ConnectionHints;
+import io.hoop.cli.connect.DirectAccess;
 import io.hoop.cli.connect.GrantLease;
 import io.hoop.cli.connect.GrantTunnel;
 import io.hoop.cli.connect.Interrupts;
@@ -94,7 +95,8 @@ import picocli.CommandLine.Spec;
       "  hoop connect web-1 --task OPS-7 -- scp app.tar.gz web-1:/tmp/",
       "  hoop connect web-1 --task OPS-7 -- git clone web-1:/srv/repo.git",
       "  hoop connect k8s-prod --task OPS-9              (prints export KUBECONFIG=...)",
-      "  hoop connect k8s-prod --task OPS-9 -- kubectl get pods"
+      "  hoop connect k8s-prod --task OPS-9 -- kubectl get pods",
+      "  hoop connect prod-db --task JIRA-123 --direct   (psql/JDBC string to the broker)"
     })
 public final class ConnectCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
@@ -203,6 +205,15 @@ public final class ConnectCommand implements Callable<Integer> {
   boolean sshConfig;
 
   @Option(
+      names = "--direct",
+      description =
+          "For postgres targets: no local port; print a connection string (psql, PGPASSWORD,"
+              + " JDBC) to the broker's own PostgreSQL port with a password bound to the grant,"
+              + " shown once, verified with sslmode=verify-full. The grant is kept until it"
+              + " expires (end it early with hoop revoke); the password dies with it.")
+  boolean direct;
+
+  @Option(
       names = "--new",
       description =
           "Always ask for a new grant, even when a live one of yours for the same target, role"
@@ -221,6 +232,9 @@ public final class ConnectCommand implements Callable<Integer> {
     if (resumed != null && target != null && !target.equals(resumed.target())) {
       throw new HoopException.Usage(
           "request " + resumed.id() + " is for target " + resumed.target() + ", not " + target);
+    }
+    if (direct) {
+      return direct(session, resumed, env, err);
     }
     TargetConnection socketTarget = null;
     if (unixSocket) {
@@ -289,6 +303,74 @@ public final class ConnectCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * {@code --direct}: asks for (or reuses) the grant, waits for approval, then prints the broker's
+   * PostgreSQL connection string with the grant's password instead of opening a local port.
+   */
+  private int direct(BrokerSession session, Grant resumed, CliEnvironment env, PrintWriter err)
+      throws InterruptedException {
+    if ((command != null && !command.isEmpty()) || unixSocket || port != 0 || sshConfig) {
+      throw new HoopException.Usage(
+          "--direct prints a connection string to the broker and opens no local port: drop"
+              + " the command after '--', --port, --unix-socket and --ssh-config");
+    }
+    // Before any grant is asked for: only the postgres engine serves the broker's own port.
+    TargetConnection about =
+        SocketTarget.lookup(session, resumed == null ? target : resumed.target());
+    if (!"postgres".equals(about.engine())) {
+      throw new HoopException.Usage(
+          "--direct is for targets run by the postgres engine; "
+              + about.target()
+              + " runs '"
+              + about.engine()
+              + "': connect without --direct");
+    }
+    Grant reused = resumed == null && !fresh && !breakGlass ? reusable(session) : null;
+    Grant grant =
+        resumed != null
+            ? resumed
+            : reused != null
+                ? reused
+                : breakGlass
+                    ? session.client().breakGlass(grantRequest())
+                    : session.client().createGrant(grantRequest());
+    ApprovalWait.requireUsable(grant);
+    if (grant.status() == GrantStatus.PENDING) {
+      PendingNotice.announce(grant, err);
+      if (noWait) {
+        return PendingNotice.noWait(grant, output.json(), spec.commandLine().getOut(), err);
+      }
+      grant = PendingNotice.await(session, grant, env, err, true);
+    }
+    requireApproved(grant);
+    DirectAccess access = DirectAccess.issue(session, grant.id());
+    err.println(
+        "Grant "
+            + grant.id()
+            + " for "
+            + grant.target()
+            + " (task "
+            + grant.task()
+            + ") approved until "
+            + DurationFormat.local(grant.expiresAt())
+            + "; it is kept until then (end it early with hoop revoke "
+            + grant.id()
+            + ")");
+    err.flush();
+    PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("grant", grant.withoutToken());
+      json.put("reused", reused != null);
+      json.put("direct", access.json());
+      JsonOutput.printLine(out, json);
+    } else {
+      access.lines().forEach(out::println);
+    }
+    out.flush();
+    return 0;
   }
 
   /** Serves the approved grant until the command exits, Ctrl-C, or the grant ends. */

@@ -37,8 +37,16 @@ final class ServerTunnel {
   private ScheduledFuture<?> notice;
   private boolean saidGoodbye;
 
+  /**
+   * @param direct the client speaks the engine's protocol without tunnel frames ({@link
+   *     TunnelServer#startDirect}): a connection that ends is a client that finished
+   */
   ServerTunnel(
-      TunnelServer server, TunnelAuthorization authorization, Channel client, Channel upstream) {
+      TunnelServer server,
+      TunnelAuthorization authorization,
+      Channel client,
+      Channel upstream,
+      boolean direct) {
     this.server = server;
     this.authorization = authorization;
     this.client = client;
@@ -52,7 +60,7 @@ final class ServerTunnel {
                 new CloseNotice(
                     "upstream_closed",
                     "target " + authorization.target() + " closed the connection"),
-                "client_disconnected"),
+                direct ? "client_closed" : "client_disconnected"),
             "session=" + authorization.sessionId() + " grant=" + authorization.grantId(),
             this::ended,
             Relay.UPSTREAM_CLOSE_GRACE);

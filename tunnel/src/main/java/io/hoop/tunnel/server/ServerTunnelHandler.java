@@ -213,25 +213,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
     state = State.CONNECTING;
     Channel client = ctx.channel();
     InetSocketAddress upstream = engine.route(authorization);
-    ChannelFuture connect =
-        new Bootstrap()
-            .group(client.eventLoop())
-            .channel(Transports.socketChannelClassFor(client.eventLoop()))
-            .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Relay.WATER_MARK)
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) TunnelServer.UPSTREAM_CONNECT_TIMEOUT.toMillis())
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    // Handlers are installed by the relay once the client is told it may start.
-                  }
-                })
-            .connect(upstream);
+    ChannelFuture connect = dial(client, upstream);
     connect.addListener(
         (ChannelFutureListener) f -> connected(authorization, engine, upstream, party, f));
   }
@@ -286,7 +268,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
     state = State.RELAYING;
     Channel client = ctx.channel();
     Channel upstream = f.channel();
-    ServerTunnel tunnel = new ServerTunnel(server, authorization, client, upstream);
+    ServerTunnel tunnel = new ServerTunnel(server, authorization, client, upstream, false);
     client.writeAndFlush(
         HandshakeReply.accepted(
             authorization.sessionId(),
@@ -310,6 +292,28 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
                 "hoop-relay",
                 authorization,
                 "session=" + authorization.sessionId() + " grant=" + authorization.grantId())));
+  }
+
+  /** Dials {@code upstream} on the client's event loop, auto-read off, for a relay. */
+  static ChannelFuture dial(Channel client, InetSocketAddress upstream) {
+    return new Bootstrap()
+        .group(client.eventLoop())
+        .channel(Transports.socketChannelClassFor(client.eventLoop()))
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Relay.WATER_MARK)
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) TunnelServer.UPSTREAM_CONNECT_TIMEOUT.toMillis())
+        .handler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                // Handlers are installed by the relay once the client is told it may start.
+              }
+            })
+        .connect(upstream);
   }
 
   /** The engine answers an unreachable upstream itself: audited as refused, the client accepted. */
@@ -368,7 +372,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
     };
   }
 
-  private static String describe(Throwable connectFailure) {
+  static String describe(Throwable connectFailure) {
     if (connectFailure instanceof ConnectTimeoutException) {
       return "no answer within " + describe(TunnelServer.UPSTREAM_CONNECT_TIMEOUT);
     }

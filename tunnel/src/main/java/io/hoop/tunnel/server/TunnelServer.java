@@ -115,6 +115,36 @@ public final class TunnelServer {
   }
 
   /**
+   * Runs the session of a client that authenticated to the broker outside the tunnel protocol, on
+   * its own port and in the engine's protocol (e.g. PostgreSQL with a grant-bound password): the
+   * authorization's engine is installed on {@code client} exactly as on a tunnel, the session is
+   * audited, closed at the grant's deadline and by {@link #closeGrant}, like every tunnel. The
+   * client's pipeline must already decrypt TLS and carry no handler that reads after this call.
+   * Call it on {@code client}'s event loop.
+   *
+   * @param authorization what the session may do, from the broker's authorizer
+   * @param callbacks told on the event loop whether the session started
+   */
+  public void startDirect(
+      io.netty.channel.Channel client, TunnelAuthorization authorization, DirectClient callbacks) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(authorization, "authorization");
+    Objects.requireNonNull(callbacks, "callbacks");
+    if (!client.eventLoop().inEventLoop()) {
+      throw new IllegalStateException("startDirect must run on the client's event loop");
+    }
+    new DirectTunnelStart(this, client, authorization, callbacks).run();
+  }
+
+  /**
+   * Audits a direct client refused before its session could start (no TLS, a bad password): the
+   * same event as a refused tunnel.
+   */
+  public void rejectDirect(SocketAddress remote, String code, String message, TunnelParty party) {
+    fireRejected(remote, code, message, Objects.requireNonNull(party, "party"));
+  }
+
+  /**
    * Closes every live tunnel of {@code grantId}, sending each a CLOSE notice with {@code code}
    * (e.g. {@code grant_revoked}) and {@code message}.
    *
