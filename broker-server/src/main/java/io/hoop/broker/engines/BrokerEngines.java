@@ -73,7 +73,7 @@ public final class BrokerEngines implements AutoCloseable {
       throw e;
     }
     try {
-      kubernetes = new KubernetesEngine();
+      kubernetes = new KubernetesEngine(casts);
     } catch (RuntimeException e) {
       bridge.close();
       http.close();
