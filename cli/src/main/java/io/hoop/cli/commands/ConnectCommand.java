@@ -96,7 +96,7 @@ import picocli.CommandLine.Spec;
       "  hoop connect web-1 --task OPS-7 -- git clone web-1:/srv/repo.git",
       "  hoop connect k8s-prod --task OPS-9              (prints export KUBECONFIG=...)",
       "  hoop connect k8s-prod --task OPS-9 -- kubectl get pods",
-      "  hoop connect prod-db --task JIRA-123 --direct   (psql/JDBC string to the broker)"
+      "  hoop connect prod-db --task JIRA-123 --direct   (psql/JDBC line to the broker)"
     })
 public final class ConnectCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
