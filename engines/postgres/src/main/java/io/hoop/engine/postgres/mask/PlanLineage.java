@@ -41,6 +41,15 @@ public final class PlanLineage {
       Set.of("Append", "Merge Append", "Recursive Union");
   private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema");
 
+  /** Built-ins that run a query given as text, or read a relation named by a value. */
+  private static final Set<String> RUNS_QUERIES =
+      StatementLineage.ALWAYS.stream()
+          .filter(name -> !name.startsWith("pg_stat") && !name.equals("fetch"))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  /** Catalogs holding sampled column values (behind pg_stats and pg_stats_ext). */
+  private static final Set<String> SAMPLES = Set.of("pg_statistic", "pg_statistic_ext_data");
+
   private PlanLineage() {}
 
   /**
@@ -343,11 +352,18 @@ public final class PlanLineage {
 
     private Taint wholeRow(Relation r) {
       Taint t = new Taint();
+      if (samples(r)) {
+        t.unknown = true;
+      }
       t.rules.or(catalog.rulesOf(r.schema(), r.table()));
       if (catalog.derived(r.schema(), r.table())) {
         t.unknown = true;
       }
       return t;
+    }
+
+    private static boolean samples(Relation r) {
+      return r.schema().equals("pg_catalog") && SAMPLES.contains(r.table());
     }
 
     private Taint column(String alias, String column, State prev) {
@@ -360,7 +376,7 @@ public final class PlanLineage {
           if (rule >= 0) {
             t.rules.set(rule);
           }
-          if (catalog.derived(r.schema(), r.table())) {
+          if (catalog.derived(r.schema(), r.table()) || samples(r)) {
             t.unknown = true;
           }
         }
@@ -411,7 +427,9 @@ public final class PlanLineage {
           continue;
         }
         if (call) {
-          if (catalog.userFunction(parts.get(parts.size() - 1))) {
+          String function = parts.get(parts.size() - 1);
+          if (catalog.userFunction(function)
+              || RUNS_QUERIES.contains(function.toLowerCase(java.util.Locale.ROOT))) {
             t.unknown = true;
           }
           continue;

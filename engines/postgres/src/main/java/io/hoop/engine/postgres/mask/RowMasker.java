@@ -49,8 +49,9 @@ public final class RowMasker {
     String unknown = null;
     for (int i = 0; i < columns.size(); i++) {
       RowDescription.Column c = columns.get(i);
-      String name = c.tableOid() == 0 ? null : resolver.resolve(c.tableOid(), c.columnNumber());
-      boolean computed = c.tableOid() == 0;
+      // A whole-row value (column number 0: select t from customers t) holds every column.
+      boolean computed = c.tableOid() == 0 || c.columnNumber() <= 0;
+      String name = computed ? null : resolver.resolve(c.tableOid(), c.columnNumber());
       // The planner's lineage decides computed columns, and every column of a statement that
       // writes (what it returns from a table may be what it just copied there).
       ResultLineage.Column planned =
