@@ -53,13 +53,27 @@ sealed interface Pending {
     final String sql;
     final long epoch;
     final boolean inTransaction;
+    // Where the answer goes: into[index].
+    final ResultLineage[] into;
+    final int index;
+    // Whether the client's messages wait for this answer (else the statement was sent behind it).
+    final boolean waited;
     final StringBuilder json = new StringBuilder();
     boolean failed;
 
-    Explain(String sql, long epoch, boolean inTransaction) {
+    Explain(
+        String sql,
+        long epoch,
+        boolean inTransaction,
+        ResultLineage[] into,
+        int index,
+        boolean waited) {
       this.sql = sql;
       this.epoch = epoch;
       this.inTransaction = inTransaction;
+      this.into = into;
+      this.index = index;
+      this.waited = waited;
     }
   }
 
@@ -115,9 +129,10 @@ sealed interface Pending {
   /** An Execute of a portal: rows, then CommandComplete, EmptyQueryResponse or PortalSuspended. */
   final class ExecuteRun extends Run {
     final String portal;
-    private final ResultLineage lineage;
+    // The statement's lineage in [0], filled by the planner's answer before the rows; or null.
+    private final ResultLineage[] lineage;
 
-    ExecuteRun(String portal, Recording recording, ResultLineage lineage) {
+    ExecuteRun(String portal, Recording recording, ResultLineage[] lineage) {
       this.portal = portal;
       this.recording = recording;
       this.lineage = lineage;
@@ -125,7 +140,7 @@ sealed interface Pending {
 
     @Override
     ResultLineage lineage() {
-      return lineage;
+      return lineage == null ? null : lineage[0];
     }
   }
 }

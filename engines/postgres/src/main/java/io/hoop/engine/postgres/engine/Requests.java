@@ -94,8 +94,11 @@ final class Requests {
   /** A bound portal's statement and parameters, for the Execute's recording. */
   private record Bound(String sql, List<String> parameters) {}
 
-  /** The planner's lineage of a statement (null: unknown), valid while the epoch is current. */
-  private record Known(ResultLineage lineage, long epoch) {}
+  /**
+   * The planner's lineage of a statement, in {@code holder[0]} (null: unknown; filled when the
+   * answer arrives, before the statement's rows), valid while the epoch is current.
+   */
+  private record Known(ResultLineage[] holder, long epoch) {}
 
   /** A statement the planner is asked about, and where its answer goes. */
   private record Question(String sql, ResultLineage[] into, int index) {}
@@ -265,13 +268,15 @@ final class Requests {
           ask(
               List.of(new Question(parse.sql(), into, 0)),
               () -> {
-                remember(
-                    statementLineages, parse.statement(), new Known(into[0], lineages.epoch()));
+                remember(statementLineages, parse.statement(), new Known(into, lineages.epoch()));
                 forwardParse(parse);
               });
           return;
         }
-        remember(statementLineages, parse.statement(), new Known(cached, lineages.epoch()));
+        remember(
+            statementLineages,
+            parse.statement(),
+            new Known(new ResultLineage[] {cached}, lineages.epoch()));
       } else {
         statementLineages.remove(parse.statement());
       }
@@ -291,12 +296,15 @@ final class Requests {
           ask(
               List.of(new Question(sql, into, 0)),
               () -> {
-                remember(statementLineages, bind.statement(), new Known(into[0], lineages.epoch()));
+                remember(statementLineages, bind.statement(), new Known(into, lineages.epoch()));
                 forwardBind(bind);
               });
           return;
         }
-        remember(statementLineages, bind.statement(), new Known(cached, lineages.epoch()));
+        remember(
+            statementLineages,
+            bind.statement(),
+            new Known(new ResultLineage[] {cached}, lineages.epoch()));
       }
       forwardBind(bind);
       return;
@@ -324,8 +332,8 @@ final class Requests {
       Bound bound =
           portals.getOrDefault(execute.portal(), new Bound("<unknown portal>", List.of()));
       Known known = portalLineages.get(execute.portal());
-      ResultLineage lineage =
-          known != null && known.epoch() == lineages.epoch() ? known.lineage() : null;
+      ResultLineage[] lineage =
+          known != null && known.epoch() == lineages.epoch() ? known.holder() : null;
       pending.add(
           new ExecuteRun(
               execute.portal(), new Recording(bound.sql(), bound.parameters()), lineage));
@@ -456,41 +464,49 @@ final class Requests {
         && engine.serverStatus() != TransactionStatus.FAILED;
   }
 
-  /** Asks the planner about each of {@code asks} in turn, then runs {@code then}. */
+  /**
+   * Asks the planner about each of {@code asks}, then runs {@code then} (which sends the client's
+   * statement). Outside a transaction block the questions go right in front of the statement,
+   * without waiting: each is its own implicit transaction, its answer arrives before the
+   * statement's rows, and a failed question touches nothing of the client's. Inside a block a
+   * failed question aborts the transaction, so the statement waits for each answer (and for the
+   * rollback to the question's savepoint).
+   */
   private void ask(List<Question> asks, Runnable then) {
+    if (engine.serverStatus() == TransactionStatus.IDLE) {
+      for (Question q : asks) {
+        send(q, false, false);
+      }
+      then.run();
+      return;
+    }
     questions.addAll(asks);
     afterQuestions = then;
-    askNext();
+    send(questions.poll(), true, true);
   }
 
-  private void askNext() {
-    Question q = questions.peek();
-    boolean inTransaction = engine.serverStatus() == TransactionStatus.IN_TRANSACTION;
-    pending.add(new Explain(q.sql(), lineages.epoch(), inTransaction));
+  private void send(Question q, boolean inTransaction, boolean waited) {
+    pending.add(new Explain(q.sql(), lineages.epoch(), inTransaction, q.into(), q.index(), waited));
     engine.toServer(Lineages.explain(q.sql(), inTransaction));
   }
 
   /** The planner answered (or failed): on to the next question, or the client's statement. */
   void explained(Explain explain) {
-    Question q = questions.poll();
-    ResultLineage answer =
+    explain.into[explain.index] =
         explain.failed
             ? null
             : lineages.answer(explain.sql, explain.json.toString(), explain.epoch);
-    if (q != null) {
-      q.into()[q.index()] = answer;
+    if (!explain.waited) {
+      return;
     }
-    boolean repair =
-        explain.failed
-            && explain.inTransaction
-            && engine.serverStatus() == TransactionStatus.FAILED;
+    boolean repair = explain.failed && engine.serverStatus() == TransactionStatus.FAILED;
     if (repair) {
       // The failed question aborted the client's transaction: back to the savepoint before it.
       pending.add(new Repair());
       engine.toServer(Lineages.repair());
     }
     if (!questions.isEmpty() && !repair && engine.ready()) {
-      askNext();
+      send(questions.poll(), true, true);
       return;
     }
     questions.clear();
