@@ -101,8 +101,11 @@ final class Lineages {
   }
 
   /**
-   * Whether the planner can be asked about {@code sql}: a query (or a write with RETURNING) without
-   * parameters; PostgreSQL 15 cannot plan a statement whose parameters have no values.
+   * Whether the planner can and should be asked about {@code sql}: a query (or a write with
+   * RETURNING) without parameters (PostgreSQL 15 cannot plan a statement whose parameters have no
+   * values), whose select list is not only names ({@code select abalance from accounts where ...}:
+   * its columns are plain, their origins in the RowDescription; should one be computed after all, a
+   * whole row or a CTE's column, it gets the statement-wide rule, so skipping is safe).
    */
   static boolean explainable(String sql) {
     List<Token> tokens = tokens(sql);
@@ -110,7 +113,7 @@ final class Lineages {
       return false;
     }
     String first = firstWord(tokens);
-    if (first == null) {
+    if (first == null || (first.equals("select") && namesOnly(tokens))) {
       return false;
     }
     boolean returning = false;
@@ -239,6 +242,31 @@ final class Lineages {
       return nonEmpty > 1 ? null : all;
     }
     return tokenized.statements().isEmpty() ? List.of() : tokenized.statements().get(0).tokens();
+  }
+
+  /**
+   * Whether the select list (from a leading SELECT to its FROM) is names, dots, commas and stars.
+   */
+  private static boolean namesOnly(List<Token> tokens) {
+    if (tokens.isEmpty() || !tokens.get(0).isWord("select")) {
+      return false;
+    }
+    for (int i = 1; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if (t.isWord("from")) {
+        return i > 1;
+      }
+      Token before = tokens.get(i - 1);
+      boolean star =
+          t.type() == TokenType.OPERATOR
+              && t.value().equals("*")
+              && (i == 1 || before.isPunct(",") || before.isPunct("."));
+      boolean name = t.isName() && !t.isWord("select");
+      if (!name && !star && !t.isPunct(".") && !t.isPunct(",")) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private static String firstWord(List<Token> tokens) {
