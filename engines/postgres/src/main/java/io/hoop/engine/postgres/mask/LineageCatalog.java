@@ -22,4 +22,12 @@ public interface LineageCatalog {
 
   /** Whether {@code name} is a user-defined function, whose body the planner output hides. */
   boolean userFunction(String name);
+
+  /**
+   * Whether a printed expression may use a user-defined operator or cast (their functions are not
+   * printed by name); a cheap over-approximation is fine.
+   */
+  default boolean userOperatorOrCast(String expression) {
+    return false;
+  }
 }

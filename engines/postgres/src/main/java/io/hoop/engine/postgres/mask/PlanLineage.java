@@ -387,6 +387,9 @@ public final class PlanLineage {
     /** The taint of one printed expression of {@code node}. */
     Taint taint(String text, Node node, State prev) {
       Taint t = new Taint();
+      if (catalog.userOperatorOrCast(text)) {
+        t.unknown = true;
+      }
       List<Tok> toks = tokens(text);
       for (int i = 0; i < toks.size(); i++) {
         Tok tok = toks.get(i);

@@ -64,4 +64,22 @@ public final class CatalogLineage implements LineageCatalog {
   public boolean userFunction(String name) {
     return catalog.functionNames().contains(name.toLowerCase(Locale.ROOT));
   }
+
+  @Override
+  public boolean userOperatorOrCast(String expression) {
+    for (String operator : catalog.userOperators()) {
+      if (expression.contains(operator)) {
+        return true;
+      }
+    }
+    if (!catalog.userCastTypes().isEmpty() && expression.contains("::")) {
+      String lower = expression.toLowerCase(Locale.ROOT);
+      for (String type : catalog.userCastTypes()) {
+        if (lower.contains(type)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 }

@@ -24,7 +24,16 @@ import java.util.stream.Collectors;
 public final class ColumnCatalog implements ColumnResolver {
   /** Nothing loaded: every table is unknown, so column-ruled sessions fail closed. */
   public static final ColumnCatalog EMPTY =
-      new ColumnCatalog(Map.of(), Map.of(), new int[0], Set.of(), Set.of(), Set.of(), Set.of());
+      new ColumnCatalog(
+          Map.of(),
+          Map.of(),
+          new int[0],
+          Set.of(),
+          Set.of(),
+          Set.of(),
+          Set.of(),
+          Set.of(),
+          Set.of());
 
   private static final int MAX_VIEW_HOPS = 16;
 
@@ -35,6 +44,8 @@ public final class ColumnCatalog implements ColumnResolver {
   private final Set<String> lineageNames;
   private final Set<String> lineageRelations;
   private final Set<String> functionNames;
+  private final Set<String> userOperators;
+  private final Set<String> userCastTypes;
 
   private ColumnCatalog(
       Map<Long, String> names,
@@ -43,7 +54,11 @@ public final class ColumnCatalog implements ColumnResolver {
       Set<Long> derivedViews,
       Set<String> lineageNames,
       Set<String> lineageRelations,
-      Set<String> functionNames) {
+      Set<String> functionNames,
+      Set<String> userOperators,
+      Set<String> userCastTypes) {
+    this.userOperators = userOperators;
+    this.userCastTypes = userCastTypes;
     this.names = names;
     this.viewOrigins = viewOrigins;
     this.knownOids = knownOids;
@@ -72,6 +87,16 @@ public final class ColumnCatalog implements ColumnResolver {
    */
   public Set<String> functionNames() {
     return functionNames;
+  }
+
+  /** The names of user-defined operators: their functions' bodies are opaque too. */
+  public Set<String> userOperators() {
+    return userOperators;
+  }
+
+  /** Lower-case names of the types a user-defined function casts to. */
+  public Set<String> userCastTypes() {
+    return userCastTypes;
   }
 
   /**
@@ -148,7 +173,17 @@ public final class ColumnCatalog implements ColumnResolver {
         // Every relation, sequences and composite types too: a result column's table is "known"
         // when it existed at the read, else it is redacted and the catalog read again.
         + " select 'k', null, null, pg_catalog.string_agg(oid::text, ',')"
-        + " from pg_catalog.pg_class";
+        + " from pg_catalog.pg_class"
+        + " union all"
+        // User-defined operators and casts run user functions the plan does not name.
+        + " select 'o', null, null, pg_catalog.string_agg(distinct o.oprname::text, ' ')"
+        + " from pg_catalog.pg_operator o where o.oprnamespace not in"
+        + " ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)"
+        + " union all"
+        + " select 't', null, null, pg_catalog.string_agg(distinct t.typname::text, ',')"
+        + " from pg_catalog.pg_cast c join pg_catalog.pg_proc p on p.oid = c.castfunc"
+        + " join pg_catalog.pg_type t on t.oid = c.casttarget where p.pronamespace not in"
+        + " ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)";
   }
 
   static String likeLiteral(String glob) {
@@ -203,6 +238,8 @@ public final class ColumnCatalog implements ColumnResolver {
     private final Set<String> lineageNames = new HashSet<>();
     private final Set<String> lineageRelations = new HashSet<>();
     private final Set<String> functionNames = new HashSet<>();
+    private final Set<String> userOperators = new HashSet<>();
+    private final Set<String> userCastTypes = new HashSet<>();
 
     /** Takes one row of the catalog query; rows of another shape are ignored. */
     public void accept(DataRow row) {
@@ -244,6 +281,14 @@ public final class ColumnCatalog implements ColumnResolver {
                       lineageNames.add(name.toLowerCase(Locale.ROOT));
                       functionNames.add(name.toLowerCase(Locale.ROOT));
                     });
+        case "o" ->
+            Arrays.stream(value.split(" "))
+                .filter(name -> !name.isEmpty())
+                .forEach(userOperators::add);
+        case "t" ->
+            Arrays.stream(value.split(","))
+                .filter(name -> !name.isEmpty())
+                .forEach(name -> userCastTypes.add(name.toLowerCase(Locale.ROOT)));
         case "k" ->
             knownOids =
                 Arrays.stream(value.split(","))
@@ -264,7 +309,9 @@ public final class ColumnCatalog implements ColumnResolver {
           Set.copyOf(derivedViews),
           Set.copyOf(lineageNames),
           Set.copyOf(lineageRelations),
-          Set.copyOf(functionNames));
+          Set.copyOf(functionNames),
+          Set.copyOf(userOperators),
+          Set.copyOf(userCastTypes));
     }
 
     private static String text(byte[] field) {
