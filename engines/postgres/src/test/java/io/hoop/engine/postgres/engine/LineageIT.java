@@ -84,7 +84,7 @@ class LineageIT {
             // An operator whose function reads the secret: the plan shows only its symbol.
             + "CREATE FUNCTION op_leak(int, int) RETURNS text LANGUAGE sql AS"
             + " 'SELECT secret FROM customers LIMIT 1';"
-            + "CREATE OPERATOR +++ (function = op_leak, leftarg = int, rightarg = int);"
+            + "CREATE OPERATOR #@# (function = op_leak, leftarg = int, rightarg = int);"
             // A relation of the same name in another schema, not ruled: the search_path decides.
             + "CREATE SCHEMA shadow;"
             + "CREATE TABLE shadow.customers (id int, secret text, note text);"
@@ -202,7 +202,7 @@ class LineageIT {
         "select id + 0, secret || '' from customers",
         "select 'x' union select secret from customers",
         "select secret as harmless from customers",
-        "select id +++ 1 from customers",
+        "select id #@# 1 from customers",
         "select (select secret from customers c2 where c2.id = c.id) from customers c",
         "insert into sink select id + 100, secret from customers returning s",
         "with w as (insert into sink select id + 200, secret from customers returning s)"
