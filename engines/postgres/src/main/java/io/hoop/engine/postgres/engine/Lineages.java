@@ -14,6 +14,7 @@ import io.hoop.engine.postgres.message.frontend.ObjectKind;
 import io.hoop.engine.postgres.message.frontend.Parse;
 import io.hoop.engine.postgres.message.frontend.Sync;
 import io.hoop.engine.postgres.sql.SqlTokenizer;
+import io.hoop.engine.postgres.sql.Statement;
 import io.hoop.engine.postgres.sql.Token;
 import io.hoop.engine.postgres.sql.TokenType;
 import io.hoop.engine.postgres.sql.TokenizedSql;
@@ -45,7 +46,9 @@ final class Lineages {
   private static final Set<String> EXPLAINABLE = Set.of("select", "with", "values", "table");
   private static final Set<String> WRITES = Set.of("insert", "update", "delete");
   private static final Set<String> READS =
-      Set.of("select", "values", "table", "show", "fetch", "move", "declare", "begin", "start");
+      Set.of(
+          "select", "with", "values", "table", "show", "fetch", "move", "declare", "begin",
+          "start");
   private static final Set<String> DATA_CHANGES = Set.of("insert", "update", "delete", "merge");
 
   private final MaskingRules masking;
@@ -225,23 +228,22 @@ final class Lineages {
     out.add(new Close(ObjectKind.STATEMENT, NAME));
   }
 
+  /** The tokens of {@code sql}, a single statement; null when it is not one or incomplete. */
   private static List<Token> tokens(String sql) {
     TokenizedSql tokenized = SqlTokenizer.tokenize(sql);
-    if (!tokenized.complete() || tokenized.statements().size() > 1) {
-      List<Token> all = new ArrayList<>();
-      if (!tokenized.complete()) {
-        return null;
-      }
-      int nonEmpty = 0;
-      for (var s : tokenized.statements()) {
-        if (!s.isEmpty()) {
-          nonEmpty++;
-          all.addAll(s.tokens());
-        }
-      }
-      return nonEmpty > 1 ? null : all;
+    if (!tokenized.complete()) {
+      return null;
     }
-    return tokenized.statements().isEmpty() ? List.of() : tokenized.statements().get(0).tokens();
+    List<Token> tokens = null;
+    for (Statement statement : tokenized.statements()) {
+      if (!statement.isEmpty()) {
+        if (tokens != null) {
+          return null;
+        }
+        tokens = statement.tokens();
+      }
+    }
+    return tokens == null ? List.of() : tokens;
   }
 
   /**
