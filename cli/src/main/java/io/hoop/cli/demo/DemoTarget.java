@@ -24,7 +24,7 @@ public final class DemoTarget {
           "select current_user;",
           "select * from customers order by id;",
           "drop table customers;",
-          "select id, name from customers order by id;",
+          "select count(*) as customers_left from customers;",
           "");
 
   private final String type;

@@ -118,8 +118,10 @@ public final class PostgresSession implements EngineSession {
     this.client = client;
     this.upstream = upstream;
     this.settings = settings;
-    this.requests = settings == null ? null : new Requests(this, pending, settings);
-    this.responses = settings == null ? null : new Responses(this, requests, pending, settings);
+    Lineages lineages = settings == null ? null : new Lineages(settings.masking());
+    this.requests = settings == null ? null : new Requests(this, pending, settings, lineages);
+    this.responses =
+        settings == null ? null : new Responses(this, requests, pending, settings, lineages);
     this.target = target;
     this.label = label;
   }
@@ -549,6 +551,20 @@ public final class PostgresSession implements EngineSession {
   /** Writes a message of the engine's own straight to the server. */
   void toServer(FrontendMessage message) {
     upstream.writeAndFlush(encode(upstream.alloc(), message));
+  }
+
+  /** Writes messages of the engine's own straight to the server, in one flush. */
+  void toServer(List<FrontendMessage> messages) {
+    ByteBuf buf = upstream.alloc().buffer();
+    try {
+      for (FrontendMessage message : messages) {
+        message.encode(buf);
+      }
+    } catch (RuntimeException e) {
+      buf.release();
+      throw e;
+    }
+    upstream.writeAndFlush(buf);
   }
 
   /** Tells the client why, then closes; the relay then closes the tunnel behind it. */

@@ -3,7 +3,9 @@ package io.hoop.engine.postgres.engine;
 import io.hoop.api.Durations;
 import io.hoop.engine.postgres.engine.Pending.Describing;
 import io.hoop.engine.postgres.engine.Pending.ExecuteRun;
+import io.hoop.engine.postgres.engine.Pending.Explain;
 import io.hoop.engine.postgres.engine.Pending.QueryRun;
+import io.hoop.engine.postgres.engine.Pending.Repair;
 import io.hoop.engine.postgres.engine.Pending.StandIn;
 import io.hoop.engine.postgres.engine.Pending.SyncPoint;
 import io.hoop.engine.postgres.engine.internal.Recording;
@@ -14,6 +16,7 @@ import io.hoop.engine.postgres.guard.GuardrailPolicy;
 import io.hoop.engine.postgres.guard.Rules;
 import io.hoop.engine.postgres.mask.MaskRule;
 import io.hoop.engine.postgres.mask.MaskingRules;
+import io.hoop.engine.postgres.mask.ResultLineage;
 import io.hoop.engine.postgres.mask.TextMasker;
 import io.hoop.engine.postgres.message.backend.ErrorResponse;
 import io.hoop.engine.postgres.message.backend.Field;
@@ -91,6 +94,15 @@ final class Requests {
   /** A bound portal's statement and parameters, for the Execute's recording. */
   private record Bound(String sql, List<String> parameters) {}
 
+  /**
+   * The planner's lineage of a statement, in {@code holder[0]} (null: unknown; filled when the
+   * answer arrives, before the statement's rows), valid while the epoch is current.
+   */
+  private record Known(ResultLineage[] holder, long epoch) {}
+
+  /** A statement the planner is asked about, and where its answer goes. */
+  private record Question(String sql, ResultLineage[] into, int index) {}
+
   private final PostgresSession engine;
   private final Deque<Pending> pending;
   private final Rules rules;
@@ -102,6 +114,12 @@ final class Requests {
   private final Map<String, String> statements = new HashMap<>();
   private final Map<String, List<Integer>> statementTypes = new HashMap<>();
   private final Map<String, Bound> portals = new HashMap<>();
+  private final Lineages lineages;
+  private final Map<String, Known> statementLineages = new HashMap<>();
+  private final Map<String, Known> portalLineages = new HashMap<>();
+  private final Deque<Question> questions = new ArrayDeque<>();
+  // The client's statement that waits for the planner's answers; its later messages wait too.
+  private Runnable afterQuestions;
   private final Set<String> describedPortals = new HashSet<>();
   private final Holds holds;
   private final Duration holdTimeout;
@@ -120,8 +138,13 @@ final class Requests {
   // A stand-in Parse went upstream: the server discards up to Sync too, and needs that Sync.
   private boolean serverDiscarding;
 
-  Requests(PostgresSession engine, Deque<Pending> pending, PostgresSettings settings) {
+  Requests(
+      PostgresSession engine,
+      Deque<Pending> pending,
+      PostgresSettings settings,
+      Lineages lineages) {
     this.engine = engine;
+    this.lineages = lineages;
     this.pending = pending;
     this.rules = settings.rules();
     this.masking = settings.masking();
@@ -165,15 +188,16 @@ final class Requests {
 
   /** Blocks, holds or forwards one client message. */
   void guard(FrontendMessage message) {
-    if (held != null) {
+    if (held != null || afterQuestions != null) {
       if (waiting.size() >= MAX_WAITING) {
         engine.fatal(
             "54000",
             "hoop: the client sent more than "
                 + MAX_WAITING
-                + " messages while statement "
-                + held.id()
-                + " waits for a reviewer");
+                + " messages while "
+                + (held == null
+                    ? "hoop asked the server for a statement's lineage"
+                    : "statement " + held.id() + " waits for a reviewer"));
       } else {
         waiting.add(message);
       }
@@ -213,7 +237,8 @@ final class Requests {
         }
         return;
       }
-      pending.add(new QueryRun(query.sql(), split(query.sql())));
+      forwardQuery(query);
+      return;
     } else if (message instanceof Parse parse) {
       Decision decision = decide(parse.sql());
       if (decision.review()) {
@@ -236,26 +261,53 @@ final class Requests {
         discarding = true;
         return;
       }
-      remember(statements, parse.statement(), parse.sql());
-      remember(statementTypes, parse.statement(), parse.parameterTypes());
-      batchForwarded = true;
-    } else if (message instanceof Bind bind) {
-      String sql = statements.getOrDefault(bind.statement(), "<unknown statement>");
-      Decision review = statementReviews.get(bind.statement());
-      List<String> parameters =
-          listener == EngineListener.NONE && review == null
-              ? List.of()
-              : Recording.parameters(
-                  bind, textMasker, statementTypes.getOrDefault(bind.statement(), List.of()));
-      remember(portals, bind.portal(), new Bound(sql, parameters));
-      describedPortals.remove(bind.portal());
-      approvedPortals.remove(bind.portal());
-      if (review == null) {
-        portalReviews.remove(bind.portal());
+      if (lineages.active() && lineages.needed(parse.sql())) {
+        ResultLineage cached = lineages.cached(parse.sql());
+        if (cached == null && Lineages.explainable(parse.sql()) && canAsk()) {
+          ResultLineage[] into = new ResultLineage[1];
+          ask(
+              List.of(new Question(parse.sql(), into, 0)),
+              () -> {
+                remember(statementLineages, parse.statement(), new Known(into, lineages.epoch()));
+                forwardParse(parse);
+              });
+          return;
+        }
+        remember(
+            statementLineages,
+            parse.statement(),
+            new Known(new ResultLineage[] {cached}, lineages.epoch()));
       } else {
-        portalReviews.put(bind.portal(), review);
+        statementLineages.remove(parse.statement());
       }
-      batchForwarded = true;
+      forwardParse(parse);
+      return;
+    } else if (message instanceof Bind bind) {
+      String sql = statements.get(bind.statement());
+      Known known = statementLineages.get(bind.statement());
+      if (sql != null
+          && known != null
+          && known.epoch() != lineages.epoch()
+          && lineages.needed(sql)) {
+        // Names may resolve differently since the Parse: ask again.
+        ResultLineage cached = lineages.cached(sql);
+        if (cached == null && Lineages.explainable(sql) && canAsk()) {
+          ResultLineage[] into = new ResultLineage[1];
+          ask(
+              List.of(new Question(sql, into, 0)),
+              () -> {
+                remember(statementLineages, bind.statement(), new Known(into, lineages.epoch()));
+                forwardBind(bind);
+              });
+          return;
+        }
+        remember(
+            statementLineages,
+            bind.statement(),
+            new Known(new ResultLineage[] {cached}, lineages.epoch()));
+      }
+      forwardBind(bind);
+      return;
     } else if (message instanceof Describe describe) {
       boolean portal = describe.kind() == ObjectKind.PORTAL;
       if (portal && describedPortals.size() < MAX_NAMES) {
@@ -279,7 +331,15 @@ final class Requests {
       }
       Bound bound =
           portals.getOrDefault(execute.portal(), new Bound("<unknown portal>", List.of()));
-      pending.add(new ExecuteRun(execute.portal(), new Recording(bound.sql(), bound.parameters())));
+      Known known = portalLineages.get(execute.portal());
+      ResultLineage[] lineage =
+          known != null && known.epoch() == lineages.epoch() ? known.holder() : null;
+      pending.add(
+          new ExecuteRun(
+              execute.portal(), new Recording(bound.sql(), bound.parameters()), lineage));
+      if (lineages.active() && !lineages.keepsNames(bound.sql())) {
+        lineages.bump();
+      }
       batchForwarded = true;
     } else if (message instanceof Close close) {
       if (close.kind() == ObjectKind.PORTAL) {
@@ -287,10 +347,12 @@ final class Requests {
         describedPortals.remove(close.name());
         portalReviews.remove(close.name());
         approvedPortals.remove(close.name());
+        portalLineages.remove(close.name());
       } else {
         statements.remove(close.name());
         statementTypes.remove(close.name());
         statementReviews.remove(close.name());
+        statementLineages.remove(close.name());
       }
       batchForwarded = true;
     } else if (message instanceof Sync) {
@@ -310,11 +372,150 @@ final class Requests {
       }
       return;
     } else if (message instanceof FunctionCall) {
+      lineages.bump();
       pending.add(new SyncPoint(true));
     } else if (message instanceof Terminate) {
       engine.terminating();
     }
     engine.toUpstream(message);
+  }
+
+  private void forwardParse(Parse parse) {
+    remember(statements, parse.statement(), parse.sql());
+    remember(statementTypes, parse.statement(), parse.parameterTypes());
+    batchForwarded = true;
+    engine.toUpstream(parse);
+  }
+
+  private void forwardBind(Bind bind) {
+    String sql = statements.getOrDefault(bind.statement(), "<unknown statement>");
+    Decision review = statementReviews.get(bind.statement());
+    List<String> parameters =
+        listener == EngineListener.NONE && review == null
+            ? List.of()
+            : Recording.parameters(
+                bind, textMasker, statementTypes.getOrDefault(bind.statement(), List.of()));
+    remember(portals, bind.portal(), new Bound(sql, parameters));
+    describedPortals.remove(bind.portal());
+    approvedPortals.remove(bind.portal());
+    if (review == null) {
+      portalReviews.remove(bind.portal());
+    } else {
+      portalReviews.put(bind.portal(), review);
+    }
+    Known known = statementLineages.get(bind.statement());
+    if (known == null) {
+      portalLineages.remove(bind.portal());
+    } else {
+      remember(portalLineages, bind.portal(), known);
+    }
+    batchForwarded = true;
+    engine.toUpstream(bind);
+  }
+
+  /**
+   * Sends a simple Query, after asking the planner for the lineage of those of its statements that
+   * name ruled data (unless cached). A statement after one that may change how names resolve (SET
+   * search_path, a function call) is not asked about: the answer would be for other names.
+   */
+  private void forwardQuery(Query query) {
+    List<String> texts = split(query.sql());
+    QueryRun run = new QueryRun(query.sql(), texts);
+    if (!lineages.active()) {
+      pending.add(run);
+      engine.toUpstream(query);
+      return;
+    }
+    List<Question> asks = new ArrayList<>();
+    boolean keeps = !texts.isEmpty();
+    for (int i = 0; i < texts.size(); i++) {
+      String sql = texts.get(i);
+      if (keeps && lineages.needed(sql)) {
+        ResultLineage cached = lineages.cached(sql);
+        if (cached != null) {
+          run.lineages[i] = cached;
+        } else if (Lineages.explainable(sql)) {
+          asks.add(new Question(sql, run.lineages, i));
+        }
+      }
+      keeps &= lineages.keepsNames(sql);
+    }
+    boolean changesNames = !keeps;
+    Runnable send =
+        () -> {
+          pending.add(run);
+          engine.toUpstream(query);
+          if (changesNames) {
+            lineages.bump();
+          }
+        };
+    if (!asks.isEmpty() && canAsk()) {
+      ask(asks, send);
+    } else {
+      send.run();
+    }
+  }
+
+  /** Whether the engine may put its own question to the server now: nothing in flight. */
+  private boolean canAsk() {
+    return pending.isEmpty()
+        && !batchForwarded
+        && !serverDiscarding
+        && engine.serverStatus() != TransactionStatus.FAILED;
+  }
+
+  /**
+   * Asks the planner about each of {@code asks}, then runs {@code then} (which sends the client's
+   * statement). Outside a transaction block the questions go right in front of the statement,
+   * without waiting: each is its own implicit transaction, its answer arrives before the
+   * statement's rows, and a failed question touches nothing of the client's. Inside a block a
+   * failed question aborts the transaction, so the statement waits for each answer (and for the
+   * rollback to the question's savepoint).
+   */
+  private void ask(List<Question> asks, Runnable then) {
+    if (engine.serverStatus() == TransactionStatus.IDLE) {
+      for (Question q : asks) {
+        send(q, false, false);
+      }
+      then.run();
+      return;
+    }
+    questions.addAll(asks);
+    afterQuestions = then;
+    send(questions.poll(), true, true);
+  }
+
+  private void send(Question q, boolean inTransaction, boolean waited) {
+    pending.add(new Explain(q.sql(), lineages.epoch(), inTransaction, q.into(), q.index(), waited));
+    engine.toServer(Lineages.explain(q.sql(), inTransaction));
+  }
+
+  /** The planner answered (or failed): on to the next question, or the client's statement. */
+  void explained(Explain explain) {
+    explain.into[explain.index] =
+        explain.failed
+            ? null
+            : lineages.answer(explain.sql, explain.json.toString(), explain.epoch);
+    if (!explain.waited) {
+      return;
+    }
+    boolean repair = explain.failed && engine.serverStatus() == TransactionStatus.FAILED;
+    if (repair) {
+      // The failed question aborted the client's transaction: back to the savepoint before it.
+      pending.add(new Repair());
+      engine.toServer(Lineages.repair());
+    }
+    if (!questions.isEmpty() && !repair && engine.ready()) {
+      send(questions.poll(), true, true);
+      return;
+    }
+    questions.clear();
+    Runnable then = afterQuestions;
+    afterQuestions = null;
+    if (then != null && engine.ready()) {
+      then.run();
+    }
+    drain();
   }
 
   /**
@@ -439,6 +640,8 @@ final class Requests {
       holding = false;
     }
     waiting.clear();
+    questions.clear();
+    afterQuestions = null;
   }
 
   private void approve(Hold h, Holds.Decision d) {
@@ -495,7 +698,7 @@ final class Requests {
 
   /** Handles the messages that waited for a decision, until one is held again. */
   private void drain() {
-    while (held == null && !waiting.isEmpty() && engine.ready()) {
+    while (held == null && afterQuestions == null && !waiting.isEmpty() && engine.ready()) {
       guard(waiting.poll());
     }
     engine.flushUpstream();

@@ -4,8 +4,10 @@ import io.hoop.engine.postgres.codec.RawDataRow;
 import io.hoop.engine.postgres.engine.Pending.CatalogLoad;
 import io.hoop.engine.postgres.engine.Pending.Describing;
 import io.hoop.engine.postgres.engine.Pending.ExecuteRun;
+import io.hoop.engine.postgres.engine.Pending.Explain;
 import io.hoop.engine.postgres.engine.Pending.LocalReply;
 import io.hoop.engine.postgres.engine.Pending.QueryRun;
+import io.hoop.engine.postgres.engine.Pending.Repair;
 import io.hoop.engine.postgres.engine.Pending.Run;
 import io.hoop.engine.postgres.engine.Pending.StandIn;
 import io.hoop.engine.postgres.engine.Pending.SyncPoint;
@@ -13,6 +15,7 @@ import io.hoop.engine.postgres.engine.internal.ColumnCatalog;
 import io.hoop.engine.postgres.engine.internal.CopyMasker;
 import io.hoop.engine.postgres.mask.MaskingRules;
 import io.hoop.engine.postgres.mask.NoticeMasker;
+import io.hoop.engine.postgres.mask.PlanLineage;
 import io.hoop.engine.postgres.mask.RowMasker;
 import io.hoop.engine.postgres.mask.StatementLineage;
 import io.hoop.engine.postgres.mask.TextMasker;
@@ -32,6 +35,7 @@ import io.hoop.engine.postgres.message.backend.ReadyForQuery.TransactionStatus;
 import io.hoop.engine.postgres.message.backend.RowDescription;
 import io.hoop.engine.postgres.message.frontend.Query;
 import io.netty.channel.ChannelHandlerContext;
+import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,6 +58,7 @@ final class Responses {
   private final TextMasker textMasker;
   private final boolean columnRules;
   private final NoticeMasker noticeMasker;
+  private final Lineages lineages;
   // Server-side order: portal descriptions as the server answered them.
   private final Map<String, RowDescription> portalRows = new HashMap<>();
   private ColumnCatalog catalog = ColumnCatalog.EMPTY;
@@ -64,8 +69,10 @@ final class Responses {
       PostgresSession engine,
       Requests requests,
       Deque<Pending> pending,
-      PostgresSettings settings) {
+      PostgresSettings settings,
+      Lineages lineages) {
     this.engine = engine;
+    this.lineages = lineages;
     this.requests = requests;
     this.pending = pending;
     this.masking = settings.masking();
@@ -94,6 +101,10 @@ final class Responses {
   /** Handles one backend message of a ready (or catalog-loading) session. */
   void onResponse(ChannelHandlerContext ctx, BackendMessage message) {
     Pending head = pending.peek();
+    if (head instanceof Explain || head instanceof Repair) {
+      onInternal(head, message);
+      return;
+    }
     if (message instanceof RowDescription description) {
       onRowDescription(ctx, head, description);
     } else if (message instanceof NoData) {
@@ -143,9 +154,51 @@ final class Responses {
     }
   }
 
+  /**
+   * The answers to the engine's own planner question: the plan's rows are kept, everything else
+   * (parse, bind and close completions, notices, an error) is not the client's business; at the
+   * ReadyForQuery the client's statement goes on.
+   */
+  private void onInternal(Pending head, BackendMessage message) {
+    if (message instanceof ErrorResponse error) {
+      if (head instanceof Explain explain) {
+        explain.failed = true;
+      }
+      log.debug(
+          "postgres lineage question failed {} sqlstate={}", engine.label(), error.sqlState());
+      if ("FATAL".equals(error.severity()) || "PANIC".equals(error.severity())) {
+        engine.fatal(
+            error.sqlState() == null ? "XX000" : error.sqlState(),
+            "target " + engine.target() + " ended the session: " + error.message());
+      }
+    } else if (message instanceof ReadyForQuery ready) {
+      status = ready.status();
+      pending.poll();
+      if (head instanceof Explain explain) {
+        requests.explained(explain);
+      }
+    }
+  }
+
   /** Relays, masks or consumes one undecoded DataRow. */
   void onDataRow(ChannelHandlerContext ctx, RawDataRow raw) {
     Pending head = pending.peek();
+    if (head instanceof Explain || head instanceof Repair) {
+      try {
+        if (head instanceof Explain explain && !explain.failed) {
+          DataRow row = raw.decode();
+          byte[] field = row.fields().isEmpty() ? null : row.fields().get(0);
+          if (field == null || explain.json.length() + field.length > PlanLineage.MAX_JSON_CHARS) {
+            explain.failed = true;
+          } else {
+            explain.json.append(new String(field, StandardCharsets.UTF_8));
+          }
+        }
+      } finally {
+        raw.frame().release();
+      }
+      return;
+    }
     if (head instanceof CatalogLoad load) {
       try {
         load.loader.accept(raw.decode());
@@ -251,7 +304,8 @@ final class Responses {
         description,
         masking,
         columnRules ? catalog : (oid, number) -> null,
-        columnRules && mayReadRuled(run));
+        columnRules && mayReadRuled(run),
+        columnRules ? run.lineage() : null);
   }
 
   private void onComplete(
@@ -384,6 +438,7 @@ final class Responses {
         forward = false;
         if (!load.failed) {
           catalog = load.loader.build();
+          lineages.catalog(catalog);
         }
         if (load.initial) {
           engine.becomeReady(ctx, engine.heldReady);

@@ -41,22 +41,36 @@ public final class RowMasker {
       RowDescription description,
       MaskingRules rules,
       ColumnResolver resolver,
-      boolean statementMayReadRuled) {
+      boolean statementMayReadRuled,
+      ResultLineage lineage) {
     this.rules = rules;
     this.masks = new Masks(rules.tokenKey());
     this.columns = description.columns();
     String unknown = null;
-    for (RowDescription.Column c : columns) {
-      String name = c.tableOid() == 0 ? null : resolver.resolve(c.tableOid(), c.columnNumber());
+    for (int i = 0; i < columns.size(); i++) {
+      RowDescription.Column c = columns.get(i);
+      // A whole-row value (column number 0: select t from customers t) holds every column.
+      boolean computed = c.tableOid() == 0 || c.columnNumber() <= 0;
+      String name = computed ? null : resolver.resolve(c.tableOid(), c.columnNumber());
+      // The planner's lineage decides computed columns, and every column of a statement that
+      // writes (what it returns from a table may be what it just copied there).
+      ResultLineage.Column planned =
+          lineage != null && (computed || lineage.writes()) ? lineage.column(i) : null;
       boolean unknownLineage =
-          (c.tableOid() == 0 && statementMayReadRuled) || ColumnResolver.DERIVED.equals(name);
+          (computed && statementMayReadRuled && lineage == null)
+              || (planned != null && planned.unknown())
+              || ColumnResolver.DERIVED.equals(name);
       if (unknownLineage && unknown == null) {
         unknown = c.name();
       }
-      columnStyles.add(
+      MaskStyle style =
           unknownLineage || ColumnResolver.UNRESOLVED.equals(name)
               ? MaskStyle.REDACT
-              : name == null ? null : styleFor(name));
+              : name == null ? null : styleFor(name);
+      if (style == null && planned != null) {
+        style = planned.style();
+      }
+      columnStyles.add(style);
     }
     this.unknownColumn = unknown;
     this.passThrough =
@@ -83,7 +97,25 @@ public final class RowMasker {
     requireNonNull(description, "description");
     requireNonNull(rules, "rules");
     requireNonNull(resolver, "resolver");
-    return new RowMasker(description, rules, resolver, statementMayReadRuled);
+    return new RowMasker(description, rules, resolver, statementMayReadRuled, null);
+  }
+
+  /**
+   * Prepares masking with the planner's per-column {@code lineage} of the statement (see {@link
+   * PlanLineage}); without it (null), as {@link #create(RowDescription, MaskingRules,
+   * ColumnResolver, boolean)}: every computed column of a statement that may read ruled data is of
+   * unknown lineage.
+   */
+  public static RowMasker create(
+      RowDescription description,
+      MaskingRules rules,
+      ColumnResolver resolver,
+      boolean statementMayReadRuled,
+      ResultLineage lineage) {
+    requireNonNull(description, "description");
+    requireNonNull(rules, "rules");
+    requireNonNull(resolver, "resolver");
+    return new RowMasker(description, rules, resolver, statementMayReadRuled, lineage);
   }
 
   /**

@@ -128,8 +128,11 @@ class MaskingIT {
       assertThat(psqlOut(local, "select email::text, card::varchar from users"))
           .isEqualTo("****|****");
       assertThat(psqlOut(local, "select email::bytea from users")).isEqualTo("\\x" + hex("****"));
-      // Computed from a table with a ruled column: its lineage is unknown, so it is redacted whole.
-      assertThat(psqlOut(local, "select 'mail me: ' || email from users")).isEqualTo("****");
+      // Computed from an unruled column of a table with a ruled one: the planner's lineage says
+      // so, and only the detectors apply; computed from the ruled column, it is redacted whole.
+      assertThat(psqlOut(local, "select 'mail me: ' || email from users"))
+          .isEqualTo("mail me: ****");
+      assertThat(psqlOut(local, "select 'ssn: ' || ssn from users")).isEqualTo("****");
       assertThat(psqlOut(local, "select note, id from users")).isEqualTo("hello|1");
     }
     QueryEvent first = events.list().get(0);

@@ -166,4 +166,66 @@ class RowMaskerTest {
     assertThat(RowMasker.create(desc, RULES, RESOLVER).passThrough()).isFalse();
     assertThat(RULES.toString()).doesNotContain("0123456789");
   }
+
+  @Test
+  void thePlannersLineageDecidesComputedColumnsOneByOne() {
+    RowDescription desc =
+        new RowDescription(
+            List.of(
+                col("count", 0, 0, 20, 0),
+                col("upper", 0, 0, 25, 0),
+                col("t", 0, 0, 25, 0),
+                col("f", 0, 0, 25, 0),
+                col("id", USERS, 1, 23, 0)));
+    ResultLineage lineage =
+        new ResultLineage(
+            List.of(
+                ResultLineage.Column.CLEAN,
+                new ResultLineage.Column(MaskStyle.REDACT, false),
+                new ResultLineage.Column(MaskStyle.TOKEN, false),
+                ResultLineage.Column.UNKNOWN),
+            false);
+    RowMasker masker = RowMasker.create(desc, RULES, RESOLVER, true, lineage);
+    DataRow masked = masker.mask(row("3", "ABC", "abc", "x", "7")).row();
+    assertThat(field(masked, 0)).isEqualTo("3");
+    assertThat(field(masked, 1)).isEqualTo("****");
+    assertThat(field(masked, 2)).startsWith("tok_");
+    assertThat(field(masked, 3)).isEqualTo("****");
+    assertThat(field(masked, 4)).isEqualTo("7");
+    assertThat(masker.refusedColumn()).isNull();
+    MaskingRules refuse =
+        new MaskingRules(
+            RULES.columns(),
+            RULES.detectors(),
+            MaskStyle.REDACT,
+            Map.of(),
+            UnknownLineage.REFUSE,
+            KEY);
+    assertThat(RowMasker.create(desc, refuse, RESOLVER, true, lineage).refusedColumn())
+        .isEqualTo("f");
+  }
+
+  @Test
+  void aWholeRowValueIsNeverTakenForAPlainColumn() {
+    // select t from users t: the table's OID with column number 0.
+    RowDescription desc = new RowDescription(List.of(col("t", USERS, 0, 16390, 0)));
+    DataRow masked = RowMasker.create(desc, RULES, RESOLVER, true).mask(row("(1,a@b.c)")).row();
+    assertThat(field(masked, 0)).isEqualTo("****");
+  }
+
+  @Test
+  void aWritingStatementsPlainColumnsAreJudgedByThePlanToo() {
+    // insert into sink select ..., ssn from users returning s: s is sink's own column.
+    RowDescription desc = new RowDescription(List.of(col("s", 99, 2, 25, 0)));
+    ResultLineage lineage =
+        new ResultLineage(List.of(new ResultLineage.Column(MaskStyle.REDACT, false)), true);
+    DataRow masked =
+        RowMasker.create(desc, RULES, RESOLVER, true, lineage).mask(row("plain")).row();
+    assertThat(field(masked, 0)).isEqualTo("****");
+    ResultLineage reading = new ResultLineage(lineage.columns(), false);
+    assertThat(
+            field(
+                RowMasker.create(desc, RULES, RESOLVER, true, reading).mask(row("plain")).row(), 0))
+        .isEqualTo("plain");
+  }
 }

@@ -24,7 +24,16 @@ import java.util.stream.Collectors;
 public final class ColumnCatalog implements ColumnResolver {
   /** Nothing loaded: every table is unknown, so column-ruled sessions fail closed. */
   public static final ColumnCatalog EMPTY =
-      new ColumnCatalog(Map.of(), Map.of(), new int[0], Set.of(), Set.of());
+      new ColumnCatalog(
+          Map.of(),
+          Map.of(),
+          new int[0],
+          Set.of(),
+          Set.of(),
+          Set.of(),
+          Set.of(),
+          Set.of(),
+          Set.of());
 
   private static final int MAX_VIEW_HOPS = 16;
 
@@ -33,18 +42,61 @@ public final class ColumnCatalog implements ColumnResolver {
   private final int[] knownOids;
   private final Set<Long> derivedViews;
   private final Set<String> lineageNames;
+  private final Set<String> lineageRelations;
+  private final Set<String> functionNames;
+  private final Set<String> userOperators;
+  private final Set<String> userCastTypes;
 
   private ColumnCatalog(
       Map<Long, String> names,
       Map<Long, Long> viewOrigins,
       int[] knownOids,
       Set<Long> derivedViews,
-      Set<String> lineageNames) {
+      Set<String> lineageNames,
+      Set<String> lineageRelations,
+      Set<String> functionNames,
+      Set<String> userOperators,
+      Set<String> userCastTypes) {
+    this.userOperators = userOperators;
+    this.userCastTypes = userCastTypes;
     this.names = names;
     this.viewOrigins = viewOrigins;
     this.knownOids = knownOids;
     this.derivedViews = derivedViews;
     this.lineageNames = lineageNames;
+    this.lineageRelations = lineageRelations;
+    this.functionNames = functionNames;
+  }
+
+  /** The ruled columns, as {@code schema.table.column} exactly as PostgreSQL stores the names. */
+  public Set<String> ruledColumns() {
+    return Set.copyOf(names.values());
+  }
+
+  /**
+   * {@code schema.table} of every relation that reaches ruled data (see {@link #lineageNames}),
+   * exactly as PostgreSQL stores the names.
+   */
+  public Set<String> lineageRelations() {
+    return lineageRelations;
+  }
+
+  /**
+   * Lower-case names of the user-defined functions: calling one runs code the engine cannot see (it
+   * may read ruled data, or change the session's search_path).
+   */
+  public Set<String> functionNames() {
+    return functionNames;
+  }
+
+  /** The names of user-defined operators: their functions' bodies are opaque too. */
+  public Set<String> userOperators() {
+    return userOperators;
+  }
+
+  /** Lower-case names of the types a user-defined function casts to. */
+  public Set<String> userCastTypes() {
+    return userCastTypes;
   }
 
   /**
@@ -87,7 +139,8 @@ public final class ColumnCatalog implements ColumnResolver {
         + " union all"
         // Relations that reach a ruled column: tables holding one, then views and materialized
         // views (through their _RETURN rule's dependencies) and inheritance children, transitively.
-        + " select 's', c.oid::text, c.relkind::text, c.relname::text from pg_catalog.pg_class c"
+        + " select 's', c.oid::text, c.relkind::text || ':' || n.nspname, c.relname::text"
+        + " from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
         + " where c.oid in (with recursive s(oid) as ("
         + " select a.attrelid from pg_catalog.pg_attribute a"
         + " join pg_catalog.pg_class c on c.oid = a.attrelid"
@@ -97,6 +150,13 @@ public final class ColumnCatalog implements ColumnResolver {
         + " operator(pg_catalog.~~*) any (array["
         + patterns
         + "]::pg_catalog.text[])"
+        // Views that call a user-defined function: its body is opaque, it may read ruled data.
+        + " union select r.ev_class from pg_catalog.pg_depend d"
+        + " join pg_catalog.pg_rewrite r on r.oid = d.objid"
+        + " join pg_catalog.pg_proc p on p.oid = d.refobjid"
+        + " where d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
+        + " and d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass and p.pronamespace not in"
+        + " ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)"
         + " union select x.child from ("
         + " select r.ev_class as child, d.refobjid as parent from pg_catalog.pg_depend d"
         + " join pg_catalog.pg_rewrite r on r.oid = d.objid"
@@ -113,7 +173,17 @@ public final class ColumnCatalog implements ColumnResolver {
         // Every relation, sequences and composite types too: a result column's table is "known"
         // when it existed at the read, else it is redacted and the catalog read again.
         + " select 'k', null, null, pg_catalog.string_agg(oid::text, ',')"
-        + " from pg_catalog.pg_class";
+        + " from pg_catalog.pg_class"
+        + " union all"
+        // User-defined operators and casts run user functions the plan does not name.
+        + " select 'o', null, null, pg_catalog.string_agg(distinct o.oprname::text, ' ')"
+        + " from pg_catalog.pg_operator o where o.oprnamespace not in"
+        + " ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)"
+        + " union all"
+        + " select 't', null, null, pg_catalog.string_agg(distinct t.typname::text, ',')"
+        + " from pg_catalog.pg_cast c join pg_catalog.pg_proc p on p.oid = c.castfunc"
+        + " join pg_catalog.pg_type t on t.oid = c.casttarget where p.pronamespace not in"
+        + " ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)";
   }
 
   static String likeLiteral(String glob) {
@@ -166,6 +236,10 @@ public final class ColumnCatalog implements ColumnResolver {
     private int[] knownOids = new int[0];
     private final Set<Long> derivedViews = new HashSet<>();
     private final Set<String> lineageNames = new HashSet<>();
+    private final Set<String> lineageRelations = new HashSet<>();
+    private final Set<String> functionNames = new HashSet<>();
+    private final Set<String> userOperators = new HashSet<>();
+    private final Set<String> userCastTypes = new HashSet<>();
 
     /** Takes one row of the catalog query; rows of another shape are ignored. */
     public void accept(DataRow row) {
@@ -188,16 +262,33 @@ public final class ColumnCatalog implements ColumnResolver {
                       viewOrigins.put(key(view, column), key(origin[0], origin[1])));
         }
         case "s" -> {
-          String relkind = fields.get(2) == null ? "" : text(fields.get(2));
+          String kindAndSchema = fields.get(2) == null ? "" : text(fields.get(2));
+          int colon = kindAndSchema.indexOf(':');
+          String relkind = colon < 0 ? kindAndSchema : kindAndSchema.substring(0, colon);
           if (relkind.equals("v") || relkind.equals("m")) {
             derivedViews.add(Long.parseLong(text(fields.get(1))));
           }
           lineageNames.add(value.toLowerCase(Locale.ROOT));
+          if (colon >= 0) {
+            lineageRelations.add(kindAndSchema.substring(colon + 1) + "." + value);
+          }
         }
         case "f" ->
             Arrays.stream(value.split(","))
                 .filter(name -> !name.isEmpty())
-                .forEach(name -> lineageNames.add(name.toLowerCase(Locale.ROOT)));
+                .forEach(
+                    name -> {
+                      lineageNames.add(name.toLowerCase(Locale.ROOT));
+                      functionNames.add(name.toLowerCase(Locale.ROOT));
+                    });
+        case "o" ->
+            Arrays.stream(value.split(" "))
+                .filter(name -> !name.isEmpty())
+                .forEach(userOperators::add);
+        case "t" ->
+            Arrays.stream(value.split(","))
+                .filter(name -> !name.isEmpty())
+                .forEach(name -> userCastTypes.add(name.toLowerCase(Locale.ROOT)));
         case "k" ->
             knownOids =
                 Arrays.stream(value.split(","))
@@ -216,7 +307,11 @@ public final class ColumnCatalog implements ColumnResolver {
           Map.copyOf(viewOrigins),
           knownOids,
           Set.copyOf(derivedViews),
-          Set.copyOf(lineageNames));
+          Set.copyOf(lineageNames),
+          Set.copyOf(lineageRelations),
+          Set.copyOf(functionNames),
+          Set.copyOf(userOperators),
+          Set.copyOf(userCastTypes));
     }
 
     private static String text(byte[] field) {
