@@ -80,6 +80,8 @@ public final class Hoop implements Callable<Integer> {
     byName.put("audit", AuditCommand.class);
     byName.put("version", VersionCommand.class);
     byName.put("demo", DemoCommand.class);
+    byName.put("completion", io.hoop.cli.commands.CompletionCommand.class);
+    byName.put("__complete", io.hoop.cli.commands.CompleteCommand.class);
     return Collections.unmodifiableMap(byName);
   }
 
