@@ -213,6 +213,10 @@ public final class Hoop implements Callable<Integer> {
         }
         return ExitCodes.OK;
       }
+      if (io.hoop.cli.commands.CompleteCommand.answerFromCache(environment, args, outWriter)) {
+        // A TAB answered from the completion cache: no model to build.
+        return ExitCodes.OK;
+      }
       return forArgs(environment, outWriter, errWriter, args).execute(args);
     } finally {
       outWriter.flush();

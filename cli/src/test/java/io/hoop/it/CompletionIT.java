@@ -318,6 +318,40 @@ class CompletionIT {
     assertThat(Files.readString(file.resolve("targets"))).contains("prod-db\n");
   }
 
+  @Test
+  void afterALogoutATabOffersNothing() throws Exception {
+    Path profiles = home.resolve("config").resolve("profiles");
+    // A copy of alice's login (a real logout would end the session the other tests use).
+    copy(profiles.resolve("default"), profiles.resolve("gone"));
+    Run r = HoopCli.run(env(), null, "--profile", "gone", "__complete", "targets", "prod-");
+    assertThat(r.out()).isEqualTo("prod-db\nprod-replica\n");
+    // From the cache now, without reading the login: the launcher's answer is the same.
+    assertThat(
+            run(
+                List.of(
+                    bin.resolve("hoop").toString(),
+                    "--profile",
+                    "gone",
+                    "__complete",
+                    "targets",
+                    "w")))
+        .isEqualTo("web-1\n");
+    Files.delete(profiles.resolve("gone").resolve("credentials.json"));
+    assertThat(
+            run(
+                List.of(
+                    bin.resolve("hoop").toString(),
+                    "--profile",
+                    "gone",
+                    "__complete",
+                    "targets",
+                    "")))
+        .isEmpty();
+    r = HoopCli.run(env(), null, "--profile", "gone", "__complete", "targets", "");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).isEmpty();
+  }
+
   private static void copy(Path from, Path to) throws IOException {
     Files.createDirectories(to);
     try (Stream<Path> files = Files.list(from)) {

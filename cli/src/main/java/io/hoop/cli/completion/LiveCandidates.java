@@ -112,6 +112,32 @@ public final class LiveCandidates {
     return next.candidates();
   }
 
+  /**
+   * The cached candidates of {@code kind} when they can be served without reading the login: the
+   * entry is fresh and was fetched after the profile and credentials files were last written (a new
+   * login, a renewal or another broker rewrites them; a logout deletes the credentials). Empty
+   * means "take the full path", which checks the login and may fetch.
+   */
+  public Optional<List<String>> cachedWithoutLogin(String kind) {
+    if (!KINDS.contains(kind) || env.get(BrokerSession.TOKEN_ENV) != null) {
+      return Optional.empty();
+    }
+    Optional<CandidateCache.Entry> cached = cache().read(kind);
+    if (cached.isEmpty() || !fresh(cached.get(), env.clock().instant())) {
+      return Optional.empty();
+    }
+    Instant fetched = cached.get().fetched();
+    try {
+      if (Files.getLastModifiedTime(store.credentialsFile()).toInstant().isAfter(fetched)
+          || Files.getLastModifiedTime(store.profileFile()).toInstant().isAfter(fetched)) {
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.of(cached.get().candidates());
+  }
+
   static boolean fresh(CandidateCache.Entry e, Instant now) {
     if (e.failed() != null && now.isBefore(e.failed().plus(RETRY_AFTER))) {
       return !now.isBefore(e.failed());

@@ -142,4 +142,32 @@ class LiveCandidatesTest {
     assertThat(live(store, List.of("x"), Duration.ZERO).candidates("../profile.json")).isEmpty();
     assertThat(calls).hasValue(0);
   }
+
+  @Test
+  void aFreshCacheIsServedWithoutTheLoginUntilTheLoginChanges() throws Exception {
+    clock.now = Instant.now();
+    ProfileStore store = store(Duration.ofHours(1));
+    // After the files were written (on a loaded machine that may take seconds).
+    clock.now = Instant.now().plusSeconds(1);
+    LiveCandidates live = live(store, List.of("prod-db"), Duration.ZERO);
+    assertThat(live.cachedWithoutLogin("targets")).isEmpty();
+    assertThat(live.candidates("targets")).containsExactly("prod-db");
+    assertThat(live.cachedWithoutLogin("targets")).contains(List.of("prod-db"));
+    // A new login (or a renewal) after the fetch: the full path checks it first.
+    java.nio.file.Files.setLastModifiedTime(
+        store.credentialsFile(), java.nio.file.attribute.FileTime.from(clock.now.plusSeconds(1)));
+    assertThat(live.cachedWithoutLogin("targets")).isEmpty();
+    live.candidates("targets"); // still fresh: served, not fetched
+    assertThat(calls).hasValue(1);
+    clock.now = clock.now.plus(LiveCandidates.TTL);
+    live.candidates("targets");
+    clock.now = clock.now.plusSeconds(2);
+    assertThat(live.cachedWithoutLogin("targets")).contains(List.of("prod-db"));
+    // A logout deletes the credentials: nothing is served, by either path.
+    store.deleteLogin();
+    assertThat(live.cachedWithoutLogin("targets")).isEmpty();
+    assertThat(live.candidates("targets")).isEmpty();
+    clock.now = clock.now.plus(LiveCandidates.TTL);
+    assertThat(live.cachedWithoutLogin("targets")).isEmpty();
+  }
 }
