@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       BrokerMain.Audit.class,
       TokenCommand.class,
       BrokerMain.VersionCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -80,6 +80,8 @@ public final class Hoop implements Callable<Integer> {
     byName.put("audit", AuditCommand.class);
     byName.put("version", VersionCommand.class);
     byName.put("demo", DemoCommand.class);
+    byName.put("completion", io.hoop.cli.commands.CompletionCommand.class);
+    byName.put("__complete", io.hoop.cli.commands.CompleteCommand.class);
     return Collections.unmodifiableMap(byName);
   }
 
@@ -227,6 +229,10 @@ public final class Hoop implements Callable<Integer> {
         for (String line : new VersionInfo().getVersion()) {
           outWriter.println(line);
         }
+        return ExitCodes.OK;
+      }
+      if (io.hoop.cli.commands.CompleteCommand.answerFromCache(environment, args, outWriter)) {
+        // A TAB answered from the completion cache: no model to build.
         return ExitCodes.OK;
       }
       return forArgs(environment, outWriter, errWriter, args).execute(args);
