@@ -80,6 +80,8 @@ public final class Hoop implements Callable<Integer> {
     byName.put("audit", AuditCommand.class);
     byName.put("version", VersionCommand.class);
     byName.put("demo", DemoCommand.class);
+    // `hoop help CMD`: picocli's, which reads the whole tree (forArgs builds it for it).
+    byName.put("help", CommandLine.HelpCommand.class);
     return Collections.unmodifiableMap(byName);
   }
 
