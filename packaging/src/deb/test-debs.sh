@@ -231,7 +231,8 @@ broker_java=$(ps -o user=,args= -p "$broker_pid")
 ok "ExecStart runs the broker as $user on its own runtime ($url)"
 
 export HOOP_CONFIG_DIR=$work/config
-run HOOP_CONFIG_DIR="$HOOP_CONFIG_DIR" "$root/usr/bin/hoop" login --broker "$url" --fingerprint "$fingerprint" \
+env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 HOOP_CONFIG_DIR="$HOOP_CONFIG_DIR" \
+  "$root/usr/bin/hoop" login --broker "$url" --fingerprint "$fingerprint" \
   </dev/null >"$work/login.out" 2>"$work/login.err" &
 login=$!
 pids+=("$login")
