@@ -82,6 +82,8 @@ public final class Hoop implements Callable<Integer> {
     byName.put("demo", DemoCommand.class);
     byName.put("completion", io.hoop.cli.commands.CompletionCommand.class);
     byName.put("__complete", io.hoop.cli.commands.CompleteCommand.class);
+    // `hoop help CMD`: picocli's, which reads the whole tree (forArgs builds it for it).
+    byName.put("help", CommandLine.HelpCommand.class);
     return Collections.unmodifiableMap(byName);
   }
 

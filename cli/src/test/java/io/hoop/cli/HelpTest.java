@@ -21,7 +21,11 @@ class HelpTest {
     for (String name : root.getSubcommands().keySet()) {
       CliRunner.Result r = CliRunner.run(Map.of(), name, "--help");
       assertThat(r.exitCode()).as(name).isZero();
-      assertThat(r.out()).as(name).contains("Examples:").contains("--help");
+      assertThat(r.out()).as(name).contains("--help");
+      if (name.equals("help")) {
+        continue; // picocli's own `help [COMMAND]`: its usage is picocli's, without examples
+      }
+      assertThat(r.out()).as(name).contains("Examples:");
       if (!name.equals("version") && !name.equals("demo")) {
         assertThat(r.out()).as(name).contains("--profile").contains("--debug");
       }

@@ -64,6 +64,17 @@ class LazyModelTest {
   }
 
   @Test
+  void helpPrintsTheNamedSubcommandsUsage() {
+    CliRunner.Result help = CliRunner.run(Map.of(), "help", "connect");
+    CliRunner.Result usage = CliRunner.run(Map.of(), "connect", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).startsWith("Usage: hoop connect").isEqualTo(usage.out());
+    CliRunner.Result unknown = CliRunner.run(Map.of(), "help", "bogus");
+    assertThat(unknown.exitCode()).isNotZero();
+    assertThat(unknown.err()).contains("bogus");
+  }
+
+  @Test
   void everyOutcomeIsTheFullModels() throws IOException {
     Path config = Files.createDirectories(home.resolve("config"));
     Map<String, String> env = Map.of("HOOP_CONFIG_DIR", config.toString(), "HOME", home.toString());
@@ -93,7 +104,11 @@ class LazyModelTest {
             List.of("sessions", "--help"),
             List.of("audit", "verify", "--help"),
             List.of("--", "targets"),
-            List.of("targets", "extra", "args"));
+            List.of("targets", "extra", "args"),
+            List.of("help"),
+            List.of("help", "connect"),
+            List.of("help", "review", "list"),
+            List.of("help", "bogus"));
     for (List<String> args : cases) {
       String[] argv = args.toArray(String[]::new);
       CliRunner.Result lazy = CliRunner.run(env, argv);
