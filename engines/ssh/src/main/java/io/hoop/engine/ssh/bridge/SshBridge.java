@@ -73,6 +73,10 @@ public final class SshBridge implements AutoCloseable {
   // every full data packet (32 KiB of payload plus its header) over two reads and two completions
   private static final int READ_BUFFER_SIZE = 128 * 1024;
 
+  // The largest channel packet the user's client may send (OpenSSH's ssh sends up to what the peer
+  // allows): fewer, larger packets to decrypt and queue; the target still gets its own 32 KiB ones
+  private static final long USER_MAX_PACKET = 256 * 1024;
+
   private final Function<String, KeyPair> hostKeys;
   private final SshClient client;
   private final ScheduledExecutorService timer;
@@ -219,6 +223,7 @@ public final class SshBridge implements AutoCloseable {
     CoreModuleProperties.NIO2_READ_TIMEOUT.set(server, Duration.ZERO);
     CoreModuleProperties.TCP_NODELAY.set(server, true);
     CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, READ_BUFFER_SIZE);
+    CoreModuleProperties.MAX_PACKET_SIZE.set(server, USER_MAX_PACKET);
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
     server.setPasswordAuthenticator(null);
