@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A shell, exec or subsystem request of the user, carried out by the same request on a channel to
- * the target; data relayed by {@link Pump}s, exit status or signal passed back.
+ * the target; the user's data goes to the target through an {@link Uplink} (through a {@link
+ * SftpGate} when sftp operations are checked), the target's output comes back through {@link
+ * Pump}s; exit status or signal passed back.
  */
 final class BridgedCommand implements AsyncCommand {
 
@@ -63,7 +65,8 @@ final class BridgedCommand implements AsyncCommand {
   private IoOutputStream userErr;
   private ExitCallback exit;
   private volatile ClientChannel targetChannel;
-  private volatile Pump toTarget;
+  // null when sftp operations are checked: the gate reads the user's stream itself
+  private final Uplink uplink;
   private volatile Pump fromTargetOut;
   private volatile Pump fromTargetErr;
   private volatile SftpObserver sftp;
@@ -88,6 +91,20 @@ final class BridgedCommand implements AsyncCommand {
     this.pty = pty;
     this.env = Map.copyOf(env);
     this.review = review;
+    this.uplink =
+        kind == Kind.SUBSYSTEM
+                && "sftp".equals(detail)
+                && bridge.admission().policy().sftp().checksOperations()
+            ? null
+            : new Uplink();
+  }
+
+  /**
+   * The receiver of the user's channel data when the bridge forwards it directly, to install on the
+   * channel before the command is prepared; null when the command reads the user's stream.
+   */
+  Uplink uplink() {
+    return uplink;
   }
 
   @Override
@@ -321,7 +338,7 @@ final class BridgedCommand implements AsyncCommand {
       SftpObserver observer = new SftpObserver(new SftpEvents());
       sftp = observer;
       BridgePolicy.SftpCheck check = bridge.admission().policy().sftp();
-      if (check.checksOperations()) {
+      if (uplink == null) {
         gate =
             new SftpGate(
                     userIn,
@@ -342,16 +359,13 @@ final class BridgedCommand implements AsyncCommand {
     }
     fromTargetOut = new Pump(c.getAsyncOut(), userOut, down, e -> targetStreamEnded(e)).start();
     fromTargetErr = new Pump(c.getAsyncErr(), userErr, tap, e -> targetStreamEnded(e)).start();
-    toTarget =
-        new Pump(
-                userIn,
-                c.getAsyncIn(),
-                up,
-                e -> {
-                  // the user's EOF becomes the target's EOF (closing the async stream sends it)
-                  c.getAsyncIn().close(false);
-                })
-            .start();
+    uplink.attach(
+        c.getAsyncIn(),
+        up,
+        e -> {
+          // the user's EOF becomes the target's EOF (closing the async stream sends it)
+          c.getAsyncIn().close(false);
+        });
     c.addCloseFutureListener(f -> countDown());
   }
 
@@ -478,7 +492,7 @@ final class BridgedCommand implements AsyncCommand {
 
   private long bytesToTarget() {
     SftpGate g = gate;
-    return g != null ? g.bytesUp() : toTarget == null ? 0 : toTarget.bytes();
+    return g != null ? g.bytesUp() : uplink == null ? 0 : uplink.bytes();
   }
 
   private long bytesFromTarget() {

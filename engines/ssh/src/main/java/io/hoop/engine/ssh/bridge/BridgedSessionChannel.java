@@ -140,6 +140,11 @@ final class BridgedSessionChannel extends ChannelSession {
               v.outcome() == Verdict.Outcome.REVIEW ? v : null);
       bridged = b;
       commandInstance = b;
+      if (b.uplink() != null) {
+        // set before the command is prepared: the channel then feeds it instead of an async input
+        // stream, with any data that arrived before this request
+        setDataReceiver(b.uplink());
+      }
     }
     try {
       return prepareChannelCommand(request, commandInstance);

@@ -69,6 +69,14 @@ public final class SshBridge implements AutoCloseable {
           BuiltinCiphers.aes128ctr,
           BuiltinCiphers.aes256ctr);
 
+  // Socket reads of up to four 32 KiB packets at once instead of apache-sshd's 32 KiB, which split
+  // every full data packet (32 KiB of payload plus its header) over two reads and two completions
+  private static final int READ_BUFFER_SIZE = 128 * 1024;
+
+  // The largest channel packet the user's client may send (OpenSSH's ssh sends up to what the peer
+  // allows): fewer, larger packets to decrypt and queue; the target still gets its own 32 KiB ones
+  private static final long USER_MAX_PACKET = 256 * 1024;
+
   private final Function<String, KeyPair> hostKeys;
   private final SshClient client;
   private final ScheduledExecutorService timer;
@@ -102,6 +110,7 @@ public final class SshBridge implements AutoCloseable {
     // no Nagle on either end (OpenSSH sets TCP_NODELAY on interactive sessions too): a small write
     // after another unacknowledged one (a shell's echo, then its redraw) is not held for the ACK
     CoreModuleProperties.TCP_NODELAY.set(client, true);
+    CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, READ_BUFFER_SIZE);
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(30));
     CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
@@ -213,6 +222,8 @@ public final class SshBridge implements AutoCloseable {
     CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
     CoreModuleProperties.NIO2_READ_TIMEOUT.set(server, Duration.ZERO);
     CoreModuleProperties.TCP_NODELAY.set(server, true);
+    CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, READ_BUFFER_SIZE);
+    CoreModuleProperties.MAX_PACKET_SIZE.set(server, USER_MAX_PACKET);
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
     server.setPasswordAuthenticator(null);
