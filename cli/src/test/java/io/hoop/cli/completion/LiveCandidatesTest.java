@@ -64,7 +64,7 @@ class LiveCandidatesTest {
 
   private CliEnvironment env() {
     return new CliEnvironment(
-        Map.of(), new ByteArrayInputStream(new byte[0]), false, false, clock, false);
+        Map.of(), new ByteArrayInputStream(new byte[0]), false, false, false, clock, false);
   }
 
   private LiveCandidates live(ProfileStore store, List<String> answer, Duration delay) {
