@@ -22,11 +22,12 @@ class HelpTest {
       CliRunner.Result r = CliRunner.run(Map.of(), name, "--help");
       assertThat(r.exitCode()).as(name).isZero();
       assertThat(r.out()).as(name).contains("--help");
-      if (name.equals("help")) {
-        continue; // picocli's own `help [COMMAND]`: its usage is picocli's, without examples
+      if (name.equals("help")
+          || root.getSubcommands().get(name).getCommandSpec().usageMessage().hidden()) {
+        continue; // picocli's own `help [COMMAND]`, and what TAB runs: no examples to give
       }
       assertThat(r.out()).as(name).contains("Examples:");
-      if (!name.equals("version") && !name.equals("demo")) {
+      if (!List.of("version", "demo", "completion", "help", "__complete").contains(name)) {
         assertThat(r.out()).as(name).contains("--profile").contains("--debug");
       }
     }
@@ -83,8 +84,15 @@ class HelpTest {
               String help = c.getUsageMessage(CommandLine.Help.Ansi.OFF);
               // One line of the list: 80 columns less the indent, the names and the gap.
               int names =
-                  c.getSubcommands().keySet().stream().mapToInt(String::length).max().orElse(0);
+                  c.getSubcommands().values().stream()
+                      .filter(s -> !s.getCommandSpec().usageMessage().hidden())
+                      .mapToInt(s -> s.getCommandName().length())
+                      .max()
+                      .orElse(0);
               for (CommandLine sub : c.getSubcommands().values()) {
+                if (sub.getCommandSpec().usageMessage().hidden()) {
+                  continue;
+                }
                 String summary = HelpLayout.summary(sub.getCommandSpec().usageMessage());
                 String where = name + " " + sub.getCommandName() + ": " + summary;
                 if (!summary.endsWith(".")) {

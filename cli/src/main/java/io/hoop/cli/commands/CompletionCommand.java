@@ -19,16 +19,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "completion",
     description = {
-      "Print the completion script for bash, zsh or fish. It completes commands, options",
-      "and their values, and target names, request, grant and session ids from the broker",
-      "(cached for 45 s; a TAB waits at most a second for the broker, and never logs in)."
+      "Print the completion script for bash, zsh or fish.",
+      "It completes commands, options and their values, and target names, request,",
+      "grant and session ids from the broker (cached for 45 s; a TAB waits at most a",
+      "second for the broker, and never logs in)."
     },
     footer = {
       "%nInstall:",
-      "  bash  source <(hoop completion bash)          this shell (or add the line to ~/.bashrc)",
+      "  bash  source <(hoop completion bash)   this shell (or add it to ~/.bashrc)",
       "        hoop completion bash > ~/.local/share/bash-completion/completions/hoop",
-      "                                                every shell (needs bash-completion)",
-      "  zsh   hoop completion zsh > ~/.zfunc/_hoop    with, in ~/.zshrc before compinit:",
+      "                                         every shell (needs bash-completion)",
+      "  zsh   hoop completion zsh > ~/.zfunc/_hoop   and in ~/.zshrc before compinit:",
       "        fpath=(~/.zfunc $fpath)",
       "        source <(hoop completion zsh)          this shell, after compinit",
       "  fish  hoop completion fish > ~/.config/fish/completions/hoop.fish",

@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "connect",
     description = {
-      "Open a local port to a target under a just-in-time grant for a task.",
+      "Open a local port to a target under a just-in-time grant.",
+      "The grant is asked for a task (--task) and lasts as the target's policy allows.",
       "Without a command the tunnel stays open until the grant expires or Ctrl-C.",
       "The local port is bound before the grant is asked for; the grant is released",
       "when hoop exits (the command's exit, Ctrl-C, SIGTERM) unless --keep; a live",
