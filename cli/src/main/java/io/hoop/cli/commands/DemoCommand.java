@@ -145,13 +145,16 @@ public final class DemoCommand implements Callable<Integer> {
           return ExitCodes.OK;
         }
         String demoConfig = "HOOP_CONFIG_DIR=" + dir.resolve("config");
+        String hoop = launcher(env);
         err.println("Try it yourself, in another terminal:");
         target.tryItCommands(tunnel.localPort()).forEach(c -> err.println("  " + c));
-        err.println("  " + demoConfig + " hoop sessions list --task " + TASK);
+        err.println("  " + demoConfig + " " + hoop + " sessions list --task " + TASK);
         err.println(
             "  "
                 + demoConfig
-                + " hoop revoke "
+                + " "
+                + hoop
+                + " revoke "
                 + grant.id()
                 + " --reason 'demo over'   # ends the grant: the next connection is refused");
         err.println("Press Ctrl-C to stop the demo (this also stops the broker and the target).");
@@ -210,5 +213,35 @@ public final class DemoCommand implements Callable<Integer> {
     err.println();
     err.println("[" + n + "/" + STEPS + "] " + title);
     err.flush();
+  }
+
+  /**
+   * How the "try it" lines name hoop so they work as printed: {@code hoop} when that is what PATH
+   * finds, else the launcher this process was started from ({@code hoop.home}/bin/hoop).
+   */
+  static String launcher(CliEnvironment env) {
+    String home = System.getProperty("hoop.home");
+    if (home == null) {
+      return "hoop";
+    }
+    java.nio.file.Path own = java.nio.file.Path.of(home, "bin", "hoop");
+    String path = env.get("PATH");
+    if (path != null) {
+      for (String dir : path.split(":")) {
+        java.nio.file.Path candidate = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, "hoop");
+        if (java.nio.file.Files.isExecutable(candidate)) {
+          try {
+            if (java.nio.file.Files.isSameFile(candidate, own)) {
+              return "hoop";
+            }
+          } catch (java.io.IOException e) {
+            // Not comparable: name the launcher itself.
+          }
+          break;
+        }
+      }
+    }
+    String shown = own.toAbsolutePath().normalize().toString();
+    return shown.matches("[A-Za-z0-9_./+-]+") ? shown : "'" + shown.replace("'", "'\\''") + "'";
   }
 }
