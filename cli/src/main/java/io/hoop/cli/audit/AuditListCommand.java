@@ -97,7 +97,7 @@ public final class AuditListCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (!options.follow) {
       if (output.json()) {
-        JsonOutput.print(out, new AuditPage(events));
+        output.print(out, new AuditPage(events));
       } else {
         AuditTable.print(out, new AuditPage(events));
       }

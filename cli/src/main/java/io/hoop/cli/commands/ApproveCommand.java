@@ -10,7 +10,6 @@ import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.output.Colours;
 import io.hoop.cli.output.GrantMessages;
 import io.hoop.cli.output.GrantTable;
-import io.hoop.cli.output.JsonOutput;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -99,7 +98,7 @@ public final class ApproveCommand implements Callable<Integer> {
     }
     Grant grant = session.client().decide(chosen, "approve", new GrantAction(comment, null));
     if (output.json()) {
-      JsonOutput.print(out, grant.withoutToken());
+      output.print(out, grant.withoutToken());
     } else {
       out.println(Colours.of(env).leading(GrantMessages.approved(grant, env.clock().instant())));
       out.flush();

@@ -6,7 +6,6 @@ import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.output.Colours;
-import io.hoop.cli.output.JsonOutput;
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -28,7 +27,7 @@ final class GrantDecisions {
         BrokerSession.open(common.store(hoop.environment()), hoop.environment().clock());
     Grant grant = session.client().decide(id, verb, new GrantAction(null, reason));
     if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), grant.withoutToken());
+      output.print(spec.commandLine().getOut(), grant.withoutToken());
     } else {
       spec.commandLine()
           .getOut()

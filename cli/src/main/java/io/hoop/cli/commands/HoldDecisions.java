@@ -9,7 +9,6 @@ import io.hoop.cli.broker.BrokerException;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.output.Colours;
 import io.hoop.cli.output.HoldTable;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.output.OperationText;
 import java.io.PrintWriter;
 import java.util.regex.Pattern;
@@ -61,7 +60,7 @@ final class HoldDecisions {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      JsonOutput.print(out, h);
+      output.print(out, h);
       return ExitCodes.OK;
     }
     Colours colours = Colours.of(hoop.environment());

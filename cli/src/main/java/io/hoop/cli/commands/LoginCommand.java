@@ -13,7 +13,6 @@ import io.hoop.cli.config.LoginSource;
 import io.hoop.cli.config.Profile;
 import io.hoop.cli.config.ProfileStore;
 import io.hoop.cli.identity.FederatedTokens;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -179,7 +178,7 @@ public final class LoginCommand implements Callable<Integer> {
       view.put("groups", p == null || p.groups() == null ? List.of() : p.groups());
       view.put("loginMethod", p == null ? null : p.loginMethod());
       view.put("sessionExpiresAt", session.expiresAt());
-      JsonOutput.print(out, view);
+      output.print(out, view);
       return ExitCodes.OK;
     }
     out.println(summary(trusted.brokerUrl(), session));

@@ -14,7 +14,6 @@ import io.hoop.cli.config.ProfileStore;
 import io.hoop.cli.identity.DpopKey;
 import io.hoop.cli.identity.LiveCredentials;
 import io.hoop.cli.identity.Renewer;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -81,7 +80,7 @@ public final class LogoutCommand implements Callable<Integer> {
     }
     err.flush();
     if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), Map.of("profiles", outcomes));
+      output.print(spec.commandLine().getOut(), Map.of("profiles", outcomes));
     }
     return ExitCodes.OK;
   }

@@ -10,7 +10,6 @@ import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.output.Colours;
 import io.hoop.cli.output.GrantTable;
 import io.hoop.cli.output.HoldTable;
-import io.hoop.cli.output.JsonOutput;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -71,7 +70,7 @@ public final class RequestsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (output.json()) {
-      JsonOutput.print(
+      output.print(
           out, name.equals("pending") ? new PendingRequests(GrantTable.grants(list), holds) : list);
       return ExitCodes.OK;
     }

@@ -4,7 +4,6 @@ import io.hoop.api.Entitlement;
 import io.hoop.api.ReviewAction;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.HoopException;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.output.ReviewTable;
 import io.hoop.cli.time.DeadlineParser;
 import io.hoop.cli.time.DurationFormat;
@@ -71,7 +70,7 @@ public final class ReviewCertifyCommand implements Callable<Integer> {
             .client()
             .review(id, "certify", new ReviewAction(until, comment, null));
     if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), e);
+      output.print(spec.commandLine().getOut(), e);
     } else {
       spec.commandLine()
           .getOut()

@@ -2,7 +2,6 @@ package io.hoop.cli.commands;
 
 import io.hoop.api.EntitlementList;
 import io.hoop.cli.ExitCodes;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.output.ReviewTable;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -40,7 +39,7 @@ public final class ReviewListCommand implements Callable<Integer> {
   public Integer call() {
     EntitlementList list = review.session(common).client().reviews(due);
     if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), list);
+      output.print(spec.commandLine().getOut(), list);
       return ExitCodes.OK;
     }
     Instant now = review.environment().clock().instant();

@@ -3,7 +3,6 @@ package io.hoop.cli.commands;
 import io.hoop.api.Entitlement;
 import io.hoop.api.ReviewAction;
 import io.hoop.cli.ExitCodes;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.output.ReviewTable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +44,7 @@ public final class ReviewRevokeCommand implements Callable<Integer> {
     Entitlement e =
         review.session(common).client().review(id, "revoke", new ReviewAction(null, null, reason));
     if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), e);
+      output.print(spec.commandLine().getOut(), e);
     } else {
       spec.commandLine()
           .getOut()

@@ -2,7 +2,6 @@ package io.hoop.cli.commands;
 
 import io.hoop.api.SessionList;
 import io.hoop.cli.ExitCodes;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.SessionTimeline;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,7 +53,7 @@ public final class SessionsListCommand implements Callable<Integer> {
     }
     SessionList list = sessions.api(common).list(task, target, user, limit);
     if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), list);
+      output.print(spec.commandLine().getOut(), list);
       return ExitCodes.OK;
     }
     SessionTimeline.printList(spec.commandLine().getOut(), list.sessions());

@@ -2,7 +2,6 @@ package io.hoop.cli.commands;
 
 import io.hoop.api.SessionDetail;
 import io.hoop.cli.ExitCodes;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.sessions.SessionTimeline;
 import io.hoop.cli.sessions.SessionsApi;
 import java.util.concurrent.Callable;
@@ -43,7 +42,7 @@ public final class SessionsShowCommand implements Callable<Integer> {
     SessionsApi api = sessions.api(common);
     SessionDetail detail = api.show(id);
     if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), detail);
+      output.print(spec.commandLine().getOut(), detail);
       return ExitCodes.OK;
     }
     SessionTimeline.printDetail(spec.commandLine().getOut(), detail, api.engineOf(detail));

@@ -5,7 +5,6 @@ import io.hoop.api.TargetList;
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.Hoop;
 import io.hoop.cli.broker.BrokerSession;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.output.Table;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
@@ -35,7 +34,7 @@ public final class TargetsCommand implements Callable<Integer> {
         BrokerSession.open(common.store(hoop.environment()), hoop.environment().clock());
     TargetList list = session.client().targets();
     if (output.json()) {
-      JsonOutput.print(spec.commandLine().getOut(), list);
+      output.print(spec.commandLine().getOut(), list);
       return ExitCodes.OK;
     }
     List<TargetInfo> targets = list.targets() == null ? List.of() : list.targets();

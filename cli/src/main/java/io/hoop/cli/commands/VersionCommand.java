@@ -2,7 +2,6 @@ package io.hoop.cli.commands;
 
 import io.hoop.cli.ExitCodes;
 import io.hoop.cli.VersionInfo;
-import io.hoop.cli.output.JsonOutput;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,7 +27,7 @@ public final class VersionCommand implements Callable<Integer> {
       view.put("version", VersionInfo.version());
       view.put("java", System.getProperty("java.version"));
       view.put("javaVendor", System.getProperty("java.vendor"));
-      JsonOutput.print(spec.commandLine().getOut(), view);
+      output.print(spec.commandLine().getOut(), view);
       return ExitCodes.OK;
     }
     for (String line : new VersionInfo().getVersion()) {

@@ -8,7 +8,6 @@ import io.hoop.cli.HoopException;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.config.RenewalFailure;
 import io.hoop.cli.identity.DpopKey;
-import io.hoop.cli.output.JsonOutput;
 import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -87,7 +86,7 @@ public final class WhoamiCommand implements Callable<Integer> {
     Map<String, Object> view = view(session, who, clock().instant());
     view.put("offline", offline != null);
     if (output.json()) {
-      JsonOutput.print(out, view);
+      output.print(out, view);
       return ExitCodes.OK;
     }
     Instant expires = who.sessionExpiresAt();

@@ -18,6 +18,22 @@ public final class JsonOutput {
     }
   }
 
+  /** The value as YAML: the same fields and values as {@link #print}'s JSON. */
+  public static void printYaml(PrintWriter out, Object value) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode tree = Json.mapper().valueToTree(value);
+      out.print(
+          new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+              .disable(
+                  com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature
+                      .WRITE_DOC_START_MARKER)
+              .writeValueAsString(tree));
+      out.flush();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render " + value.getClass().getSimpleName(), e);
+    }
+  }
+
   public static void print(PrintWriter out, Object value) {
     try {
       out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
