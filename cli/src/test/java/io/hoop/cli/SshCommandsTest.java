@@ -62,6 +62,28 @@ class SshCommandsTest extends FakeBrokerCase {
   }
 
   @Test
+  void replayAsJsonGivesStepsAndTheFilteredScreenAtOnce() throws Exception {
+    loggedIn();
+    String cast = CAST + "[2.0, \"o\", \"\\u001b]0;evil title\\u0007done\"]\n";
+    broker
+        .on("GET /v1/sessions/s-1", 200, detail("ssh", STEP))
+        .on("GET /v1/sessions/s-1/recording", 200, cast);
+    CliRunner.Result r = hoop("sessions", "replay", "s-1", "-o", "json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode doc = io.hoop.api.Json.mapper().readTree(r.out());
+    assertThat(doc.at("/session/id").asText()).isEqualTo("s-1");
+    assertThat(doc.at("/steps/0/offsetSeconds").asDouble()).isEqualTo(1.0);
+    assertThat(doc.at("/steps/0/step/sql").asText()).isEqualTo("exec: uptime");
+    assertThat(doc.at("/recording/width").asInt()).isEqualTo(80);
+    assertThat(doc.at("/recording/events/1/data").asText()).contains("10:00 up 3 days");
+    // The title-setting sequence is left out, as on the screen replay.
+    assertThat(doc.at("/recording/events/2/data").asText()).isEqualTo("done");
+    assertThat(doc.at("/recording/controlSequencesLeftOut").asInt()).isEqualTo(1);
+    CliRunner.Result yaml = hoop("sessions", "replay", "s-1", "-o", "yaml");
+    assertThat(yaml.out()).contains("offsetSeconds: 1.0").contains("width: 80");
+  }
+
+  @Test
   void replayWithoutRecordingKeepsTheStatementTimeline() {
     loggedIn();
     broker.on("GET /v1/sessions/s-1", 200, detail("ssh", STEP));

@@ -2,6 +2,7 @@ package io.hoop.cli.commands;
 
 import io.hoop.api.SessionDetail;
 import io.hoop.api.SessionStatement;
+import io.hoop.asciicast.CastEvent;
 import io.hoop.asciicast.CastFormatException;
 import io.hoop.asciicast.CastPlayer;
 import io.hoop.asciicast.CastReader;
@@ -16,6 +17,10 @@ import io.hoop.cli.time.DurationFormat;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,6 +54,7 @@ import picocli.CommandLine.Spec;
       "  hoop sessions replay s-6f1c... --no-wait    all at once (same as --speed 0)",
       "  hoop sessions replay s-9a2e... --speed 2 --max-idle 1   (an ssh session)",
       "  hoop sessions export s-9a2e... -o cast > s.cast && asciinema play s.cast",
+      "  hoop sessions replay s-6f1c... -o json      all at once, for scripts",
       "%nExit codes: 0 ok, 1 error (no such session you may see, nothing to replay,",
       "a recording that is not asciicast v2), 2 usage, 6 not logged in."
     })
@@ -63,6 +69,7 @@ public final class SessionsReplayCommand implements Callable<Integer> {
   @ParentCommand SessionsCommand sessions;
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
+  @Mixin OutputOptions output;
 
   @Parameters(paramLabel = "ID", description = "Session id, from hoop sessions list.")
   String id;
@@ -114,6 +121,10 @@ public final class SessionsReplayCommand implements Callable<Integer> {
     SessionDetail detail = api.show(id);
     // SSH sessions with a terminal have a recording (their exec commands may be statements too).
     String recording = api.recording(id);
+    if (output.json()) {
+      output.print(spec.commandLine().getOut(), document(detail, recording));
+      return ExitCodes.OK;
+    }
     if (recording != null) {
       return play(detail, recording);
     }
@@ -241,6 +252,52 @@ public final class SessionsReplayCommand implements Callable<Integer> {
     }
     err.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * The replay as one document for programs, at once: {@code session}, {@code steps} (each with
+   * {@code offsetSeconds} from the session's start) and {@code recording} ({@code width}, {@code
+   * height}, {@code events} of {@code time}, {@code type}, {@code data}, the data filtered as the
+   * screen replay filters it), or null without a terminal recording.
+   */
+  private Map<String, Object> document(SessionDetail detail, String recording) {
+    Instant origin = SessionTimeline.origin(detail);
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (SessionStatement st : detail.statements()) {
+      Map<String, Object> step = new LinkedHashMap<>();
+      step.put("offsetSeconds", Duration.between(origin, st.startedAt()).toNanos() / 1e9);
+      step.put("step", st);
+      steps.add(step);
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("session", detail.session());
+    doc.put("steps", steps);
+    Map<String, Object> cast = null;
+    if (recording != null) {
+      CastRecording read;
+      try {
+        read = CastReader.read(recording);
+      } catch (CastFormatException e) {
+        throw new HoopException(
+            "the recording of " + id + " is not a valid asciicast v2 file: " + e.getMessage());
+      }
+      TerminalFilter screen = new TerminalFilter();
+      List<Map<String, Object>> events = new ArrayList<>();
+      for (CastEvent e : read.events()) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("time", e.time());
+        event.put("type", e.type());
+        event.put("data", "o".equals(e.type()) ? screen.filter(e.data()) : e.data());
+        events.add(event);
+      }
+      cast = new LinkedHashMap<>();
+      cast.put("width", read.header().width());
+      cast.put("height", read.header().height());
+      cast.put("events", events);
+      cast.put("controlSequencesLeftOut", screen.dropped());
+    }
+    doc.put("recording", cast);
+    return doc;
   }
 
   private boolean paced() {
