@@ -65,7 +65,7 @@ class CompletionCommandTest {
                 "zsh",
                 "-f",
                 "-c",
-                "autoload -Uz compinit && compinit -u -D -d /dev/null; source ./_hoop-broker;"
+                "autoload -Uz compinit && compinit -u -D; source ./_hoop-broker;"
                     + " emulate sh; setopt kshglob noshglob braceexpand;"
                     + " COMP_WORDS=(hoop-broker au); COMP_CWORD=1; _hoop_broker_completion;"
                     + " printf '%s\\n' \"${COMPREPLY[@]}\""))

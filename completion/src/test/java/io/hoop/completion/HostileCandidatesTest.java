@@ -107,7 +107,7 @@ class HostileCandidatesTest {
             "zsh",
             "-f",
             "-c",
-            "autoload -Uz compinit && compinit -u -D -d /dev/null; source ./s.zsh;"
+            "autoload -Uz compinit && compinit -u -D; source ./s.zsh;"
                 + " emulate sh; setopt kshglob noshglob braceexpand;"
                 + " COMP_WORDS=(tool connect ''); COMP_CWORD=2; _tool_completion;"
                 + " printf '%s\\n' \"${COMPREPLY[@]}\"");
