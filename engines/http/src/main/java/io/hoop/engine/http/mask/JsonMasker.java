@@ -192,7 +192,13 @@ public final class JsonMasker {
     }
     MaskStyle style = at == null ? null : plan.styleAt(at, currentField());
     if (style == null && token == JsonToken.VALUE_STRING) {
-      style = plan.detect(parser.getText());
+      String detected = plan.detect(parser.getText(), masks);
+      if (detected != null) {
+        masked++;
+        generator.writeString(detected);
+        endValue();
+        return;
+      }
     }
     if (style != null) {
       masked++;

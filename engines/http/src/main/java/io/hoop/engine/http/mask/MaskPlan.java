@@ -2,6 +2,8 @@ package io.hoop.engine.http.mask;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.detect.Detector;
+import io.hoop.detect.Detectors;
 import io.hoop.engine.http.config.MaskRule;
 import io.hoop.engine.http.config.MaskStyle;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ import java.util.Map;
 public final class MaskPlan {
   private final Map<String, MaskStyle> fields;
   private final List<MaskRule> pointers;
-  private final List<ContentDetector> detectors;
+  private final List<Detector> detectors;
   private final MaskStyle detectorStyle;
   private final byte[] hashKey;
   private final List<PointerMask> custom;
@@ -27,7 +29,7 @@ public final class MaskPlan {
    */
   public MaskPlan(
       List<MaskRule> rules,
-      List<ContentDetector> detectors,
+      List<? extends Detector> detectors,
       MaskStyle detectorStyle,
       byte[] hashKey) {
     Map<String, MaskStyle> f = new HashMap<>();
@@ -129,14 +131,20 @@ public final class MaskPlan {
     return null;
   }
 
-  /** The style for a string value no rule masks: the detectors' when one detects it, else null. */
-  MaskStyle detect(String value) {
-    for (ContentDetector detector : detectors) {
-      if (detector.detects(value)) {
-        return detectorStyle;
-      }
+  /**
+   * A string value no rule masks with every span a detector finds rewritten in the detectors' style
+   * (the rest of the value kept), or null when no detector finds anything.
+   */
+  String detect(String value, Masks masks) {
+    if (detectors.isEmpty()) {
+      return null;
     }
-    return null;
+    return Detectors.mask(value, detectors, span -> masks.apply(detectorStyle, span));
+  }
+
+  /** Whether content detectors run on the string values. */
+  public boolean detects() {
+    return !detectors.isEmpty();
   }
 
   byte[] hashKey() {

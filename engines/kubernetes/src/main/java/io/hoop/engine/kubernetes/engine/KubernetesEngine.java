@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.hoop.engine.http.HttpEngine;
 import io.hoop.engine.http.HttpSettings;
+import io.hoop.engine.http.config.ContentDetectors;
 import io.hoop.engine.http.config.Credential;
 import io.hoop.engine.http.config.HttpRole;
 import io.hoop.engine.http.config.HttpTarget;
-import io.hoop.engine.http.config.MaskStyle;
 import io.hoop.engine.http.config.RuleAction;
 import io.hoop.engine.http.mask.MaskPlan;
 import io.hoop.engine.kubernetes.config.KubeRole;
@@ -73,7 +73,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
    * @param casts where exec terminal output is recorded; null for nowhere
    */
   public KubernetesEngine(int threads, CastRecordings casts) {
-    this.proxy = new HttpEngine(List.of(), threads);
+    this.proxy = new HttpEngine(threads);
     this.casts = casts;
   }
 
@@ -136,8 +136,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
             Map.of(roleName, httpRole),
             roleName,
             List.of(),
-            List.of(),
-            MaskStyle.REDACT,
+            ContentDetectors.none(),
             REVIEW_TIMEOUT,
             false);
     return new HttpSettings(
