@@ -148,6 +148,18 @@ class JsonMaskerTest {
   }
 
   @Test
+  void aValueTooLongToScanIsMaskedWholeNotRelayed() throws Exception {
+    String longValue = "x".repeat(MaskPlan.MAX_SCANNED) + " ada@example.com";
+    String out =
+        mask(
+            plan(List.of(BuiltinDetector.EMAIL)),
+            "{\"a\":\"" + longValue + "\",\"b\":\"" + "y".repeat(MaskPlan.MAX_SCANNED) + "\"}",
+            4096);
+    assertThat(out)
+        .isEqualTo("{\"a\":\"****\",\"b\":\"" + "y".repeat(MaskPlan.MAX_SCANNED) + "\"}");
+  }
+
+  @Test
   void ndjsonKeepsOneValuePerLine() throws Exception {
     String out = mask(plan(List.of(), field("s", MaskStyle.REDACT)), "{\"s\":1}\n{\"s\":2}\n", 3);
     assertThat(out).isEqualTo("{\"s\":\"****\"}\n{\"s\":\"****\"}");
