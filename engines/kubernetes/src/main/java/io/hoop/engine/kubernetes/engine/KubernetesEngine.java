@@ -27,6 +27,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
 
   private final HttpEngine proxy;
   private final CastRecordings casts;
+  private final byte[] hashKey = new byte[32];
 
   /**
    * An engine whose proxy runs on one event loop and that records no exec terminal output (exec and
@@ -74,6 +76,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
    */
   public KubernetesEngine(int threads, CastRecordings casts) {
     this.proxy = new HttpEngine(threads);
+    new SecureRandom().nextBytes(hashKey);
     this.casts = casts;
   }
 
@@ -145,7 +148,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
         tls(admission, trust, credential),
         MaskPlan.none(),
         admission,
-        new KubeExchangePolicy(role, new ExecSessions(admission, casts)));
+        new KubeExchangePolicy(role, new ExecSessions(admission, casts), k8s.detectors(), hashKey));
   }
 
   private static SslContext tls(
