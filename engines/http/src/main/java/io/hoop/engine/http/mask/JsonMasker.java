@@ -135,7 +135,13 @@ public final class JsonMasker implements BodyMasker {
       switch (token) {
         case FIELD_NAME -> {
           field = parser.currentName();
-          generator.writeFieldName(field);
+          // rules match the name as sent; the client sees it through the detectors (a map keyed
+          // by e-mail address would otherwise show them)
+          String shown = plan.detect(field, masks);
+          if (shown != null) {
+            masked++;
+          }
+          generator.writeFieldName(shown != null ? shown : field);
         }
         case START_OBJECT, START_ARRAY -> {
           List<String> at = location();
@@ -200,7 +206,8 @@ public final class JsonMasker implements BodyMasker {
       return;
     }
     MaskStyle style = at == null ? null : plan.styleAt(at, currentField());
-    if (style == null && token == JsonToken.VALUE_STRING) {
+    if (style == null && (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT)) {
+      // an integer too: card numbers are often stored as numbers (masked, it becomes a string)
       String detected = plan.detect(parser.getText(), masks);
       if (detected != null) {
         masked++;

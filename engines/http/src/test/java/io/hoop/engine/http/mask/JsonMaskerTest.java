@@ -148,6 +148,16 @@ class JsonMaskerTest {
   }
 
   @Test
+  void detectorsAlsoReadIntegersAndObjectKeys() throws Exception {
+    String out =
+        mask(
+            plan(List.of(BuiltinDetector.EMAIL, BuiltinDetector.PAYMENT_CARD)),
+            "{\"byMail\":{\"ada@example.com\":{\"pan\":4111111111111111,\"n\":4111111111111112}}}",
+            3);
+    assertThat(out).isEqualTo("{\"byMail\":{\"****\":{\"pan\":\"****\",\"n\":4111111111111112}}}");
+  }
+
+  @Test
   void aValueTooLongToScanIsMaskedWholeNotRelayed() throws Exception {
     String longValue = "x".repeat(MaskPlan.MAX_SCANNED) + " ada@example.com";
     String out =
