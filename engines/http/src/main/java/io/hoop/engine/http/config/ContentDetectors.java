@@ -13,6 +13,7 @@ import io.hoop.detect.PatternDetector;
 import io.hoop.detect.Validator;
 import io.hoop.tunnel.engine.TargetKind.SectionException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public record ContentDetectors(List<Detector> detectors, MaskStyle style) {
         throw error(
             k + ".customDetectors", custom.size() + " detectors, expected at most " + MAX_CUSTOM);
       }
-      Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       for (int i = 0; i < custom.size(); i++) {
         String ck = k + ".customDetectors[" + i + "]";
         Map<String, Object> c = map(ck, custom.get(i));
