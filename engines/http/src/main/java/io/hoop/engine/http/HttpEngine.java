@@ -1,12 +1,9 @@
 package io.hoop.engine.http;
 
-import static java.util.Objects.requireNonNull;
-
 import io.hoop.engine.http.config.Credential;
 import io.hoop.engine.http.config.HttpRole;
 import io.hoop.engine.http.config.HttpTarget;
 import io.hoop.engine.http.config.HttpTargetKind;
-import io.hoop.engine.http.mask.ContentDetector;
 import io.hoop.engine.http.mask.MaskPlan;
 import io.hoop.engine.http.proxy.HttpProxyServer;
 import io.hoop.engine.http.proxy.ProxyTunnel;
@@ -26,8 +23,6 @@ import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -49,36 +44,28 @@ public final class HttpEngine implements Engine, AutoCloseable {
   static final Duration GOODBYE_GRACE = Duration.ofMillis(200);
 
   private final HttpProxyServer proxy;
-  private final Map<String, ContentDetector> detectors;
   private final byte[] hashKey = new byte[32];
   private final Map<List<Object>, SslContext> contexts = new ConcurrentHashMap<>();
 
-  /** An engine without content detectors, its proxy on one event loop. */
+  /** An engine whose proxy runs on one event loop. */
   public HttpEngine() {
-    this(List.of(), 1);
+    this(1);
   }
 
   /**
-   * An engine whose targets may name {@code detectors} (by {@link ContentDetector#name()}); build
-   * the {@link HttpTargetKind} with the same names ({@link #targetKind()}).
+   * An engine whose targets' content detectors come with their sections ({@link
+   * HttpTarget#detectors()}).
    *
    * @param threads the proxy's event loops (0: one per core)
    */
-  public HttpEngine(List<ContentDetector> detectors, int threads) {
-    Map<String, ContentDetector> byName = new LinkedHashMap<>();
-    for (ContentDetector d : requireNonNull(detectors, "detectors")) {
-      if (byName.putIfAbsent(d.name(), d) != null) {
-        throw new IllegalArgumentException("content detector '" + d.name() + "' is given twice");
-      }
-    }
-    this.detectors = Map.copyOf(byName);
+  public HttpEngine(int threads) {
     new SecureRandom().nextBytes(hashKey);
     this.proxy = HttpProxyServer.start(threads);
   }
 
-  /** The target kind that parses sections for this engine (it knows the detectors' names). */
+  /** The target kind that parses sections for this engine. */
   public HttpTargetKind targetKind() {
-    return new HttpTargetKind(detectors.keySet());
+    return new HttpTargetKind();
   }
 
   @Override
@@ -109,15 +96,6 @@ public final class HttpEngine implements Engine, AutoCloseable {
               + new TreeSet<>(target.roles().keySet())
               + ")");
     }
-    List<ContentDetector> chosen = new ArrayList<>();
-    for (String name : target.detectors()) {
-      ContentDetector d = detectors.get(name);
-      if (d == null) {
-        throw new TunnelRejectedException(
-            "engine_misconfigured", "content detector '" + name + "' is not available");
-      }
-      chosen.add(d);
-    }
     SslContext tls = null;
     if (target.tls()) {
       try {
@@ -132,7 +110,8 @@ public final class HttpEngine implements Engine, AutoCloseable {
         target,
         role,
         tls,
-        new MaskPlan(target.masking(), chosen, target.detectorStyle(), hashKey),
+        new MaskPlan(
+            target.masking(), target.detectors().detectors(), target.detectors().style(), hashKey),
         admission);
   }
 

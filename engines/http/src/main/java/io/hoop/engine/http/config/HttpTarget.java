@@ -22,7 +22,7 @@ import java.util.Map;
  *     when the config has none
  * @param roles by name
  * @param masking the rules for JSON responses, in config order
- * @param detectors names of content detectors every JSON string value goes through
+ * @param detectors the content detectors every JSON string value goes through, and their style
  * @param reviewTimeout how long a request held for review waits for a decision
  * @param ignoreCase whether paths are matched ignoring case ({@code caseInsensitivePaths: true},
  *     for targets that fold case)
@@ -36,8 +36,7 @@ public record HttpTarget(
     Map<String, HttpRole> roles,
     String defaultRole,
     List<MaskRule> masking,
-    List<String> detectors,
-    MaskStyle detectorStyle,
+    ContentDetectors detectors,
     Duration reviewTimeout,
     boolean ignoreCase)
     implements TargetSection {
@@ -51,8 +50,7 @@ public record HttpTarget(
     roles = Map.copyOf(requireNonNull(roles, "roles"));
     requireNonNull(defaultRole, "defaultRole");
     masking = List.copyOf(requireNonNull(masking, "masking"));
-    detectors = List.copyOf(requireNonNull(detectors, "detectors"));
-    requireNonNull(detectorStyle, "detectorStyle");
+    requireNonNull(detectors, "detectors");
     requireNonNull(reviewTimeout, "reviewTimeout");
     if (!roles.containsKey(defaultRole)) {
       throw new IllegalArgumentException("defaultRole '" + defaultRole + "' is not a role");

@@ -55,6 +55,7 @@ public final class HttpTargetKind implements TargetKind {
           "defaultRole",
           "masking",
           "detectors",
+          "customDetectors",
           "detectorStyle",
           "reviewTimeoutSeconds",
           "caseInsensitivePaths");
@@ -76,20 +77,8 @@ public final class HttpTargetKind implements TargetKind {
           "host",
           "content-length");
 
-  private final Set<String> detectorNames;
-
-  /** A kind whose sections may name none of the content detectors. */
-  public HttpTargetKind() {
-    this(Set.of());
-  }
-
-  /**
-   * A kind whose sections may name these content detectors ({@code detectors: [email]}); the engine
-   * is built with the same names.
-   */
-  public HttpTargetKind(Set<String> detectorNames) {
-    this.detectorNames = Set.copyOf(requireNonNull(detectorNames, "detectorNames"));
-  }
+  /** A kind for the broker's http targets. */
+  public HttpTargetKind() {}
 
   @Override
   public String type() {
@@ -150,26 +139,7 @@ public final class HttpTargetKind implements TargetKind {
       }
     }
     List<MaskRule> masking = masking(k + ".masking", section.get("masking"));
-    List<String> detectors = new ArrayList<>();
-    List<Object> rawDetectors = list(k + ".detectors", section.get("detectors"));
-    if (rawDetectors != null) {
-      for (int i = 0; i < rawDetectors.size(); i++) {
-        String name = string(k + ".detectors[" + i + "]", rawDetectors.get(i));
-        if (!detectorNames.contains(name)) {
-          throw error(
-              k + ".detectors[" + i + "]",
-              "'"
-                  + name
-                  + "' is not a content detector; expected one of "
-                  + new TreeSet<>(detectorNames));
-        }
-        detectors.add(name);
-      }
-    }
-    MaskStyle detectorStyle = MaskStyle.REDACT;
-    if (section.get("detectorStyle") != null) {
-      detectorStyle = style(k + ".detectorStyle", section.get("detectorStyle"));
-    }
+    ContentDetectors detectors = ContentDetectors.parse(k, section);
     long timeout = integer(k + ".reviewTimeoutSeconds", section.get("reviewTimeoutSeconds"), 300);
     if (timeout < 1 || timeout > 86_400) {
       throw error(k + ".reviewTimeoutSeconds", timeout + " is out of range; expected 1..86400");
@@ -186,7 +156,6 @@ public final class HttpTargetKind implements TargetKind {
         defaultRole,
         masking,
         detectors,
-        detectorStyle,
         Duration.ofSeconds(timeout),
         ignoreCase);
   }

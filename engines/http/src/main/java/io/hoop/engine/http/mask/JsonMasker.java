@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <p>Not thread-safe; one per response.
  */
-public final class JsonMasker {
+public final class JsonMasker implements BodyMasker {
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
   /** The body is not JSON the masker can rewrite: the response must be cut, not relayed. */
@@ -72,11 +72,13 @@ public final class JsonMasker {
   }
 
   /** How many values were masked so far. */
+  @Override
   public int masked() {
     return masked;
   }
 
   /** Feeds {@code length} bytes; the masked output so far goes to the sink. */
+  @Override
   public void feed(byte[] bytes, int offset, int length) throws MaskingException {
     if (finished) {
       throw new IllegalStateException("the masker is finished");
@@ -91,6 +93,7 @@ public final class JsonMasker {
   }
 
   /** The body ended: checks that it was whole JSON and writes what is left. */
+  @Override
   public void finish() throws MaskingException {
     if (finished) {
       return;
@@ -132,7 +135,13 @@ public final class JsonMasker {
       switch (token) {
         case FIELD_NAME -> {
           field = parser.currentName();
-          generator.writeFieldName(field);
+          // rules match the name as sent; the client sees it through the detectors (a map keyed
+          // by e-mail address would otherwise show them)
+          String shown = plan.detect(field, masks);
+          if (shown != null) {
+            masked++;
+          }
+          generator.writeFieldName(shown != null ? shown : field);
         }
         case START_OBJECT, START_ARRAY -> {
           List<String> at = location();
@@ -140,7 +149,8 @@ public final class JsonMasker {
           MaskStyle style = at == null || custom != null ? null : plan.styleAt(at, currentField());
           if (style != null || custom != null) {
             masked++;
-            generator.writeString(custom != null ? custom.mask(null) : Masks.REDACTED);
+            String rewritten = custom != null ? custom.mask(null) : null;
+            generator.writeString(rewritten != null ? rewritten : Masks.REDACTED);
             skipDepth = 1;
             continue;
           }
@@ -185,14 +195,26 @@ public final class JsonMasker {
     List<String> at = location();
     ValueMask custom = at == null ? null : plan.customAt(at);
     if (custom != null) {
-      masked++;
-      generator.writeString(custom.mask(token == JsonToken.VALUE_STRING ? parser.getText() : null));
+      String rewritten = custom.mask(token == JsonToken.VALUE_STRING ? parser.getText() : null);
+      if (rewritten == null) {
+        generator.copyCurrentEventExact(parser);
+      } else {
+        masked++;
+        generator.writeString(rewritten);
+      }
       endValue();
       return;
     }
     MaskStyle style = at == null ? null : plan.styleAt(at, currentField());
-    if (style == null && token == JsonToken.VALUE_STRING) {
-      style = plan.detect(parser.getText());
+    if (style == null && (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT)) {
+      // an integer too: card numbers are often stored as numbers (masked, it becomes a string)
+      String detected = plan.detect(parser.getText(), masks);
+      if (detected != null) {
+        masked++;
+        generator.writeString(detected);
+        endValue();
+        return;
+      }
     }
     if (style != null) {
       masked++;

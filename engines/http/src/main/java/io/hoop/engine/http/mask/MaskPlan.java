@@ -2,6 +2,8 @@ package io.hoop.engine.http.mask;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.detect.Detector;
+import io.hoop.detect.Detectors;
 import io.hoop.engine.http.config.MaskRule;
 import io.hoop.engine.http.config.MaskStyle;
 import java.util.ArrayList;
@@ -15,19 +17,26 @@ import java.util.Map;
  * JsonMasker} per response applies it.
  */
 public final class MaskPlan {
+  /**
+   * Longest string the content detectors scan, in characters: a longer one is masked whole (fail
+   * closed), because the e-mail detector's cost grows with the square of a long token's length.
+   */
+  public static final int MAX_SCANNED = 16 * 1024;
+
   private final Map<String, MaskStyle> fields;
   private final List<MaskRule> pointers;
-  private final List<ContentDetector> detectors;
+  private final List<Detector> detectors;
   private final MaskStyle detectorStyle;
   private final byte[] hashKey;
   private final List<PointerMask> custom;
+  private final boolean lines;
 
   /**
    * @param hashKey the key of {@link MaskStyle#HASH}, the same for every response of the broker
    */
   public MaskPlan(
       List<MaskRule> rules,
-      List<ContentDetector> detectors,
+      List<? extends Detector> detectors,
       MaskStyle detectorStyle,
       byte[] hashKey) {
     Map<String, MaskStyle> f = new HashMap<>();
@@ -45,15 +54,41 @@ public final class MaskPlan {
     this.detectorStyle = requireNonNull(detectorStyle, "detectorStyle");
     this.hashKey = requireNonNull(hashKey, "hashKey").clone();
     this.custom = List.of();
+    this.lines = false;
   }
 
-  private MaskPlan(List<PointerMask> custom) {
+  private MaskPlan(
+      List<PointerMask> custom,
+      List<? extends Detector> detectors,
+      MaskStyle detectorStyle,
+      byte[] hashKey,
+      boolean lines) {
     this.fields = Map.of();
     this.pointers = List.of();
-    this.detectors = List.of();
-    this.detectorStyle = MaskStyle.REDACT;
-    this.hashKey = new byte[32];
+    this.detectors = List.copyOf(detectors);
+    this.detectorStyle = detectorStyle;
+    this.hashKey = hashKey.clone();
     this.custom = List.copyOf(custom);
+    this.lines = lines;
+  }
+
+  /**
+   * A plan for text read line by line ({@link LineMasker}: a pod's log): every line goes through
+   * {@code detectors}, detected spans rewritten in {@code style}. Inactive without detectors.
+   */
+  public static MaskPlan ofLines(
+      List<? extends Detector> detectors, MaskStyle style, byte[] hashKey) {
+    return new MaskPlan(
+        List.of(),
+        requireNonNull(detectors, "detectors"),
+        requireNonNull(style, "style"),
+        requireNonNull(hashKey, "hashKey"),
+        true);
+  }
+
+  /** Whether the body is text masked line by line (any content type) rather than JSON. */
+  public boolean lines() {
+    return lines;
   }
 
   /**
@@ -61,12 +96,29 @@ public final class MaskPlan {
    * rewrites).
    */
   public static MaskPlan ofPointers(List<PointerMask> pointers) {
-    return new MaskPlan(requireNonNull(pointers, "pointers"));
+    return ofPointers(pointers, List.of(), MaskStyle.REDACT, new byte[32]);
+  }
+
+  /**
+   * A plan of pointers as {@link #ofPointers(List)}, whose rewrites may also use {@link
+   * #detectText}: the content detectors in {@code style}.
+   */
+  public static MaskPlan ofPointers(
+      List<PointerMask> pointers,
+      List<? extends Detector> detectors,
+      MaskStyle style,
+      byte[] hashKey) {
+    return new MaskPlan(
+        requireNonNull(pointers, "pointers"),
+        requireNonNull(detectors, "detectors"),
+        requireNonNull(style, "style"),
+        requireNonNull(hashKey, "hashKey"),
+        false);
   }
 
   /** No masking: answers are relayed as they are. */
   public static MaskPlan none() {
-    return new MaskPlan(List.of());
+    return ofPointers(List.of());
   }
 
   /**
@@ -83,6 +135,9 @@ public final class MaskPlan {
 
   /** Whether responses need masking at all (else they are relayed as they are). */
   public boolean active() {
+    if (lines) {
+      return !detectors.isEmpty();
+    }
     return !fields.isEmpty() || !pointers.isEmpty() || !detectors.isEmpty() || !custom.isEmpty();
   }
 
@@ -129,14 +184,40 @@ public final class MaskPlan {
     return null;
   }
 
-  /** The style for a string value no rule masks: the detectors' when one detects it, else null. */
-  MaskStyle detect(String value) {
-    for (ContentDetector detector : detectors) {
-      if (detector.detects(value)) {
-        return detectorStyle;
-      }
+  /**
+   * A string value no rule masks with every span a detector finds rewritten in the detectors' style
+   * (the rest of the value kept), or null when no detector finds anything; a value longer than
+   * {@link #MAX_SCANNED} is rewritten whole.
+   */
+  String detect(String value, Masks masks) {
+    if (detectors.isEmpty() || !custom.isEmpty()) {
+      // an engine's pointer plan uses its detectors only through detectText
+      return null;
     }
-    return null;
+    if (value.length() > MAX_SCANNED) {
+      return masks.apply(detectorStyle, value);
+    }
+    return Detectors.mask(value, detectors, span -> masks.apply(detectorStyle, span));
+  }
+
+  /**
+   * {@code text} with the content detectors' spans rewritten, or null when nothing is detected: for
+   * an engine's {@link ValueMask} over free text (a ConfigMap value). Thread-safe.
+   */
+  public String detectText(String text) {
+    if (detectors.isEmpty()) {
+      return null;
+    }
+    Masks masks = new Masks(hashKey);
+    if (text.length() > MAX_SCANNED) {
+      return masks.apply(detectorStyle, text);
+    }
+    return Detectors.mask(text, detectors, span -> masks.apply(detectorStyle, span));
+  }
+
+  /** Whether content detectors run on the string values. */
+  public boolean detects() {
+    return !detectors.isEmpty();
   }
 
   byte[] hashKey() {

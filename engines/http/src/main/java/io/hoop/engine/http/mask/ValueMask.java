@@ -7,7 +7,8 @@ package io.hoop.engine.http.mask;
 @FunctionalInterface
 public interface ValueMask {
   /**
-   * The string written in place of the value.
+   * The string written in place of the value; null to keep a string value as it is (not counted as
+   * masked). A non-string container is replaced whole whatever this returns.
    *
    * @param value the masked string, or null when the value is not a string (an object, an array, a
    *     number, a boolean), which is replaced whole

@@ -7,7 +7,7 @@ import io.hoop.engine.http.HttpSettings;
 import io.hoop.engine.http.UpgradeTap;
 import io.hoop.engine.http.config.HttpTarget;
 import io.hoop.engine.http.config.RuleAction;
-import io.hoop.engine.http.mask.JsonMasker;
+import io.hoop.engine.http.mask.BodyMasker;
 import io.hoop.engine.http.mask.JsonMasker.MaskingException;
 import io.hoop.engine.http.policy.RequestTarget;
 import io.hoop.tunnel.engine.EngineEvent;
@@ -116,7 +116,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     long requestBytes;
     long responseBytes;
     int status;
-    JsonMasker masker;
+    BodyMasker masker;
     UpgradeTap tap;
     Holds.Hold hold;
     boolean recorded;
@@ -660,17 +660,22 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
                   + ", not JSON, where values must be masked; it was not relayed"));
       return;
     }
-    if (ex.decision.masking().active() && !bodyless && json) {
+    boolean lines = ex.decision.masking().lines();
+    if (ex.decision.masking().active() && !bodyless && (json || lines)) {
       String encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
       if (encoding != null && !encoding.trim().equalsIgnoreCase("identity")) {
         ex.responseStarted = false;
-        record(502, "the target's JSON body is " + encoding + "-encoded and cannot be masked");
+        String body = lines ? "text" : "JSON";
+        record(
+            502, "the target's " + body + " body is " + encoding + "-encoded and cannot be masked");
         closeWith(
             reply(
                 HttpResponseStatus.BAD_GATEWAY,
                 "masking_failed",
                 null,
-                "hoop: the target's JSON body is "
+                "hoop: the target's "
+                    + body
+                    + " body is "
                     + encoding
                     + "-encoded and cannot be masked; it was not relayed"));
         return;
@@ -678,7 +683,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       headers.remove(HttpHeaderNames.CONTENT_LENGTH);
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       ex.masker =
-          new JsonMasker(
+          BodyMasker.of(
               ex.decision.masking(),
               (bytes, offset, length) -> {
                 ex.responseBytes += length;

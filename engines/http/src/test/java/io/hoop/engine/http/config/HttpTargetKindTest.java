@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +56,7 @@ class HttpTargetKindTest {
   }
 
   private static HttpTarget parse(Object raw) throws SectionException {
-    return (HttpTarget) new HttpTargetKind(Set.of("email")).parse(PLACE, raw);
+    return (HttpTarget) new HttpTargetKind().parse(PLACE, raw);
   }
 
   private static void fails(Object raw, String message) {
@@ -78,6 +77,8 @@ class HttpTargetKindTest {
     assertThat(t.serverName()).isEqualTo("api.internal");
     assertThat(t.hostHeader()).isEqualTo("api.internal");
     assertThat(t.defaultRole()).isEqualTo("ops");
+    assertThat(t.detectors().detectors()).containsExactly(io.hoop.detect.BuiltinDetector.EMAIL);
+    assertThat(t.detectors().style()).isEqualTo(MaskStyle.REDACT);
     assertThat(t.roleNames()).containsExactly("ops");
     HttpRole ops = t.roles().get("ops");
     assertThat(ops.credential()).isEqualTo(new Credential.Bearer("tok-123"));
@@ -169,8 +170,39 @@ class HttpTargetKindTest {
     s.put("masking", List.of(Map.of("field", "a", "style", "blur")));
     fails(s, "targets[2].http.masking[0].style: 'blur' is not a style");
     s.put("masking", List.of());
-    s.put("detectors", List.of("phone"));
-    fails(s, "targets[2].http.detectors[0]: 'phone' is not a content detector");
+    s.put("detectors", List.of("telephone"));
+    fails(
+        s,
+        "targets[2].http.detectors[0]: 'telephone' is not a content detector; expected one of [");
+    s.put("detectors", List.of(Map.of("name", "x")));
+    fails(s, "targets[2].http.detectors[0]: a map is not a content detector");
+    s.put("detectors", List.of());
+    s.put("detectorStyle", "blur");
+    fails(s, "targets[2].http.detectorStyle: 'blur' is not a style");
+    s.remove("detectorStyle");
+    s.put("customDetectors", List.of(Map.of("name", "emp", "pattern", "(a+)\\1")));
+    fails(s, "targets[2].http.customDetectors[0].pattern: pattern is not an RE2");
+    s.put("customDetectors", List.of(Map.of("name", "Emp", "pattern", "E[0-9]{6}")));
+    fails(s, "targets[2].http.customDetectors[0].name: name 'Emp' is not");
+    s.put("customDetectors", List.of(Map.of("name", "email", "pattern", "E[0-9]{6}")));
+    fails(s, "targets[2].http.customDetectors[0].name: name 'email' is a built-in");
+    s.put("customDetectors", List.of(Map.of("pattern", "E[0-9]{6}")));
+    fails(s, "targets[2].http.customDetectors[0].name: missing");
+    s.put(
+        "customDetectors",
+        List.of(Map.of("name", "emp", "pattern", "E[0-9]{6}", "validator", "crc")));
+    fails(s, "targets[2].http.customDetectors[0].validator: 'crc' is not a validator");
+    s.put("customDetectors", List.of(Map.of("name", "emp", "pattern", "x*")));
+    fails(s, "targets[2].http.customDetectors[0].pattern: pattern matches the empty string");
+    s.put(
+        "customDetectors",
+        List.of(
+            Map.of("name", "emp", "pattern", "E[0-9]{6}"),
+            Map.of("name", "emp", "pattern", "F[0-9]{6}")));
+    fails(s, "targets[2].http.customDetectors[1].name: 'emp' names two custom detectors");
+    s.put("customDetectors", List.of(Map.of("name", "emp", "pattern", "E1", "colour", "red")));
+    fails(s, "targets[2].http.customDetectors[0].colour: unknown key");
+    s.remove("customDetectors");
 
     s = section();
     s.put("caFile", token.toString());

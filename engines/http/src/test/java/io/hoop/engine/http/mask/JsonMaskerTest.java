@@ -3,6 +3,8 @@ package io.hoop.engine.http.mask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hoop.detect.BuiltinDetector;
+import io.hoop.detect.Detector;
 import io.hoop.engine.http.config.MaskRule;
 import io.hoop.engine.http.config.MaskStyle;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class JsonMaskerTest {
   private static final byte[] KEY = new byte[32];
 
-  static MaskPlan plan(List<ContentDetector> detectors, MaskRule... rules) {
+  static MaskPlan plan(List<? extends Detector> detectors, MaskRule... rules) {
     return new MaskPlan(List.of(rules), detectors, MaskStyle.REDACT, KEY);
   }
 
@@ -103,21 +105,68 @@ class JsonMaskerTest {
 
   @Test
   void detectorsMaskStringValuesAnywhere() throws Exception {
-    ContentDetector email =
-        new ContentDetector() {
-          @Override
-          public String name() {
-            return "email";
-          }
-
-          @Override
-          public boolean detects(String value) {
-            return value.contains("@");
-          }
-        };
     String out =
-        mask(plan(List.of(email)), "{\"a\":[\"x@y.z\",\"plain\"],\"b\":{\"c\":\"q@r\"}}", 4);
-    assertThat(out).isEqualTo("{\"a\":[\"****\",\"plain\"],\"b\":{\"c\":\"****\"}}");
+        mask(
+            plan(List.of(BuiltinDetector.EMAIL)),
+            "{\"a\":[\"x@y.example\",\"plain\"],\"b\":{\"c\":\"mail q@r.example now\"}}",
+            4);
+    assertThat(out).isEqualTo("{\"a\":[\"****\",\"plain\"],\"b\":{\"c\":\"mail **** now\"}}");
+  }
+
+  @Test
+  void detectorsSeeDecodedEscapesAtEveryDepthAndCountEachValue() throws Exception {
+    StringBuilder deep = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      deep.append("{\"n\":[");
+    }
+    // an escaped @ and a card number split across feeds; a number failing Luhn stays
+    deep.append("\"a\\u0040b.example\",\"4111 1111 1111 1111\",\"4111 1111 1111 1112\"");
+    for (int i = 0; i < 50; i++) {
+      deep.append("]}");
+    }
+    MaskPlan plan =
+        new MaskPlan(
+            List.of(),
+            List.of(BuiltinDetector.EMAIL, BuiltinDetector.PAYMENT_CARD),
+            MaskStyle.PARTIAL,
+            KEY);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JsonMasker masker = new JsonMasker(plan, out::write);
+    byte[] in = deep.toString().getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < in.length; i += 7) {
+      masker.feed(in, i, Math.min(7, in.length - i));
+    }
+    masker.finish();
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text)
+        .contains("\"*******mple\"")
+        .contains("\"***************1111\"")
+        .contains("\"4111 1111 1111 1112\"")
+        .doesNotContain("a@b")
+        .doesNotContain("u0040");
+    assertThat(masker.masked()).isEqualTo(2);
+  }
+
+  @Test
+  void detectorsAlsoReadIntegersAndObjectKeys() throws Exception {
+    String out =
+        mask(
+            plan(List.of(BuiltinDetector.EMAIL, BuiltinDetector.PAYMENT_CARD)),
+            "{\"byMail\":{\"ada@example.com\":{\"pan\":4111111111111111,\"n\":4111111111111112}}}",
+            3);
+    assertThat(out).isEqualTo("{\"byMail\":{\"****\":{\"pan\":\"****\",\"n\":4111111111111112}}}");
+  }
+
+  @Test
+  void aValueTooLongToScanIsMaskedWholeNotRelayed() throws Exception {
+    String longValue = "x".repeat(MaskPlan.MAX_SCANNED) + " ada@example.com";
+    String out =
+        mask(
+            plan(List.of(BuiltinDetector.EMAIL)),
+            "{\"a\":\"" + longValue + "\",\"b\":\"" + "y".repeat(MaskPlan.MAX_SCANNED) + "\"}",
+            4096);
+    assertThat(out)
+        .isEqualTo("{\"a\":\"****\",\"b\":\"" + "y".repeat(MaskPlan.MAX_SCANNED) + "\"}");
   }
 
   @Test

@@ -563,6 +563,44 @@ class HttpEngineIT {
     assertThat(target.seen.stream().filter(s -> s.uri().contains("admin"))).isEmpty();
   }
 
+  @Test
+  void contentDetectorsMaskEmailsAndCardsAtAnyDepthAndLeaveLuhnFailuresAlone() throws Exception {
+    tunnels.close();
+    tunnels =
+        new HttpTunnels(
+            dir,
+            target.address(),
+            "localhost",
+            HttpTunnels.section(
+                pki.ca.certPem(),
+                tokenFile,
+                rules(),
+                Map.of("detectors", List.of("email", "card"), "detectorStyle", "partial")));
+    InetSocketAddress local = tunnels.local();
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(uri(local, "/api/contacts")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    String body = response.body();
+    assertThat(body)
+        .doesNotContain("ada@example.com", "bob@example.org", "4111 1111 1111 1111", "u0040")
+        .contains("\"reach ***********.com today\"")
+        .contains("\"paid with ***************1111, thanks\"")
+        .contains("\"alt\":\"***********.org\"")
+        .contains("\"order\":\"4111 1111 1111 1112\"", "\"plain\":\"nothing here\"");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !tunnels.events(HttpRequestStep.class).isEmpty());
+    assertThat(tunnels.events(HttpRequestStep.class).get(0).maskedFields()).isEqualTo(3);
+
+    Proc curl = curl("-sS", "http://127.0.0.1:" + tunnels.local().getPort() + "/api/contacts");
+    assertThat(curl.exit).isZero();
+    assertThat(curl.out)
+        .doesNotContain("ada@example.com", "bob@example.org", "4111 1111 1111 1111")
+        .contains("\"order\":\"4111 1111 1111 1112\"");
+  }
+
   private record Proc(int exit, String out) {}
 
   private Proc curl(String... args) throws Exception {

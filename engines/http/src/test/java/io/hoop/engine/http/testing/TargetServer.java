@@ -25,8 +25,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 /**
  * A real HTTPS target (the JDK's {@link HttpsServer}) on a loopback port, recording every request
  * it serves. Endpoints: {@code /api/people} (nested JSON with secrets), {@code /api/text} (the same
- * as text/plain), {@code /api/big?mb=N} (N MB of streamed JSON), {@code /api/upload} (counts the
- * body), everything else a small JSON echo of method and path.
+ * as text/plain), {@code /api/contacts} (free text for the content detectors), {@code
+ * /api/big?mb=N} (N MB of streamed JSON), {@code /api/upload} (counts the body), everything else a
+ * small JSON echo of method and path.
  */
 public final class TargetServer implements AutoCloseable {
   /** One request as the target saw it. */
@@ -48,6 +49,16 @@ public final class TargetServer implements AutoCloseable {
           + "{\"name\":\"Bob\",\"ssn\":\"987-65-4321\",\"card\":{\"number\":\"5500000000000004\",\"cvv\":456},"
           + "\"tags\":[\"a\",{\"password\":\"hunter2\"}]}],"
           + "\"meta\":{\"token\":{\"nested\":[1,2,3]},\"count\":2,\"ok\":true,\"none\":null}}";
+
+  /**
+   * Free text for the content detectors, deep: an e-mail (once escaped), a card number passing Luhn
+   * inside a sentence, and one that fails Luhn.
+   */
+  public static final String CONTACTS =
+      "{\"a\":{\"b\":[{\"c\":{\"d\":[\"reach ada@example.com today\","
+          + "{\"note\":\"paid with 4111 1111 1111 1111, thanks\"}]}},"
+          + "{\"alt\":\"bob\\u0040example.org\",\"order\":\"4111 1111 1111 1112\","
+          + "\"plain\":\"nothing here\"}]}}";
 
   public final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
   private final HttpsServer server;
@@ -111,6 +122,8 @@ public final class TargetServer implements AutoCloseable {
       out.add("Set-Cookie", "session=target-secret");
       if (path.equals("/api/people")) {
         send(exchange, 200, "application/json; charset=utf-8", PEOPLE);
+      } else if (path.equals("/api/contacts")) {
+        send(exchange, 200, "application/json", CONTACTS);
       } else if (path.equals("/api/text")) {
         send(exchange, 200, "text/plain", PEOPLE);
       } else if (path.equals("/api/big")) {

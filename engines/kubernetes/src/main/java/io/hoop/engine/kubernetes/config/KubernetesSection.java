@@ -2,6 +2,7 @@ package io.hoop.engine.kubernetes.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.engine.http.config.ContentDetectors;
 import io.hoop.tunnel.engine.TargetSection;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,9 +14,14 @@ import java.util.Map;
  *
  * @param serverName the name the API server's certificate must carry; null to verify the target's
  *     host
+ * @param detectors the content detectors ConfigMap values and pod logs go through
  */
 public record KubernetesSection(
-    Path caFile, String serverName, Map<String, KubeRole> roles, String defaultRole)
+    Path caFile,
+    String serverName,
+    Map<String, KubeRole> roles,
+    String defaultRole,
+    ContentDetectors detectors)
     implements TargetSection {
   /** The engine of kubernetes targets. */
   public static final String ENGINE = "kubernetes";
@@ -24,9 +30,16 @@ public record KubernetesSection(
     requireNonNull(caFile, "caFile");
     roles = Map.copyOf(requireNonNull(roles, "roles"));
     requireNonNull(defaultRole, "defaultRole");
+    requireNonNull(detectors, "detectors");
     if (!roles.containsKey(defaultRole)) {
       throw new IllegalArgumentException("defaultRole '" + defaultRole + "' is not a role");
     }
+  }
+
+  /** A section without content detectors. */
+  public KubernetesSection(
+      Path caFile, String serverName, Map<String, KubeRole> roles, String defaultRole) {
+    this(caFile, serverName, roles, defaultRole, ContentDetectors.none());
   }
 
   @Override

@@ -6,6 +6,7 @@ import static io.hoop.tunnel.engine.SectionValues.keys;
 import static io.hoop.tunnel.engine.SectionValues.list;
 import static io.hoop.tunnel.engine.SectionValues.map;
 
+import io.hoop.engine.http.config.ContentDetectors;
 import io.hoop.engine.kubernetes.policy.KubePolicy;
 import io.hoop.engine.kubernetes.policy.KubeRule;
 import io.hoop.engine.ssh.policy.Action;
@@ -46,7 +47,15 @@ final class KubernetesSectionParser {
   private static final Set<PosixFilePermission> OWNER_ONLY =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
   private static final Set<String> SECTION_KEYS =
-      Set.of("caFile", "serverName", "roles", "defaultRole", "rules");
+      Set.of(
+          "caFile",
+          "serverName",
+          "roles",
+          "defaultRole",
+          "rules",
+          "detectors",
+          "customDetectors",
+          "detectorStyle");
   private static final Set<String> ROLE_KEYS =
       Set.of(
           "tokenFile",
@@ -106,7 +115,8 @@ final class KubernetesSectionParser {
           k + ".defaultRole",
           "'" + defaultRole + "' is not one of the roles " + new TreeSet<>(roles.keySet()));
     }
-    return new KubernetesSection(ca, serverName, roles, defaultRole);
+    return new KubernetesSection(
+        ca, serverName, roles, defaultRole, ContentDetectors.parse(k, section));
   }
 
   private static KubeRole role(String rk, String name, Object raw, List<KubeRule> shared)

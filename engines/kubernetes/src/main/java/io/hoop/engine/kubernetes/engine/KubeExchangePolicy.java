@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.hoop.engine.http.ExchangeDecision;
 import io.hoop.engine.http.ExchangePolicy;
 import io.hoop.engine.http.UpgradeTap;
+import io.hoop.engine.http.config.ContentDetectors;
 import io.hoop.engine.http.config.RuleAction;
 import io.hoop.engine.http.mask.MaskPlan;
 import io.hoop.engine.http.policy.RequestTarget;
@@ -33,10 +34,23 @@ final class KubeExchangePolicy implements ExchangePolicy {
 
   private final KubeRole role;
   private final ExecSessions sessions;
+  private final ContentDetectors detectors;
+  private final byte[] hashKey;
 
   KubeExchangePolicy(KubeRole role, ExecSessions sessions) {
+    this(role, sessions, ContentDetectors.none(), new byte[32]);
+  }
+
+  /**
+   * @param detectors the target's content detectors, for ConfigMap values and pod logs
+   * @param hashKey the key of the {@code hash} style
+   */
+  KubeExchangePolicy(
+      KubeRole role, ExecSessions sessions, ContentDetectors detectors, byte[] hashKey) {
     this.role = requireNonNull(role, "role");
     this.sessions = requireNonNull(sessions, "sessions");
+    this.detectors = requireNonNull(detectors, "detectors");
+    this.hashKey = requireNonNull(hashKey, "hashKey").clone();
   }
 
   @Override
@@ -55,7 +69,11 @@ final class KubeExchangePolicy implements ExchangePolicy {
       return ExchangeDecision.of(RuleAction.DENY, rule, d.message(), MaskPlan.none());
     }
     io.hoop.engine.kubernetes.masking.MaskPlan plan =
-        SecretMasking.plan(r, request.headers().get(HttpHeaderNames.ACCEPT), role.maskSecrets());
+        SecretMasking.plan(
+            r,
+            request.headers().get(HttpHeaderNames.ACCEPT),
+            role.maskSecrets(),
+            detectors.active());
     Map<String, String> headers =
         plan.accept() == null ? Map.of() : Map.of(HttpHeaderNames.ACCEPT.toString(), plan.accept());
     RuleAction action =
@@ -84,11 +102,15 @@ final class KubeExchangePolicy implements ExchangePolicy {
             RuleAction.DENY, KubeGuard.UNPARSEABLE, "refused: " + e.getMessage(), MaskPlan.none());
       }
     }
+    MaskPlan masking =
+        detectors.active() && SecretMasking.podLog(r)
+            ? MaskPlan.ofLines(detectors.detectors(), detectors.style(), hashKey)
+            : SecretMasks.of(plan, detectors, hashKey);
     return new ExchangeDecision(
         action,
         rule,
         d.message(),
-        SecretMasks.of(plan),
+        masking,
         plan.requireJson(),
         headers,
         step -> KubeRequestStep.of(r, step),

@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.hoop.engine.http.HttpEngine;
 import io.hoop.engine.http.HttpSettings;
+import io.hoop.engine.http.config.ContentDetectors;
 import io.hoop.engine.http.config.Credential;
 import io.hoop.engine.http.config.HttpRole;
 import io.hoop.engine.http.config.HttpTarget;
-import io.hoop.engine.http.config.MaskStyle;
 import io.hoop.engine.http.config.RuleAction;
 import io.hoop.engine.http.mask.MaskPlan;
 import io.hoop.engine.kubernetes.config.KubeRole;
@@ -27,6 +27,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
 
   private final HttpEngine proxy;
   private final CastRecordings casts;
+  private final byte[] hashKey = new byte[32];
 
   /**
    * An engine whose proxy runs on one event loop and that records no exec terminal output (exec and
@@ -73,7 +75,8 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
    * @param casts where exec terminal output is recorded; null for nowhere
    */
   public KubernetesEngine(int threads, CastRecordings casts) {
-    this.proxy = new HttpEngine(List.of(), threads);
+    this.proxy = new HttpEngine(threads);
+    new SecureRandom().nextBytes(hashKey);
     this.casts = casts;
   }
 
@@ -136,8 +139,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
             Map.of(roleName, httpRole),
             roleName,
             List.of(),
-            List.of(),
-            MaskStyle.REDACT,
+            ContentDetectors.none(),
             REVIEW_TIMEOUT,
             false);
     return new HttpSettings(
@@ -146,7 +148,7 @@ public final class KubernetesEngine implements Engine, AutoCloseable {
         tls(admission, trust, credential),
         MaskPlan.none(),
         admission,
-        new KubeExchangePolicy(role, new ExecSessions(admission, casts)));
+        new KubeExchangePolicy(role, new ExecSessions(admission, casts), k8s.detectors(), hashKey));
   }
 
   private static SslContext tls(

@@ -40,7 +40,23 @@ public record MaskRule(List<String> steps, Replacement replacement) {
      * Secret's {@code data} and {@code stringData} inside it are masked and it is written back as a
      * string; when it does not parse as a JSON object, it is replaced by {@value #TEXT}.
      */
-    EMBEDDED_SECRET
+    EMBEDDED_SECRET,
+    /**
+     * Free text (a ConfigMap's {@code data} value) through the target's content detectors: the
+     * detected spans rewritten, the rest kept; kept whole when nothing is detected.
+     */
+    DETECT_TEXT,
+    /**
+     * Base64 of bytes (a ConfigMap's {@code binaryData} value): decoded, and when it is UTF-8 text,
+     * through the detectors and written back as base64; binary content is kept (the detectors read
+     * text).
+     */
+    DETECT_BASE64,
+    /**
+     * The {@code last-applied-configuration} annotation of a ConfigMap: its {@code data} and {@code
+     * binaryData} inside go through the detectors; {@value #TEXT} when it does not parse.
+     */
+    EMBEDDED_CONFIGMAP
   }
 
   /** What masked plain strings read. */

@@ -22,8 +22,11 @@ import java.util.Locale;
  *   <li>a TokenRequest's {@code status.token} ({@code serviceaccounts/token}), a live credential.
  * </ul>
  *
- * Any API group's {@code secrets} resource is treated as Secrets (a same-named custom resource is
- * masked too, which is safe). Masked requests ask upstream for JSON only and no compression.
+ * With content detectors configured, a ConfigMap's {@code data} and {@code binaryData} values (and
+ * its {@code last-applied-configuration}) go through them, in the same places; pod logs are masked
+ * line by line ({@link #podLog}). Any API group's {@code secrets} resource is treated as Secrets (a
+ * same-named custom resource is masked too, which is safe). Masked requests ask upstream for JSON
+ * only and no compression.
  */
 public final class SecretMasking {
   /** The annotation kubectl apply writes, holding the applied object. */
@@ -40,13 +43,32 @@ public final class SecretMasking {
    * @param maskSecrets the role's {@code maskSecrets}
    */
   public static MaskPlan plan(KubeRequest request, String accept, boolean maskSecrets) {
+    return plan(request, accept, maskSecrets, false);
+  }
+
+  /**
+   * The plan for {@code request}, with the content detectors on ConfigMap values when {@code
+   * detect} (the target has detectors).
+   */
+  public static MaskPlan plan(
+      KubeRequest request, String accept, boolean maskSecrets, boolean detect) {
     requireNonNull(request, "request");
-    if (!maskSecrets || !request.resourceRequest()) {
+    if (!request.resourceRequest()) {
       return MaskPlan.none();
     }
     List<MaskRule> rules = new ArrayList<>();
     String reason;
-    if (request.resource().equals("secrets") && request.subresource().isEmpty()) {
+    if (detect && request.resource().equals("configmaps") && request.subresource().isEmpty()) {
+      for (List<String> object : objectPlaces()) {
+        rules.add(rule(object, Replacement.DETECT_TEXT, "data", MaskRule.ANY));
+        rules.add(rule(object, Replacement.DETECT_BASE64, "binaryData", MaskRule.ANY));
+        rules.add(
+            rule(object, Replacement.EMBEDDED_CONFIGMAP, "metadata", "annotations", LAST_APPLIED));
+      }
+      reason = "configmap content";
+    } else if (!maskSecrets) {
+      return MaskPlan.none();
+    } else if (request.resource().equals("secrets") && request.subresource().isEmpty()) {
       for (List<String> object : objectPlaces()) {
         rules.add(rule(object, Replacement.BASE64, "data", MaskRule.ANY));
         rules.add(rule(object, Replacement.STRING, "stringData", MaskRule.ANY));
@@ -64,6 +86,16 @@ public final class SecretMasking {
     MaskPlan.Shape shape =
         request.verb().equals("watch") ? MaskPlan.Shape.WATCH_EVENTS : MaskPlan.Shape.DOCUMENT;
     return new MaskPlan(jsonAccept(accept), true, true, shape, rules, reason);
+  }
+
+  /**
+   * Whether {@code request} reads a pod's log ({@code pods/NAME/log}, followed or not), whose text
+   * the content detectors mask line by line.
+   */
+  public static boolean podLog(KubeRequest request) {
+    return request.resourceRequest()
+        && request.resource().equals("pods")
+        && request.subresource().equals("log");
   }
 
   /**

@@ -229,6 +229,29 @@ class KubernetesTargetKindTest {
   }
 
   @Test
+  void contentDetectorsParseLikeTheHttpSectionAndErrorsNameTheKey() throws SectionException {
+    assertThat(parse(example()).detectors().active()).isFalse();
+    Map<String, Object> raw = example();
+    raw.put("detectors", List.of("email", "card", "ssn"));
+    raw.put("detectorStyle", "partial");
+    raw.put(
+        "customDetectors",
+        List.of(Map.of("name", "employee-id", "pattern", "E-[0-9]{6}", "validator", "none")));
+    KubernetesSection s = parse(raw);
+    assertThat(s.detectors().detectors())
+        .extracting(io.hoop.detect.Detector::id)
+        .containsExactly("email", "payment-card", "us-ssn", "employee-id");
+    assertThat(s.detectors().style()).isEqualTo(io.hoop.engine.http.config.MaskStyle.PARTIAL);
+    raw.put("detectors", List.of("mail"));
+    assertThatThrownBy(() -> parse(raw))
+        .hasMessageStartingWith("targets[3].kubernetes.detectors[0]: 'mail' is not a content");
+    raw.put("detectors", List.of());
+    raw.put("customDetectors", List.of(Map.of("name", "x", "pattern", "(?=a)")));
+    assertThatThrownBy(() -> parse(raw))
+        .hasMessageStartingWith("targets[3].kubernetes.customDetectors[0].pattern:");
+  }
+
+  @Test
   void refusesOtherEnginesAndAMissingSection() {
     assertThatThrownBy(
             () ->

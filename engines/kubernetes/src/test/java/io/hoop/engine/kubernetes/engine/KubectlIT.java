@@ -73,6 +73,33 @@ class KubectlIT {
                 "default",
                 "annotations",
                 Map.of("kubectl.kubernetes.io/last-applied-configuration", applied))));
+    String appliedConfig =
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"app\"},"
+            + "\"data\":{\"owner\":\"ada@example.com\"}}";
+    api.put(
+        "default",
+        "configmaps",
+        "app",
+        Map.of(
+            "metadata",
+            Map.of(
+                "name",
+                "app",
+                "namespace",
+                "default",
+                "annotations",
+                Map.of("kubectl.kubernetes.io/last-applied-configuration", appliedConfig)),
+            "data",
+            Map.of(
+                "owner", "ada@example.com",
+                "billing", "card 4111 1111 1111 1111 on file",
+                "order", "4111 1111 1111 1112",
+                "plain", "hello"),
+            "binaryData",
+            Map.of(
+                "contact",
+                Base64.getEncoder()
+                    .encodeToString("bob@example.org".getBytes(StandardCharsets.UTF_8)))));
     Path token = secret("sa.token", TOKEN + "\n");
     Map<String, Object> ops = new LinkedHashMap<>();
     ops.put("tokenFile", token.toString());
@@ -106,6 +133,7 @@ class KubectlIT {
     section.put("caFile", ca.caFile().toString());
     section.put("serverName", "localhost");
     section.put("defaultRole", "ops");
+    section.put("detectors", List.of("email", "card"));
     section.put(
         "rules",
         List.of(Map.of("action", "deny", "verbs", List.of("delete"), "resources", "namespaces")));
@@ -243,6 +271,55 @@ class KubectlIT {
     assertThat(ns.exit()).isNotZero();
     assertThat(ns.err()).contains("Forbidden", "rules[0]");
     assertThat(api.get("", "namespaces", "prod")).isNotNull();
+  }
+
+  @Test
+  void configMapValuesGoThroughTheDetectorsInYamlListsAndTheLastAppliedAnnotation()
+      throws Exception {
+    Kubectl.Result r = kubectl("get", "configmap", "app", "-o", "yaml");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    String masked = Base64.getEncoder().encodeToString("****".getBytes(StandardCharsets.UTF_8));
+    assertThat(r.out())
+        .doesNotContain("ada@example.com", "4111 1111 1111 1111")
+        .doesNotContain(
+            Base64.getEncoder().encodeToString("bob@example.org".getBytes(StandardCharsets.UTF_8)))
+        .contains("owner: '****'")
+        .contains("billing: card **** on file")
+        .contains("order: 4111 1111 1111 1112", "plain: hello")
+        .contains("contact: " + masked)
+        .contains("last-applied-configuration");
+    KubeRequestStep step =
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () ->
+                    tunnels.events(KubeRequestStep.class).stream()
+                        .filter(s -> s.resource().equals("configmaps"))
+                        .findFirst()
+                        .orElse(null),
+                s -> s != null);
+    assertThat(step.maskedFields()).isEqualTo(4);
+
+    Kubectl.Result list = kubectl("get", "configmaps", "-o", "json");
+    assertThat(list.exit()).as(list.toString()).isZero();
+    assertThat(list.out()).contains("\"owner\": \"****\"").doesNotContain("ada@example.com");
+  }
+
+  @Test
+  void logsAndAFollowedLogAreMaskedLineByLine() throws Exception {
+    Kubectl.Result logs = kubectl("logs", "web");
+    assertThat(logs.exit()).as(logs.toString()).isZero();
+    assertThat(logs.out())
+        .contains("listening on :8080\nlogin by **** from 10.0.0.7\nready")
+        .doesNotContain("ada@example.com");
+
+    Kubectl.Running follow = Kubectl.start(dir, kubeconfig, "logs", "-f", "web");
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> follow.out().contains("log line 3"));
+      assertThat(follow.out()).contains("log line 2 of web user=****\n").doesNotContain("@");
+    } finally {
+      follow.process().destroyForcibly();
+    }
   }
 
   @Test

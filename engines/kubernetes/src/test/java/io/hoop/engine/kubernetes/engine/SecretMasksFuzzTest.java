@@ -7,6 +7,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hoop.detect.BuiltinDetector;
+import io.hoop.engine.http.config.ContentDetectors;
+import io.hoop.engine.http.config.MaskStyle;
 import io.hoop.engine.http.mask.JsonMasker;
 import io.hoop.engine.http.mask.MaskPlan;
 import io.hoop.engine.kubernetes.masking.MaskRule;
@@ -14,6 +17,8 @@ import io.hoop.engine.kubernetes.masking.SecretMasking;
 import io.hoop.engine.kubernetes.request.KubeRequestParser;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
 
 /**
  * Fuzzes the production masking of Secrets (the streaming masker with {@link SecretMasks}'s plan):
@@ -67,6 +72,52 @@ class SecretMasksFuzzTest {
         JSON.readTree(
             masked.path("metadata").path("annotations").path(SecretMasking.LAST_APPLIED).asText());
     inner.path("data").forEach(v -> assertThat(v.asText()).isEqualTo(MaskRule.BASE64_TEXT));
+  }
+
+  @FuzzTest(maxDuration = "10s")
+  void detectedConfigMapValuesNeverSurvive(FuzzedDataProvider data) throws Exception {
+    MaskPlan plan =
+        SecretMasks.of(
+            SecretMasking.plan(
+                KubeRequestParser.parse("GET", "/api/v1/namespaces/default/configmaps/c", null),
+                null,
+                true,
+                true),
+            new ContentDetectors(List.of(BuiltinDetector.EMAIL), MaskStyle.REDACT),
+            new byte[32]);
+    int chunk = data.consumeInt(1, 64);
+    ObjectNode cm = JSON.createObjectNode();
+    cm.put("kind", "ConfigMap");
+    ObjectNode d = cm.putObject("data");
+    ObjectNode b = cm.putObject("binaryData");
+    int n = data.consumeInt(0, 4);
+    for (int i = 0; i < n; i++) {
+      d.put(key(data), data.consumeString(20) + " ada@example.com " + data.consumeString(20));
+      b.put(
+          key(data),
+          Base64.getEncoder()
+              .encodeToString(
+                  (data.consumeAsciiString(20) + " ada@example.com")
+                      .getBytes(StandardCharsets.UTF_8)));
+    }
+    ObjectNode applied = JSON.createObjectNode();
+    applied.putObject("data").put(key(data), "mail ada@example.com " + data.consumeString(10));
+    cm.putObject("metadata")
+        .putObject("annotations")
+        .put(SecretMasking.LAST_APPLIED, applied.toString());
+    String out = run(plan, JSON.writeValueAsBytes(cm), chunk);
+    assertThat(out).doesNotContain("ada@example.com");
+    JsonNode masked = JSON.readTree(out);
+    masked
+        .path("binaryData")
+        .forEach(
+            v ->
+                assertThat(
+                        new String(Base64.getDecoder().decode(v.asText()), StandardCharsets.UTF_8))
+                    .doesNotContain("ada@example.com"));
+    assertThat(
+            masked.path("metadata").path("annotations").path(SecretMasking.LAST_APPLIED).asText())
+        .doesNotContain("ada@example.com");
   }
 
   @FuzzTest(maxDuration = "5s")

@@ -191,6 +191,97 @@ class SecretMaskingTest {
   }
 
   @Test
+  void configMapValuesAndPodLogsGoThroughTheDetectorsWhenTheTargetHasThem() throws Exception {
+    io.hoop.engine.http.config.ContentDetectors detectors =
+        new io.hoop.engine.http.config.ContentDetectors(
+            java.util.List.of(io.hoop.detect.BuiltinDetector.EMAIL),
+            io.hoop.engine.http.config.MaskStyle.REDACT);
+    String b64 =
+        java.util.Base64.getEncoder()
+            .encodeToString("to: a@b.example".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String binary =
+        java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, '@', 'x', '.', 'y'});
+    String applied =
+        "{\"kind\":\"ConfigMap\",\"data\":{\"k\":\"c@d.example\"},\"binaryData\":{\"b\":\""
+            + b64
+            + "\"}}";
+    String cm =
+        "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\",\"annotations\":{"
+            + quote(SecretMasking.LAST_APPLIED)
+            + ":"
+            + quote(applied)
+            + ",\"owner\":\"e@f.example\"}},"
+            + "\"data\":{\"k\":\"mail a@b.example\",\"n\":\"none\"},"
+            + "\"binaryData\":{\"b\":\""
+            + b64
+            + "\",\"bin\":\""
+            + binary
+            + "\"}}";
+    for (String[] call :
+        new String[][] {
+          {"/api/v1/namespaces/x/configmaps/x", null, cm},
+          {"/api/v1/namespaces/x/configmaps", null, "{\"items\":[" + cm + "]}"},
+          {
+            "/api/v1/namespaces/x/configmaps",
+            "watch=1",
+            "{\"type\":\"ADDED\",\"object\":" + cm + "}"
+          }
+        }) {
+      MaskPlan plan = SecretMasking.plan(req("GET", call[0], call[1]), null, true, true);
+      assertThat(plan.masks()).isTrue();
+      assertThat(plan.requireJson()).isTrue();
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      io.hoop.engine.http.mask.JsonMasker masker =
+          new io.hoop.engine.http.mask.JsonMasker(
+              io.hoop.engine.kubernetes.engine.SecretMasks.of(plan, detectors, new byte[32]),
+              out::write);
+      byte[] bytes = call[2].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (int i = 0; i < bytes.length; i += 5) {
+        masker.feed(bytes, i, Math.min(5, bytes.length - i));
+      }
+      masker.finish();
+      String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      String maskedB64 =
+          java.util.Base64.getEncoder()
+              .encodeToString("to: ****".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(text)
+          .as(call[0])
+          .doesNotContain("a@b.example", "c@d.example", b64)
+          .contains("\"k\":\"mail ****\"", "\"n\":\"none\"", "\"b\":\"" + maskedB64 + "\"")
+          .contains("\"bin\":\"" + binary + "\"")
+          // only values are scanned: an annotation of the ConfigMap's own is not (metadata)
+          .contains("e@f.example");
+      // data, binaryData and the last-applied annotation (whose copy is masked inside)
+      assertThat(masker.masked()).isEqualTo(3);
+      JsonNode root = JSON.readTree(text);
+      JsonNode object = root.has("items") ? root.get("items").get(0) : root.path("object");
+      if (object.isMissingNode()) {
+        object = root;
+      }
+      String lastApplied =
+          object.get("metadata").get("annotations").get(SecretMasking.LAST_APPLIED).asText();
+      assertThat(JSON.readTree(lastApplied).get("data").get("k").asText()).isEqualTo("****");
+      assertThat(JSON.readTree(lastApplied).get("binaryData").get("b").asText())
+          .isEqualTo(maskedB64);
+    }
+    // without detectors ConfigMaps pass; a role that does not mask secrets still gets detectors
+    assertThat(
+            SecretMasking.plan(req("GET", "/api/v1/namespaces/x/configmaps", null), null, true)
+                .masks())
+        .isFalse();
+    assertThat(
+            SecretMasking.plan(
+                    req("GET", "/api/v1/namespaces/x/configmaps", null), null, false, true)
+                .masks())
+        .isTrue();
+    assertThat(SecretMasking.podLog(req("GET", "/api/v1/namespaces/x/pods/p/log", "follow=true")))
+        .isTrue();
+    assertThat(SecretMasking.podLog(req("GET", "/api/v1/namespaces/x/pods/p", null))).isFalse();
+    assertThat(SecretMasking.podLog(req("GET", "/api/v1/namespaces/x/pods/p/exec", null)))
+        .isFalse();
+  }
+
+  @Test
   void otherRequestsAndUnmaskedRolesPassUntouched() {
     assertThat(
             SecretMasking.plan(req("GET", "/api/v1/namespaces/x/configmaps", null), null, true)

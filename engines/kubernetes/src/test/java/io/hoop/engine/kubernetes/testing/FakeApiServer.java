@@ -530,7 +530,10 @@ public final class FakeApiServer implements AutoCloseable {
     boolean follow = q.getOrDefault("follow", "").equals("true");
     if (!follow) {
       byte[] text =
-          ("starting " + name + "\nlistening on :8080\nready\n").getBytes(StandardCharsets.UTF_8);
+          ("starting "
+                  + name
+                  + "\nlistening on :8080\nlogin by ada@example.com from 10.0.0.7\nready\n")
+              .getBytes(StandardCharsets.UTF_8);
       x.sendResponseHeaders(200, text.length);
       try (OutputStream out = x.getResponseBody()) {
         out.write(text);
@@ -541,7 +544,9 @@ public final class FakeApiServer implements AutoCloseable {
     openStreams.incrementAndGet();
     try (OutputStream out = x.getResponseBody()) {
       for (int i = 0; i < 600; i++) {
-        out.write(("log line " + i + " of " + name + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(
+            ("log line " + i + " of " + name + " user=ada@example.com\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.flush();
         Thread.sleep(100);
       }
