@@ -86,6 +86,37 @@ class BuiltinDetectorTest {
     assertThat(BuiltinDetector.IBAN.find(iban)).isEmpty();
   }
 
+  @org.junit.jupiter.api.Test
+  void emailScanIsLinearOnHostileValues() {
+    // Quadratic before: each start in a long run of address characters scanned to the run's end.
+    for (String hostile :
+        List.of(
+            "a".repeat(256 * 1024) + "@",
+            "a".repeat(128 * 1024) + "@" + "b".repeat(128 * 1024),
+            "a@" + "b.".repeat(64 * 1024),
+            "x@y".repeat(64 * 1024),
+            ("a".repeat(100) + "@").repeat(2000))) {
+      long start = System.nanoTime();
+      BuiltinDetector.EMAIL.find(hostile);
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+          .as("%d chars", hostile.length())
+          .isLessThan(java.time.Duration.ofSeconds(2));
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aLocalPartLongerThanTheBoundIsMaskedWhole() {
+    String local = "first.last.with.a.very.long.local.part." + "x".repeat(80);
+    String text = "mail " + local + "@example.com now";
+    assertThat(BuiltinDetector.EMAIL.find(text))
+        .isEqualTo(List.of(new Detector.Span(5, 5 + local.length() + "@example.com".length())));
+    String deep = "ops@" + "a.".repeat(20) + "example.com";
+    assertThat(BuiltinDetector.EMAIL.find(deep))
+        .isEqualTo(List.of(new Detector.Span(0, deep.length())));
+    assertThat(BuiltinDetector.EMAIL.find("a@b.example c@d.example"))
+        .isEqualTo(List.of(new Detector.Span(0, 11), new Detector.Span(12, 23)));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"us-ssn", "payment-card", "email", "iban", "private-key"})
   void configNamesResolve(String id) {
