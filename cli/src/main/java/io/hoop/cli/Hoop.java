@@ -201,7 +201,11 @@ public final class Hoop implements Callable<Integer> {
    */
   private static int refuseUnmatchedThenRun(ParseResult parsed) {
     for (ParseResult p = parsed; p != null; p = p.subcommand()) {
-      if (!p.unmatched().isEmpty()) {
+      // A command that takes unmatched words on purpose (@Unmatched, as __complete) keeps them.
+      boolean wanted =
+          p.commandSpec().parser().unmatchedArgumentsAllowed()
+              || !p.commandSpec().unmatchedArgsBindings().isEmpty();
+      if (!p.unmatched().isEmpty() && !wanted) {
         throw new CommandLine.UnmatchedArgumentException(
             p.commandSpec().commandLine(), p.unmatched());
       }

@@ -212,7 +212,7 @@ class CompletionIT {
     assertThat(bash("hoop", "co")).containsExactly("connect", "completion");
     assertThat(bash("hoop", "sessions", "")).containsExactly("list", "show", "replay", "export");
     assertThat(bash("hoop", "connect", "--ta")).containsExactly("--task");
-    assertThat(bash("hoop", "targets", "-o", "")).containsExactly("table", "json");
+    assertThat(bash("hoop", "targets", "-o", "")).containsExactly("table", "json", "yaml");
     assertThat(bash("hoop", "connect", "pr")).containsExactly("prod-db", "prod-replica");
     assertThat(bash("hoop", "exec", "")).containsExactly("prod-db", "prod-replica", "web-1");
     // bash splits --target=p at '=': the value is its own word.
@@ -250,7 +250,7 @@ class CompletionIT {
                 "--no-config",
                 "-c",
                 "source '" + home.resolve("hoop.fish") + "'; complete -C 'hoop conn'"));
-    assertThat(described).startsWith("connect\tRequest just-in-time access to a target");
+    assertThat(described).startsWith("connect\tOpen a local port to a target");
   }
 
   @Test
