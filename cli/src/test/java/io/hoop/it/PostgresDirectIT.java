@@ -640,7 +640,14 @@ class PostgresDirectIT {
       o.writeInt(80877103);
       o.write(startup("g-x"));
       o.flush();
-      assertThat(plain.getInputStream().read()).isEqualTo(-1);
+      // Read with the SSLRequest: closed at once. Arrived after it (another segment, a busy
+      // machine): 'S', then the plaintext is fed to TLS, which fails (an alert or a close), never
+      // a PostgreSQL answer to the stuffed startup.
+      int first = plain.getInputStream().read();
+      assertThat(first).isIn(-1, (int) 'S');
+      if (first == 'S') {
+        assertThat(plain.getInputStream().read()).isIn(-1, 0x15);
+      }
     }
     // A mechanism that is not offered.
     try (SSLSocket s = tls(false, "postgresql")) {
@@ -666,9 +673,17 @@ class PostgresDirectIT {
     try (SSLSocket s = tls(false, "postgresql")) {
       OutputStream o = s.getOutputStream();
       o.write(startup("g-x"));
-      o.write(typed('p', new byte[64 * 1024]));
-      o.flush();
-      assertThat(readAll(s)).contains("08P01");
+      boolean whole = true;
+      try {
+        o.write(typed('p', new byte[64 * 1024]));
+        o.flush();
+      } catch (java.net.SocketException refusedBeforeTheEnd) {
+        // The broker refused on the length alone and closed before the body was all sent.
+        whole = false;
+      }
+      if (whole) {
+        assertThat(readAll(s)).contains("08P01");
+      }
     }
     // Not a startup at all: a Query read as a startup packet.
     try (SSLSocket s = tls(false, "postgresql")) {
