@@ -12,7 +12,6 @@ import io.hoop.broker.token.TokenService;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,15 +161,12 @@ final class TokenCommand implements Callable<Integer> {
               run(
                   where,
                   request,
-                  tokens -> {
-                    AdminTokens.Created c = tokens.create(principal, groups, d, operator());
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("id", c.id());
-                    m.put("token", c.token());
-                    m.put("principal", c.principal());
-                    m.put("expiresAt", c.expiresAt().toString());
-                    return Map.of("ok", true, "created", m);
-                  }),
+                  tokens ->
+                      Map.of(
+                          "ok",
+                          true,
+                          "created",
+                          tokens.create(principal, groups, d, operator()).fields())),
               "created");
       PrintWriter out = spec.commandLine().getOut();
       if ("json".equals(output)) {
@@ -222,7 +218,7 @@ final class TokenCommand implements Callable<Integer> {
                   tokens -> {
                     List<Map<String, Object>> list = new ArrayList<>();
                     for (TokenStore.AdminToken t : tokens.list()) {
-                      list.add(row(t, tokens.status(t)));
+                      list.add(tokens.listing(t));
                     }
                     return Map.of("ok", true, "tokens", list);
                   }),
@@ -246,20 +242,6 @@ final class TokenCommand implements Callable<Integer> {
       }
       return 0;
     }
-  }
-
-  /** A token's listing fields, never the token: the same as the admin socket's. */
-  static Map<String, Object> row(TokenStore.AdminToken t, String status) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", t.id());
-    m.put("principal", t.principal());
-    m.put("groups", t.groups());
-    m.put("createdAt", t.createdAt().toString());
-    m.put("expiresAt", t.expiresAt().toString());
-    m.put("createdBy", t.createdBy());
-    m.put("revokedAt", t.revokedAt().map(Instant::toString).orElse(null));
-    m.put("status", status);
-    return m;
   }
 
   /** {@code hoop-broker token revoke}. */

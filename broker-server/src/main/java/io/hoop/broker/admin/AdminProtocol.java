@@ -2,14 +2,12 @@ package io.hoop.broker.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoop.api.Json;
-import io.hoop.broker.store.TokenStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -47,20 +45,6 @@ final class AdminProtocol {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ok", false);
     m.put("error", message);
-    return m;
-  }
-
-  /** A token's listing fields (never the token). */
-  static Map<String, Object> row(TokenStore.AdminToken t, String status) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", t.id());
-    m.put("principal", t.principal());
-    m.put("groups", t.groups());
-    m.put("createdAt", t.createdAt().toString());
-    m.put("expiresAt", t.expiresAt().toString());
-    m.put("createdBy", t.createdBy());
-    m.put("revokedAt", t.revokedAt().map(Instant::toString).orElse(null));
-    m.put("status", status);
     return m;
   }
 

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,18 +135,13 @@ public final class AdminSocket implements AutoCloseable {
                     groups,
                     Duration.ofSeconds(seconds),
                     operator);
-            Map<String, Object> created = new LinkedHashMap<>();
-            created.put("id", c.id());
-            created.put("token", c.token());
-            created.put("principal", c.principal());
-            created.put("expiresAt", c.expiresAt().toString());
-            return AdminProtocol.ok("created", created);
+            return AdminProtocol.ok("created", c.fields());
           }
         case "token.list":
           {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (TokenStore.AdminToken t : tokens.list()) {
-              rows.add(AdminProtocol.row(t, tokens.status(t)));
+              rows.add(tokens.listing(t));
             }
             return AdminProtocol.ok("tokens", rows);
           }
@@ -158,7 +152,7 @@ public final class AdminSocket implements AutoCloseable {
             return t.isEmpty()
                 ? AdminProtocol.error(
                     "no admin token " + request.path("id").asText("") + " (see" + " token list)")
-                : AdminProtocol.ok("revoked", AdminProtocol.row(t.get(), "revoked"));
+                : AdminProtocol.ok("revoked", tokens.listing(t.get()));
           }
         default:
           return AdminProtocol.error(

@@ -42,6 +42,16 @@ public final class AdminTokens {
 
   /** A token minted once; {@link #token} is shown to the operator and never stored. */
   public record Created(String id, String token, String principal, Instant expiresAt) {
+    /** The fields shown to the operator once: id, token, principal, expiresAt. */
+    public Map<String, Object> fields() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", id);
+      m.put("token", token);
+      m.put("principal", principal);
+      m.put("expiresAt", expiresAt.toString());
+      return m;
+    }
+
     @Override
     public String toString() {
       return "Created[id=" + id + ", token=<redacted>, principal=" + principal + "]";
@@ -119,6 +129,20 @@ public final class AdminTokens {
           .append("admin_token_revoked", t.get().principal(), null, null, null, details);
     }
     return t;
+  }
+
+  /** A token's listing fields, never the token: what {@code token list} and the socket show. */
+  public Map<String, Object> listing(TokenStore.AdminToken t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", t.id());
+    m.put("principal", t.principal());
+    m.put("groups", t.groups());
+    m.put("createdAt", t.createdAt().toString());
+    m.put("expiresAt", t.expiresAt().toString());
+    m.put("createdBy", t.createdBy());
+    m.put("revokedAt", t.revokedAt().map(Instant::toString).orElse(null));
+    m.put("status", status(t));
+    return m;
   }
 
   /** {@code active}, {@code expired} or {@code revoked}, as of now. */
