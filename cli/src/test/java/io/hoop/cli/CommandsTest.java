@@ -7,7 +7,6 @@ import io.hoop.api.Json;
 import io.hoop.cli.auth.FakeIdp;
 import io.hoop.cli.config.Credentials;
 import io.hoop.cli.config.Profile;
-import io.hoop.cli.config.ProfileStore;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -35,18 +34,6 @@ class CommandsTest extends FakeBrokerCase {
   @BeforeEach
   void start() {
     env = Map.of("HOOP_CONFIG_DIR", tmp.resolve("cfg").toString(), "HOME", tmp.toString());
-  }
-
-  private ProfileStore store() {
-    return new ProfileStore(tmp.resolve("cfg/profiles/default"), "default");
-  }
-
-  private void loggedIn() {
-    store()
-        .saveProfile(new Profile(broker.url(), broker.fingerprint(), null, "https://idp", "cli"));
-    store()
-        .saveCredentials(
-            new Credentials("sess-token", Instant.now().plus(1, ChronoUnit.HOURS), "rt", "alice"));
   }
 
   @Test

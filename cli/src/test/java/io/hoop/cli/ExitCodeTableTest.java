@@ -2,13 +2,8 @@ package io.hoop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hoop.cli.config.Credentials;
-import io.hoop.cli.config.Profile;
-import io.hoop.cli.config.ProfileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -175,17 +170,5 @@ class ExitCodeTableTest extends FakeBrokerCase {
 
   private static String[] args(String... args) {
     return args;
-  }
-
-  private ProfileStore store() {
-    return new ProfileStore(tmp.resolve("cfg/profiles/default"), "default");
-  }
-
-  private void loggedIn() {
-    store()
-        .saveProfile(new Profile(broker.url(), broker.fingerprint(), null, "https://idp", "cli"));
-    store()
-        .saveCredentials(
-            new Credentials("sess-token", Instant.now().plus(1, ChronoUnit.HOURS), "rt", "alice"));
   }
 }

@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.hoop.api.Json;
-import io.hoop.cli.config.Credentials;
-import io.hoop.cli.config.Profile;
-import io.hoop.cli.config.ProfileStore;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,10 +64,7 @@ class OutputContractTest extends FakeBrokerCase {
   @BeforeEach
   void start() {
     env = Map.of("HOOP_CONFIG_DIR", tmp.resolve("cfg").toString(), "HOME", tmp.toString());
-    ProfileStore store = new ProfileStore(tmp.resolve("cfg/profiles/default"), "default");
-    store.saveProfile(new Profile(broker.url(), broker.fingerprint(), null, "https://idp", "cli"));
-    store.saveCredentials(
-        new Credentials("sess-token", Instant.now().plus(1, ChronoUnit.HOURS), "rt", "alice"));
+    loggedIn();
   }
 
   @Test

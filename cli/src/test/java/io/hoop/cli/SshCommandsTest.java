@@ -2,12 +2,7 @@ package io.hoop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hoop.cli.config.Credentials;
-import io.hoop.cli.config.Profile;
-import io.hoop.cli.config.ProfileStore;
 import java.nio.file.Files;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,13 +23,6 @@ class SshCommandsTest extends FakeBrokerCase {
   @BeforeEach
   void start() {
     env = Map.of("HOOP_CONFIG_DIR", tmp.resolve("cfg").toString(), "HOME", tmp.toString());
-  }
-
-  private void loggedIn() {
-    ProfileStore store = new ProfileStore(tmp.resolve("cfg/profiles/default"), "default");
-    store.saveProfile(new Profile(broker.url(), broker.fingerprint(), null, "https://idp", "cli"));
-    store.saveCredentials(
-        new Credentials("sess-token", Instant.now().plus(1, ChronoUnit.HOURS), "rt", "alice"));
   }
 
   @Test

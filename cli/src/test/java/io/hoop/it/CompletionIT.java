@@ -64,16 +64,8 @@ class CompletionIT {
     JsonNode approved = BrokerJson.request(broker, alice, "web-1", "OPS-2");
     assertThat(approved.path("status").asText()).isEqualTo("APPROVED");
     aliceGrantId = approved.path("id").asText();
-    bin = Files.createDirectories(home.resolve("bin"));
-    Path launcher = bin.resolve("hoop");
-    Files.writeString(
-        launcher,
-        "#!/bin/sh\nexec '"
-            + Path.of(System.getProperty("java.home"), "bin", "java")
-            + "' -XX:TieredStopAtLevel=1 -cp '"
-            + System.getProperty("java.class.path")
-            + "' io.hoop.cli.Hoop \"$@\"\n");
-    launcher.toFile().setExecutable(true);
+    bin = home.resolve("bin");
+    HoopCli.launcher(bin);
     for (String shell : List.of("bash", "zsh", "fish")) {
       Run r = HoopCli.run(env(), null, "completion", shell);
       assertThat(r.code()).as(r.err()).isZero();
@@ -93,18 +85,7 @@ class CompletionIT {
   }
 
   private static void login(String user, String profile) {
-    Run r =
-        HoopCli.run(
-            env(),
-            new CodeApprover(broker, user, true),
-            "--profile",
-            profile,
-            "login",
-            "--broker",
-            broker.url(),
-            "--fingerprint",
-            broker.fingerprint());
-    assertThat(r.code()).as("login %s: %s", user, r.err()).isZero();
+    HoopCli.login(broker, env(), user, profile);
   }
 
   /**

@@ -34,6 +34,42 @@ final class HoopCli {
   }
 
   /**
+   * Writes {@code bin/hoop}: a launcher that runs this build's CLI (the test's classpath) as a
+   * separate process, for shells and terminals that must find {@code hoop} on PATH.
+   */
+  static Path launcher(Path bin) throws IOException {
+    Path launcher = java.nio.file.Files.createDirectories(bin).resolve("hoop");
+    java.nio.file.Files.writeString(
+        launcher,
+        "#!/bin/sh\nexec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' -XX:TieredStopAtLevel=1 -cp '"
+            + System.getProperty("java.class.path")
+            + "' io.hoop.cli.Hoop \"$@\"\n");
+    launcher.toFile().setExecutable(true);
+    return launcher;
+  }
+
+  /** Logs {@code user} in to {@code broker} under {@code profile}, the device flow approved. */
+  static void login(
+      io.hoop.testkit.BrokerFixture broker, Map<String, String> env, String user, String profile) {
+    Run r =
+        run(
+            env,
+            new CodeApprover(broker, user, true),
+            "--profile",
+            profile,
+            "login",
+            "--broker",
+            broker.url(),
+            "--fingerprint",
+            broker.fingerprint());
+    if (r.code() != 0) {
+      throw new AssertionError("login " + user + ": " + r.err());
+    }
+  }
+
+  /**
    * Runs hoop to completion; stderr is also copied to {@code errSink} (when not null) as it is
    * written, so a caller can read a device code or a pending notice while the command runs.
    */

@@ -8,7 +8,6 @@ import io.hoop.it.HoopCli.Run;
 import io.hoop.testkit.BrokerFixture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,16 +53,8 @@ class TmuxTourIT {
                 .formatted(echo.port()));
     login("alice", "default");
     login("bob", "bob");
-    bin = Files.createDirectories(home.resolve("bin"));
-    Path launcher = bin.resolve("hoop");
-    Files.writeString(
-        launcher,
-        "#!/bin/sh\nexec '"
-            + Path.of(System.getProperty("java.home"), "bin", "java")
-            + "' -XX:TieredStopAtLevel=1 -cp '"
-            + System.getProperty("java.class.path")
-            + "' io.hoop.cli.Hoop \"$@\"\n");
-    launcher.toFile().setExecutable(true);
+    bin = home.resolve("bin");
+    HoopCli.launcher(bin);
     socket = "hoop-tour-" + ProcessHandle.current().pid();
   }
 
@@ -79,18 +70,7 @@ class TmuxTourIT {
   }
 
   private static void login(String user, String profile) {
-    Run r =
-        HoopCli.run(
-            env(),
-            new CodeApprover(broker, user, true),
-            "--profile",
-            profile,
-            "login",
-            "--broker",
-            broker.url(),
-            "--fingerprint",
-            broker.fingerprint());
-    assertThat(r.code()).as("login %s: %s", user, r.err()).isZero();
+    HoopCli.login(broker, env(), user, profile);
   }
 
   static Map<String, String> env() {
