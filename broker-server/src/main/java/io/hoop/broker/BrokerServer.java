@@ -10,9 +10,14 @@ import io.hoop.broker.api.GrantLifecycleRoutes;
 import io.hoop.broker.api.HoldRoutes;
 import io.hoop.broker.api.NotificationRoutes;
 import io.hoop.broker.api.SessionRoutes;
+import io.hoop.broker.audit.AuditSigner;
 import io.hoop.broker.audit.AuditTrail;
 import io.hoop.broker.auth.IdentityGateway;
 import io.hoop.broker.auth.IdentitySetup;
+import io.hoop.broker.cluster.Cluster;
+import io.hoop.broker.cluster.Reconciler;
+import io.hoop.broker.cluster.SharedKeys;
+import io.hoop.broker.cluster.StoreKey;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigWatcher;
 import io.hoop.broker.direct.DirectCredentials;
@@ -50,6 +55,8 @@ import io.hoop.broker.tunnel.AuditingTunnelEvents;
 import io.hoop.broker.tunnel.GrantTunnelAuthorizer;
 import io.hoop.broker.tunnel.SessionListeners;
 import io.hoop.broker.tunnel.SessionRoles;
+import io.hoop.broker.tunnel.TunnelLogins;
+import io.hoop.engine.ssh.engine.SshHostKeys;
 import io.hoop.tunnel.server.TunnelServer;
 import io.hoop.tunnel.tls.Tls;
 import io.hoop.tunnel.transport.Transports;
@@ -102,6 +109,8 @@ public final class BrokerServer implements AutoCloseable {
   private final StatementRecorder statements;
   private final BrokerEngines brokerEngines;
   private final AdminSocket adminSocket;
+  private final String replicaId;
+  private volatile Cluster cluster;
   private volatile Router router;
   private volatile String baseUrl;
 
@@ -110,11 +119,16 @@ public final class BrokerServer implements AutoCloseable {
     Files.createDirectories(
         dataDir,
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    this.store = Store.open(config.store(), dataDir);
+    Cluster.Mode mode = clusterMode(config);
+    if (mode == Cluster.Mode.SHARED) {
+      shareKeys(config, dataDir, clock);
+    }
+    this.replicaId = Cluster.newId();
     DevCertificate cert = DevCertificate.loadOrCreate(dataDir, clock);
     this.fingerprint = cert.fingerprint();
     this.certPath = cert.certPath();
     SslContext ssl = Tls.server(cert.certPath(), cert.keyPath());
-    this.store = Store.open(config.store(), dataDir);
     RevocationCache revocations = new RevocationCache(new TokenStore(store), clock);
     TokenService tokens = TokenService.loadOrCreate(dataDir, clock, revocations);
     this.audit = new AuditLog(store, clock);
@@ -131,7 +145,7 @@ public final class BrokerServer implements AutoCloseable {
     notifier.resume();
     this.holds =
         new BrokerHolds(
-            new HoldStore(store),
+            new HoldStore(store, replicaId),
             grantStore,
             audit,
             notifier::hold,
@@ -154,6 +168,7 @@ public final class BrokerServer implements AutoCloseable {
     this.statements = new StatementRecorder(new StatementStore(store));
     this.brokerEngines = BrokerEngines.start(dataDir, MaskKey.loadOrCreate(dataDir));
     io.hoop.tunnel.engine.Engines engines = brokerEngines.engines();
+    TunnelLogins logins = new TunnelLogins();
     GrantTunnelAuthorizer authorizer =
         new GrantTunnelAuthorizer(
             tokens,
@@ -162,7 +177,8 @@ public final class BrokerServer implements AutoCloseable {
             clock,
             engines,
             new SessionListeners(statements, audit, blocking),
-            holds::forSession);
+            holds::forSession,
+            logins);
     this.tunnels =
         new TunnelServer(
             authorizer,
@@ -228,14 +244,33 @@ public final class BrokerServer implements AutoCloseable {
     new AuditRoutes(
             tokens, audit, AuditTrail.start(dataDir, store, audit, workers, blocking, clock))
         .register(r);
-    // A grant that ends (revoked, released) refuses its pending holds along with its tunnels.
+    try {
+      this.cluster =
+          Cluster.join(
+              replicaId,
+              store,
+              url,
+              mode,
+              new Reconciler(tunnels, grantStore, revocations, logins, holds, clock),
+              blocking,
+              workers,
+              clock);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    revocations.onRevoke(cluster::loginRevoked);
+    // A grant that ends (revoked, released) refuses its pending holds along with its tunnels, on
+    // this replica at once and on the others when they hear of it.
     TunnelCloser closer =
         (grantId, code, message) -> {
           holds.grantEnded(grantId, message);
           if (direct != null) {
             direct.credentials().forget(grantId);
           }
-          return tunnels.closeGrant(grantId, code, message);
+          int closed = tunnels.closeGrant(grantId, code, message);
+          cluster.grantEnded(grantId);
+          return closed;
         };
     ApprovalService approvals =
         new ApprovalService(configs, grantStore, grants, audit, closer, notifier, clock);
@@ -257,7 +292,8 @@ public final class BrokerServer implements AutoCloseable {
         .register(r);
     new HoldRoutes(
             tokens,
-            new HoldReviews(holds, new HoldStore(store), grantStore, grants::isReviewer, clock))
+            new HoldReviews(
+                holds, new HoldStore(store), grantStore, grants::isReviewer, clock, cluster))
         .register(r);
     new NotificationRoutes(tokens, configs, deliveries).register(r);
     new SessionRoutes(
@@ -269,6 +305,43 @@ public final class BrokerServer implements AutoCloseable {
         .register(r);
     this.router = r;
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
+  }
+
+  private static Cluster.Mode clusterMode(BrokerConfig config) {
+    if (config.store().isEmpty()) {
+      return Cluster.Mode.EMBEDDED;
+    }
+    return config.store().get().keyFile() == null ? Cluster.Mode.SOLO : Cluster.Mode.SHARED;
+  }
+
+  /**
+   * Makes the data dir's keys those every replica of the store shares (creating the ones no replica
+   * made yet) before anything loads them.
+   */
+  private void shareKeys(BrokerConfig config, Path dataDir, Clock clock) throws IOException {
+    try {
+      SharedKeys.Result r =
+          SharedKeys.sync(
+              store,
+              dataDir,
+              StoreKey.read(config.store().get().keyFile()),
+              () -> {
+                DevCertificate.loadOrCreate(dataDir, clock);
+                TokenService.loadOrCreate(dataDir, clock);
+                AuditSigner.loadOrCreate(dataDir);
+                MaskKey.loadOrCreate(dataDir);
+                SshHostKeys hostKeys = new SshHostKeys(dataDir.resolve("ssh-host-keys"));
+                for (var t : config.targets()) {
+                  if (t.engine().equals("ssh")) {
+                    hostKeys.apply(t.name());
+                  }
+                }
+              });
+      LOG.info("shared keys fromStore={} toStore={}", r.fromStore(), r.toStore());
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
   }
 
   // Summaries of a flood are written when its window ends, even if no request comes after it.
@@ -445,9 +518,17 @@ public final class BrokerServer implements AutoCloseable {
     }
   }
 
+  /** This broker's replica id in the store. */
+  public String replicaId() {
+    return replicaId;
+  }
+
   @Override
   public void close() {
     LOG.info("broker stopping url={}", url);
+    if (cluster != null) {
+      cluster.close();
+    }
     if (adminSocket != null) {
       adminSocket.close();
     }

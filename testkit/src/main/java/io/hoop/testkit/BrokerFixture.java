@@ -51,20 +51,38 @@ public final class BrokerFixture implements AutoCloseable {
   private final Clock clock;
 
   private BrokerFixture(Path dir, BrokerServer server, Path configFile, Clock clock) {
+    this(dir, server, configFile, clock, newDpopKey());
+  }
+
+  private BrokerFixture(
+      Path dir, BrokerServer server, Path configFile, Clock clock, ECKey dpopKey) {
     this.dir = dir;
     this.server = server;
     this.configFile = configFile;
     this.clock = clock;
-    try {
-      this.dpopKey = new ECKeyGenerator(Curve.P_256).generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot generate the fixture's DPoP key", e);
-    }
+    this.dpopKey = dpopKey;
     this.http =
         HttpClient.newBuilder()
             .sslContext(Tls.jdkClientPinned(server.fingerprint()))
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+  }
+
+  private static ECKey newDpopKey() {
+    try {
+      return new ECKeyGenerator(Curve.P_256).generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot generate the fixture's DPoP key", e);
+    }
+  }
+
+  /**
+   * A client of this fixture's broker with the DPoP key of {@code client}: one CLI talking to
+   * another replica of the same store, its sessions bound to the key it always had. Close the
+   * original fixture, not this view.
+   */
+  public BrokerFixture asClientOf(BrokerFixture client) {
+    return new BrokerFixture(dir, server, configFile, clock, client.dpopKey);
   }
 
   /** Starts a dev broker from YAML text; {@code listen} defaults to a free loopback port. */

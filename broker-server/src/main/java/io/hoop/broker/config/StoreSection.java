@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * process lists), only from {@code passwordFile} or the driver's {@code ~/.pgpass}.
  */
 final class StoreSection {
-  private static final Set<String> KEYS = Set.of("url", "user", "passwordFile");
+  private static final Set<String> KEYS = Set.of("url", "user", "passwordFile", "keyFile");
   // Connection parameters a config may set; anything else (socket factories, logger files,
   // passwords) is refused rather than handed to the driver.
   private static final Set<String> PARAMETERS =
@@ -72,14 +72,16 @@ final class StoreSection {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!KEYS.contains(k)) {
-        throw s.error("store." + k, "unknown key (known keys: passwordFile, url, user)");
+        throw s.error("store." + k, "unknown key (known keys: keyFile, passwordFile, url, user)");
       }
     }
     String url = s.text(node, "url");
     if (url == null) {
       throw s.error("store.url", "missing: e.g. postgresql://db.example.com:5432/hoop");
     }
-    return Optional.of(s.url("store.url", url, s.text(node, "user"), s.text(node, "passwordFile")));
+    PostgresConfig pg = s.url("store.url", url, s.text(node, "user"), s.text(node, "passwordFile"));
+    String keyFile = s.text(node, "keyFile");
+    return Optional.of(keyFile == null ? pg : pg.withKeyFile(s.keyFile(keyFile)));
   }
 
   private PostgresConfig url(String key, String value, String user, String passwordFile)
@@ -162,6 +164,18 @@ final class StoreSection {
       out.put(name, v);
     }
     return out;
+  }
+
+  /** The store key's file: checked here (a clear error at load), read when the broker starts. */
+  private Path keyFile(String file) throws ConfigException {
+    String key = "store.keyFile";
+    Path p = Path.of(file);
+    try {
+      io.hoop.broker.cluster.StoreKey.read(p);
+    } catch (IOException e) {
+      throw error(key, e.getMessage());
+    }
+    return p;
   }
 
   private String password(String file) throws ConfigException {

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * the grant or the broker's stop. Every end is a compare-and-set on the stored status, so exactly
  * one of them wins and is audited.
  *
- * <p>The registry is in memory: a hold is decided on the broker that holds its session (several
- * broker replicas would need the decision relayed; not built). After a restart nobody waits for an
- * old pending hold, so deciding it ends it as cancelled.
+ * <p>The registry is in memory: the session waits on the replica that holds its tunnel. A reviewer
+ * may decide on any replica: the decision is stored and audited there, and this replica applies it
+ * when told ({@link #settle}, through the cluster channel or its reconciliation). After a restart
+ * nobody waits for an old pending hold, so deciding it ends it as cancelled.
  */
 public final class BrokerHolds implements AutoCloseable {
   /** How long a hold waits for a reviewer unless its target says otherwise. */
@@ -377,6 +378,40 @@ public final class BrokerHolds implements AutoCloseable {
       }
       w.decision.complete(decision);
     }
+  }
+
+  /** The holds sessions on this broker wait for. */
+  public java.util.Set<String> waitingIds() {
+    return java.util.Set.copyOf(waiting.keySet());
+  }
+
+  /**
+   * Applies to the waiting session a decision stored by another replica (its reviewer decided
+   * there, and audited it): the session goes on, or is refused with the stored reason. Nothing
+   * happens while the stored hold is still pending, or when no session here waits for it.
+   */
+  public void settle(String holdId) {
+    if (!waiting.containsKey(holdId)) {
+      return;
+    }
+    store
+        .find(holdId)
+        .ifPresent(
+            h -> {
+              String by = h.decidedBy() == null ? HOOP : h.decidedBy();
+              String text = h.reason() == null ? "" : ": " + h.reason();
+              switch (h.status()) {
+                case PENDING -> {}
+                case APPROVED -> finish(holdId, new Holds.Decision(true, by, ""));
+                case DENIED ->
+                    finish(holdId, new Holds.Decision(false, by, "denied by " + by + text));
+                default ->
+                    finish(
+                        holdId,
+                        new Holds.Decision(
+                            false, by, h.reason() == null ? "the hold ended" : h.reason()));
+              }
+            });
   }
 
   /** Pending holds on this broker (for tests and diagnostics). */

@@ -30,6 +30,7 @@ public final class HoldReviews {
   private final GrantStore grants;
   private final BiPredicate<Principal, StoredGrant> isReviewer;
   private final Clock clock;
+  private final HoldRelay relay;
 
   /**
    * @param isReviewer whether a caller reviews a grant's target (as for approving the grant)
@@ -40,6 +41,21 @@ public final class HoldReviews {
       GrantStore grants,
       BiPredicate<Principal, StoredGrant> isReviewer,
       Clock clock) {
+    this(holds, store, grants, isReviewer, clock, HoldRelay.NONE);
+  }
+
+  /**
+   * As above, for one replica of several: a hold whose session waits on another live replica is
+   * decided here and applied there.
+   */
+  public HoldReviews(
+      BrokerHolds holds,
+      HoldStore store,
+      GrantStore grants,
+      BiPredicate<Principal, StoredGrant> isReviewer,
+      Clock clock,
+      HoldRelay relay) {
+    this.relay = relay;
     this.holds = holds;
     this.store = store;
     this.grants = grants;
@@ -121,9 +137,10 @@ public final class HoldReviews {
         default -> new ApiException(409, "not_pending", v.message(), null);
       };
     }
-    if (!holds.isWaiting(h.id())) {
-      // Nobody would run it (the broker restarted, or the session belongs to another broker).
-      String why = "no session on this broker waits for it any more (the broker restarted)";
+    boolean elsewhere = !holds.isWaiting(h.id()) && relay.waitsElsewhere(h.id());
+    if (!holds.isWaiting(h.id()) && !elsewhere) {
+      // Nobody would run it (its broker restarted or stopped).
+      String why = "no session waits for it any more (its broker restarted or stopped)";
       holds.end(h, HoldStatus.CANCELLED, why);
       throw new ApiException(409, "not_pending", "hold " + h.id() + ": " + why, null);
     }
@@ -133,6 +150,9 @@ public final class HoldReviews {
           "not_pending",
           "hold " + h.id() + " changed while this decision was made; fetch it again",
           null);
+    }
+    if (elsewhere) {
+      relay.decided(h.id());
     }
     return HoldStore.effective(find(id), clock.instant());
   }

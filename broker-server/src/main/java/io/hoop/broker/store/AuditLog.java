@@ -34,6 +34,8 @@ public final class AuditLog {
   private static final String COLUMNS =
       "seq, event_time, event_type, principal, target, grant_id, task, details, prev_hash, hash";
   private static final int MAX_APPEND_ATTEMPTS = 3;
+  // The advisory lock replicas take to append to the one chain ("hoopaudt").
+  private static final long CHAIN_LOCK = 0x686f6f7061756474L;
   private static final int MAX_BATCH = 256;
 
   private final Store store;
@@ -43,6 +45,7 @@ public final class AuditLog {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   // Written only under appendLock; volatile so head() and the checkpointer read it without it.
   private volatile Head head;
+  private volatile Boolean postgres;
 
   /** Opens the log: chains records written before hashing existed, then caches the head. */
   public AuditLog(Store store, Clock clock) {
@@ -156,27 +159,9 @@ public final class AuditLog {
 
   private void writeBatch(List<Pending> batch) {
     for (int attempt = 1; ; attempt++) {
-      Head h = head;
-      for (Pending p : batch) {
-        p.seq = h.seq() + 1;
-        p.time = AuditCanonical.truncate(clock.instant());
-        p.prevHash = h.hash();
-        p.hash =
-            AuditCanonical.hash(
-                p.seq,
-                p.time,
-                p.type,
-                p.principal,
-                p.target,
-                p.grantId,
-                p.task,
-                p.tree,
-                p.prevHash);
-        h = new Head(p.seq, p.hash);
-      }
+      Head h = chain(batch, head);
       try {
-        insert(batch);
-        head = h;
+        head = insert(batch, h);
         for (Pending p : batch) {
           p.event =
               new AuditEvent(
@@ -223,11 +208,42 @@ public final class AuditLog {
     }
   }
 
-  private void insert(List<Pending> batch) throws SQLException {
+  /** Chains the batch after {@code from} (seq, time, previous hash); returns the new head. */
+  private Head chain(List<Pending> batch, Head from) {
+    Head h = from;
+    for (Pending p : batch) {
+      p.seq = h.seq() + 1;
+      p.time = AuditCanonical.truncate(clock.instant());
+      p.prevHash = h.hash();
+      p.hash =
+          AuditCanonical.hash(
+              p.seq, p.time, p.type, p.principal, p.target, p.grantId, p.task, p.tree, p.prevHash);
+      h = new Head(p.seq, p.hash);
+    }
+    return h;
+  }
+
+  /**
+   * Inserts a chained batch in one transaction; returns the head after it. On PostgreSQL, where
+   * several replicas may append, the transaction first takes the chain's advisory lock and reads
+   * the head under it: if another replica appended since, the batch is chained again after that
+   * head, so the chain is one line whoever appends.
+   */
+  private Head insert(List<Pending> batch, Head chained) throws SQLException {
     String sql = "insert into audit_events (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     try (Connection c = store.connection()) {
       c.setAutoCommit(false);
+      Head h = chained;
       try (PreparedStatement ps = c.prepareStatement(sql)) {
+        if (shared(c)) {
+          try (java.sql.Statement lock = c.createStatement()) {
+            lock.execute("select pg_advisory_xact_lock(" + CHAIN_LOCK + ")");
+          }
+          Head current = readHead(c);
+          if (!current.equals(head)) {
+            h = chain(batch, current);
+          }
+        }
         for (Pending p : batch) {
           ps.setLong(1, p.seq);
           ps.setObject(2, Store.ts(p.time));
@@ -243,6 +259,7 @@ public final class AuditLog {
         }
         ps.executeBatch();
         c.commit();
+        return h;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -250,6 +267,15 @@ public final class AuditLog {
         c.setAutoCommit(true);
       }
     }
+  }
+
+  private boolean shared(Connection c) throws SQLException {
+    Boolean p = postgres;
+    if (p == null) {
+      p = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+      postgres = p;
+    }
+    return p;
   }
 
   /**
@@ -415,8 +441,15 @@ public final class AuditLog {
   }
 
   private Head loadHead() {
-    try (Connection c = store.connection();
-        PreparedStatement ps =
+    try (Connection c = store.connection()) {
+      return readHead(c);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the audit chain head", e);
+    }
+  }
+
+  private static Head readHead(Connection c) throws SQLException {
+    try (PreparedStatement ps =
             c.prepareStatement(
                 "select seq, hash from audit_events where hash is not null"
                     + " order by seq desc limit 1");
@@ -424,8 +457,6 @@ public final class AuditLog {
       return rs.next()
           ? new Head(rs.getLong(1), rs.getString(2))
           : new Head(0, AuditCanonical.GENESIS_HASH);
-    } catch (SQLException e) {
-      throw new StoreException("cannot read the audit chain head", e);
     }
   }
 

@@ -35,6 +35,8 @@ public final class GrantStore {
   private final Store store;
   private final BreakGlassReviews breakGlass;
 
+  private static final int FIND_BATCH = 500;
+
   public GrantStore(Store store) {
     this.store = store;
     this.breakGlass = new BreakGlassReviews(store);
@@ -79,6 +81,18 @@ public final class GrantStore {
   public Optional<StoredGrant> find(String id) {
     List<StoredGrant> l = query("where id = ?", List.of(id), 1);
     return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  /** The grants of {@code ids} that exist, queried in batches (a replica's live tunnels). */
+  public List<StoredGrant> findAll(java.util.Collection<String> ids) {
+    List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+    List<StoredGrant> out = new java.util.ArrayList<>();
+    for (int from = 0; from < all.size(); from += FIND_BATCH) {
+      List<String> batch = all.subList(from, Math.min(all.size(), from + FIND_BATCH));
+      String marks = String.join(", ", java.util.Collections.nCopies(batch.size(), "?"));
+      out.addAll(query("where id in (" + marks + ")", batch, batch.size()));
+    }
+    return out;
   }
 
   /** The principal's grants, newest first. */

@@ -23,15 +23,28 @@ public final class HoldStore {
           + " created_at, expires_at, decided_by, decided_at, reason";
 
   private final Store store;
+  private final String replica;
 
+  /** The holds of a broker that is the store's only replica. */
   public HoldStore(Store store) {
+    this(store, null);
+  }
+
+  /**
+   * The holds of one replica: holds it inserts name it ({@link #replicaOf}), so a reviewer's
+   * decision made on another replica reaches the session waiting here.
+   */
+  public HoldStore(Store store, String replica) {
     this.store = store;
+    this.replica = replica;
   }
 
   /** Stores a new hold; returns once it is committed. */
   public void insert(HeldOperation h) {
     String sql =
-        "insert into holds (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "insert into holds ("
+            + COLUMNS
+            + ", replica) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     try (Connection c = store.connection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, h.id());
@@ -49,9 +62,23 @@ public final class HoldStore {
       ps.setString(13, h.decidedBy());
       ps.setObject(14, Store.ts(h.decidedAt()));
       ps.setString(15, h.reason());
+      ps.setString(16, replica);
       ps.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("cannot store hold " + h.id(), e);
+    }
+  }
+
+  /** The replica whose session waits for the hold, when it was stored by one. */
+  public Optional<String> replicaOf(String id) {
+    try (Connection c = store.connection();
+        PreparedStatement ps = c.prepareStatement("select replica from holds where id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read hold " + id, e);
     }
   }
 

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param password the role's password, or null to let the driver use {@code ~/.pgpass} or a
  *     password-less method (trust, cert)
  * @param parameters extra JDBC connection parameters from the URL's query (e.g. {@code sslmode})
+ * @param keyFile the store key ({@code store.keyFile}) that seals the keys replicas share through
+ *     the store, or null for a broker that keeps its keys to itself
  */
 public record PostgresConfig(
     String host,
@@ -22,13 +24,30 @@ public record PostgresConfig(
     String database,
     String user,
     String password,
-    Map<String, String> parameters) {
+    Map<String, String> parameters,
+    java.nio.file.Path keyFile) {
 
   public PostgresConfig {
     requireNonNull(host, "host");
     requireNonNull(database, "database");
     requireNonNull(user, "user");
     parameters = Map.copyOf(requireNonNull(parameters, "parameters"));
+  }
+
+  /** A store whose broker keeps its keys to itself. */
+  public PostgresConfig(
+      String host,
+      int port,
+      String database,
+      String user,
+      String password,
+      Map<String, String> parameters) {
+    this(host, port, database, user, password, parameters, null);
+  }
+
+  /** The same store, its keys shared by replicas sealed under {@code keyFile}. */
+  public PostgresConfig withKeyFile(java.nio.file.Path keyFile) {
+    return new PostgresConfig(host, port, database, user, password, parameters, keyFile);
   }
 
   /** The store as the config names it, {@code postgresql://user@host:port/database}. */
@@ -57,6 +76,7 @@ public record PostgresConfig(
         + (password == null ? "none" : "<redacted>")
         + ", parameters="
         + parameters
+        + (keyFile == null ? "" : ", keyFile=" + keyFile)
         + "]";
   }
 }

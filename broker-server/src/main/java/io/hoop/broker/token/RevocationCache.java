@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * {@link Revocations} from the store, reread at most every {@link #REFRESH}: a token revoked by
@@ -20,6 +21,7 @@ public final class RevocationCache implements Revocations {
   private final TokenStore store;
   private final Clock clock;
   private volatile Snapshot snapshot = new Snapshot(Set.of(), Instant.MIN);
+  private volatile Consumer<String> revoked = jti -> {};
 
   private record Snapshot(Set<String> ids, Instant readAt) {}
 
@@ -40,9 +42,23 @@ public final class RevocationCache implements Revocations {
     return s.ids().contains(jti);
   }
 
-  /** Revokes a token id and makes this broker refuse it at once. */
+  /**
+   * Revokes a token id and makes this broker refuse it at once; then tells the listener (which
+   * closes the session's tunnels and tells the other replicas).
+   */
   public void revoke(String jti, Instant expiresAt, String by, String reason) {
     store.revoke(jti, expiresAt, by, reason, clock.instant());
+    refresh();
+    revoked.accept(jti);
+  }
+
+  /** The next check rereads the store (another replica said it revoked a session). */
+  public void refresh() {
     snapshot = new Snapshot(Set.of(), Instant.MIN);
+  }
+
+  /** Who hears of a session this broker revoked, after it is stored. */
+  public void onRevoke(Consumer<String> listener) {
+    this.revoked = requireNonNull(listener, "listener");
   }
 }

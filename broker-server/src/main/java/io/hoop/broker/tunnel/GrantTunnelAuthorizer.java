@@ -36,12 +36,14 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
   private final Engines engines;
   private final SessionListeners listeners;
   private final BiFunction<StoredGrant, String, Holds> holds;
+  private final TunnelLogins logins;
 
   /**
    * @param engines the engines tunnels run; the target's section names one
    * @param listeners where admitted sessions' events go (recorded, refusals audited)
    * @param holds the reviewer holds of a session (grant, session id), for operations its engine
    *     sends to review
+   * @param logins where each admitted tunnel's login session is noted
    */
   public GrantTunnelAuthorizer(
       TokenService tokens,
@@ -50,7 +52,8 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
       Clock clock,
       Engines engines,
       SessionListeners listeners,
-      BiFunction<StoredGrant, String, Holds> holds) {
+      BiFunction<StoredGrant, String, Holds> holds,
+      TunnelLogins logins) {
     this.tokens = tokens;
     this.grants = grants;
     this.config = config;
@@ -58,6 +61,7 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
     this.engines = engines;
     this.listeners = listeners;
     this.holds = holds;
+    this.logins = logins;
   }
 
   /** What the checks so far have verified; a refusal is audited with it. */
@@ -127,7 +131,9 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
           "not_your_grant",
           "grant " + grant.grantId() + " was issued to another principal, not " + caller);
     }
-    return admitGrant(grant.grantId(), caller, handshake, known);
+    TunnelAuthorization admitted = admitGrant(grant.grantId(), caller, handshake, known);
+    logins.bind(admitted.sessionId(), session.sessionId());
+    return admitted;
   }
 
   /**

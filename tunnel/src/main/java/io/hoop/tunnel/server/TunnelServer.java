@@ -152,15 +152,36 @@ public final class TunnelServer {
    */
   public int closeGrant(String grantId, String code, String message) {
     Objects.requireNonNull(grantId, "grantId");
+    int closed = close(a -> grantId.equals(a.grantId()), code, message);
+    log.info("tunnels closed grant={} code={} count={}", grantId, code, closed);
+    return closed;
+  }
+
+  /**
+   * Closes every live tunnel whose authorization {@code which} selects, with a CLOSE notice.
+   *
+   * @return how many tunnels were closed
+   */
+  public int close(
+      java.util.function.Predicate<TunnelAuthorization> which, String code, String message) {
+    Objects.requireNonNull(which, "which");
     int closed = 0;
     for (ServerTunnel tunnel : live) {
-      if (grantId.equals(tunnel.authorization().grantId())) {
+      if (which.test(tunnel.authorization())) {
         tunnel.close(code, message);
         closed++;
       }
     }
-    log.info("tunnels closed grant={} code={} count={}", grantId, code, closed);
     return closed;
+  }
+
+  /** The authorizations of the tunnels relaying now. */
+  public java.util.List<TunnelAuthorization> live() {
+    java.util.List<TunnelAuthorization> out = new java.util.ArrayList<>(live.size());
+    for (ServerTunnel tunnel : live) {
+      out.add(tunnel.authorization());
+    }
+    return out;
   }
 
   /**

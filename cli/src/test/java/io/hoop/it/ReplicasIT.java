@@ -1,0 +1,398 @@
+package io.hoop.it;
+
+import static io.hoop.it.BrokerJson.get;
+import static io.hoop.it.BrokerJson.post;
+import static io.hoop.it.BrokerJson.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hoop.api.AuditEvent;
+import io.hoop.broker.store.StoreException;
+import io.hoop.it.HoopCli.Run;
+import io.hoop.testkit.BrokerFixture;
+import io.hoop.testkit.PostgresCluster;
+import io.hoop.tunnel.client.TunnelClient;
+import io.hoop.tunnel.protocol.CloseNotice;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three broker replicas on one PostgreSQL store, sharing their keys through it ({@code
+ * store.keyFile}): a client logged in on one is served by all; a revoke, a release or a logout made
+ * on one closes the live tunnels on the others within a second (LISTEN/NOTIFY); a grant approved on
+ * one is usable through another; audit appends made on all at once form one chain that verifies
+ * with the key every replica signs with; a broker without the store key is refused beside them.
+ */
+class ReplicasIT {
+  static PostgresCluster pg;
+  static EchoServer echo;
+  static BrokerFixture a;
+  static BrokerFixture b;
+  static BrokerFixture c;
+  static String yaml;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg = PostgresCluster.start();
+    pg.createRole("hoop", "unused-with-trust");
+    pg.execSql("CREATE DATABASE hoop OWNER hoop");
+    echo = new EchoServer();
+    Path key = dir.resolve("store.key");
+    byte[] raw = new byte[32];
+    new SecureRandom().nextBytes(raw);
+    Files.writeString(key, Base64.getEncoder().encodeToString(raw) + "\n");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    yaml =
+        """
+        store:
+          url: postgresql://hoop@%s:%d/hoop
+          keyFile: %s
+        devIdp:
+          users:
+            - username: alice
+              groups: [engineering]
+            - username: bob
+              groups: [dba]
+            - username: audrey
+              groups: [auditors]
+        targets:
+          - name: echo
+            type: tcp
+            address: 127.0.0.1:%d
+            reviewers: [dba]
+          - name: echo-review
+            type: tcp
+            address: 127.0.0.1:%d
+            reviewers: [dba]
+            onNoEntitlement: review
+          - name: pg
+            type: tcp
+            address: %s:%d
+            reviewers: [dba]
+        entitlements:
+          - group: engineering
+            targets: [echo, pg]
+            maxDuration: 1h
+            reviewedBy: bob
+            reviewedAt: 2026-01-01T00:00:00Z
+            reviewExpiresAt: 2099-01-01T00:00:00Z
+        """
+            .formatted(pg.host(), pg.port(), key, echo.port(), echo.port(), pg.host(), pg.port());
+    a = BrokerFixture.start(yaml);
+    b = BrokerFixture.start(yaml);
+    c = BrokerFixture.start(yaml);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable x : new AutoCloseable[] {c, b, a, echo}) {
+      if (x != null) {
+        x.close();
+      }
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  @Test
+  void everyReplicaServesWithTheSameKeysAndTheStoreHoldsThemSealed() throws Exception {
+    assertThat(b.fingerprint()).isEqualTo(a.fingerprint());
+    assertThat(c.fingerprint()).isEqualTo(a.fingerprint());
+    for (String file :
+        List.of("keys/signing.jwk", "keys/grant.jwk", "keys/audit.jwk", "keys/mask.key")) {
+      byte[] onA = Files.readAllBytes(a.dataDir().resolve(file));
+      assertThat(Files.readAllBytes(b.dataDir().resolve(file))).as(file).isEqualTo(onA);
+      assertThat(Files.readAllBytes(c.dataDir().resolve(file))).as(file).isEqualTo(onA);
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(c.dataDir().resolve(file))))
+          .isEqualTo("rw-------");
+    }
+    String rows = pg.execSql("hoop", "select name || ' ' || sealed from broker_keys order by 1");
+    assertThat(rows).contains("keys/signing.jwk ", "tls/broker.key ");
+    // Sealed: no key material, not even the shape of a JWK or a PEM, is readable in the store.
+    assertThat(rows).doesNotContain("\"kty\"").doesNotContain("PRIVATE KEY");
+
+    // A login on A is a login on B and C: the session token and its DPoP binding hold.
+    String alice = a.login("alice");
+    for (BrokerFixture replica : List.of(b.asClientOf(a), c.asClientOf(a))) {
+      JsonNode g = request(replica, alice, "echo", "OPS-1");
+      assertThat(g.path("status").asText()).as(g.toString()).isEqualTo("APPROVED");
+      // And the grant token of one replica opens a tunnel through another.
+      List<CloseNotice> notices = new CopyOnWriteArrayList<>();
+      try (TunnelClient t = Tunnels.open(a, g.path("token").asText(), alice, notices)) {
+        Tunnels.connectAndPing(t).close();
+      }
+    }
+  }
+
+  @Test
+  void aRevokeOnOneReplicaClosesLiveSessionsOnTheOthersWithinASecond() throws Exception {
+    String alice = a.login("alice");
+    String bob = a.login("bob");
+    List<Long> millis = new ArrayList<>();
+    for (int round = 0; round < 5; round++) {
+      JsonNode g = request(a, alice, "echo", "OPS-R" + round);
+      String id = g.path("id").asText();
+      List<CloseNotice> notices = new CopyOnWriteArrayList<>();
+      try (TunnelClient onB =
+              Tunnels.open(b.asClientOf(a), g.path("token").asText(), alice, notices);
+          TunnelClient onC =
+              Tunnels.open(c.asClientOf(a), g.path("token").asText(), alice, notices)) {
+        Socket sb = Tunnels.connectAndPing(onB);
+        Socket sc = Tunnels.connectAndPing(onC);
+        long revokedAt = System.nanoTime();
+        JsonNode r = post(a, bob, "/v1/grants/" + id + "/revoke", Map.of("reason", "incident"));
+        assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("REVOKED");
+        long closedB = awaitEof(sb);
+        long closedC = awaitEof(sc);
+        long worst = Math.max(closedB, closedC) - revokedAt;
+        millis.add(TimeUnit.NANOSECONDS.toMillis(worst));
+        assertThat(Duration.ofNanos(worst)).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> notices.size() == 2);
+        assertThat(notices).extracting(CloseNotice::code).containsOnly("grant_revoked");
+        assertThat(notices.get(0).message())
+            .isEqualTo("grant " + id + " for echo was revoked by bob: incident");
+      }
+    }
+    System.out.println("revoke on A -> tunnels on B and C closed, ms: " + millis);
+  }
+
+  @Test
+  void aLivePsqlSessionOnOneReplicaEndsWhenTheGrantIsRevokedOnAnother() throws Exception {
+    String alice = a.login("alice");
+    String bob = a.login("bob");
+    JsonNode g = request(a, alice, "pg", "OPS-PSQL");
+    String id = g.path("id").asText();
+    List<CloseNotice> notices = new CopyOnWriteArrayList<>();
+    try (TunnelClient onB =
+        Tunnels.open(b.asClientOf(a), g.path("token").asText(), alice, notices)) {
+      int port = onB.localAddress().getPort();
+      Process psql =
+          new ProcessBuilder(
+                  pg.program("psql").toString(),
+                  "-X",
+                  "-h",
+                  "127.0.0.1",
+                  "-p",
+                  Integer.toString(port),
+                  "-U",
+                  PostgresCluster.SUPERUSER,
+                  "-d",
+                  "postgres",
+                  "-c",
+                  "select 'live' as state",
+                  "-c",
+                  "select pg_sleep(60)")
+              .redirectErrorStream(true)
+              .start();
+      InputStream out = psql.getInputStream();
+      StringBuilder seen = new StringBuilder();
+      while (!seen.toString().contains("live")) {
+        int ch = out.read();
+        assertThat(ch).as("psql output so far: %s", seen).isNotNegative();
+        seen.append((char) ch);
+      }
+      long revokedAt = System.nanoTime();
+      post(a, bob, "/v1/grants/" + id + "/revoke", Map.of("reason", "psql over"));
+      assertThat(psql.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      long took = System.nanoTime() - revokedAt;
+      String rest = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(psql.exitValue()).as(seen + rest).isNotZero();
+      assertThat(Duration.ofNanos(took)).isLessThanOrEqualTo(Duration.ofSeconds(1));
+      assertThat(rest).contains("server closed the connection unexpectedly");
+    }
+    assertThat(notices).extracting(CloseNotice::code).containsExactly("grant_revoked");
+  }
+
+  @Test
+  void aLogoutOnOneReplicaClosesThatSessionsTunnelsOnTheOthersAndOnlyThose() throws Exception {
+    String loggedOut = a.login("alice");
+    String other = a.login("alice");
+    JsonNode g = request(a, loggedOut, "echo", "OPS-LOGOUT");
+    List<CloseNotice> notices = new CopyOnWriteArrayList<>();
+    List<CloseNotice> others = new CopyOnWriteArrayList<>();
+    String token = g.path("token").asText();
+    try (TunnelClient gone = Tunnels.open(b.asClientOf(a), token, loggedOut, notices);
+        TunnelClient kept = Tunnels.open(c.asClientOf(a), token, other, others)) {
+      Socket sGone = Tunnels.connectAndPing(gone);
+      Socket sKept = Tunnels.connectAndPing(kept);
+      long at = System.nanoTime();
+      a.send("POST", "/v1/auth/logout", "{}", "application/json", loggedOut);
+      long closed = awaitEof(sGone);
+      assertThat(Duration.ofNanos(closed - at)).isLessThanOrEqualTo(Duration.ofSeconds(1));
+      await().atMost(Duration.ofSeconds(5)).until(() -> !notices.isEmpty());
+      assertThat(notices).extracting(CloseNotice::code).containsExactly("session_revoked");
+      // The other login's tunnel, on the same grant, still relays.
+      sKept.getOutputStream().write("pong".getBytes(StandardCharsets.UTF_8));
+      assertThat(new String(sKept.getInputStream().readNBytes(4), StandardCharsets.UTF_8))
+          .isEqualTo("pong");
+      assertThat(others).isEmpty();
+      sKept.close();
+    }
+  }
+
+  @Test
+  void aGrantApprovedOnOneReplicaIsUsableThroughAnother() throws Exception {
+    String alice = a.login("alice");
+    String bob = a.login("bob");
+    JsonNode pending = request(b.asClientOf(a), alice, "echo-review", "OPS-APPROVE");
+    assertThat(pending.path("status").asText()).as(pending.toString()).isEqualTo("PENDING");
+    String id = pending.path("id").asText();
+    JsonNode approved = post(c.asClientOf(a), bob, "/v1/grants/" + id + "/approve", Map.of());
+    assertThat(approved.path("status").asText()).as(approved.toString()).isEqualTo("APPROVED");
+    // The requester polling A (as a waiting hoop connect does) sees it and gets a token.
+    JsonNode polled = get(a, alice, "/v1/grants/" + id);
+    assertThat(polled.path("status").asText()).isEqualTo("APPROVED");
+    List<CloseNotice> notices = new CopyOnWriteArrayList<>();
+    try (TunnelClient t =
+        Tunnels.open(b.asClientOf(a), polled.path("token").asText(), alice, notices)) {
+      Tunnels.connectAndPing(t).close();
+    }
+  }
+
+  @Test
+  void auditAppendsOnEveryReplicaAtOnceFormOneChainThatVerifies() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (BrokerFixture replica : List.of(a, b, c)) {
+        for (int t = 0; t < 2; t++) {
+          int thread = t;
+          done.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < 100; i++) {
+                      replica
+                          .server()
+                          .audit()
+                          .append(
+                              "test.concurrent",
+                              "replica-" + replica.port() + "-" + thread,
+                              null,
+                              null,
+                              null,
+                              Map.of("i", i));
+                    }
+                    return null;
+                  }));
+        }
+      }
+      for (Future<?> f : done) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<AuditEvent> all = a.server().audit().list(0, 100_000, null, null);
+    assertThat(all.stream().filter(e -> e.type().equals("test.concurrent"))).hasSize(600);
+    for (int i = 0; i < all.size(); i++) {
+      assertThat(all.get(i).seq()).isEqualTo(i + 1L);
+    }
+
+    // Exported from C, verified with the public key A publishes: one chain, one signing key.
+    Path home = dir.resolve("audrey");
+    Run login =
+        HoopCli.run(
+            HoopCli.env(home),
+            new CodeApprover(c, "audrey", true),
+            "login",
+            "--broker",
+            c.url(),
+            "--fingerprint",
+            c.fingerprint());
+    assertThat(login.code()).as(login.err()).isZero();
+    Run export = HoopCli.run(HoopCli.env(home), null, "audit", "export", "-o", "jsonl");
+    assertThat(export.code()).as(export.err()).isZero();
+    Path file = dir.resolve("replicas-audit.jsonl");
+    Files.writeString(file, export.out());
+    Path key = dir.resolve("audit-key-from-a.jwk");
+    Files.writeString(key, a.send("GET", "/v1/audit/public-key", null, null, null));
+    Run verify =
+        HoopCli.run(
+            HoopCli.env(home),
+            null,
+            "audit",
+            "verify",
+            file.toString(),
+            "--public-key",
+            key.toString());
+    assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+    assertThat(verify.out()).contains("chain intact");
+  }
+
+  @Test
+  void aBrokerWithoutTheStoreKeyIsRefusedBesideTheReplicas() {
+    String solo = yaml.replaceFirst("  keyFile: .*\\n", "");
+    assertThatThrownBy(() -> BrokerFixture.start(solo).close())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("another broker serves from this store")
+        .hasMessageContaining("store.keyFile");
+  }
+
+  @Test
+  void aDataDirKeyThatDiffersFromTheStoresStopsTheReplicaAndSaysWhichFile() throws Exception {
+    Path stale = Files.createTempDirectory("hoop-stale-");
+    try {
+      Path data = stale.resolve("data");
+      Files.createDirectories(data.resolve("keys"));
+      Files.writeString(data.resolve("keys/mask.key"), "not the shared one");
+      assertThatThrownBy(
+              () ->
+                  io.hoop.broker.BrokerServer.start(
+                          io.hoop.broker.config.ConfigLoader.parse(
+                              "test", "listen: 127.0.0.1:0\n" + yaml, true),
+                          data,
+                          true,
+                          java.time.Clock.systemUTC())
+                      .close())
+          .hasMessageContaining(data.resolve("keys/mask.key").toString())
+          .hasMessageContaining("differs from the keys/mask.key the other replicas share")
+          .hasMessageContaining("move");
+      // Nothing of the refused start is left half-written.
+      assertThat(Files.readString(data.resolve("keys/mask.key"))).isEqualTo("not the shared one");
+    } finally {
+      try (Stream<Path> s = Files.walk(stale)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Reads until the connection ends; returns System.nanoTime() then. */
+  private static long awaitEof(Socket s) throws Exception {
+    s.setSoTimeout(10_000);
+    try (s;
+        InputStream in = s.getInputStream()) {
+      while (in.read() >= 0) {
+        // until the tunnel closes it
+      }
+    } catch (java.net.SocketException reset) {
+      // a reset ends it too
+    }
+    return System.nanoTime();
+  }
+}
