@@ -9,11 +9,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hoop.api.AuditEvent;
+import io.hoop.api.GrantStatus;
 import io.hoop.broker.store.StoreException;
+import io.hoop.broker.store.StoredGrant;
 import io.hoop.it.HoopCli.Run;
 import io.hoop.testkit.BrokerFixture;
 import io.hoop.testkit.PostgresCluster;
 import io.hoop.tunnel.client.TunnelClient;
+import io.hoop.tunnel.engine.Holds;
 import io.hoop.tunnel.protocol.CloseNotice;
 import java.io.InputStream;
 import java.net.Socket;
@@ -23,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -273,6 +277,73 @@ class ReplicasIT {
         Tunnels.open(b.asClientOf(a), polled.path("token").asText(), alice, notices)) {
       Tunnels.connectAndPing(t).close();
     }
+  }
+
+  @Test
+  void anOperationHeldOnOneReplicaIsDecidedOnAnotherAndTheSessionGoesOnOrIsRefused()
+      throws Exception {
+    String alice = a.login("alice");
+    String bob = a.login("bob");
+    for (boolean approve : new boolean[] {true, false}) {
+      JsonNode g = request(a, alice, "echo", approve ? "OPS-HOLD-1" : "OPS-HOLD-2");
+      // A session on B holds an operation for review, as an engine would.
+      Holds.Hold hold =
+          b.server()
+              .holds()
+              .forSession(storedGrant(g), "s-hold-" + approve)
+              .hold(new Holds.HoldRequest("exec", "systemctl restart api", "roles.ops.review[0]"))
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      // The reviewer, on C, sees it pending and decides it there.
+      JsonNode pending = get(c.asClientOf(a), bob, "/v1/holds?scope=pending");
+      assertThat(pending.path("holds").findValuesAsText("id")).contains(hold.id());
+      long at = System.nanoTime();
+      JsonNode decided =
+          post(
+              c.asClientOf(a),
+              bob,
+              "/v1/holds/" + hold.id() + (approve ? "/approve" : "/deny"),
+              Map.of("reason", "not now"));
+      assertThat(decided.path("status").asText())
+          .as(decided.toString())
+          .isEqualTo(approve ? "APPROVED" : "DENIED");
+      Holds.Decision d = hold.decision().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(Duration.ofNanos(System.nanoTime() - at)).isLessThan(Duration.ofSeconds(1));
+      assertThat(d.approved()).isEqualTo(approve);
+      assertThat(d.by()).isEqualTo("bob");
+      if (!approve) {
+        assertThat(d.reason()).isEqualTo("denied by bob: not now");
+      }
+      // Audited once, on the replica where the reviewer decided.
+      assertThat(
+              a.server().audit().list(0, 100_000, null, null).stream()
+                  .filter(e -> hold.id().equals(e.details().get("hold")))
+                  .map(AuditEvent::type))
+          .contains("hold.requested", approve ? "hold.approved" : "hold.denied")
+          .doesNotContain("hold.cancelled");
+    }
+  }
+
+  private static StoredGrant storedGrant(JsonNode g) {
+    return new StoredGrant(
+        g.path("id").asText(),
+        g.path("principal").asText(),
+        g.path("target").asText(),
+        "tcp",
+        null,
+        g.path("task").asText(),
+        null,
+        GrantStatus.APPROVED,
+        g.path("decisionReason").asText(),
+        Duration.ofHours(1),
+        Instant.parse(g.path("requestedAt").asText()),
+        Instant.parse(g.path("approvedAt").asText()),
+        Instant.parse(g.path("expiresAt").asText()),
+        null,
+        null,
+        List.of("dba"),
+        0,
+        null);
   }
 
   @Test

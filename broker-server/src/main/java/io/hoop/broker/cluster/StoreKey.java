@@ -56,7 +56,9 @@ public final class StoreKey {
     }
     byte[] raw;
     try {
-      raw = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+      raw =
+          Base64.getDecoder()
+              .decode(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).strip());
     } catch (IllegalArgumentException e) {
       raw = new byte[0];
     }

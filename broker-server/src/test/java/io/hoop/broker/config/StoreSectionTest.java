@@ -114,4 +114,28 @@ class StoreSectionTest {
     assertThat(error("store:\n  url: postgresql://u@db/h\n  passwordFile: " + empty + "\n"))
         .contains("is empty");
   }
+
+  @Test
+  void keyFileIsCheckedAtLoadAndNeverShown() throws Exception {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'k');
+    Path good = passwordFile(key + "\n", "rw-------");
+    PostgresConfig pg = store("store:\n  url: postgresql://u@db/h\n  keyFile: " + good + "\n");
+    assertThat(pg.keyFile()).isEqualTo(good);
+    assertThat(pg.toString()).contains("keyFile=" + good).doesNotContain(key);
+    assertThat(store("store: postgresql://u@db/h\n").keyFile()).isNull();
+
+    assertThat(error("store:\n  url: postgresql://u@db/h\n  keyFile: " + dir + "/none\n"))
+        .isEqualTo("b.yaml: store.keyFile: store key " + dir + "/none is not a readable file");
+    Path open = passwordFile(key, "rw-r--r--");
+    assertThat(error("store:\n  url: postgresql://u@db/h\n  keyFile: " + open + "\n"))
+        .contains("store.keyFile:")
+        .contains("readable by group or others; chmod 600 it")
+        .doesNotContain(key);
+    Path weak = passwordFile("hunter2\n", "rw-------");
+    assertThat(error("store:\n  url: postgresql://u@db/h\n  keyFile: " + weak + "\n"))
+        .contains("must hold 32 random bytes in base64")
+        .doesNotContain("hunter2");
+    assertThat(error("store:\n  url: postgresql://u@db/h\n  keyFiles: x\n"))
+        .contains("unknown key (known keys: keyFile, passwordFile, url, user)");
+  }
 }
