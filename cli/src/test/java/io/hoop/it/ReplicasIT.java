@@ -417,6 +417,77 @@ class ReplicasIT {
   }
 
   @Test
+  void whenItsBrokerDiesHoopConnectOpensNewConnectionsThroughAnotherReplica() throws Exception {
+    BrokerFixture d = BrokerFixture.start(yaml);
+    boolean dStopped = false;
+    try {
+      java.util.Map<String, String> env = HoopCli.env(dir.resolve("failover"));
+      env.put(io.hoop.cli.connect.BrokerReplicas.ENV, "127.0.0.1:" + b.port());
+      HoopCli.login(d, env, "alice", "fo");
+      int port;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
+      java.util.concurrent.CompletableFuture<Run> running =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  HoopCli.run(
+                      env,
+                      null,
+                      "--profile",
+                      "fo",
+                      "connect",
+                      "echo",
+                      "--task",
+                      "OPS-FAILOVER",
+                      "--port",
+                      Integer.toString(port)));
+      Socket first =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .ignoreExceptions()
+              .until(() -> ping(port), java.util.Objects::nonNull);
+      assertThat(d.server().tunnels().live()).hasSize(1);
+      String grant = d.server().tunnels().live().get(0).grantId();
+
+      d.close();
+      dStopped = true;
+      awaitEof(first);
+      // The grant lives on: the next connection goes to B, which knows it from the store.
+      long at = System.nanoTime();
+      Socket second = ping(port);
+      System.out.println(
+          "failover: new connection through B in "
+              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at)
+              + " ms");
+      assertThat(b.server().tunnels().live()).anyMatch(t -> t.grantId().equals(grant));
+
+      // Its API calls still name the dead broker: the revoke reaches it through the live tunnel.
+      String bob = a.login("bob");
+      post(b.asClientOf(a), bob, "/v1/grants/" + grant + "/revoke", Map.of("reason", "done"));
+      awaitEof(second);
+      Run r = running.get(30, TimeUnit.SECONDS);
+      assertThat(r.err()).contains("revoked");
+    } finally {
+      if (!dStopped) {
+        d.close();
+      }
+    }
+  }
+
+  private static Socket ping(int port) throws Exception {
+    Socket s = new Socket("127.0.0.1", port);
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
+    byte[] got = s.getInputStream().readNBytes(4);
+    if (!"ping".equals(new String(got, StandardCharsets.UTF_8))) {
+      s.close();
+      throw new java.io.IOException("no echo through the tunnel yet");
+    }
+    return s;
+  }
+
+  @Test
   void aBrokerWithoutTheStoreKeyIsRefusedBesideTheReplicas() {
     String solo = yaml.replaceFirst("  keyFile: .*\\n", "");
     assertThatThrownBy(() -> BrokerFixture.start(solo).close())

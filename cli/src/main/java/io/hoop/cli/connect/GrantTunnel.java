@@ -106,23 +106,25 @@ public final class GrantTunnel implements AutoCloseable {
           }
         };
     try {
+      TunnelClientConfig config =
+          socket == null
+              ? TunnelClientConfig.of(
+                  broker.getHost(),
+                  brokerPort,
+                  session.tls().nettyContext(),
+                  localPort,
+                  this::handshake,
+                  listener)
+              : TunnelClientConfig.unixSocket(
+                  broker.getHost(),
+                  brokerPort,
+                  session.tls().nettyContext(),
+                  socket,
+                  this::handshake,
+                  listener);
       this.client =
           TunnelClient.start(
-              socket == null
-                  ? TunnelClientConfig.of(
-                      broker.getHost(),
-                      brokerPort,
-                      session.tls().nettyContext(),
-                      localPort,
-                      this::handshake,
-                      listener)
-                  : TunnelClientConfig.unixSocket(
-                      broker.getHost(),
-                      brokerPort,
-                      session.tls().nettyContext(),
-                      socket,
-                      this::handshake,
-                      listener));
+              config.withFallbacks(BrokerReplicas.from(session.store().environment())));
     } catch (BindException e) {
       throw new HoopException.Usage(e.getMessage());
     }

@@ -19,6 +19,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import java.security.cert.CertificateException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,18 +33,38 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
   private static final int BROKER_CONNECT_TIMEOUT_MILLIS = 10_000;
 
+  // With replicas to fail over to, a dead one (no RST) should not hold a connection for long.
+  private static final int FAILOVER_CONNECT_TIMEOUT_MILLIS = 3_000;
+
   private final TunnelClientConfig config;
+  private final BrokerEndpoints endpoints;
   private Channel local;
+  private BrokerEndpoints.Endpoint current;
   private Channel broker;
   private boolean settled;
 
-  ClientConnection(TunnelClientConfig config) {
+  ClientConnection(TunnelClientConfig config, BrokerEndpoints endpoints) {
     this.config = config;
+    this.endpoints = endpoints;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     local = ctx.channel();
+    List<String> unresolved = new ArrayList<>();
+    List<BrokerEndpoints.Endpoint> order = endpoints.order(unresolved);
+    if (order.isEmpty()) {
+      fail("cannot resolve broker host " + String.join(", ", unresolved), null);
+    } else {
+      dial(order, 0, new ArrayList<>());
+    }
+    ctx.fireChannelActive();
+  }
+
+  /** Dials {@code order[i]}; when it cannot be reached, the next, until none is left. */
+  private void dial(List<BrokerEndpoints.Endpoint> order, int i, List<String> failures) {
+    BrokerEndpoints.Endpoint target = order.get(i);
+    current = target;
     ChannelFuture connect =
         new Bootstrap()
             .group(local.eventLoop())
@@ -50,7 +72,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Relay.WATER_MARK)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, BROKER_CONNECT_TIMEOUT_MILLIS)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                order.size() > 1 ? FAILOVER_CONNECT_TIMEOUT_MILLIS : BROKER_CONNECT_TIMEOUT_MILLIS)
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -60,24 +84,34 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                             "tls",
                             config
                                 .sslContext()
-                                .newHandler(ch.alloc(), config.brokerHost(), config.brokerPort()));
+                                .newHandler(ch.alloc(), target.host(), target.address().getPort()));
                     ch.pipeline().addLast("hoop-encoder", new TunnelEncoder());
                     ch.pipeline().addLast("hoop-reply", new ReplyDecoder());
                     ch.pipeline().addLast("hoop-handshake", new BrokerSide());
                   }
                 })
-            .connect(config.brokerHost(), config.brokerPort());
+            .connect(target.address());
     broker = connect.channel();
     connect.addListener(
         (ChannelFutureListener)
             f -> {
-              if (!f.isSuccess()) {
+              if (f.isSuccess()) {
+                endpoints.succeeded(target);
+                return;
+              }
+              failures.add(target + ": " + messageOf(f.cause()));
+              if (i + 1 < order.size() && !settled && local.isActive()) {
+                log.debug("broker {} unreachable, trying {}", target, order.get(i + 1));
+                dial(order, i + 1, failures);
+              } else {
                 fail(
-                    "cannot connect to broker " + brokerAddress() + ": " + messageOf(f.cause()),
+                    "cannot connect to broker "
+                        + (failures.size() == 1
+                            ? failures.get(0)
+                            : "(tried " + failures.size() + "): " + String.join("; ", failures)),
                     f.cause());
               }
             });
-    ctx.fireChannelActive();
   }
 
   @Override
@@ -181,7 +215,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private String brokerAddress() {
-    return config.brokerHost() + ":" + config.brokerPort();
+    return current != null ? current.toString() : config.brokerHost() + ":" + config.brokerPort();
   }
 
   private void callListener(Runnable call) {

@@ -95,6 +95,8 @@ public final class TunnelClient implements AutoCloseable {
     }
     int ownUid = socket != null && Transports.epoll() ? ownUid(socket) : -1;
     EventLoopGroup group = Transports.newGroup(0, "hoop-tunnel");
+    BrokerEndpoints endpoints =
+        new BrokerEndpoints(config.brokerHost(), config.brokerPort(), config.fallbacks());
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -112,7 +114,8 @@ public final class TunnelClient implements AutoCloseable {
                       // Set here, not as a child option: NIO domain channels reject it as one.
                       duplex.setAllowHalfClosure(true);
                     }
-                    ch.pipeline().addLast("hoop-connection", new ClientConnection(config));
+                    ch.pipeline()
+                        .addLast("hoop-connection", new ClientConnection(config, endpoints));
                   }
                 });
     if (socket == null) {

@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  * @param listener connection events; null means none
  * @param unixSocket when not null, listen on this Unix-domain socket file instead of {@code
  *     bindHost:localPort} (which are then unused); its directory should be private to the user
+ * @param fallbacks other replicas of the same broker (unresolved host and port), tried in turn for
+ *     a new connection when the broker (every address its host resolves to) cannot be reached
  */
 public record TunnelClientConfig(
     String brokerHost,
@@ -28,7 +30,8 @@ public record TunnelClientConfig(
     int localPort,
     Supplier<Handshake> handshake,
     TunnelClient.Listener listener,
-    Path unixSocket) {
+    Path unixSocket,
+    java.util.List<java.net.InetSocketAddress> fallbacks) {
 
   /** Loopback only: a tunnel must not be reachable from other machines by default. */
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
@@ -50,6 +53,43 @@ public record TunnelClientConfig(
     bindHost = bindHost == null ? DEFAULT_BIND_HOST : bindHost;
     listener = listener == null ? new TunnelClient.Listener() {} : listener;
     unixSocket = unixSocket == null ? null : unixSocket.toAbsolutePath();
+    fallbacks = fallbacks == null ? java.util.List.of() : java.util.List.copyOf(fallbacks);
+  }
+
+  /** A config with a Unix socket or none, and no fallback replicas. */
+  public TunnelClientConfig(
+      String brokerHost,
+      int brokerPort,
+      SslContext sslContext,
+      String bindHost,
+      int localPort,
+      Supplier<Handshake> handshake,
+      TunnelClient.Listener listener,
+      Path unixSocket) {
+    this(
+        brokerHost,
+        brokerPort,
+        sslContext,
+        bindHost,
+        localPort,
+        handshake,
+        listener,
+        unixSocket,
+        java.util.List.of());
+  }
+
+  /** This config, with other replicas to try when the broker cannot be reached. */
+  public TunnelClientConfig withFallbacks(java.util.List<java.net.InetSocketAddress> replicas) {
+    return new TunnelClientConfig(
+        brokerHost,
+        brokerPort,
+        sslContext,
+        bindHost,
+        localPort,
+        handshake,
+        listener,
+        unixSocket,
+        replicas);
   }
 
   /** A TCP config, as before Unix sockets existed. */
