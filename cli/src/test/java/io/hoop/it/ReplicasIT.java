@@ -12,12 +12,16 @@ import io.hoop.api.AuditEvent;
 import io.hoop.api.GrantStatus;
 import io.hoop.broker.store.StoreException;
 import io.hoop.broker.store.StoredGrant;
+import io.hoop.engine.ssh.testing.OpenSshClient;
+import io.hoop.engine.ssh.testing.OpenSshServer;
 import io.hoop.it.HoopCli.Run;
 import io.hoop.testkit.BrokerFixture;
 import io.hoop.testkit.PostgresCluster;
 import io.hoop.tunnel.client.TunnelClient;
+import io.hoop.tunnel.client.TunnelClientConfig;
 import io.hoop.tunnel.engine.Holds;
 import io.hoop.tunnel.protocol.CloseNotice;
+import io.hoop.tunnel.tls.Tls;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +60,8 @@ class ReplicasIT {
   static BrokerFixture b;
   static BrokerFixture c;
   static String yaml;
+  static OpenSshServer sshd;
+  static Path userKey;
   @TempDir static Path dir;
 
   @BeforeAll
@@ -64,6 +70,14 @@ class ReplicasIT {
     pg.createRole("hoop", "unused-with-trust");
     pg.execSql("CREATE DATABASE hoop OWNER hoop");
     echo = new EchoServer();
+    sshd = OpenSshServer.start();
+    userKey = dir.resolve("grant_key");
+    OpenSshServer.keygen(userKey, "ed25519");
+    String hostKey =
+        "[127.0.0.1]:"
+            + sshd.port()
+            + " "
+            + Files.readString(sshd.dir().resolve("host_key.pub")).strip();
     Path key = dir.resolve("store.key");
     byte[] raw = new byte[32];
     new SecureRandom().nextBytes(raw);
@@ -96,15 +110,37 @@ class ReplicasIT {
             type: tcp
             address: %s:%d
             reviewers: [dba]
+          - name: web-1
+            type: ssh
+            address: 127.0.0.1:%d
+            reviewers: [dba]
+            ssh:
+              hostKeys: ['%s']
+              roles:
+                ops:
+                  user: %s
+                  privateKeyFile: %s
+                  shell: allow
         entitlements:
           - group: engineering
-            targets: [echo, pg]
+            targets: [echo, pg, web-1]
             maxDuration: 1h
             reviewedBy: bob
             reviewedAt: 2026-01-01T00:00:00Z
             reviewExpiresAt: 2099-01-01T00:00:00Z
         """
-            .formatted(pg.host(), pg.port(), key, echo.port(), echo.port(), pg.host(), pg.port());
+            .formatted(
+                pg.host(),
+                pg.port(),
+                key,
+                echo.port(),
+                echo.port(),
+                pg.host(),
+                pg.port(),
+                sshd.port(),
+                hostKey,
+                sshd.user(),
+                sshd.clientKeyFile());
     a = BrokerFixture.start(yaml);
     b = BrokerFixture.start(yaml);
     c = BrokerFixture.start(yaml);
@@ -119,6 +155,9 @@ class ReplicasIT {
     }
     if (pg != null) {
       pg.close();
+    }
+    if (sshd != null) {
+      sshd.close();
     }
   }
 
@@ -231,6 +270,61 @@ class ReplicasIT {
       assertThat(rest).contains("server closed the connection unexpectedly");
     }
     assertThat(notices).extracting(CloseNotice::code).containsExactly("grant_revoked");
+  }
+
+  @Test
+  void aLiveSshSessionOnOneReplicaEndsWhenTheGrantIsRevokedOnAnother() throws Exception {
+    String alice = a.login("alice");
+    String bob = a.login("bob");
+    JsonNode g = request(a, alice, "web-1", "OPS-SSH");
+    String id = g.path("id").asText();
+    String keyLine = Files.readString(dir.resolve("grant_key.pub")).strip();
+    List<CloseNotice> notices = new CopyOnWriteArrayList<>();
+    BrokerFixture viaB = b.asClientOf(a);
+    try (TunnelClient onB =
+        TunnelClient.start(
+            TunnelClientConfig.of(
+                "127.0.0.1",
+                b.port(),
+                Tls.clientPinned(b.fingerprint()),
+                0,
+                () -> viaB.handshake(g.path("token").asText(), alice).withSshPublicKey(keyLine),
+                new TunnelClient.Listener() {
+                  @Override
+                  public void closed(CloseNotice notice, long up, long down) {
+                    if (notice != null) {
+                      notices.add(notice);
+                    }
+                  }
+                }))) {
+      // The host key entry comes from A; the session runs on B: the replicas share host keys.
+      JsonNode connection = get(a, alice, "/v1/targets/web-1/connection");
+      int port = onB.localAddress().getPort();
+      Path knownHosts = dir.resolve("known_hosts-" + port);
+      Files.writeString(
+          knownHosts, "[127.0.0.1]:" + port + " " + connection.path("sshHostKey").asText() + "\n");
+      OpenSshClient ssh = new OpenSshClient(port, userKey, knownHosts, sshd.user());
+      Process p =
+          new ProcessBuilder(ssh.ssh(List.of(), "echo live; sleep 60"))
+              .redirectErrorStream(true)
+              .start();
+      InputStream out = p.getInputStream();
+      StringBuilder seen = new StringBuilder();
+      while (!seen.toString().contains("live")) {
+        int ch = out.read();
+        assertThat(ch).as("ssh output so far: %s", seen).isNotNegative();
+        seen.append((char) ch);
+      }
+      long at = System.nanoTime();
+      post(a, bob, "/v1/grants/" + id + "/revoke", Map.of("reason", "ssh over"));
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - at))
+          .isLessThanOrEqualTo(Duration.ofSeconds(1));
+      assertThat(p.exitValue()).isNotZero();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> b.server().tunnels().live().stream().noneMatch(t -> id.equals(t.grantId())));
+    }
   }
 
   @Test
