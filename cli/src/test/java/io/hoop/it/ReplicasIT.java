@@ -441,6 +441,50 @@ class ReplicasIT {
   }
 
   @Test
+  void aWaitingHoopConnectOnOneReplicaProceedsWhenAReviewerApprovesOnAnother() throws Exception {
+    java.util.Map<String, String> env = HoopCli.env(dir.resolve("waiting"));
+    HoopCli.login(b, env, "alice", "onb");
+    String bob = a.login("bob");
+    java.util.concurrent.CompletableFuture<Run> running =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                HoopCli.run(
+                    env,
+                    null,
+                    "--profile",
+                    "onb",
+                    "connect",
+                    "echo-review",
+                    "--task",
+                    "OPS-WAIT",
+                    "--reason",
+                    "deploy",
+                    "--",
+                    "sh",
+                    "-c",
+                    "exit 7"));
+    String id =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  for (JsonNode g : get(a, bob, "/v1/grants?scope=pending").path("grants")) {
+                    if ("OPS-WAIT".equals(g.path("task").asText())) {
+                      return g.path("id").asText();
+                    }
+                  }
+                  return null;
+                },
+                java.util.Objects::nonNull);
+    JsonNode approved = post(a, bob, "/v1/grants/" + id + "/approve", Map.of());
+    assertThat(approved.path("status").asText()).as(approved.toString()).isEqualTo("APPROVED");
+    Run r = running.get(60, TimeUnit.SECONDS);
+    // The wrapped command ran (its exit code is hoop's), under the grant approved on A.
+    assertThat(r.code()).as(r.err()).isEqualTo(7);
+    assertThat(r.err()).contains(id);
+  }
+
+  @Test
   void auditAppendsOnEveryReplicaAtOnceFormOneChainThatVerifies() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
