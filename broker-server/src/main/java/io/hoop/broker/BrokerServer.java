@@ -124,7 +124,7 @@ public final class BrokerServer implements AutoCloseable {
     if (mode == Cluster.Mode.SHARED) {
       shareKeys(config, dataDir, clock);
     }
-    this.replicaId = Cluster.newId();
+    this.replicaId = Cluster.idOf(dataDir);
     DevCertificate cert = DevCertificate.loadOrCreate(dataDir, clock);
     this.fingerprint = cert.fingerprint();
     this.certPath = cert.certPath();

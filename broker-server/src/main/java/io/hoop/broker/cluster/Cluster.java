@@ -87,7 +87,7 @@ public final class Cluster implements HoldRelay, AutoCloseable {
       refuseOthers(mode == Mode.SHARED);
     }
     if (mode != Mode.EMBEDDED) {
-      replicas.join(id, url, shared, now);
+      replicas.heartbeat(id, url, shared, now, FORGET);
     }
     this.channel = shared ? ClusterChannel.start(store, id, new Receiver()) : null;
     this.timers =
@@ -116,6 +116,7 @@ public final class Cluster implements HoldRelay, AutoCloseable {
       Instant now = clock.instant();
       ReplicaStore.Replica other =
           replicas.seenSince(now.minus(ALIVE)).stream()
+              .filter(r -> !r.id().equals(id))
               .filter(r -> !sharing || !r.sharesKeys())
               .findFirst()
               .orElse(null);
@@ -146,7 +147,7 @@ public final class Cluster implements HoldRelay, AutoCloseable {
   /**
    * Joins the store as a replica.
    *
-   * @param id this replica's id ({@link #newId()}), which its held operations carry
+   * @param id this replica's id ({@link #idOf}), which its held operations carry
    * @param mode how the store is shared: with {@link Mode#SHARED} other replicas serve beside this
    *     one and hear of its changes
    * @param executor where store work runs (never an event loop)
@@ -266,11 +267,25 @@ public final class Cluster implements HoldRelay, AutoCloseable {
     }
   }
 
-  /** A new replica id (one per broker process). */
-  public static String newId() {
+  /**
+   * The replica id of a data dir: made on first start and kept in {@code replica-id}, so a broker
+   * restarted after a crash is recognised as itself (not as another broker still alive) and its
+   * held operations as its own.
+   */
+  public static String idOf(java.nio.file.Path dataDir) throws java.io.IOException {
+    java.nio.file.Path file = dataDir.resolve("replica-id");
+    if (java.nio.file.Files.isRegularFile(file)) {
+      String id = java.nio.file.Files.readString(file).strip();
+      if (id.matches("r-[0-9a-f]{12}")) {
+        return id;
+      }
+    }
     byte[] b = new byte[6];
     new java.security.SecureRandom().nextBytes(b);
-    return "r-" + HexFormat.of().formatHex(b);
+    String id = "r-" + HexFormat.of().formatHex(b);
+    io.hoop.broker.util.SecureFiles.writePrivate(
+        file, (id + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return id;
   }
 
   @Override
