@@ -356,7 +356,8 @@ public final class AgentEndpoint {
 
   private void lost(AgentRegistry.Link link, String reason, List<String> sessions) {
     boolean current = registry.remove(link);
-    String message = link.connection().peer() + " disconnected: " + reason;
+    String peer = link.connection().peer();
+    String message = reason.startsWith(peer) ? reason : peer + " disconnected: " + reason;
     int closed = 0;
     if (!sessions.isEmpty()) {
       closed = tunnels.get().closeSessions(sessions, "agent_disconnected", message);

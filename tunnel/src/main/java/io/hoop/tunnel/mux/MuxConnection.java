@@ -6,6 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -34,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MuxConnection extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(MuxConnection.class);
+
+  /** How long streams outlive a lost connection, for their tunnels' goodbyes. */
+  private static final long STREAM_END_DELAY_MILLIS = 1000;
 
   /** Which end of the connection this is. */
   public enum Role {
@@ -381,6 +387,13 @@ public final class MuxConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent
+        || evt instanceof ChannelInputShutdownReadComplete
+        || evt instanceof SslCloseCompletionEvent) {
+      // The peer's end is the connection's end (the broker's sockets allow half-closure).
+      fail(peer + " disconnected");
+      return;
+    }
     if (evt instanceof IdleStateEvent idle) {
       switch (idle.state()) {
         case READER_IDLE -> fail(peer + " sent nothing for too long (dead peer)");
@@ -434,10 +447,25 @@ public final class MuxConnection extends ChannelInboundHandlerAdapter {
     }
     streams.clear();
     streamCount = 0;
-    for (MuxStream s : open) {
-      s.aborted(reason);
-    }
     channel.close();
+    List<MuxStream> later = new ArrayList<>();
+    for (MuxStream s : open) {
+      if (s.attached() && !s.label().isEmpty()) {
+        later.add(s);
+      } else {
+        s.aborted(reason);
+      }
+    }
+    if (!later.isEmpty()) {
+      // The listener closed their tunnels with a goodbye that names the reason; the streams end
+      // just after it, so the tunnel does not first see its upstream vanish without one.
+      channel
+          .eventLoop()
+          .schedule(
+              () -> later.forEach(s -> s.aborted(reason)),
+              STREAM_END_DELAY_MILLIS,
+              TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Printable ASCII of a peer's text, at most 200 characters: it goes into logs and errors. */
