@@ -104,15 +104,27 @@ class AgentNetnsIT {
                 type: postgres
                 address: %s:%d
                 via: %s
+              - name: private-tcp
+                type: tcp
+                address: %s:%d
+                via: %s
               - name: direct-db
                 type: postgres
                 address: %s:%d
             entitlements:
               - group: engineering
-                targets: [private-db, direct-db]
+                targets: [private-db, private-tcp, direct-db]
                 maxDuration: 1h
             """
-                .formatted(targetAddress, PG_PORT, AGENT, targetAddress, PG_PORT));
+                .formatted(
+                    targetAddress,
+                    PG_PORT,
+                    AGENT,
+                    targetAddress,
+                    PG_PORT,
+                    AGENT,
+                    targetAddress,
+                    PG_PORT));
     tokenFile = base.resolve("agent.token");
     Files.writeString(tokenFile, mintToken("agent:" + AGENT) + "\n");
     Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
@@ -183,6 +195,30 @@ class AgentNetnsIT {
         .until(
             () -> broker.server().audit().list(0, 1000, "alice", "AG-1"),
             l -> l.stream().anyMatch(e -> e.type().equals("tunnel.close")));
+  }
+
+  @Test
+  @Order(2)
+  void theTcpEngineReachesAViaTargetThroughTheSameSeam() throws Exception {
+    Path result = base.resolve("tcp.out");
+    HoopCli.Run r =
+        HoopCli.run(
+            env,
+            null,
+            "connect",
+            "private-tcp",
+            "--task",
+            "AG-1T",
+            "--duration",
+            "5m",
+            "--",
+            "sh",
+            "-c",
+            "exec psql -X -h \"$HOOP_HOST\" -p \"$HOOP_PORT\" -U postgres -d postgres -At -o "
+                + result
+                + " -c 'select name from items where id = 2'");
+    assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+    assertThat(Files.readString(result)).isEqualTo("two\n");
   }
 
   @Test
@@ -372,6 +408,65 @@ class AgentNetnsIT {
         .until(
             () -> broker.server().audit().list(0, 1000, "token:agent:" + AGENT, null),
             l -> l.stream().anyMatch(e -> e.type().equals("agent.refused")));
+  }
+
+  @Test
+  @Order(7)
+  void theAgentEndpointRefusesHostileHellos() throws Exception {
+    // oversized declared HELLO: refused from the header, nothing buffered
+    try (RawTunnel raw = new RawTunnel(broker.port(), broker.fingerprint())) {
+      raw.out.write(io.hoop.tunnel.mux.AgentProtocol.MAGIC);
+      raw.out.writeByte(1);
+      raw.out.writeInt(0);
+      raw.out.writeInt(Integer.MAX_VALUE);
+      raw.out.flush();
+      assertThat(refusal(raw)).contains("\"code\":\"bad_hello\"").contains("expected at most");
+    }
+    // a frame that is not HELLO, and HELLO that is not JSON
+    for (byte[] body : new byte[][] {"{".getBytes(StandardCharsets.UTF_8), new byte[0]}) {
+      try (RawTunnel raw = new RawTunnel(broker.port(), broker.fingerprint())) {
+        raw.out.write(io.hoop.tunnel.mux.AgentProtocol.MAGIC);
+        raw.out.writeByte(1);
+        raw.out.writeInt(0);
+        raw.out.writeInt(body.length);
+        raw.out.write(body);
+        raw.out.flush();
+        assertThat(refusal(raw)).contains("\"code\":\"bad_hello\"");
+      }
+    }
+    // a forged token, a person's session, no token: unauthenticated or not allowed, audited
+    String alice = broker.login("alice");
+    for (String token : new String[] {"eyJhbGciOiJub25lIn0.e30.", alice, ""}) {
+      try (RawTunnel raw = new RawTunnel(broker.port(), broker.fingerprint())) {
+        raw.out.write(io.hoop.tunnel.mux.AgentProtocol.MAGIC);
+        byte[] hello =
+            io.hoop.api.Json.mapper()
+                .writeValueAsBytes(new io.hoop.tunnel.mux.AgentHello(AGENT, token, 1));
+        raw.out.writeByte(1);
+        raw.out.writeInt(0);
+        raw.out.writeInt(hello.length);
+        raw.out.write(hello);
+        raw.out.flush();
+        assertThat(refusal(raw)).containsAnyOf("unauthenticated", "agent_not_allowed");
+      }
+    }
+    assertThat(broker.server().agents().find(AGENT).orElseThrow().principal())
+        .as("the real agent kept its place")
+        .isEqualTo("token:agent:" + AGENT);
+  }
+
+  /** Reads the REFUSED frame's JSON and checks the broker closes after it. */
+  private static String refusal(RawTunnel raw) throws IOException {
+    int type = raw.in.readUnsignedByte();
+    int stream = raw.in.readInt();
+    int length = raw.in.readInt();
+    assertThat(type).isEqualTo(3);
+    assertThat(stream).isZero();
+    assertThat(length).isBetween(1, 65536);
+    byte[] b = new byte[length];
+    raw.in.readFully(b);
+    assertThat(raw.closedByBroker()).isTrue();
+    return new String(b, StandardCharsets.UTF_8);
   }
 
   // ---- helpers -----------------------------------------------------------------------------
