@@ -58,7 +58,8 @@ final class AgentLink {
    * @param host the broker's host
    * @param port the broker's port
    * @param name this agent's name
-   * @param token the broker token (a secret)
+   * @param token reads the broker token (a secret) afresh for each connection, so a rotated token
+   *     file is used at the next reconnect
    * @param ssl the TLS client context (pinned or CA-verified)
    * @param allowed the operator's {@code --allow} list, empty for none
    * @param maxBackoff longest wait between two dials
@@ -67,7 +68,7 @@ final class AgentLink {
       String host,
       int port,
       String name,
-      String token,
+      java.util.function.Supplier<String> token,
       SslContext ssl,
       Set<String> allowed,
       Duration maxBackoff) {
@@ -211,7 +212,7 @@ final class AgentLink {
         ctx.writeAndFlush(
             AgentProtocol.json(
                 MuxFrame.HELLO,
-                new AgentHello(settings.name(), settings.token(), AgentProtocol.VERSION)));
+                new AgentHello(settings.name(), settings.token().get(), AgentProtocol.VERSION)));
         timeout =
             ctx.executor()
                 .schedule(

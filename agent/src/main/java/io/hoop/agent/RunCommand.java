@@ -126,13 +126,25 @@ final class RunCommand implements Callable<Integer> {
       }
       allowed.add(a);
     }
-    String token;
+    String[] token = new String[1];
     try {
-      token = TokenFile.read(tokenFile);
+      token[0] = TokenFile.read(tokenFile);
     } catch (TokenFile.Refused e) {
       cl.getErr().println("hoop-agent: " + e.getMessage());
       return AgentMain.TOKEN_FILE;
     }
+    // Read again at each connection: a rotated file is picked up at the next reconnect; a file
+    // broken meanwhile keeps the last good token (the broker refuses it once it expires).
+    java.util.function.Supplier<String> tokens =
+        () -> {
+          try {
+            token[0] = TokenFile.read(tokenFile);
+          } catch (TokenFile.Refused e) {
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class)
+                .warn("{}; using the token read before", e.getMessage());
+          }
+          return token[0];
+        };
     SslContext ssl;
     try {
       ssl =
@@ -146,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
     AgentLink link =
         new AgentLink(
             new AgentLink.Settings(
-                host, port, name, token, ssl, allowed, Duration.ofSeconds(maxBackoffSeconds)));
+                host, port, name, tokens, ssl, allowed, Duration.ofSeconds(maxBackoffSeconds)));
     Thread hook = new Thread(link::stop, "hoop-agent-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     AgentLink.Outcome outcome = link.run();
