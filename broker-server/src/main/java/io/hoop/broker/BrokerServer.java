@@ -2,6 +2,9 @@ package io.hoop.broker;
 
 import io.hoop.api.AuthConfig;
 import io.hoop.broker.admin.AdminSocket;
+import io.hoop.broker.agent.AgentEndpoint;
+import io.hoop.broker.agent.AgentRegistry;
+import io.hoop.broker.agent.AgentUpstreams;
 import io.hoop.broker.api.ApiRoutes;
 import io.hoop.broker.api.AuditRoutes;
 import io.hoop.broker.api.DirectRoutes;
@@ -97,6 +100,8 @@ public final class BrokerServer implements AutoCloseable {
   private final ThreadPoolExecutor tunnelAuth;
   private final Store store;
   private final TunnelServer tunnels;
+  private final AgentRegistry agents = new AgentRegistry();
+  private final AgentEndpoint agentEndpoint;
   private final Channel serverChannel;
   private final PostgresDirect direct;
   private final String url;
@@ -188,7 +193,10 @@ public final class BrokerServer implements AutoCloseable {
             clock,
             TunnelServer.DEFAULT_HANDSHAKE_TIMEOUT,
             configs.get().tunnelKeepalive(),
-            engines);
+            engines,
+            new AgentUpstreams(configs, agents));
+    this.agentEndpoint =
+        new AgentEndpoint(tokens, configs, audit, blocking, clock, agents, () -> tunnels);
     this.boss = Transports.newGroup(1, "hoop-accept");
     this.workers = Transports.newGroup(0, "hoop-io");
     try {
@@ -396,7 +404,12 @@ public final class BrokerServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast(
                             "detect",
-                            new PortUnificationHandler(tunnels, () -> router, blocking, baseUrl));
+                            new PortUnificationHandler(
+                                tunnels,
+                                agentEndpoint::configure,
+                                () -> router,
+                                blocking,
+                                baseUrl));
                   }
                 });
     var f = b.bind(host, port).await();
@@ -490,6 +503,11 @@ public final class BrokerServer implements AutoCloseable {
 
   public TunnelServer tunnels() {
     return tunnels;
+  }
+
+  /** The agents connected now. */
+  public AgentRegistry agents() {
+    return agents;
   }
 
   /** The broker's PostgreSQL port for direct access, when {@code postgres.directListen} is set. */

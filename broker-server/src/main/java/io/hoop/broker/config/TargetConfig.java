@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param rules Jira task check, approval stages and the break-glass cap
  * @param section the target's engine section as its kind parsed it (which engine relays it, its
  *     roles and their policy); a relay section for a target without one
+ * @param via the agent whose connection reaches the target ({@code via:}), null when the broker
+ *     dials it itself
  */
 public record TargetConfig(
     String name,
@@ -42,7 +44,8 @@ public record TargetConfig(
     String taskPattern,
     boolean breakGlass,
     GovernanceSection.TargetRules rules,
-    TargetSection section) {
+    TargetSection section,
+    String via) {
 
   /** Default task id rule: 1-128 letters, digits or {@code . _ : # / -}, starting alphanumeric. */
   public static final String DEFAULT_TASK_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,127}$";
@@ -58,6 +61,42 @@ public record TargetConfig(
   public TargetConfig {
     reviewers = List.copyOf(reviewers);
     java.util.Objects.requireNonNull(section, "section");
+  }
+
+  /** A target the broker dials itself (no {@code via}). */
+  public TargetConfig(
+      String name,
+      String type,
+      String host,
+      int port,
+      String description,
+      Duration maxDuration,
+      Duration defaultDuration,
+      List<String> reviewers,
+      int approvals,
+      OnNoEntitlement onNoEntitlement,
+      Duration pendingTimeout,
+      String taskPattern,
+      boolean breakGlass,
+      GovernanceSection.TargetRules rules,
+      TargetSection section) {
+    this(
+        name,
+        type,
+        host,
+        port,
+        description,
+        maxDuration,
+        defaultDuration,
+        reviewers,
+        approvals,
+        onNoEntitlement,
+        pendingTimeout,
+        taskPattern,
+        breakGlass,
+        rules,
+        section,
+        null);
   }
 
   /** A target with the governance defaults (no reviewers, deny without entitlement). */

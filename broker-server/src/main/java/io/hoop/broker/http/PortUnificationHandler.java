@@ -1,5 +1,6 @@
 package io.hoop.broker.http;
 
+import io.hoop.tunnel.mux.AgentProtocol;
 import io.hoop.tunnel.protocol.TunnelProtocol;
 import io.hoop.tunnel.server.TunnelServer;
 import io.netty.buffer.ByteBuf;
@@ -22,24 +23,42 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Inspects the first four bytes after TLS and steps aside: {@code HOOP} hands the connection to the
- * tunnel server, anything else becomes an HTTP/1.1 connection for the API and dev IdP.
+ * tunnel server, {@code HOPA} to the agent endpoint, anything else becomes an HTTP/1.1 connection
+ * for the API and dev IdP.
  */
 public final class PortUnificationHandler extends ByteToMessageDecoder {
   /** Request bodies over this size get 413. */
   public static final int MAX_BODY_BYTES = 1024 * 1024;
 
   private final TunnelServer tunnels;
+  private final Consumer<ChannelPipeline> agents;
   private final Supplier<Router> router;
   private final Executor workers;
   private final String baseUrl;
 
   public PortUnificationHandler(
       TunnelServer tunnels, Supplier<Router> router, Executor workers, String baseUrl) {
+    this(tunnels, null, router, workers, baseUrl);
+  }
+
+  /**
+   * As {@link #PortUnificationHandler(TunnelServer, Supplier, Executor, String)}, with {@code
+   * agents} installing the agent endpoint on connections that start with {@code HOPA} (null: those
+   * become HTTP, which refuses them).
+   */
+  public PortUnificationHandler(
+      TunnelServer tunnels,
+      Consumer<ChannelPipeline> agents,
+      Supplier<Router> router,
+      Executor workers,
+      String baseUrl) {
     this.tunnels = tunnels;
+    this.agents = agents;
     this.router = router;
     this.workers = workers;
     this.baseUrl = baseUrl;
@@ -61,6 +80,8 @@ public final class PortUnificationHandler extends ByteToMessageDecoder {
     if (tunnel) {
       ctx.channel().config().setAutoRead(false);
       tunnels.configure(p);
+    } else if (agents != null && startsWith(in, AgentProtocol.MAGIC)) {
+      agents.accept(p);
     } else {
       p.addLast("http-idle", new ReadTimeoutHandler(120));
       p.addLast("http-codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
@@ -68,6 +89,15 @@ public final class PortUnificationHandler extends ByteToMessageDecoder {
       p.addLast("http-api", new HttpApiHandler(router, workers, baseUrl));
     }
     p.remove(this);
+  }
+
+  private static boolean startsWith(ByteBuf in, byte[] magic) {
+    for (int i = 0; i < magic.length; i++) {
+      if (in.getByte(in.readerIndex() + i) != magic[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Answers oversized bodies with the API's JSON error envelope instead of an empty 413. */

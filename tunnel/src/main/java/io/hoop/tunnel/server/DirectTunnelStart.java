@@ -4,8 +4,7 @@ import io.hoop.tunnel.engine.Engine;
 import io.hoop.tunnel.engine.EngineContext;
 import io.hoop.tunnel.engine.EngineSession;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,13 +61,15 @@ final class DirectTunnelStart {
       return;
     }
     InetSocketAddress route = engine.route(authorization);
-    ServerTunnelHandler.dial(client, route)
-        .addListener((ChannelFutureListener) f -> connected(engine, f));
+    Future<Channel> dialed = server.dialer().dial(client, authorization, route);
+    dialed.addListener(f -> connected(engine, dialed));
   }
 
-  private void connected(Engine engine, ChannelFuture f) {
+  private void connected(Engine engine, Future<Channel> f) {
     if (!client.isActive()) {
-      f.channel().close();
+      if (f.isSuccess()) {
+        f.getNow().close();
+      }
       server.fireRejected(
           client.remoteAddress(),
           "client_disconnected",
@@ -77,6 +78,10 @@ final class DirectTunnelStart {
       return;
     }
     if (!f.isSuccess()) {
+      if (f.cause() instanceof TunnelRejectedException rejected) {
+        refuse(rejected.code(), rejected.getMessage());
+        return;
+      }
       refuse(
           "upstream_unreachable",
           "cannot connect to target "
@@ -89,7 +94,7 @@ final class DirectTunnelStart {
               + ServerTunnelHandler.describe(f.cause()));
       return;
     }
-    Channel upstream = f.channel();
+    Channel upstream = f.getNow();
     ServerTunnel tunnel = new ServerTunnel(server, authorization, client, upstream, true);
     client.pipeline().addLast("hoop-direct-framing", new DirectClientFraming());
     client.pipeline().addLast("hoop-relay", tunnel.relay().framedHandler());

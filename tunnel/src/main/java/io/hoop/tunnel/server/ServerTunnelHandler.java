@@ -21,6 +21,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -213,9 +214,8 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
     state = State.CONNECTING;
     Channel client = ctx.channel();
     InetSocketAddress upstream = engine.route(authorization);
-    ChannelFuture connect = dial(client, upstream);
-    connect.addListener(
-        (ChannelFutureListener) f -> connected(authorization, engine, upstream, party, f));
+    Future<Channel> connect = server.dialer().dial(client, authorization, upstream);
+    connect.addListener(f -> connected(authorization, engine, upstream, party, connect));
   }
 
   private void connected(
@@ -223,9 +223,11 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
       Engine engine,
       InetSocketAddress route,
       TunnelParty party,
-      ChannelFuture f) {
+      Future<Channel> f) {
     if (state != State.CONNECTING) {
-      f.channel().close();
+      if (f.isSuccess()) {
+        f.getNow().close();
+      }
       return;
     }
     if (!f.isSuccess()) {
@@ -250,6 +252,11 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
         }
         return;
       }
+      if (f.cause() instanceof TunnelRejectedException rejected) {
+        // The dialer refused with its own code, e.g. the agent carrying the target is down.
+        refuse(rejected.code(), rejected.getMessage(), hintFor(rejected.code()), party);
+        return;
+      }
       // The client expects a reply before any frame, so the failure is a refused handshake.
       refuse(
           "upstream_unreachable",
@@ -267,7 +274,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
     }
     state = State.RELAYING;
     Channel client = ctx.channel();
-    Channel upstream = f.channel();
+    Channel upstream = f.getNow();
     ServerTunnel tunnel = new ServerTunnel(server, authorization, client, upstream, false);
     client.writeAndFlush(
         HandshakeReply.accepted(
@@ -368,6 +375,8 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
       case "grant_expired" -> "request a new grant with `hoop connect`";
       case "keepalive_required" -> "upgrade hoop to the broker's version";
       case "internal_error" -> "retry; if it persists, the broker log has the details";
+      case "agent_unavailable" ->
+          "the agent in the target's network is down; try again when it reconnects";
       default -> null;
     };
   }

@@ -38,6 +38,7 @@ public final class TunnelServer {
   private final Duration handshakeTimeout;
   private final Keepalive keepalive;
   private final Engines engines;
+  private final UpstreamDialer dialer;
   private final Set<ServerTunnel> live = ConcurrentHashMap.newKeySet();
   // Per-tunnel chains keep opened before closed even on a multi-threaded executor.
   private final Map<ServerTunnel, CompletableFuture<Void>> eventChains = new ConcurrentHashMap<>();
@@ -90,6 +91,31 @@ public final class TunnelServer {
       Duration handshakeTimeout,
       Keepalive keepalive,
       Engines engines) {
+    this(
+        authorizer,
+        events,
+        executor,
+        clock,
+        handshakeTimeout,
+        keepalive,
+        engines,
+        UpstreamDialer.DIRECT);
+  }
+
+  /**
+   * As {@link #TunnelServer(TunnelAuthorizer, TunnelEvents, Executor, Clock, Duration, Keepalive,
+   * Engines)} with the {@code dialer} that reaches each tunnel's route (e.g. through an agent).
+   */
+  public TunnelServer(
+      TunnelAuthorizer authorizer,
+      TunnelEvents events,
+      Executor executor,
+      Clock clock,
+      Duration handshakeTimeout,
+      Keepalive keepalive,
+      Engines engines,
+      UpstreamDialer dialer) {
+    this.dialer = Objects.requireNonNull(dialer, "dialer");
     this.engines = Objects.requireNonNull(engines, "engines");
     this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
@@ -185,6 +211,27 @@ public final class TunnelServer {
   }
 
   /**
+   * Closes the live tunnels of the sessions {@code sessionIds}, sending each a CLOSE notice with
+   * {@code code} (e.g. {@code agent_disconnected}) and {@code message}.
+   *
+   * @return how many tunnels were closed
+   */
+  public int closeSessions(java.util.Collection<String> sessionIds, String code, String message) {
+    Objects.requireNonNull(sessionIds, "sessionIds");
+    int closed = 0;
+    for (ServerTunnel tunnel : live) {
+      if (sessionIds.contains(tunnel.authorization().sessionId())) {
+        tunnel.close(code, message);
+        closed++;
+      }
+    }
+    if (closed > 0) {
+      log.info("tunnels closed code={} count={}", code, closed);
+    }
+    return closed;
+  }
+
+  /**
    * Closes every live tunnel with a CLOSE notice, e.g. {@code broker_shutdown} at shutdown.
    *
    * @return how many tunnels were closed
@@ -226,6 +273,10 @@ public final class TunnelServer {
 
   Engines engines() {
     return engines;
+  }
+
+  UpstreamDialer dialer() {
+    return dialer;
   }
 
   void register(ServerTunnel tunnel) {

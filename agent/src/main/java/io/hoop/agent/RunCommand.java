@@ -1,0 +1,177 @@
+package io.hoop.agent;
+
+import io.hoop.tunnel.tls.Fingerprints;
+import io.hoop.tunnel.tls.Tls;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hoop-agent run}: connects to the broker and serves its streams until stopped. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Connects out to the broker and carries its connections to this agent's targets until"
+          + " stopped; reconnects with backoff when the connection drops. The broker tells the"
+          + " agent on connect which targets it serves; the agent dials nothing else."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  hoop-agent run --broker https://broker.example:8443 --name eu1 \\",
+      "      --token-file /etc/hoop/agent.token --fingerprint SHA256:AB:CD:...",
+      "  hoop-agent run --broker https://broker.example:8443 --name eu1 \\",
+      "      --token-file /etc/hoop/agent.token --ca-cert /etc/hoop/broker-ca.pem \\",
+      "      --allow db.internal:5432",
+      "",
+      "Exit codes: 0 stopped, 1 error, 2 usage, 3 refused by the broker, 4 token file unusable."
+    })
+final class RunCommand implements Callable<Integer> {
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--broker",
+      required = true,
+      paramLabel = "URL",
+      description = "The broker, e.g. https://broker.example:8443.")
+  String broker;
+
+  @Option(
+      names = "--name",
+      required = true,
+      paramLabel = "NAME",
+      description = "This agent's name, as targets name it in via: (lower-case, digits, . _ -).")
+  String name;
+
+  @Option(
+      names = "--token-file",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "File (mode 0600) holding the broker token minted for this agent with hoop-broker token"
+              + " create --principal agent:NAME.")
+  Path tokenFile;
+
+  @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+  Trust trust;
+
+  /** How the broker's certificate is verified: one of the two, never neither. */
+  static final class Trust {
+    @Option(
+        names = "--fingerprint",
+        paramLabel = "SHA256",
+        description = "Pin of the broker's certificate (hoop-broker prints it at start).")
+    String fingerprint;
+
+    @Option(
+        names = "--ca-cert",
+        paramLabel = "FILE",
+        description = "PEM CA file the broker's certificate must chain to (host name checked).")
+    Path caCert;
+  }
+
+  @Option(
+      names = "--allow",
+      paramLabel = "HOST:PORT",
+      description =
+          "Only these target addresses may be dialed, whatever the broker assigns (repeatable;"
+              + " default: the broker's assignment).")
+  List<String> allow = new ArrayList<>();
+
+  @Option(
+      names = "--max-backoff",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description = "Longest wait between two reconnects, in seconds (default: ${DEFAULT-VALUE}).")
+  int maxBackoffSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    CommandLine cl = spec.commandLine();
+    if (!NAME.matcher(name).matches()) {
+      throw new CommandLine.ParameterException(
+          cl, "--name '" + name + "' must be lower-case letters, digits, '.', '_' or '-' (max 63)");
+    }
+    URI uri;
+    try {
+      uri = new URI(broker);
+    } catch (java.net.URISyntaxException e) {
+      throw new CommandLine.ParameterException(cl, "--broker '" + broker + "' is not a URL");
+    }
+    if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new CommandLine.ParameterException(
+          cl, "--broker '" + broker + "' must be an https:// URL with a host");
+    }
+    int port = uri.getPort() == -1 ? 443 : uri.getPort();
+    if (maxBackoffSeconds < 1 || maxBackoffSeconds > 3600) {
+      throw new CommandLine.ParameterException(
+          cl, "--max-backoff " + maxBackoffSeconds + " must be 1..3600 seconds");
+    }
+    Set<String> allowed = new LinkedHashSet<>();
+    for (String a : allow) {
+      int colon = a.lastIndexOf(':');
+      if (colon <= 0 || !a.substring(colon + 1).matches("[0-9]{1,5}")) {
+        throw new CommandLine.ParameterException(cl, "--allow '" + a + "' must be HOST:PORT");
+      }
+      allowed.add(a);
+    }
+    String[] token = new String[1];
+    try {
+      token[0] = TokenFile.read(tokenFile);
+    } catch (TokenFile.Refused e) {
+      cl.getErr().println("hoop-agent: " + e.getMessage());
+      return AgentMain.TOKEN_FILE;
+    }
+    // Read again at each connection: a rotated file is picked up at the next reconnect; a file
+    // broken meanwhile keeps the last good token (the broker refuses it once it expires).
+    java.util.function.Supplier<String> tokens =
+        () -> {
+          try {
+            token[0] = TokenFile.read(tokenFile);
+          } catch (TokenFile.Refused e) {
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class)
+                .warn("{}; using the token read before", e.getMessage());
+          }
+          return token[0];
+        };
+    SslContext ssl;
+    try {
+      ssl =
+          trust.fingerprint != null
+              ? Tls.clientPinned(Fingerprints.normalize(trust.fingerprint))
+              : Tls.clientWithCa(trust.caCert);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage());
+    }
+    String host = uri.getHost().replace("[", "").replace("]", "");
+    AgentLink link =
+        new AgentLink(
+            new AgentLink.Settings(
+                host, port, name, tokens, ssl, allowed, Duration.ofSeconds(maxBackoffSeconds)));
+    Thread hook = new Thread(link::stop, "hoop-agent-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    AgentLink.Outcome outcome = link.run();
+    if (outcome == AgentLink.Outcome.REFUSED) {
+      var r = link.refusal();
+      cl.getErr()
+          .println(
+              "hoop-agent: the broker refused agent "
+                  + name
+                  + ": "
+                  + (r == null ? "no reason given" : r.message()));
+      return AgentMain.REFUSED;
+    }
+    return AgentMain.OK;
+  }
+}
