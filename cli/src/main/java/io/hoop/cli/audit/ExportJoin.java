@@ -6,6 +6,7 @@ import io.hoop.api.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -67,7 +68,8 @@ final class ExportJoin {
     }
     long link = b.firstSeq() - 1;
     long overlapEnd = Math.min(a.lastSeq(), b.lastSeq());
-    Map<Long, String> inA = hashes(older.open().open(), Set.of(link, overlapEnd));
+    Map<Long, String> inA =
+        hashes(older.open().open(), new java.util.HashSet<>(List.of(link, overlapEnd)));
     String linkHash = link < a.firstSeq() ? a.firstPrevHash() : inA.get(link);
     if (!b.firstPrevHash().equals(linkHash)) {
       return pair
