@@ -1,4 +1,4 @@
--- hoop broker schema, version 12: retention. Runs on H2 (MODE=PostgreSQL) and PostgreSQL.
+-- hoop broker schema, version 14: retention. Runs on H2 (MODE=PostgreSQL) and PostgreSQL.
 -- Unfiltered audit exports: which records each covered, up to which signed checkpoint. Audit
 -- records are purged only up to a record an export covered (RetentionPurger).
 create table audit_exports (
