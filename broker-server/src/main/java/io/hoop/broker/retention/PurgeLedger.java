@@ -28,7 +28,9 @@ final class PurgeLedger {
                 + " anchor_hash, held_back) values (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, k.kind());
       ps.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-      ps.setObject(3, OffsetDateTime.ofInstant(k.cutoff(), ZoneOffset.UTC));
+      // A kind kept forever globally may still purge per target: its cutoffs differ, say "now".
+      ps.setObject(
+          3, OffsetDateTime.ofInstant(k.cutoff() == null ? at : k.cutoff(), ZoneOffset.UTC));
       ps.setLong(4, k.deleted());
       if (k.throughSeq() > 0) {
         ps.setLong(5, k.throughSeq());

@@ -219,9 +219,7 @@ public final class RetentionPurger {
       if (k.deleted() == 0 && !news) {
         continue;
       }
-      if (k.cutoff() != null) {
-        ledger.insert(c, now, k);
-      }
+      ledger.insert(c, now, k);
       Map<String, Object> details = new java.util.LinkedHashMap<>(k.fields());
       details.put("by", by == null ? "schedule" : by);
       audit.append(EVENT, by, null, null, null, details);

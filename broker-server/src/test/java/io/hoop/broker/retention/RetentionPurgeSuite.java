@@ -357,6 +357,35 @@ public abstract class RetentionPurgeSuite {
     assertThat(statements.find("s-open").orElseThrow().recordingPurgedAt()).isNull();
   }
 
+  @Test
+  public void aTargetsOwnRetentionPurgesWhenTheGlobalOneIsNever() throws Exception {
+    config.set(
+        new RetentionConfig(
+            Keep.FOREVER,
+            Keep.FOREVER,
+            Keep.FOREVER,
+            Duration.ofHours(1),
+            Map.of(
+                "dev-db",
+                new RetentionConfig.TargetRetention(Optional.of(days(1)), Optional.of(days(1))))));
+    session("s-dev", "dev-db", T0, T0.plusSeconds(5), 3);
+    session("s-prod", "prod-db", T0, T0.plusSeconds(5), 3);
+    Path dev = recording("s-dev", T0);
+    Path prod = recording("s-prod", T0);
+    clock.advance(Duration.ofDays(2));
+
+    PurgeReport r = purger().purge(false, "admin:test");
+
+    assertThat(kind(r, "recordings").deleted()).isEqualTo(1);
+    assertThat(kind(r, "recordings").keep()).isEqualTo("never (some targets differ)");
+    assertThat(kind(r, "statements").deleted()).isEqualTo(3);
+    assertThat(dev).doesNotExist();
+    assertThat(prod).exists();
+    assertThat(count("select count(*) from session_statements where session_id = 's-prod'"))
+        .isEqualTo(3);
+    assertThat(count("select count(*) from retention_purges where deleted > 0")).isEqualTo(2);
+  }
+
   protected static JsonNode lineOf(String ndjson, long seq) throws Exception {
     for (String l : ndjson.split("\n")) {
       JsonNode n = Json.mapper().readTree(l);
