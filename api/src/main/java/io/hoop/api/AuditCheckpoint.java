@@ -16,4 +16,12 @@ public record AuditCheckpoint(long seq, String hash, String time, String jws) {
 
   /** How a checkpoint appears in an export: {@code {"checkpoint": {...}}}. */
   public record Line(AuditCheckpoint checkpoint) {}
+
+  /**
+   * How an export that does not start at seq 1 names where it starts: {@code {"anchor": {...}}},
+   * the signed checkpoint of the record just before its first one (the last record purged by
+   * retention, or the record before a {@code since} cut), right after the header. The first
+   * record's {@code prevHash} must equal the anchor's hash.
+   */
+  public record AnchorLine(AuditCheckpoint anchor) {}
 }

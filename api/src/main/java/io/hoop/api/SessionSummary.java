@@ -17,6 +17,10 @@ import java.time.Instant;
  * @param engine the engine that relayed the session ({@code postgres}, {@code ssh}, {@code tcp}),
  *     which says what its statements are (SQL, ssh commands and transfers); null from brokers that
  *     do not send it
+ * @param recordingPurgedAt when retention removed the session's terminal recording; null while it
+ *     is kept (or from brokers without retention)
+ * @param statementsPurgedAt when retention removed the session's recorded statements; null while
+ *     they are kept
  */
 public record SessionSummary(
     String id,
@@ -33,7 +37,46 @@ public record SessionSummary(
     long statements,
     long blocked,
     long dropped,
-    String engine) {
+    String engine,
+    Instant recordingPurgedAt,
+    Instant statementsPurgedAt) {
+
+  /** A summary of which retention removed nothing. */
+  public SessionSummary(
+      String id,
+      String grantId,
+      String principal,
+      String target,
+      String task,
+      String role,
+      Instant openedAt,
+      Instant closedAt,
+      long bytesUp,
+      long bytesDown,
+      String closeReason,
+      long statements,
+      long blocked,
+      long dropped,
+      String engine) {
+    this(
+        id,
+        grantId,
+        principal,
+        target,
+        task,
+        role,
+        openedAt,
+        closedAt,
+        bytesUp,
+        bytesDown,
+        closeReason,
+        statements,
+        blocked,
+        dropped,
+        engine,
+        null,
+        null);
+  }
 
   /** A summary without the engine, as brokers before it was sent build it. */
   public SessionSummary(
@@ -66,6 +109,8 @@ public record SessionSummary(
         statements,
         blocked,
         dropped,
+        null,
+        null,
         null);
   }
 
@@ -86,6 +131,30 @@ public record SessionSummary(
         statements,
         blocked,
         dropped,
-        engine);
+        engine,
+        recordingPurgedAt,
+        statementsPurgedAt);
+  }
+
+  /** This summary with what retention removed from the session. */
+  public SessionSummary withPurges(Instant recordingPurgedAt, Instant statementsPurgedAt) {
+    return new SessionSummary(
+        id,
+        grantId,
+        principal,
+        target,
+        task,
+        role,
+        openedAt,
+        closedAt,
+        bytesUp,
+        bytesDown,
+        closeReason,
+        statements,
+        blocked,
+        dropped,
+        engine,
+        recordingPurgedAt,
+        statementsPurgedAt);
   }
 }

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       BrokerMain.CheckConfig.class,
       BrokerMain.Audit.class,
       TokenCommand.class,
+      RetentionCommand.class,
       BrokerMain.VersionCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

@@ -40,6 +40,7 @@ import io.hoop.broker.http.Router;
 import io.hoop.broker.http.TlsFailureLog;
 import io.hoop.broker.notify.DeliveryLog;
 import io.hoop.broker.notify.Notifier;
+import io.hoop.broker.retention.RetentionPurger;
 import io.hoop.broker.sessions.MaskKey;
 import io.hoop.broker.sessions.StatementRecorder;
 import io.hoop.broker.store.AuditLog;
@@ -137,7 +138,6 @@ public final class BrokerServer implements AutoCloseable {
     RevocationCache revocations = new RevocationCache(new TokenStore(store), clock);
     TokenService tokens = TokenService.loadOrCreate(dataDir, clock, revocations);
     this.audit = new AuditLog(store, clock);
-    this.adminSocket = adminSocket(dataDir, new AdminTokens(store, tokens, clock));
     SessionStore sessions = new SessionStore(store);
     GrantStore grantStore = new GrantStore(store);
     EntitlementStore entitlements = new EntitlementStore(store);
@@ -249,9 +249,18 @@ public final class BrokerServer implements AutoCloseable {
     new ApiRoutes(
             configs, authConfig, identity, tokens, sessions, grants, audit, clock, revocations)
         .register(r);
-    new AuditRoutes(
-            tokens, audit, AuditTrail.start(dataDir, store, audit, workers, blocking, clock))
-        .register(r);
+    AuditTrail trail = AuditTrail.start(dataDir, store, audit, workers, blocking, clock);
+    new AuditRoutes(tokens, audit, trail).register(r);
+    RetentionPurger retention =
+        new RetentionPurger(
+            store,
+            audit,
+            trail.exports(),
+            () -> configs.get().retention(),
+            dataDir.resolve("recordings"),
+            clock);
+    retention.schedule(workers, blocking);
+    this.adminSocket = adminSocket(dataDir, new AdminTokens(store, tokens, clock), retention);
     try {
       this.cluster =
           Cluster.join(
@@ -525,9 +534,10 @@ public final class BrokerServer implements AutoCloseable {
    * commands still work on a PostgreSQL store, so a failure (a data dir path too long for a Unix
    * socket, say) is a warning, not a reason to refuse to start.
    */
-  private static AdminSocket adminSocket(Path dataDir, AdminTokens tokens) {
+  private static AdminSocket adminSocket(
+      Path dataDir, AdminTokens tokens, RetentionPurger retention) {
     try {
-      return AdminSocket.start(dataDir, tokens);
+      return AdminSocket.start(dataDir, tokens, retention);
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "no admin socket ({}): hoop-broker token needs a PostgreSQL store or a stopped broker",

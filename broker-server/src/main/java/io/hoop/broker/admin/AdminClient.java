@@ -33,6 +33,12 @@ public final class AdminClient {
    */
   public static Optional<JsonNode> call(Path dataDir, Map<String, Object> request)
       throws IOException {
+    return call(dataDir, request, Duration.ofSeconds(30));
+  }
+
+  /** As {@link #call(Path, Map)}, waiting up to {@code timeout} for the answer (a long purge). */
+  public static Optional<JsonNode> call(Path dataDir, Map<String, Object> request, Duration timeout)
+      throws IOException {
     Path path = AdminSocket.path(dataDir);
     if (!Files.exists(path)) {
       return Optional.empty();
@@ -45,7 +51,7 @@ public final class AdminClient {
         return Optional.empty();
       }
       AdminProtocol.write(ch, request);
-      return Optional.of(AdminProtocol.read(ch, Duration.ofSeconds(30)));
+      return Optional.of(AdminProtocol.read(ch, timeout));
     }
   }
 }

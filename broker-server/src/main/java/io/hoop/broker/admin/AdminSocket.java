@@ -3,6 +3,7 @@ package io.hoop.broker.admin;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hoop.broker.retention.RetentionPurger;
 import io.hoop.broker.store.TokenStore;
 import io.hoop.broker.token.AdminTokens;
 import java.io.IOException;
@@ -38,13 +39,16 @@ public final class AdminSocket implements AutoCloseable {
   private final Path path;
   private final ServerSocketChannel server;
   private final AdminTokens tokens;
+  private final RetentionPurger retention;
   private final String owner;
   private final Thread acceptor;
 
-  private AdminSocket(Path path, ServerSocketChannel server, AdminTokens tokens) {
+  private AdminSocket(
+      Path path, ServerSocketChannel server, AdminTokens tokens, RetentionPurger retention) {
     this.path = path;
     this.server = server;
     this.tokens = tokens;
+    this.retention = retention;
     this.owner = System.getProperty("user.name");
     this.acceptor = new Thread(this::acceptLoop, "hoop-admin-socket");
     acceptor.setDaemon(true);
@@ -60,6 +64,15 @@ public final class AdminSocket implements AutoCloseable {
    * one a live broker answers on is not (that broker owns this data dir).
    */
   public static AdminSocket start(Path dataDir, AdminTokens tokens) throws IOException {
+    return start(dataDir, tokens, null);
+  }
+
+  /**
+   * As {@link #start(Path, AdminTokens)}, also answering {@code retention.status} and {@code
+   * retention.purge} with {@code retention} (null: refused, naming the reason).
+   */
+  public static AdminSocket start(Path dataDir, AdminTokens tokens, RetentionPurger retention)
+      throws IOException {
     requireNonNull(tokens, "tokens");
     Path path = path(dataDir);
     Path dir = path.getParent();
@@ -75,7 +88,7 @@ public final class AdminSocket implements AutoCloseable {
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-    AdminSocket socket = new AdminSocket(path, server, tokens);
+    AdminSocket socket = new AdminSocket(path, server, tokens, retention);
     socket.acceptor.start();
     LOG.info("admin socket listening path={}", path);
     return socket;
@@ -154,15 +167,34 @@ public final class AdminSocket implements AutoCloseable {
                     "no admin token " + request.path("id").asText("") + " (see" + " token list)")
                 : AdminProtocol.ok("revoked", tokens.listing(t.get()));
           }
+        case "retention.status":
+          return retention == null
+              ? AdminProtocol.error("this broker runs no retention purger")
+              : AdminProtocol.ok("status", retention.status());
+        case "retention.purge":
+          {
+            if (retention == null) {
+              return AdminProtocol.error("this broker runs no retention purger");
+            }
+            JsonNode dry = request.path("dryRun");
+            if (!dry.isMissingNode() && !dry.isBoolean()) {
+              return AdminProtocol.error("dryRun must be true or false");
+            }
+            return AdminProtocol.ok(
+                "purge", retention.purge(dry.asBoolean(false), operator).fields());
+          }
         default:
           return AdminProtocol.error(
               "unknown request '"
                   + AdminProtocol.shown(op)
-                  + "'; expected token.create,"
-                  + " token.list or token.revoke");
+                  + "'; expected token.create, token.list, token.revoke, retention.status or"
+                  + " retention.purge");
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
       return AdminProtocol.error(e.getMessage());
+    } catch (io.hoop.broker.store.StoreException e) {
+      LOG.warn("admin request {} failed: {}", AdminProtocol.shown(op), e.getMessage());
+      return AdminProtocol.error("the store failed: " + e.getMessage());
     }
   }
 

@@ -62,7 +62,12 @@ public final class AuditRoutes {
     String principal = auditor ? null : caller.principal().name();
     AuditExporter.Result result;
     try {
-      result = trail.exporter().export(new AuditExporter.Query(since, task, target, principal));
+      result =
+          trail
+              .exporter()
+              .export(
+                  new AuditExporter.Query(since, task, target, principal),
+                  caller.principal().name());
     } catch (AuditExporter.TooLargeException e) {
       throw new ApiException(413, "export_too_large", e.getMessage(), "pass since=ISO-TIME");
     }
@@ -71,6 +76,12 @@ public final class AuditRoutes {
     details.put("scope", auditor ? "all" : "own");
     if (since != null) {
       details.put("since", since.toString());
+    }
+    if (result.covered() != null) {
+      // What retention may purge once this export exists.
+      details.put("exportId", result.covered().id());
+      details.put("fromSeq", result.covered().fromSeq());
+      details.put("toSeq", result.covered().toSeq());
     }
     audit.append("audit.export", caller.principal().name(), target, null, task, details);
     return new ApiResponse(200, NDJSON, result.body(), Map.of("Cache-Control", "no-store"));

@@ -93,6 +93,16 @@ public final class SessionRoutes {
     SessionSummary s = store.find(id).filter(found -> visible(caller, found)).orElse(null);
     java.util.Optional<java.nio.file.Path> file =
         s == null ? java.util.Optional.empty() : casts.apply(id);
+    if (file.isEmpty() && s != null && s.recordingPurgedAt() != null) {
+      throw new ApiException(
+          410,
+          "recording_purged",
+          "the terminal recording of session "
+              + id
+              + " was removed by the broker's retention policy on "
+              + s.recordingPurgedAt(),
+          "hoop sessions show " + id + " has what is still known of it");
+    }
     if (file.isEmpty()) {
       throw new ApiException(
           404,

@@ -26,13 +26,19 @@ public final class AuditExporter {
   private final AuditLog log;
   private final CheckpointStore checkpoints;
   private final AuditCheckpointer checkpointer;
+  private final AuditExports exports;
   private final Clock clock;
 
   AuditExporter(
-      AuditLog log, CheckpointStore checkpoints, AuditCheckpointer checkpointer, Clock clock) {
+      AuditLog log,
+      CheckpointStore checkpoints,
+      AuditCheckpointer checkpointer,
+      AuditExports exports,
+      Clock clock) {
     this.log = log;
     this.checkpoints = checkpoints;
     this.checkpointer = checkpointer;
+    this.exports = exports;
     this.clock = clock;
   }
 
@@ -44,16 +50,34 @@ public final class AuditExporter {
     }
   }
 
-  /** The export as NDJSON bytes and how many records it holds. */
-  public record Result(byte[] body, int records) {}
+  /**
+   * The export as NDJSON bytes and how many records it holds.
+   *
+   * @param covered what it covers without a hole, recorded for retention; null for a filtered or
+   *     empty export
+   */
+  public record Result(byte[] body, int records, AuditExports.Covered covered) {
+    public Result(byte[] body, int records) {
+      this(body, records, null);
+    }
+  }
+
+  /** As {@link #export(Query, String)} by an unnamed caller (tests). */
+  public Result export(Query q) throws TooLargeException {
+    return export(q, "unknown");
+  }
 
   /**
    * Exports the log up to its current head, signing the head first so an unfiltered export ends
-   * with a checkpoint.
+   * with a checkpoint. An unfiltered export that does not start at seq 1 (records purged, or a
+   * {@code since} cut) starts with the signed checkpoint of the record before its first one as its
+   * anchor, when the store has one. An unfiltered export is recorded as covering its records, so
+   * retention may purge them.
    *
+   * @param exportedBy who asked, for the record of what the export covered
    * @throws TooLargeException if more than {@link #MAX_RECORDS} records match
    */
-  public Result export(Query q) throws TooLargeException {
+  public Result export(Query q, String exportedBy) throws TooLargeException {
     AuditLog.Head head = checkpointer.checkpointHead();
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
     write(
@@ -70,6 +94,7 @@ public final class AuditExporter {
     List<AuditCheckpoint> cps = checkpoints.between(1, head.seq());
     int[] next = {0};
     int[] count = {0};
+    long[] first = {0};
     try {
       log.records(
           head.seq(),
@@ -80,6 +105,14 @@ public final class AuditExporter {
           r -> {
             if (++count[0] > MAX_RECORDS) {
               throw new Overflow();
+            }
+            if (count[0] == 1) {
+              first[0] = r.seq();
+              if (!q.filtered() && r.seq() > 1) {
+                checkpoints
+                    .between(r.seq() - 1, r.seq() - 1)
+                    .forEach(a -> write(out, new AuditCheckpoint.AnchorLine(a)));
+              }
             }
             // Checkpoints of records not in this export cannot be matched by a verifier: skip.
             while (next[0] < cps.size() && cps.get(next[0]).seq() < r.seq()) {
@@ -96,7 +129,19 @@ public final class AuditExporter {
               + MAX_RECORDS
               + " records; narrow it with since (an ISO time)");
     }
-    return new Result(out.toByteArray(), count[0]);
+    AuditExports.Covered covered = null;
+    if (!q.filtered() && count[0] > 0) {
+      covered =
+          new AuditExports.Covered(
+              "x-" + java.util.UUID.randomUUID(),
+              clock.instant(),
+              exportedBy,
+              first[0],
+              head.seq(),
+              head.hash());
+      exports.insert(covered);
+    }
+    return new Result(out.toByteArray(), count[0], covered);
   }
 
   private static void write(ByteArrayOutputStream out, Object line) {

@@ -18,9 +18,13 @@ import java.util.concurrent.TimeUnit;
  * @param signer the audit key
  * @param checkpointer when checkpoints are signed
  * @param exporter writes exports
+ * @param exports what exports covered (for retention)
  */
 public record AuditTrail(
-    AuditSigner signer, AuditCheckpointer checkpointer, AuditExporter exporter) {
+    AuditSigner signer,
+    AuditCheckpointer checkpointer,
+    AuditExporter exporter,
+    AuditExports exports) {
 
   /** How often the schedule looks for due checkpoints. */
   static final Duration TICK = Duration.ofSeconds(1);
@@ -69,7 +73,11 @@ public record AuditTrail(
     CheckpointStore checkpoints = new CheckpointStore(store);
     AuditCheckpointer checkpointer =
         new AuditCheckpointer(log, checkpoints, signer, clock, everyRecords, interval);
+    AuditExports exports = new AuditExports(store);
     return new AuditTrail(
-        signer, checkpointer, new AuditExporter(log, checkpoints, checkpointer, clock));
+        signer,
+        checkpointer,
+        new AuditExporter(log, checkpoints, checkpointer, exports, clock),
+        exports);
   }
 }

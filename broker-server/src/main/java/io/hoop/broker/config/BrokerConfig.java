@@ -23,6 +23,7 @@ import java.util.Optional;
  *     tunnel.deadPeerTimeout}); read at start
  * @param postgresDirect host:port of the broker's PostgreSQL port for direct access ({@code
  *     postgres.directListen}); absent when direct access is off. Read at start
+ * @param retention how long recordings, statements and audit records are kept ({@code retention})
  */
 public record BrokerConfig(
     String listen,
@@ -37,7 +38,8 @@ public record BrokerConfig(
     NotificationsSection notifications,
     Optional<GovernanceSection.Jira> jira,
     io.hoop.tunnel.protocol.Keepalive tunnelKeepalive,
-    Optional<String> postgresDirect) {
+    Optional<String> postgresDirect,
+    RetentionConfig retention) {
 
   /** A config without direct PostgreSQL access. */
   public BrokerConfig(
@@ -66,7 +68,8 @@ public record BrokerConfig(
         notifications,
         jira,
         tunnelKeepalive,
-        Optional.empty());
+        Optional.empty(),
+        RetentionConfig.DEFAULTS);
   }
 
   public Optional<TargetConfig> target(String name) {

@@ -106,7 +106,7 @@ public final class ConfigLoader {
     if (raw == null) {
       raw =
           new RawConfig(
-              null, null, null, null, null, null, null, null, null, null, null, null, null);
+              null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     return loader.validate(raw, dev);
   }
@@ -166,6 +166,7 @@ public final class ConfigLoader {
     io.hoop.tunnel.protocol.Keepalive tunnel =
         problems.attempt(() -> TunnelSection.parse(source, raw.tunnel()));
     Optional<String> postgresDirect = problems.attempt(() -> postgresDirect(raw.postgres()));
+    RetentionConfig retention = retention(raw, rawTargets);
     problems.throwIfAny();
     return new BrokerConfig(
         listen,
@@ -180,7 +181,25 @@ public final class ConfigLoader {
         notifications,
         jira,
         tunnel,
-        postgresDirect);
+        postgresDirect,
+        retention);
+  }
+
+  /** {@code retention:} and each target's {@code retention:}, problems kept like the others'. */
+  private RetentionConfig retention(RawConfig raw, List<RawTarget> rawTargets) {
+    Map<String, RetentionConfig.TargetRetention> perTarget = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < rawTargets.size(); i++) {
+      RawTarget rt = rawTargets.get(i);
+      String key = "targets[" + i + "]";
+      RetentionConfig.TargetRetention tr =
+          rt == null || rt.name() == null || rt.retention() == null
+              ? null
+              : problems.attempt(() -> RetentionSection.target(source, key, rt.retention()));
+      if (tr != null) {
+        perTarget.put(rt.name(), tr);
+      }
+    }
+    return problems.attempt(() -> RetentionSection.parse(source, raw.retention(), perTarget));
   }
 
   /** {@code postgres.directListen}: host:port of the direct PostgreSQL port, absent when off. */
@@ -726,7 +745,8 @@ public final class ConfigLoader {
       NotificationsSection.RawNotifications notifications,
       GovernanceSection.RawJira jira,
       TunnelSection.RawTunnel tunnel,
-      RawPostgres postgres) {}
+      RawPostgres postgres,
+      RetentionSection.RawRetention retention) {}
 
   /** The broker's own {@code postgres} section (not a target's). */
   record RawPostgres(String directListen) {}
@@ -757,6 +777,7 @@ public final class ConfigLoader {
       String engine,
       String holdTimeout,
       String via,
+      RetentionSection.RawTargetRetention retention,
       @JsonAnySetter Map<String, JsonNode> sections) {
     RawTarget {
       sections = sections == null ? Map.of() : sections;

@@ -24,7 +24,7 @@ public final class StatementStore {
           + " s.bytes_up, s.bytes_down, s.close_reason, s.statements_dropped,"
           + " (select count(*) from session_statements st where st.session_id = s.id),"
           + " (select count(*) from session_statements st where st.session_id = s.id"
-          + " and st.blocked = true)"
+          + " and st.blocked = true), s.recording_purged_at, s.statements_purged_at"
           + " from tunnel_sessions s";
 
   private final Store store;
@@ -178,20 +178,23 @@ public final class StatementStore {
 
   private static SessionSummary summary(ResultSet rs) throws SQLException {
     return new SessionSummary(
-        rs.getString(1),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getString(4),
-        rs.getString(5),
-        rs.getString(6),
-        Store.instant(rs.getObject(7, OffsetDateTime.class)),
-        Store.instant(rs.getObject(8, OffsetDateTime.class)),
-        rs.getLong(9),
-        rs.getLong(10),
-        rs.getString(11),
-        rs.getLong(13),
-        rs.getLong(14),
-        rs.getLong(12));
+            rs.getString(1),
+            rs.getString(2),
+            rs.getString(3),
+            rs.getString(4),
+            rs.getString(5),
+            rs.getString(6),
+            Store.instant(rs.getObject(7, OffsetDateTime.class)),
+            Store.instant(rs.getObject(8, OffsetDateTime.class)),
+            rs.getLong(9),
+            rs.getLong(10),
+            rs.getString(11),
+            rs.getLong(13),
+            rs.getLong(14),
+            rs.getLong(12))
+        .withPurges(
+            Store.instant(rs.getObject(15, OffsetDateTime.class)),
+            Store.instant(rs.getObject(16, OffsetDateTime.class)));
   }
 
   private static String parameters(List<String> values) {

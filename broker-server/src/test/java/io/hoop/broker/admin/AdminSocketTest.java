@@ -112,6 +112,43 @@ class AdminSocketTest {
   }
 
   @Test
+  void retentionRequestsWithoutAPurgerOrWithBadValuesAreRefusedWithAnAnswer() throws Exception {
+    JsonNode none = AdminClient.call(dir, Map.of("op", "retention.status")).orElseThrow();
+    assertThat(none.path("ok").asBoolean()).isFalse();
+    assertThat(none.path("error").asText()).isEqualTo("this broker runs no retention purger");
+
+    socket.close();
+    Clock clock = Clock.fixed(SOCKET_NOW, ZoneOffset.UTC);
+    io.hoop.broker.store.AuditLog log = new io.hoop.broker.store.AuditLog(store, clock);
+    io.hoop.broker.retention.RetentionPurger purger =
+        new io.hoop.broker.retention.RetentionPurger(
+            store,
+            log,
+            new io.hoop.broker.audit.AuditExports(store),
+            () -> io.hoop.broker.config.RetentionConfig.DEFAULTS,
+            dir.resolve("recordings"),
+            clock);
+    socket =
+        AdminSocket.start(
+            dir, new AdminTokens(store, TokenService.loadOrCreate(dir, clock), clock), purger);
+    for (Object hostile : List.of("yes", 1, List.of(true), Map.of("a", 1))) {
+      JsonNode bad =
+          AdminClient.call(dir, Map.of("op", "retention.purge", "dryRun", hostile)).orElseThrow();
+      assertThat(bad.path("ok").asBoolean()).as("%s", hostile).isFalse();
+      assertThat(bad.path("error").asText()).isEqualTo("dryRun must be true or false");
+    }
+    JsonNode status = AdminClient.call(dir, Map.of("op", "retention.status")).orElseThrow();
+    assertThat(status.at("/status/configured/audit").asText()).isEqualTo("never");
+    assertThat(status.at("/status/store").asText()).isEqualTo("h2");
+    JsonNode dry =
+        AdminClient.call(dir, Map.of("op", "retention.purge", "dryRun", true)).orElseThrow();
+    assertThat(dry.at("/purge/dryRun").asBoolean()).isTrue();
+    assertThat(dry.at("/purge/kinds")).hasSize(3);
+    // A dry run writes nothing, not even an audit record.
+    assertThat(log.head().seq()).isZero();
+  }
+
+  @Test
   void hostileClientsGetNoAnswerAndTheSocketKeepsServing() throws Exception {
     for (byte[] hostile :
         List.of(

@@ -33,6 +33,8 @@ public final class AuditVerifier {
   private long line;
   private AuditExportHeader header;
   private AuditRecord last;
+  private AuditCheckpoint anchor;
+  private String firstPrevHash;
   private long firstSeq = -1;
   private long records;
   private long checkpoints;
@@ -101,6 +103,8 @@ public final class AuditVerifier {
       }
       if (node.has("export")) {
         header(node.get("export"));
+      } else if (node.has("anchor")) {
+        anchor(node.get("anchor"));
       } else if (node.has("checkpoint")) {
         checkpoint(node.get("checkpoint"));
       } else {
@@ -119,6 +123,26 @@ public final class AuditVerifier {
 
   private boolean filtered() {
     return header != null && header.filtered();
+  }
+
+  /** A whole export: its header asks for every record, so it must start at seq 1 or an anchor. */
+  private boolean whole() {
+    return header != null && !header.filtered() && header.since() == null;
+  }
+
+  private void anchor(JsonNode n) throws Bad {
+    if (last != null || checkpoints > 0) {
+      throw bad("anchor found after records; expected it right after the export header");
+    }
+    if (anchor != null) {
+      throw bad("a second anchor; expected at most one, right after the export header");
+    }
+    if (filtered()) {
+      throw bad("anchor in a filtered export; the broker anchors only unfiltered exports");
+    }
+    AuditCheckpoint cp = parse(n, AuditCheckpoint.class, "anchor");
+    signed(cp, "anchor");
+    anchor = cp;
   }
 
   private void record(JsonNode n) throws Bad {
@@ -158,8 +182,18 @@ public final class AuditVerifier {
     }
     if (last == null) {
       firstSeq = r.seq();
-      if (r.seq() == 1 && !r.prevHash().equals(AuditCanonical.GENESIS_HASH)) {
+      firstPrevHash = r.prevHash();
+      if (anchor != null) {
+        first(r);
+      } else if (r.seq() == 1 && !r.prevHash().equals(AuditCanonical.GENESIS_HASH)) {
         throw bad("seq 1 does not start the chain: its prevHash is not 64 zeros");
+      } else if (r.seq() != 1 && whole()) {
+        throw bad(
+            "export starts at seq "
+                + r.seq()
+                + " without an anchor: records 1.."
+                + (r.seq() - 1)
+                + " are missing (deleted) and no signed checkpoint says where the log starts");
       }
     } else if (r.seq() <= last.seq()) {
       throw bad("records reordered: seq " + r.seq() + " comes after seq " + last.seq());
@@ -183,6 +217,33 @@ public final class AuditVerifier {
     lastLineIsCheckpointOfLastRecord = false;
   }
 
+  /** The first record after an anchor must be the next seq and link to the signed hash. */
+  private void first(AuditRecord r) throws Bad {
+    if (r.seq() <= anchor.seq()) {
+      throw bad(
+          "records reordered: seq "
+              + r.seq()
+              + " comes after the anchor, which signs seq "
+              + anchor.seq());
+    }
+    if (r.seq() != anchor.seq() + 1) {
+      throw bad(
+          "record(s) deleted: seq gap between the anchor (seq "
+              + anchor.seq()
+              + ") and the first record (seq "
+              + r.seq()
+              + ")");
+    }
+    if (!r.prevHash().equals(anchor.hash())) {
+      throw bad(
+          "prev link broken between the anchor and seq "
+              + r.seq()
+              + ": its prevHash is not the signed hash of seq "
+              + anchor.seq()
+              + " (forged anchor or replaced record)");
+    }
+  }
+
   private Bad deleted(Gap g) {
     return new Bad(
         g.line(),
@@ -198,43 +259,7 @@ public final class AuditVerifier {
       throw deleted(gap);
     }
     AuditCheckpoint cp = parse(n, AuditCheckpoint.class, "checkpoint");
-    if (cp.jws() == null) {
-      throw bad("malformed checkpoint: no jws");
-    }
-    JWSObject jws;
-    try {
-      jws = JWSObject.parse(cp.jws());
-    } catch (ParseException e) {
-      throw bad("malformed checkpoint: jws is not a compact JWS");
-    }
-    boolean valid;
-    try {
-      valid =
-          JWSAlgorithm.ES256.equals(jws.getHeader().getAlgorithm())
-              && jws.getHeader().getType() != null
-              && AuditCheckpoint.JWS_TYPE.equals(jws.getHeader().getType().getType())
-              && jws.verify(verifier);
-    } catch (JOSEException e) {
-      valid = false;
-    }
-    String kid = jws.getHeader().getKeyID();
-    if (!valid) {
-      throw bad(
-          "forged checkpoint (seq "
-              + cp.seq()
-              + "): bad signature"
-              + (kid != null && !kid.equals(keyId)
-                  ? " (signed with key " + kid + ", expected " + keyId + ")"
-                  : ""));
-    }
-    Map<String, Object> payload = jws.getPayload().toJSONObject();
-    Object seq = payload == null ? null : payload.get("seq");
-    if (!(seq instanceof Number num)
-        || num.longValue() != cp.seq()
-        || !Objects.equals(payload.get("hash"), cp.hash())
-        || !Objects.equals(payload.get("time"), cp.time())) {
-      throw bad("forged checkpoint (seq " + cp.seq() + "): its fields differ from what is signed");
-    }
+    signed(cp, "checkpoint");
     if (last == null || last.seq() != cp.seq()) {
       throw bad(
           "checkpoint for seq "
@@ -254,6 +279,50 @@ public final class AuditVerifier {
     lastSignedSeq = cp.seq();
     lastSignedTime = cp.time();
     lastLineIsCheckpointOfLastRecord = true;
+  }
+
+  /** Checks a checkpoint's (or anchor's) signature and that its fields are what it signs. */
+  private void signed(AuditCheckpoint cp, String what) throws Bad {
+    if (cp.jws() == null) {
+      throw bad("malformed " + what + ": no jws");
+    }
+    JWSObject jws;
+    try {
+      jws = JWSObject.parse(cp.jws());
+    } catch (ParseException e) {
+      throw bad("malformed " + what + ": jws is not a compact JWS");
+    }
+    boolean valid;
+    try {
+      valid =
+          JWSAlgorithm.ES256.equals(jws.getHeader().getAlgorithm())
+              && jws.getHeader().getType() != null
+              && AuditCheckpoint.JWS_TYPE.equals(jws.getHeader().getType().getType())
+              && jws.verify(verifier);
+    } catch (JOSEException e) {
+      valid = false;
+    }
+    String kid = jws.getHeader().getKeyID();
+    if (!valid) {
+      throw bad(
+          "forged "
+              + what
+              + " (seq "
+              + cp.seq()
+              + "): bad signature"
+              + (kid != null && !kid.equals(keyId)
+                  ? " (signed with key " + kid + ", expected " + keyId + ")"
+                  : ""));
+    }
+    Map<String, Object> payload = jws.getPayload().toJSONObject();
+    Object seq = payload == null ? null : payload.get("seq");
+    if (!(seq instanceof Number num)
+        || num.longValue() != cp.seq()
+        || !Objects.equals(payload.get("hash"), cp.hash())
+        || !Objects.equals(payload.get("time"), cp.time())) {
+      throw bad(
+          "forged " + what + " (seq " + cp.seq() + "): its fields differ from what is signed");
+    }
   }
 
   private void end() throws Bad {
@@ -300,7 +369,9 @@ public final class AuditVerifier {
         unsigned,
         header != null,
         filtered(),
-        keyId);
+        keyId,
+        anchor == null ? -1 : anchor.seq(),
+        firstPrevHash);
   }
 
   private Bad bad(String message) {

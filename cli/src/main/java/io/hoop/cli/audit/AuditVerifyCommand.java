@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -36,14 +38,19 @@ import picocli.CommandLine.Spec;
       "Check an audit export offline.",
       "Every record's hash, the chain of prev hashes and seq order, every checkpoint's",
       "signature and the hash it signs. Exit 0 if intact; exit 1 naming the first bad",
-      "line (edited, deleted or reordered record, forged checkpoint, truncated or",
-      "malformed file)."
+      "line (edited, deleted or reordered record, forged checkpoint or anchor, truncated",
+      "or malformed file).",
+      "An export taken after the broker's retention purged old records starts with a",
+      "signed anchor: the checkpoint of the last purged record, which the first record",
+      "must link to. Give an older export too (oldest first) and the files are checked",
+      "to form one chain: the older file holds the record the anchor signs."
     },
     footer = {
       "%nExamples:",
       "  hoop audit verify audit.jsonl            # key from the profile's broker",
       "  hoop audit verify audit.jsonl --public-key audit-key.jwk   # fully offline",
       "  hoop audit export | hoop audit verify -",
+      "  hoop audit verify 2025-q1.jsonl 2025-q2.jsonl   # the later one after a purge",
       "",
       "Get the key file once with `hoop-broker audit public-key` on the broker host,",
       "or save the output of GET /v1/audit/public-key."
@@ -55,8 +62,11 @@ public final class AuditVerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "FILE", description = "The export (JSON Lines), or - for stdin.")
-  String file;
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "1..*",
+      description = "The export (JSON Lines), or - for stdin; several exports oldest first.")
+  List<String> files;
 
   @ArgGroup(exclusive = true)
   KeySource key;
@@ -91,20 +101,51 @@ public final class AuditVerifyCommand implements Callable<Integer> {
       ecKey = parseKey(jwk, "the broker's audit key");
       keySource = "broker " + session.profile().brokerUrl();
     }
-    VerifyResult result;
-    try (InputStream in = open()) {
-      result = AuditVerifier.verify(in, ecKey);
+    if (files.size() > 1 && files.contains("-")) {
+      throw new HoopException.Usage(
+          "- (stdin) cannot be joined with other exports; save it to a file first");
     }
-    String name = "-".equals(file) ? "stdin" : file;
-    if (!result.ok()) {
-      throw new HoopException(
-          name + " line " + result.line() + ": " + result.problem() + " (verification failed)");
+    List<ExportJoin.Part> parts = new ArrayList<>();
+    for (String file : files) {
+      VerifyResult result;
+      try (InputStream in = open(file)) {
+        result = AuditVerifier.verify(in, ecKey);
+      }
+      String name = "-".equals(file) ? "stdin" : file;
+      if (!result.ok()) {
+        throw new HoopException(
+            name + " line " + result.line() + ": " + result.problem() + " (verification failed)");
+      }
+      print(spec.commandLine().getOut(), name, result.summary(), keySource);
+      parts.add(new ExportJoin.Part(name, result.summary(), () -> open(file)));
     }
-    print(spec.commandLine().getOut(), name, result.summary(), keySource);
+    for (int i = 1; i < parts.size(); i++) {
+      String problem = ExportJoin.problem(parts.get(i - 1), parts.get(i));
+      if (problem != null) {
+        throw new HoopException(problem + " (verification failed)");
+      }
+      VerifyResult.Summary a = parts.get(i - 1).summary();
+      VerifyResult.Summary b = parts.get(i).summary();
+      spec.commandLine()
+          .getOut()
+          .println(
+              parts.get(i - 1).name()
+                  + " + "
+                  + parts.get(i).name()
+                  + ": one chain, seq "
+                  + n(a.firstSeq())
+                  + " .. "
+                  + n(Math.max(a.lastSeq(), b.lastSeq()))
+                  + " (joined at seq "
+                  + n(b.firstSeq() - 1)
+                  + (b.anchorSeq() >= 0 ? ", the newer file's signed anchor" : "")
+                  + ")");
+    }
+    spec.commandLine().getOut().flush();
     return ExitCodes.OK;
   }
 
-  private InputStream open() throws IOException {
+  private InputStream open(String file) throws IOException {
     if ("-".equals(file)) {
       return new BufferedInputStream(parent.environment().stdin());
     }
@@ -137,6 +178,13 @@ public final class AuditVerifyCommand implements Callable<Integer> {
       chain = "yes (no records)";
     } else if (s.firstSeq() == 1) {
       chain = "yes, from the start of the log (seq 1)";
+    } else if (s.anchorSeq() >= 0) {
+      chain =
+          "yes, from seq "
+              + n(s.firstSeq())
+              + ", linked to the signed anchor of seq "
+              + n(s.anchorSeq())
+              + " (records up to it were purged or are in an earlier export)";
     } else {
       chain = "yes, from seq " + n(s.firstSeq()) + " (earlier records are not in this file)";
     }

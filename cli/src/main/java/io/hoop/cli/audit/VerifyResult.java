@@ -30,6 +30,9 @@ public record VerifyResult(boolean ok, long line, String problem, Summary summar
    * @param hasHeader the file starts with an export header
    * @param filtered the header says records were left out, so the chain was not checked
    * @param keyId id of the key the signatures were checked with
+   * @param anchorSeq seq of the signed anchor the export starts after (records up to it were purged
+   *     or cut by {@code since}), -1 if none
+   * @param firstPrevHash the first record's prevHash (the anchor's hash when anchored), or null
    */
   public record Summary(
       long records,
@@ -41,5 +44,7 @@ public record VerifyResult(boolean ok, long line, String problem, Summary summar
       long unsigned,
       boolean hasHeader,
       boolean filtered,
-      String keyId) {}
+      String keyId,
+      long anchorSeq,
+      String firstPrevHash) {}
 }

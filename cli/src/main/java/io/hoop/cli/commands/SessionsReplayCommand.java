@@ -96,6 +96,19 @@ public final class SessionsReplayCommand implements Callable<Integer> {
 
   Sleeper sleeper = Sleeper.REAL;
 
+  /** What retention removed from the session, in words, or null when nothing. */
+  private static String purged(SessionDetail detail) {
+    var s = detail.session();
+    List<String> parts = new ArrayList<>();
+    if (s.recordingPurgedAt() != null) {
+      parts.add("its terminal recording on " + s.recordingPurgedAt());
+    }
+    if (s.statementsPurgedAt() != null) {
+      parts.add("its recorded steps on " + s.statementsPurgedAt());
+    }
+    return parts.isEmpty() ? null : String.join(" and ", parts);
+  }
+
   @Override
   public Integer call() {
     if (!(speed == 0 || (speed >= MIN_SPEED && speed <= MAX_SPEED))) {
@@ -127,6 +140,16 @@ public final class SessionsReplayCommand implements Callable<Integer> {
     }
     if (recording != null) {
       return play(detail, recording);
+    }
+    if (detail.statements().isEmpty() && purged(detail) != null) {
+      throw new HoopException(
+          "session "
+              + id
+              + " has nothing left to replay: the broker's retention policy removed "
+              + purged(detail)
+              + "; hoop sessions show "
+              + id
+              + " has what is still known of it");
     }
     if (detail.statements().isEmpty()) {
       String engine = api.engineOf(detail);

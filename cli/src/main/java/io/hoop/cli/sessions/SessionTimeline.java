@@ -89,6 +89,16 @@ public final class SessionTimeline {
             + s.blocked()
             + " blocked"
             + (s.dropped() > 0 ? ", " + s.dropped() + " not recorded (recorder overloaded)" : ""));
+    if (s.recordingPurgedAt() != null || s.statementsPurgedAt() != null) {
+      out.println(
+          "purged    by the retention policy:"
+              + (s.recordingPurgedAt() == null
+                  ? ""
+                  : " terminal recording " + DurationFormat.local(s.recordingPurgedAt()) + ";")
+              + (s.statementsPurgedAt() == null
+                  ? ""
+                  : " recorded steps " + DurationFormat.local(s.statementsPurgedAt()) + ";"));
+    }
     out.println();
     Instant origin = origin(d);
     if (ssh) {

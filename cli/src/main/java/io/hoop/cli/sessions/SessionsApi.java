@@ -44,7 +44,8 @@ public final class SessionsApi {
 
   /**
    * {@code GET /v1/sessions/{id}/recording}: the session's asciicast v2 file (ssh sessions); null
-   * when the session has none (postgres sessions, raw relays, older brokers).
+   * when the session has none (postgres sessions, raw relays, older brokers) or retention removed
+   * it (410; the session's {@code recordingPurgedAt} says when).
    */
   public String recording(String id) {
     try {
@@ -57,7 +58,7 @@ public final class SessionsApi {
                   MAX_RECORDING_BYTES);
       return new String(body, StandardCharsets.UTF_8);
     } catch (BrokerException e) {
-      if (e.httpStatus() == 404) {
+      if (e.httpStatus() == 404 || e.httpStatus() == 410) {
         return null;
       }
       throw e;

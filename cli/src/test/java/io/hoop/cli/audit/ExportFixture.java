@@ -26,15 +26,25 @@ final class ExportFixture {
   final List<AuditRecord> records = new ArrayList<>();
 
   ExportFixture() throws Exception {
-    this.key =
+    this(
         new ECKeyGenerator(Curve.P_256)
             .keyID("test-audit")
             .algorithm(JWSAlgorithm.ES256)
-            .generate();
+            .generate());
+  }
+
+  /** A fixture signing with {@code key} (another log of the same broker). */
+  ExportFixture(ECKey key) {
+    this.key = key;
   }
 
   /** Appends {@code n} records chained from genesis. */
   ExportFixture records(int n) {
+    return records(n, "alice");
+  }
+
+  /** Appends {@code n} records of {@code principal} chained from genesis. */
+  ExportFixture records(int n, String principal) {
     Instant t = Instant.parse("2025-03-01T09:00:00.000001Z");
     for (int i = 0; i < n; i++) {
       long seq = records.size() + 1;
@@ -46,13 +56,14 @@ final class ExportFixture {
       var details = Json.mapper().valueToTree(d);
       Instant at = t.plusMillis(seq);
       String task = "T-" + (seq % 3);
-      String hash = AuditCanonical.hash(seq, at, "test", "alice", "db", null, task, details, prev);
+      String hash =
+          AuditCanonical.hash(seq, at, "test", principal, "db", null, task, details, prev);
       records.add(
           new AuditRecord(
               seq,
               AuditCanonical.time(at),
               "test",
-              "alice",
+              principal,
               "db",
               null,
               task,
