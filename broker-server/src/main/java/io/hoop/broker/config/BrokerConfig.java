@@ -23,6 +23,9 @@ import java.util.Optional;
  *     tunnel.deadPeerTimeout}); read at start
  * @param postgresDirect host:port of the broker's PostgreSQL port for direct access ({@code
  *     postgres.directListen}); absent when direct access is off. Read at start
+ * @param diagnosticsListen host:port of the plain-HTTP diagnostics listener ({@code
+ *     diagnostics.listen}: {@code /metrics}, {@code /healthz}, {@code /readyz}); absent when off.
+ *     Read at start
  */
 public record BrokerConfig(
     String listen,
@@ -37,7 +40,40 @@ public record BrokerConfig(
     NotificationsSection notifications,
     Optional<GovernanceSection.Jira> jira,
     io.hoop.tunnel.protocol.Keepalive tunnelKeepalive,
-    Optional<String> postgresDirect) {
+    Optional<String> postgresDirect,
+    Optional<String> diagnosticsListen) {
+
+  /** A config without a diagnostics listener. */
+  public BrokerConfig(
+      String listen,
+      Optional<String> publicUrl,
+      Duration sessionTtl,
+      Optional<IdentityConfig> identity,
+      DevIdpConfig devIdp,
+      List<TargetConfig> targets,
+      List<EntitlementConfig> entitlements,
+      Duration reviewPeriod,
+      Optional<io.hoop.broker.store.PostgresConfig> store,
+      NotificationsSection notifications,
+      Optional<GovernanceSection.Jira> jira,
+      io.hoop.tunnel.protocol.Keepalive tunnelKeepalive,
+      Optional<String> postgresDirect) {
+    this(
+        listen,
+        publicUrl,
+        sessionTtl,
+        identity,
+        devIdp,
+        targets,
+        entitlements,
+        reviewPeriod,
+        store,
+        notifications,
+        jira,
+        tunnelKeepalive,
+        postgresDirect,
+        Optional.empty());
+  }
 
   /** A config without direct PostgreSQL access. */
   public BrokerConfig(

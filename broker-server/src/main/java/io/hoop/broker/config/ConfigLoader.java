@@ -106,7 +106,7 @@ public final class ConfigLoader {
     if (raw == null) {
       raw =
           new RawConfig(
-              null, null, null, null, null, null, null, null, null, null, null, null, null);
+              null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     return loader.validate(raw, dev);
   }
@@ -166,6 +166,7 @@ public final class ConfigLoader {
     io.hoop.tunnel.protocol.Keepalive tunnel =
         problems.attempt(() -> TunnelSection.parse(source, raw.tunnel()));
     Optional<String> postgresDirect = problems.attempt(() -> postgresDirect(raw.postgres()));
+    Optional<String> diagnostics = problems.attempt(() -> diagnostics(raw.diagnostics()));
     problems.throwIfAny();
     return new BrokerConfig(
         listen,
@@ -180,7 +181,17 @@ public final class ConfigLoader {
         notifications,
         jira,
         tunnel,
-        postgresDirect);
+        postgresDirect,
+        diagnostics);
+  }
+
+  /** {@code diagnostics.listen}: host:port of the plain-HTTP diagnostics listener. */
+  private Optional<String> diagnostics(RawDiagnostics raw) throws ConfigException {
+    if (raw == null || raw.listen() == null) {
+      return Optional.empty();
+    }
+    parseHostPort("diagnostics.listen", raw.listen(), true);
+    return Optional.of(raw.listen());
   }
 
   /** {@code postgres.directListen}: host:port of the direct PostgreSQL port, absent when off. */
@@ -694,7 +705,11 @@ public final class ConfigLoader {
       NotificationsSection.RawNotifications notifications,
       GovernanceSection.RawJira jira,
       TunnelSection.RawTunnel tunnel,
-      RawPostgres postgres) {}
+      RawPostgres postgres,
+      RawDiagnostics diagnostics) {}
+
+  /** {@code diagnostics}: the plain-HTTP listener for Prometheus and probes. */
+  record RawDiagnostics(String listen) {}
 
   /** The broker's own {@code postgres} section (not a target's). */
   record RawPostgres(String directListen) {}

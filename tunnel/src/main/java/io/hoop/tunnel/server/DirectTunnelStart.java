@@ -24,6 +24,8 @@ final class DirectTunnelStart {
   private final DirectClient callbacks;
   private final TunnelParty party;
 
+  private final long startedNanos;
+
   DirectTunnelStart(
       TunnelServer server,
       Channel client,
@@ -33,6 +35,7 @@ final class DirectTunnelStart {
     this.client = client;
     this.authorization = authorization;
     this.callbacks = callbacks;
+    this.startedNanos = System.nanoTime();
     this.party =
         new TunnelParty(
             authorization.principal(), authorization.grantId(), authorization.target(), null);
@@ -90,7 +93,8 @@ final class DirectTunnelStart {
       return;
     }
     Channel upstream = f.channel();
-    ServerTunnel tunnel = new ServerTunnel(server, authorization, client, upstream, true);
+    ServerTunnel tunnel =
+        new ServerTunnel(server, authorization, client, upstream, true, startedNanos);
     client.pipeline().addLast("hoop-direct-framing", new DirectClientFraming());
     client.pipeline().addLast("hoop-relay", tunnel.relay().framedHandler());
     upstream.pipeline().addLast("hoop-relay", tunnel.relay().rawHandler());
