@@ -57,10 +57,12 @@ public enum LogFormat {
     Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
       if (it.next() instanceof OutputStreamAppender<ILoggingEvent> out) {
-        Encoder<ILoggingEvent> encoder = encoder(ctx);
-        out.stop();
-        out.setEncoder(encoder);
-        out.start();
+        // Swapped while running: stopping would close a stream only the console can reopen.
+        Encoder<ILoggingEvent> previous = out.getEncoder();
+        out.setEncoder(encoder(ctx));
+        if (previous != null) {
+          previous.stop();
+        }
       }
     }
   }

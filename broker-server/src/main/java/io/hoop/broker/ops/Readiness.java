@@ -61,6 +61,9 @@ public final class Readiness implements AutoCloseable {
   private long lastAt;
   private CompletableFuture<Status> running;
   private long runningSince;
+  private boolean runningCounted;
+  // The states of the run in progress so far, for an answer while it is stuck.
+  private final Map<String, String> progress = new java.util.concurrent.ConcurrentHashMap<>();
   private boolean wasReady = true;
 
   /**
@@ -110,6 +113,7 @@ public final class Readiness implements AutoCloseable {
       if (running == null) {
         running = new CompletableFuture<>();
         runningSince = now;
+        runningCounted = false;
         CompletableFuture<Status> started = running;
         try {
           runner.execute(() -> finish(started, runChecks()));
@@ -141,8 +145,22 @@ public final class Readiness implements AutoCloseable {
 
   private Status stuck() {
     Map<String, String> states = new LinkedHashMap<>();
+    String stuckAt = null;
     for (String name : checks.keySet()) {
-      states.put(name, "no answer within " + timeout.toMillis() + " ms");
+      String done = progress.get(name);
+      if (done != null) {
+        states.put(name, done);
+      } else if (stuckAt == null) {
+        stuckAt = name;
+        states.put(name, "no answer within " + timeout.toMillis() + " ms");
+      } else {
+        states.put(name, "not checked");
+      }
+    }
+    if (!runningCounted && metrics != null && stuckAt != null) {
+      // Once per stuck run, however many probes are answered from it.
+      runningCounted = true;
+      metrics.readinessFailed(stuckAt);
     }
     Status s = new Status(false, states);
     transition(s);
@@ -158,16 +176,19 @@ public final class Readiness implements AutoCloseable {
   }
 
   private Status runChecks() {
+    progress.clear();
     Map<String, String> states = new LinkedHashMap<>();
     boolean ready = true;
     for (Map.Entry<String, Check> e : checks.entrySet()) {
       try {
         e.getValue().run();
         states.put(e.getKey(), "ok");
+        progress.put(e.getKey(), "ok");
       } catch (Exception | Error failure) {
         ready = false;
         // The probe answer says only which check failed: exception texts may name hosts and users.
         states.put(e.getKey(), "failed");
+        progress.put(e.getKey(), "failed");
         LOG.debug("readiness check failed check={}", e.getKey(), failure);
         if (metrics != null) {
           metrics.readinessFailed(e.getKey());
