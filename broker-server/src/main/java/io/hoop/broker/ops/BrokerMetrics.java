@@ -62,6 +62,7 @@ public final class BrokerMetrics implements AutoCloseable {
   private final JvmGcMetrics gc;
   private final ConcurrentMap<List<String>, AtomicInteger> live = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Set<String>> labelValues = new ConcurrentHashMap<>();
+  private final List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private BrokerMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
     this.registry = registry;
@@ -259,6 +260,9 @@ public final class BrokerMetrics implements AutoCloseable {
   /** Counts what {@code count} reads as {@code name} (a monotonic total kept elsewhere). */
   public void counting(String name, String description, LongSupplier count) {
     requireNonNull(count, "count");
+    // Held here: Micrometer keeps only a weak reference, and a lambda held by nobody else would be
+    // collected and read as zero.
+    held.add(count);
     FunctionCounter.builder(name, count, c -> (double) c.getAsLong())
         .description(description)
         .register(registry);
@@ -266,11 +270,15 @@ public final class BrokerMetrics implements AutoCloseable {
 
   /** A readiness check failed. */
   void readinessFailed(String check) {
-    Counter.builder("hoop.readiness.failures")
-        .description("readiness checks that failed, by check")
+    readinessFailures(check).increment();
+  }
+
+  /** The failure counter of {@code check}, registered at zero. */
+  Counter readinessFailures(String check) {
+    return Counter.builder("hoop.readiness.failures")
+        .description("readiness checks that failed or did not answer in time, by check")
         .tags("check", label("check", check))
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /**

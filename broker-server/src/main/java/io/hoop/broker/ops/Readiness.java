@@ -76,6 +76,9 @@ public final class Readiness implements AutoCloseable {
     this.timeout = requireNonNull(timeout, "timeout");
     this.maxAge = requireNonNull(maxAge, "maxAge");
     this.metrics = metrics;
+    if (metrics != null) {
+      this.checks.keySet().forEach(metrics::readinessFailures);
+    }
     this.runner =
         Executors.newSingleThreadExecutor(
             r -> {

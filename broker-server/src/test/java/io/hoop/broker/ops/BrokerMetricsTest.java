@@ -52,6 +52,15 @@ class BrokerMetricsTest {
   }
 
   @Test
+  void countedTotalsSurviveAGarbageCollection() {
+    java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong(41);
+    metrics.counting("hoop.test.counted", "a test total", () -> n.get() + 1);
+    System.gc();
+    System.gc();
+    assertThat(metrics.scrape()).contains("hoop_test_counted_total 42.0");
+  }
+
+  @Test
   void knownTargetsAndWebhooksShowAsZeroBeforeAnyTraffic() {
     metrics.knownTargets(List.of("db", "web"));
     metrics.knownWebhooks(List.of("chat"));
