@@ -270,7 +270,17 @@ class MetricsThroughHoopIT {
         } catch (SQLException e) {
           assertThat(e.getSQLState()).isEqualTo("42501");
         }
-        String open = metrics();
+        // /metrics serves one scrape for up to a second: wait for one taken after the refusal.
+        String open =
+            Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                    MetricsThroughHoopIT::metrics,
+                    m ->
+                        value(
+                                m,
+                                "hoop_engine_refusals_total{engine=\"postgres\",kind=\"statement\",target=\"prod-db\"}")
+                            == 2.0);
         assertThat(value(open, "hoop_tunnels_live{engine=\"postgres\",target=\"prod-db\"}"))
             .as("the pgjdbc connection's tunnel")
             .isEqualTo(1.0);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.hoop.broker.http.ApiResponse;
 import io.hoop.broker.http.Router;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,12 +19,24 @@ public final class OpsRoutes {
   /** The Prometheus text exposition format's content type. */
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
+  /** How long one scrape is served again: a flood of requests costs one scrape a second. */
+  static final Duration SCRAPE_MAX_AGE = Duration.ofSeconds(1);
+
   private final Readiness readiness;
   private final BrokerMetrics metrics;
+  private final long scrapeMaxAgeNanos;
+  private volatile Scrape last;
+
+  private record Scrape(long at, byte[] body) {}
 
   public OpsRoutes(Readiness readiness, BrokerMetrics metrics) {
+    this(readiness, metrics, SCRAPE_MAX_AGE);
+  }
+
+  OpsRoutes(Readiness readiness, BrokerMetrics metrics, Duration scrapeMaxAge) {
     this.readiness = requireNonNull(readiness, "readiness");
     this.metrics = requireNonNull(metrics, "metrics");
+    this.scrapeMaxAgeNanos = scrapeMaxAge.toNanos();
   }
 
   /** Adds {@code /readyz} and {@code /metrics} ({@code /healthz} is the API's own route). */
@@ -52,8 +65,14 @@ public final class OpsRoutes {
   }
 
   ApiResponse metrics() {
-    return new ApiResponse(
-            200, PROMETHEUS_TEXT, metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of())
+    long now = System.nanoTime();
+    Scrape s = last;
+    if (s == null || now - s.at() >= scrapeMaxAgeNanos) {
+      // Two requests racing here both scrape; either result is current.
+      s = new Scrape(now, metrics.scrape().getBytes(StandardCharsets.UTF_8));
+      last = s;
+    }
+    return new ApiResponse(200, PROMETHEUS_TEXT, s.body(), Map.of())
         .withHeader("Cache-Control", "no-store");
   }
 }

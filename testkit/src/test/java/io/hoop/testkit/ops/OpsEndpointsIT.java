@@ -157,7 +157,9 @@ class OpsEndpointsIT {
         assertThat(get(https, broker.url() + "/healthz").statusCode()).isEqualTo(200);
         HttpResponse<String> metrics = get(plain, diag(broker) + "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("hoop_readiness_failures_total{check=\"store\"}");
+        assertThat(metrics.body())
+            .containsPattern("hoop_readiness_failures_total\\{check=\"store\"\\} [1-9]")
+            .containsPattern("hoop_readiness_failures_total\\{check=\"keys\"\\} 0.0");
 
         pg.restart();
         until(https, broker.url() + "/readyz", r -> r.statusCode() == 200, Duration.ofSeconds(30));
