@@ -88,8 +88,13 @@ License: Apache-2.0
  /usr/share/common-licenses/Apache-2.0.
 COPYRIGHT
 
-# The runtime (jdk.crypto.ec: TLS with elliptic curves, a provider jdeps cannot see).
-sh "$here/jlink-runtime.sh" "$home/lib" "$home/runtime" jdk.crypto.ec
+# The runtime (jdk.crypto.ec: TLS with elliptic curves, a provider jdeps cannot see; the broker's
+# metrics read process CPU and open files from jdk.management, by reflection).
+extra=jdk.crypto.ec
+if [ "$package" = hoop-broker ]; then
+  extra=$extra,jdk.management
+fi
+sh "$here/jlink-runtime.sh" "$home/lib" "$home/runtime" "$extra"
 
 for script in postinst prerm postrm; do
   if [ -f "$here/$package/$script" ]; then

@@ -6,6 +6,7 @@ import io.hoop.broker.audit.AuditSigner;
 import io.hoop.broker.config.BrokerConfig;
 import io.hoop.broker.config.ConfigException;
 import io.hoop.broker.config.ConfigLoader;
+import io.hoop.broker.ops.LogFormat;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.PostgresConfig;
 import io.hoop.broker.store.Store;
@@ -139,8 +140,24 @@ public final class BrokerMain implements Callable<Integer> {
         description = "Write {url, fingerprint, pid} as JSON here once serving (for scripts).")
     Path readyFile;
 
+    @Option(
+        names = "--log-format",
+        paramLabel = "FORMAT",
+        defaultValue = "${env:HOOP_LOG_FORMAT:-text}",
+        description =
+            "Log lines as text (default) or json (one object per line); also $HOOP_LOG_FORMAT.")
+    String logFormat;
+
     @Override
     public Integer call() throws Exception {
+      LogFormat format;
+      try {
+        format = LogFormat.parse(logFormat);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--log-format: " + e.getMessage());
+      }
+      format.apply();
       BrokerConfig cfg = loadConfig(config, dev);
       Path dir = dataDir == null ? defaultDataDir() : dataDir;
       BrokerServer server = BrokerServer.start(cfg, config, dir, dev, Clock.systemUTC());

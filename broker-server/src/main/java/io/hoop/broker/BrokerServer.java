@@ -40,6 +40,10 @@ import io.hoop.broker.http.Router;
 import io.hoop.broker.http.TlsFailureLog;
 import io.hoop.broker.notify.DeliveryLog;
 import io.hoop.broker.notify.Notifier;
+import io.hoop.broker.ops.BrokerMetrics;
+import io.hoop.broker.ops.DiagnosticsServer;
+import io.hoop.broker.ops.OpsRoutes;
+import io.hoop.broker.ops.Readiness;
 import io.hoop.broker.retention.RetentionPurger;
 import io.hoop.broker.sessions.MaskKey;
 import io.hoop.broker.sessions.StatementRecorder;
@@ -57,6 +61,7 @@ import io.hoop.broker.token.RevocationCache;
 import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.AuditingTunnelEvents;
 import io.hoop.broker.tunnel.GrantTunnelAuthorizer;
+import io.hoop.broker.tunnel.MeteredTunnelEvents;
 import io.hoop.broker.tunnel.SessionListeners;
 import io.hoop.broker.tunnel.SessionRoles;
 import io.hoop.broker.tunnel.TunnelLogins;
@@ -117,6 +122,9 @@ public final class BrokerServer implements AutoCloseable {
   private final AdminSocket adminSocket;
   private final String replicaId;
   private volatile Cluster cluster;
+  private final BrokerMetrics metrics = BrokerMetrics.create();
+  private final Readiness readiness;
+  private final DiagnosticsServer diagnostics;
   private volatile Router router;
   private volatile String baseUrl;
 
@@ -138,15 +146,21 @@ public final class BrokerServer implements AutoCloseable {
     RevocationCache revocations = new RevocationCache(new TokenStore(store), clock);
     TokenService tokens = TokenService.loadOrCreate(dataDir, clock, revocations);
     this.audit = new AuditLog(store, clock);
+    Ops.instrument(metrics, store, audit, config);
     SessionStore sessions = new SessionStore(store);
     GrantStore grantStore = new GrantStore(store);
     EntitlementStore entitlements = new EntitlementStore(store);
     EntitlementSeeder.seed(config, entitlements);
     ConfigReloads reloads = new ConfigReloads(audit, entitlements);
     this.configs = ConfigWatcher.start(config, configFile, dev, reloads);
-    DeliveryLog deliveries = new DeliveryLog(store);
+    DeliveryLog deliveries =
+        new DeliveryLog(store, d -> metrics.webhookAttempt(d.webhook(), d.delivered()));
     this.notifier =
         new Notifier(() -> configs.get().notifications(), grantStore, deliveries, clock);
+    metrics.counting(
+        "hoop.webhook.dropped",
+        "notifications and deliveries dropped because their queue was full",
+        notifier::dropped);
     notifier.resume();
     this.holds =
         new BrokerHolds(
@@ -181,14 +195,16 @@ public final class BrokerServer implements AutoCloseable {
             configs,
             clock,
             engines,
-            new SessionListeners(statements, audit, blocking),
+            new SessionListeners(statements, audit, blocking, metrics),
             holds::forSession,
             logins);
     this.tunnels =
         new TunnelServer(
             authorizer,
-            new AuditingTunnelEvents(
-                audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
+            new MeteredTunnelEvents(
+                new AuditingTunnelEvents(
+                    audit, sessions, clock, new SessionRoles(grantStore, configs)::of),
+                metrics),
             tunnelAuth,
             clock,
             TunnelServer.DEFAULT_HANDSHAKE_TIMEOUT,
@@ -245,7 +261,8 @@ public final class BrokerServer implements AutoCloseable {
     IdentityGateway identity = idSetup.gateway();
     AuthConfig authConfig = idSetup.authConfig();
     GrantService grants =
-        new GrantService(configs, grantStore, entitlements, audit, tokens, notifier, clock);
+        new GrantService(
+            configs, grantStore, entitlements, audit, tokens, notifier, clock, metrics);
     new ApiRoutes(
             configs, authConfig, identity, tokens, sessions, grants, audit, clock, revocations)
         .register(r);
@@ -320,7 +337,16 @@ public final class BrokerServer implements AutoCloseable {
             brokerEngines.engines(),
             brokerEngines.casts()::file)
         .register(r);
+    this.readiness = Ops.readiness(store, tokens, clock, metrics);
+    OpsRoutes ops = new OpsRoutes(readiness, metrics);
+    ops.register(r);
     this.router = r;
+    try {
+      this.diagnostics = Ops.diagnostics(config, ops, boss, workers, blocking);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      close();
+      throw e;
+    }
     LOG.info("broker listening url={} dev={} targets={}", url, dev, config.targets().size());
   }
 
@@ -551,11 +577,24 @@ public final class BrokerServer implements AutoCloseable {
     return replicaId;
   }
 
+  /** The broker's metrics (what {@code /metrics} serves). */
+  public BrokerMetrics metrics() {
+    return metrics;
+  }
+
+  /** The port of the plain-HTTP diagnostics listener, when {@code diagnostics.listen} is set. */
+  public Optional<Integer> diagnosticsPort() {
+    return Optional.ofNullable(diagnostics).map(DiagnosticsServer::port);
+  }
+
   @Override
   public void close() {
     LOG.info("broker stopping url={}", url);
     if (cluster != null) {
       cluster.close();
+    }
+    if (diagnostics != null) {
+      diagnostics.close();
     }
     if (adminSocket != null) {
       adminSocket.close();
@@ -590,6 +629,10 @@ public final class BrokerServer implements AutoCloseable {
     }
     // After the event loops: statements of the last tunnels are still written.
     statements.close();
+    if (readiness != null) {
+      readiness.close();
+    }
     store.close();
+    metrics.close();
   }
 }

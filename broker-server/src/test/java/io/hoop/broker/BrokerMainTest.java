@@ -46,6 +46,35 @@ class BrokerMainTest {
   }
 
   @Test
+  void anUnknownLogFormatIsAUsageErrorNamingTheChoices() throws Exception {
+    Path cfg = dir.resolve("broker.yaml");
+    Files.writeString(cfg, "targets: []\n");
+    CliResult r =
+        run(
+            "serve",
+            "--dev",
+            "--log-format",
+            "xml",
+            "--config",
+            cfg.toString(),
+            "--data-dir",
+            dir.resolve("d").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--log-format: log format 'xml' is not one of: text, json");
+    assertThat(dir.resolve("d")).doesNotExist();
+  }
+
+  @Test
+  void aBadDiagnosticsListenStopsStartUp() throws Exception {
+    CliResult r = serve("diagnostics:\n  listen: localhost\ntargets: []\n");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("diagnostics.listen: 'localhost' is not host:port");
+    CliResult unknown = serve("diagnostics:\n  port: 9464\ntargets: []\n");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("diagnostics.port");
+  }
+
+  @Test
   void productionModeWithoutIdentityStopsStartUp() throws Exception {
     Path cfg = dir.resolve("prod.yaml");
     Files.writeString(cfg, "targets: []\n");

@@ -223,6 +223,40 @@ public final class PostgresCluster implements AutoCloseable {
     return baseDir;
   }
 
+  /**
+   * Stops the server (fast shutdown: sessions are cut) but keeps its files, so {@link #restart}
+   * brings it back on the same port: an outage of the store, not its loss.
+   *
+   * @throws IllegalStateException when it does not stop
+   */
+  public synchronized void stop() {
+    Processes.Result result =
+        run(
+            List.of(
+                binaries.pgCtl().toString(), "stop", "-m", "fast", "-w", "-D", dataDir.toString()),
+            "");
+    if (result.exitCode() != 0 && isRunning()) {
+      throw new IllegalStateException(
+          "PostgreSQL on port " + port + " did not stop: " + result.output());
+    }
+  }
+
+  /**
+   * Starts a server stopped by {@link #stop} again, on the same port.
+   *
+   * @throws IllegalStateException when it does not start (with the tail of the server log)
+   */
+  public synchronized void restart() {
+    if (closed) {
+      throw new IllegalStateException("PostgreSQL on port " + port + " was closed, not stopped");
+    }
+    Processes.Result result = pgCtlStart();
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException(
+          "PostgreSQL did not restart on port " + port + ": " + result.output() + "\n" + logTail());
+    }
+  }
+
   /** Stops the server (fast shutdown: sessions are cut) and deletes its directory; idempotent. */
   @Override
   public synchronized void close() {

@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param postgresDirect host:port of the broker's PostgreSQL port for direct access ({@code
  *     postgres.directListen}); absent when direct access is off. Read at start
  * @param retention how long recordings, statements and audit records are kept ({@code retention})
+ * @param diagnosticsListen host:port of the plain-HTTP diagnostics listener ({@code
+ *     diagnostics.listen}: {@code /metrics}, {@code /healthz}, {@code /readyz}); absent when off.
+ *     Read at start
  */
 public record BrokerConfig(
     String listen,
@@ -39,7 +42,75 @@ public record BrokerConfig(
     Optional<GovernanceSection.Jira> jira,
     io.hoop.tunnel.protocol.Keepalive tunnelKeepalive,
     Optional<String> postgresDirect,
-    RetentionConfig retention) {
+    RetentionConfig retention,
+    Optional<String> diagnosticsListen) {
+
+  /** A config without a diagnostics listener. */
+  public BrokerConfig(
+      String listen,
+      Optional<String> publicUrl,
+      Duration sessionTtl,
+      Optional<IdentityConfig> identity,
+      DevIdpConfig devIdp,
+      List<TargetConfig> targets,
+      List<EntitlementConfig> entitlements,
+      Duration reviewPeriod,
+      Optional<io.hoop.broker.store.PostgresConfig> store,
+      NotificationsSection notifications,
+      Optional<GovernanceSection.Jira> jira,
+      io.hoop.tunnel.protocol.Keepalive tunnelKeepalive,
+      Optional<String> postgresDirect) {
+    this(
+        listen,
+        publicUrl,
+        sessionTtl,
+        identity,
+        devIdp,
+        targets,
+        entitlements,
+        reviewPeriod,
+        store,
+        notifications,
+        jira,
+        tunnelKeepalive,
+        postgresDirect,
+        RetentionConfig.DEFAULTS,
+        Optional.empty());
+  }
+
+  /** A config with retention rules and without a diagnostics listener. */
+  public BrokerConfig(
+      String listen,
+      Optional<String> publicUrl,
+      Duration sessionTtl,
+      Optional<IdentityConfig> identity,
+      DevIdpConfig devIdp,
+      List<TargetConfig> targets,
+      List<EntitlementConfig> entitlements,
+      Duration reviewPeriod,
+      Optional<io.hoop.broker.store.PostgresConfig> store,
+      NotificationsSection notifications,
+      Optional<GovernanceSection.Jira> jira,
+      io.hoop.tunnel.protocol.Keepalive tunnelKeepalive,
+      Optional<String> postgresDirect,
+      RetentionConfig retention) {
+    this(
+        listen,
+        publicUrl,
+        sessionTtl,
+        identity,
+        devIdp,
+        targets,
+        entitlements,
+        reviewPeriod,
+        store,
+        notifications,
+        jira,
+        tunnelKeepalive,
+        postgresDirect,
+        retention,
+        Optional.empty());
+  }
 
   /** A config without direct PostgreSQL access. */
   public BrokerConfig(
@@ -69,7 +140,8 @@ public record BrokerConfig(
         jira,
         tunnelKeepalive,
         Optional.empty(),
-        RetentionConfig.DEFAULTS);
+        RetentionConfig.DEFAULTS,
+        Optional.empty());
   }
 
   public Optional<TargetConfig> target(String name) {

@@ -106,7 +106,8 @@ public final class ConfigLoader {
     if (raw == null) {
       raw =
           new RawConfig(
-              null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+              null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+              null);
     }
     return loader.validate(raw, dev);
   }
@@ -167,6 +168,7 @@ public final class ConfigLoader {
         problems.attempt(() -> TunnelSection.parse(source, raw.tunnel()));
     Optional<String> postgresDirect = problems.attempt(() -> postgresDirect(raw.postgres()));
     RetentionConfig retention = retention(raw, rawTargets);
+    Optional<String> diagnostics = problems.attempt(() -> diagnostics(raw.diagnostics()));
     problems.throwIfAny();
     return new BrokerConfig(
         listen,
@@ -182,7 +184,8 @@ public final class ConfigLoader {
         jira,
         tunnel,
         postgresDirect,
-        retention);
+        retention,
+        diagnostics);
   }
 
   /** {@code retention:} and each target's {@code retention:}, problems kept like the others'. */
@@ -200,6 +203,15 @@ public final class ConfigLoader {
       }
     }
     return problems.attempt(() -> RetentionSection.parse(source, raw.retention(), perTarget));
+  }
+
+  /** {@code diagnostics.listen}: host:port of the plain-HTTP diagnostics listener. */
+  private Optional<String> diagnostics(RawDiagnostics raw) throws ConfigException {
+    if (raw == null || raw.listen() == null) {
+      return Optional.empty();
+    }
+    parseHostPort("diagnostics.listen", raw.listen(), true);
+    return Optional.of(raw.listen());
   }
 
   /** {@code postgres.directListen}: host:port of the direct PostgreSQL port, absent when off. */
@@ -746,7 +758,11 @@ public final class ConfigLoader {
       GovernanceSection.RawJira jira,
       TunnelSection.RawTunnel tunnel,
       RawPostgres postgres,
-      RetentionSection.RawRetention retention) {}
+      RetentionSection.RawRetention retention,
+      RawDiagnostics diagnostics) {}
+
+  /** {@code diagnostics}: the plain-HTTP listener for Prometheus and probes. */
+  record RawDiagnostics(String listen) {}
 
   /** The broker's own {@code postgres} section (not a target's). */
   record RawPostgres(String directListen) {}

@@ -13,6 +13,7 @@ import io.hoop.broker.config.TargetConfig;
 import io.hoop.broker.governance.TaskChecker;
 import io.hoop.broker.http.ApiException;
 import io.hoop.broker.notify.Notifier;
+import io.hoop.broker.ops.BrokerMetrics;
 import io.hoop.broker.policy.ApprovalRules;
 import io.hoop.broker.policy.ApprovalStages;
 import io.hoop.broker.policy.Decision;
@@ -53,6 +54,7 @@ public final class GrantService {
   private final Notifier notifier;
   private final Clock clock;
   private final TaskChecker taskChecker;
+  private final BrokerMetrics metrics;
 
   public GrantService(
       Supplier<BrokerConfig> config,
@@ -62,6 +64,20 @@ public final class GrantService {
       TokenService tokens,
       Notifier notifier,
       Clock clock) {
+    this(config, grants, entitlements, audit, tokens, notifier, clock, null);
+  }
+
+  /** As the other constructor, counting decisions and their latency in {@code metrics}. */
+  public GrantService(
+      Supplier<BrokerConfig> config,
+      GrantStore grants,
+      EntitlementStore entitlements,
+      AuditLog audit,
+      TokenService tokens,
+      Notifier notifier,
+      Clock clock,
+      BrokerMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.grants = grants;
     this.entitlements = entitlements;
@@ -119,6 +135,7 @@ public final class GrantService {
   }
 
   public Grant request(Principal caller, GrantRequest req) throws ApiException {
+    long started = System.nanoTime();
     BrokerConfig cfg = config.get();
     TargetConfig target = validate(cfg, req);
     Instant now = clock.instant();
@@ -183,6 +200,11 @@ public final class GrantService {
         g.task(),
         details);
     notifier.grant(Event.valueOf(d.outcome().name()), g.id());
+    if (metrics != null) {
+      // Counted once decided, stored and audited: a request the store refused is no decision.
+      metrics.grantDecided(
+          target.name(), BrokerMetrics.outcome(d.outcome()), System.nanoTime() - started);
+    }
     String token =
         approved ? tokens.issueGrant(g.id(), caller.name(), target.name(), g.expiresAt()) : null;
     return g.toApi(now, token, List.of());
@@ -196,6 +218,7 @@ public final class GrantService {
    * reviewers closes ({@code hoop approve ID}).
    */
   public Grant breakGlass(Principal caller, GrantRequest req) throws ApiException {
+    long started = System.nanoTime();
     BrokerConfig cfg = config.get();
     TargetConfig target = validate(cfg, req);
     if (!target.breakGlass()) {
@@ -266,6 +289,9 @@ public final class GrantService {
     details.put("reviewers", target.reviewers());
     audit.append("grant.break_glass", caller.name(), target.name(), g.id(), g.task(), details);
     notifier.grant(Event.BREAK_GLASS, g.id());
+    if (metrics != null) {
+      metrics.grantDecided(target.name(), "break_glass", System.nanoTime() - started);
+    }
     String token = tokens.issueGrant(g.id(), caller.name(), target.name(), g.expiresAt());
     return g.toApi(now, token, List.of());
   }

@@ -83,10 +83,7 @@ public final class PortUnificationHandler extends ByteToMessageDecoder {
     } else if (agents != null && startsWith(in, AgentProtocol.MAGIC)) {
       agents.accept(p);
     } else {
-      p.addLast("http-idle", new ReadTimeoutHandler(120));
-      p.addLast("http-codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
-      p.addLast("http-aggregator", new EnvelopeAggregator());
-      p.addLast("http-api", new HttpApiHandler(router, workers, baseUrl));
+      addHttp(p, router, workers, baseUrl);
     }
     p.remove(this);
   }
@@ -98,6 +95,18 @@ public final class PortUnificationHandler extends ByteToMessageDecoder {
       }
     }
     return true;
+  }
+
+  /**
+   * Adds the broker's HTTP/1.1 handling (limits, idle timeout, ordered answers from {@code
+   * workers}) at the end of {@code p}: for the API after TLS, and for the plain diagnostics port.
+   */
+  public static void addHttp(
+      ChannelPipeline p, Supplier<Router> router, Executor workers, String baseUrl) {
+    p.addLast("http-idle", new ReadTimeoutHandler(120));
+    p.addLast("http-codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
+    p.addLast("http-aggregator", new EnvelopeAggregator());
+    p.addLast("http-api", new HttpApiHandler(router, workers, baseUrl));
   }
 
   /** Answers oversized bodies with the API's JSON error envelope instead of an empty 413. */

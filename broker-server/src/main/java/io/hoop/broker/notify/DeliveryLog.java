@@ -12,19 +12,31 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The {@code webhook_deliveries} table: every attempt to deliver a notification. */
 public final class DeliveryLog {
   private static final int MAX_ERROR = 500;
 
   private final Store store;
+  private final Consumer<DeliveryRecord> attempted;
 
   public DeliveryLog(Store store) {
+    this(store, r -> {});
+  }
+
+  /**
+   * @param attempted told of every attempt before it is stored (the metrics count it even when the
+   *     store is down)
+   */
+  public DeliveryLog(Store store, Consumer<DeliveryRecord> attempted) {
     this.store = store;
+    this.attempted = java.util.Objects.requireNonNull(attempted, "attempted");
   }
 
   /** Records one attempt; {@code seq} of the argument is ignored. */
   public void record(DeliveryRecord r) {
+    attempted.accept(r);
     try (Connection c = store.dataSource().getConnection();
         PreparedStatement ps =
             c.prepareStatement(

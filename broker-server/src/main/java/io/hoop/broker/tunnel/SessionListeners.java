@@ -2,11 +2,14 @@ package io.hoop.broker.tunnel;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.api.SessionStatement;
+import io.hoop.broker.ops.BrokerMetrics;
 import io.hoop.broker.sessions.StatementRecorder;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.StoredGrant;
 import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.engine.Refusal;
+import io.hoop.tunnel.engine.SessionStep;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -17,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the events of an admitted tunnel session go, whatever its engine: its timeline steps to the
  * statement recorder, and every operation the engine refused by policy ({@link Refusal}) to the
- * audit log as {@code <engine>.denied}, written off the engine's I/O threads.
+ * audit log as {@code <engine>.denied}, written off the engine's I/O threads; steps, refusals and
+ * masked fields are counted in the broker's metrics.
  */
 public final class SessionListeners {
   private static final Logger LOG = LoggerFactory.getLogger(SessionListeners.class);
@@ -25,6 +29,7 @@ public final class SessionListeners {
   private final StatementRecorder recorder;
   private final AuditLog audit;
   private final Executor auditWriter;
+  private final BrokerMetrics metrics;
 
   /**
    * @param recorder where the sessions' steps are recorded
@@ -32,9 +37,16 @@ public final class SessionListeners {
    * @param auditWriter runs audit appends off the engines' I/O threads
    */
   public SessionListeners(StatementRecorder recorder, AuditLog audit, Executor auditWriter) {
+    this(recorder, audit, auditWriter, null);
+  }
+
+  /** As {@link #SessionListeners(StatementRecorder, AuditLog, Executor)}, counting in metrics. */
+  public SessionListeners(
+      StatementRecorder recorder, AuditLog audit, Executor auditWriter, BrokerMetrics metrics) {
     this.recorder = requireNonNull(recorder, "recorder");
     this.audit = requireNonNull(audit, "audit");
     this.auditWriter = requireNonNull(auditWriter, "auditWriter");
+    this.metrics = metrics;
   }
 
   /** The listener of session {@code sessionId} of {@code grant}, run by {@code engine}. */
@@ -45,7 +57,28 @@ public final class SessionListeners {
       if (event instanceof Refusal r) {
         audited(grant, engine, sessionId, r);
       }
+      if (metrics != null) {
+        counted(grant.target(), engine, event);
+      }
     };
+  }
+
+  // A blocked postgres statement is a step marked blocked; an http or ssh refusal is a Refusal
+  // (and may be a step too): each counts once.
+  private void counted(String target, String engine, io.hoop.tunnel.engine.EngineEvent event) {
+    try {
+      SessionStatement s = event instanceof SessionStep step ? step.statement(0) : null;
+      if (s != null) {
+        metrics.engineStep(target, engine, s.maskedFields());
+      }
+      if (event instanceof Refusal r) {
+        metrics.engineRefused(target, engine, r.kind());
+      } else if (s != null && s.blocked()) {
+        metrics.engineRefused(target, engine, "statement");
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot count an engine event engine={}: {}", engine, e.toString());
+    }
   }
 
   private void audited(StoredGrant grant, String engine, String sessionId, Refusal r) {

@@ -23,6 +23,8 @@ final class DirectTunnelStart {
   private final DirectClient callbacks;
   private final TunnelParty party;
 
+  private final long startedNanos;
+
   DirectTunnelStart(
       TunnelServer server,
       Channel client,
@@ -32,6 +34,7 @@ final class DirectTunnelStart {
     this.client = client;
     this.authorization = authorization;
     this.callbacks = callbacks;
+    this.startedNanos = System.nanoTime();
     this.party =
         new TunnelParty(
             authorization.principal(), authorization.grantId(), authorization.target(), null);
@@ -95,7 +98,8 @@ final class DirectTunnelStart {
       return;
     }
     Channel upstream = f.getNow();
-    ServerTunnel tunnel = new ServerTunnel(server, authorization, client, upstream, true);
+    ServerTunnel tunnel =
+        new ServerTunnel(server, authorization, client, upstream, true, startedNanos);
     client.pipeline().addLast("hoop-direct-framing", new DirectClientFraming());
     client.pipeline().addLast("hoop-relay", tunnel.relay().framedHandler());
     upstream.pipeline().addLast("hoop-relay", tunnel.relay().rawHandler());

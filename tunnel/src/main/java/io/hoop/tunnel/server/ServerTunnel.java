@@ -36,18 +36,22 @@ final class ServerTunnel {
   private ScheduledFuture<?> deadline;
   private ScheduledFuture<?> notice;
   private boolean saidGoodbye;
+  private final long handshakeNanos;
 
   /**
    * @param direct the client speaks the engine's protocol without tunnel frames ({@link
    *     TunnelServer#startDirect}): a connection that ends is a client that finished
+   * @param handshakeNanos {@link System#nanoTime} when its handshake arrived (or its direct start)
    */
   ServerTunnel(
       TunnelServer server,
       TunnelAuthorization authorization,
       Channel client,
       Channel upstream,
-      boolean direct) {
+      boolean direct,
+      long handshakeNanos) {
     this.server = server;
+    this.handshakeNanos = handshakeNanos;
     this.authorization = authorization;
     this.client = client;
     this.relay =
@@ -81,7 +85,8 @@ final class ServerTunnel {
   void start(EngineSession engine) {
     this.engine = engine;
     server.register(this);
-    server.fireOpened(this, client.remoteAddress());
+    server.fireOpened(
+        this, client.remoteAddress(), Duration.ofNanos(System.nanoTime() - handshakeNanos));
     log.info(
         "tunnel opened session={} grant={} principal={} target={} upstream={} deadline={}",
         authorization.sessionId(),

@@ -53,6 +53,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private ScheduledFuture<?> handshakeTimeout;
   private boolean clientKeepalive;
+  private long handshakeNanos;
 
   ServerTunnelHandler(TunnelServer server) {
     this.server = server;
@@ -85,6 +86,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof Handshake handshake && state == State.HANDSHAKE) {
       handshakeTimeout.cancel(false);
+      handshakeNanos = System.nanoTime();
       state = State.AUTHORIZING;
       clientKeepalive = handshake.keepalive();
       authorize(handshake);
@@ -275,7 +277,8 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
     state = State.RELAYING;
     Channel client = ctx.channel();
     Channel upstream = f.getNow();
-    ServerTunnel tunnel = new ServerTunnel(server, authorization, client, upstream, false);
+    ServerTunnel tunnel =
+        new ServerTunnel(server, authorization, client, upstream, false, handshakeNanos);
     client.writeAndFlush(
         HandshakeReply.accepted(
             authorization.sessionId(),

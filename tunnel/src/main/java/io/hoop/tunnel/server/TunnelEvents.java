@@ -1,6 +1,7 @@
 package io.hoop.tunnel.server;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 
 /** Lifecycle callbacks for audit. Called off the event loop; must not throw. */
 public interface TunnelEvents {
@@ -16,6 +17,15 @@ public interface TunnelEvents {
   }
 
   void opened(TunnelAuthorization authorization, SocketAddress remote);
+
+  /**
+   * A tunnel opened {@code handshake} after its handshake arrived (authorization and the upstream
+   * dial included; for a direct session, after its authorization); by default {@link
+   * #opened(TunnelAuthorization, SocketAddress)}.
+   */
+  default void opened(TunnelAuthorization authorization, SocketAddress remote, Duration handshake) {
+    opened(authorization, remote);
+  }
 
   /**
    * @param bytesUp bytes from the client to the target

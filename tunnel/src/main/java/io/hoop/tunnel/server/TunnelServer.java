@@ -291,12 +291,13 @@ public final class TunnelServer {
     dispatch(() -> events.rejected(remote, code, message, party));
   }
 
-  void fireOpened(ServerTunnel tunnel, SocketAddress remote) {
+  void fireOpened(ServerTunnel tunnel, SocketAddress remote, Duration handshake) {
     try {
       eventChains.put(
           tunnel,
           CompletableFuture.runAsync(
-              () -> safely(() -> events.opened(tunnel.authorization(), remote)), executor));
+              () -> safely(() -> events.opened(tunnel.authorization(), remote, handshake)),
+              executor));
     } catch (RejectedExecutionException e) {
       log.warn(
           "tunnel event dropped, executor rejected it session={}",

@@ -4,6 +4,7 @@ import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelEvents;
 import io.hoop.tunnel.server.TunnelParty;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -26,6 +27,15 @@ public final class RecordingEvents implements TunnelEvents {
   public void rejected(SocketAddress remote, String code, String message, TunnelParty party) {
     rejectedParties.add(party);
     events.add(new Event("rejected", null, code, 0, 0));
+  }
+
+  /** The handshake latency of each opened tunnel, in order. */
+  public final List<Duration> handshakes = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void opened(TunnelAuthorization authorization, SocketAddress remote, Duration handshake) {
+    handshakes.add(handshake);
+    opened(authorization, remote);
   }
 
   @Override
