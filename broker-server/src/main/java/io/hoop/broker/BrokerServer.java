@@ -278,22 +278,23 @@ public final class BrokerServer implements AutoCloseable {
             clock);
     retention.schedule(workers, blocking);
     this.adminSocket = adminSocket(dataDir, new AdminTokens(store, tokens, clock), retention);
+    Reconciler reconciler = new Reconciler(tunnels, grantStore, revocations, logins, holds, clock);
     try {
       this.cluster =
-          Cluster.join(
-              replicaId,
-              store,
-              url,
-              mode,
-              new Reconciler(tunnels, grantStore, revocations, logins, holds, clock),
-              blocking,
-              workers,
-              clock);
+          Cluster.join(replicaId, store, url, mode, reconciler, blocking, workers, clock);
     } catch (RuntimeException e) {
       close();
       throw e;
     }
     revocations.onRevoke(cluster::loginRevoked);
+    metrics.counting(
+        "hoop.cluster.messages",
+        "changes heard from other replicas on the cluster channel",
+        cluster::received);
+    metrics.counting(
+        "hoop.cluster.reconciled.tunnels",
+        "tunnels closed because the store said so (a decision made on another replica)",
+        reconciler::closedTotal);
     // A grant that ends (revoked, released) refuses its pending holds along with its tunnels, on
     // this replica at once and on the others when they hear of it.
     TunnelCloser closer =

@@ -223,6 +223,10 @@ class ReplicasIT {
       }
     }
     System.out.println("revoke on A -> tunnels on B and C closed, ms: " + millis);
+    // B counts what it heard and closed for A's decisions.
+    String metrics = b.send("GET", "/metrics", null, null, null);
+    assertThat(metrics).containsPattern("(?m)^hoop_cluster_messages_total [1-9]");
+    assertThat(metrics).containsPattern("(?m)^hoop_cluster_reconciled_tunnels_total [1-9]");
   }
 
   @Test

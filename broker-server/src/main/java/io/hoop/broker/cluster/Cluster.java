@@ -54,6 +54,8 @@ public final class Cluster implements HoldRelay, AutoCloseable {
   private final Clock clock;
   private final ClusterChannel channel;
   private final List<ScheduledFuture<?>> timers;
+  private final java.util.concurrent.atomic.AtomicLong received =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** How this broker shares its store. */
   public enum Mode {
@@ -175,6 +177,11 @@ public final class Cluster implements HoldRelay, AutoCloseable {
         requireNonNull(clock, "clock"));
   }
 
+  /** Messages heard from other replicas since start. */
+  public long received() {
+    return received.get();
+  }
+
   /** This replica's id, as its held operations and the store name it. */
   public String id() {
     return id;
@@ -254,6 +261,7 @@ public final class Cluster implements HoldRelay, AutoCloseable {
       if (m.from().equals(id)) {
         return;
       }
+      received.incrementAndGet();
       switch (m.kind()) {
         case GRANT -> run(() -> reconciler.grant(m.id()));
         case LOGIN -> run(() -> reconciler.login(m.id()));

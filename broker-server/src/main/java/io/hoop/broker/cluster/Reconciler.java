@@ -39,6 +39,8 @@ public final class Reconciler {
   private final TunnelLogins logins;
   private final BrokerHolds holds;
   private final Clock clock;
+  private final java.util.concurrent.atomic.AtomicLong closedTotal =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public Reconciler(
       TunnelServer tunnels,
@@ -53,6 +55,11 @@ public final class Reconciler {
     this.logins = requireNonNull(logins, "logins");
     this.holds = requireNonNull(holds, "holds");
     this.clock = requireNonNull(clock, "clock");
+  }
+
+  /** How many tunnels reconciliation closed since start (decisions made on other replicas). */
+  public long closedTotal() {
+    return closedTotal.get();
   }
 
   /** Everything: every live tunnel's grant and login, every waiting hold. */
@@ -126,6 +133,7 @@ public final class Reconciler {
       holds.grantEnded(id, message);
       int n = tunnels.closeGrant(id, code, message);
       if (n > 0) {
+        closedTotal.addAndGet(n);
         LOG.info("reconciled grant={} status={} tunnelsClosed={}", id, status, n);
       }
       closed += n;
@@ -149,6 +157,7 @@ public final class Reconciler {
             "the login session this tunnel was opened under was revoked (logged out, or revoked"
                 + " by an admin); run hoop login, then connect again");
     if (n > 0) {
+      closedTotal.addAndGet(n);
       LOG.info("reconciled logins={} tunnelsClosed={}", revokedLogins.size(), n);
     }
     return n;
