@@ -118,13 +118,21 @@ YAML
   fingerprint=$(json_field "$dir/ready.json" fingerprint)
   log "broker ready at $url"
 
+  login_alice "$url" "$fingerprint" "$dir"
+}
+
+# login_alice URL FINGERPRINT DIR: `hoop login` as alice through the dev IdP's device flow, the
+# profile in DIR/config (HOOP_CONFIG_DIR exported); sets TOKEN_FILE to its credentials.json.
+login_alice() {
+  local url=$1 fingerprint=$2 dir=$3
+  mkdir -p "$dir/config"
   export HOOP_CONFIG_DIR=$dir/config
   "$HOOP_DIST/bin/hoop" login --broker "$url" --fingerprint "$fingerprint" \
     </dev/null >"$dir/login.out" 2>"$dir/login.err" &
   local login_pid=$!
   BENCH_PIDS+=("$login_pid")
   local code=
-  deadline=$((SECONDS + 60))
+  local deadline=$((SECONDS + 60))
   until [[ -n $code ]]; do
     ((SECONDS < deadline)) || die "hoop login printed no code within 60 s: $(cat "$dir/login.err")"
     kill -0 "$login_pid" 2>/dev/null || die "hoop login exited early: $(cat "$dir/login.err")"
@@ -136,6 +144,8 @@ YAML
   curl -sSfk -o /dev/null --data "user_code=$code&username=alice&action=approve" "$url/dev-idp/device" ||
     die "dev IdP refused to approve code $code"
   wait "$login_pid" || die "hoop login failed: $(cat "$dir/login.err")"
+  TOKEN_FILE=$(find "$dir/config" -name credentials.json | head -n 1)
+  [[ -n $TOKEN_FILE ]] || die "hoop login wrote no credentials.json under $dir/config"
 }
 
 # start_hoop TARGET_PORT: start_broker_login, then `hoop connect` listening; sets PORT to its
@@ -222,4 +232,35 @@ field() { # LINE KEY: the value of KEY=... in a NetBench result line
 
 print_environment() {
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cpus, $(java -version 2>&1 | head -n 1), $(ssh -V 2>&1)"
+}
+
+# start_postgres: initdb + pg_ctl in a temporary directory (as the postgres user when root, since
+# the server refuses to run as root), SCRAM logins over TCP, role and database "hoop"; sets
+# PG_PORT and writes the password to $BENCH_TMP/pg-password (0600).
+# The caller sets PG_DIR= and PG_AS=() first and stops the server in its EXIT trap.
+start_postgres() {
+  command -v initdb >/dev/null && command -v pg_ctl >/dev/null ||
+    die "initdb/pg_ctl not on PATH: apt-get install postgresql (or add its bin directory)"
+  PG_DIR=$(mktemp -d /tmp/hoop-bench-pg.XXXXXX)
+  chmod 755 "$PG_DIR"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown postgres "$PG_DIR"
+    PG_AS=(runuser -u postgres --)
+  fi
+  PG_PORT=$(free_port)
+  "${PG_AS[@]}" initdb -D "$PG_DIR/data" -U postgres -E UTF8 --locale=C --auth-local=trust \
+    --auth-host=scram-sha-256 >"$BENCH_TMP/initdb.log" 2>&1 || die "initdb failed: $(tail -n 20 "$BENCH_TMP/initdb.log")"
+  # synchronous_commit=off: commits return before the WAL flush, as the embedded H2 store's do
+  # (it writes in the background), so both stores are measured with the same durability.
+  "${PG_AS[@]}" pg_ctl -w -t 60 -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c synchronous_commit=off" start \
+    >/dev/null || die "PostgreSQL did not start: $(tail -n 20 "$PG_DIR/postgres.log")"
+  head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$BENCH_TMP/pg-password"
+  chmod 600 "$BENCH_TMP/pg-password"
+  # The password travels on stdin, never on a command line.
+  { printf "CREATE ROLE hoop LOGIN PASSWORD '%s';\n" "$(cat "$BENCH_TMP/pg-password")"
+    echo "CREATE DATABASE hoop OWNER hoop;"; } |
+    "${PG_AS[@]}" psql -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -f - ||
+    die "cannot create the hoop role and database"
+  log "PostgreSQL $(pg_ctl --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
 }
