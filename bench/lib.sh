@@ -118,13 +118,13 @@ YAML
   fingerprint=$(json_field "$dir/ready.json" fingerprint)
   log "broker ready at $url"
 
-  login_alice "$url" "$fingerprint" "$dir"
+  login_as alice "$url" "$fingerprint" "$dir"
 }
 
-# login_alice URL FINGERPRINT DIR: `hoop login` as alice through the dev IdP's device flow, the
+# login_as USER URL FINGERPRINT DIR: `hoop login` as USER through the dev IdP's device flow, the
 # profile in DIR/config (HOOP_CONFIG_DIR exported); sets TOKEN_FILE to its credentials.json.
-login_alice() {
-  local url=$1 fingerprint=$2 dir=$3
+login_as() {
+  local user=$1 url=$2 fingerprint=$3 dir=$4
   mkdir -p "$dir/config"
   export HOOP_CONFIG_DIR=$dir/config
   "$HOOP_DIST/bin/hoop" login --broker "$url" --fingerprint "$fingerprint" \
@@ -141,7 +141,7 @@ login_alice() {
   done
   # The dev IdP's verification form, as a browser would post it; -k: the broker's cert is
   # self-signed, and the CLI (which matters here) pins it by fingerprint.
-  curl -sSfk -o /dev/null --data "user_code=$code&username=alice&action=approve" "$url/dev-idp/device" ||
+  curl -sSfk -o /dev/null --data "user_code=$code&username=$user&action=approve" "$url/dev-idp/device" ||
     die "dev IdP refused to approve code $code"
   wait "$login_pid" || die "hoop login failed: $(cat "$dir/login.err")"
   TOKEN_FILE=$(find "$dir/config" -name credentials.json | head -n 1)

@@ -236,7 +236,7 @@ public final class GrantBench {
     Files.writeString(file, b, StandardCharsets.US_ASCII);
   }
 
-  private static long percentile(long[] sorted, double p) {
+  static long percentile(long[] sorted, double p) {
     if (sorted.length == 0) {
       return 0;
     }
@@ -249,7 +249,7 @@ public final class GrantBench {
   }
 
   /** The session token: a credentials.json written by {@code hoop login}, or the bare token. */
-  private static String token(Path file) throws IOException {
+  static String token(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8).strip();
     Matcher m = SESSION_TOKEN.matcher(text);
     if (m.find()) {
@@ -262,7 +262,7 @@ public final class GrantBench {
   }
 
   /** An SSL context that trusts exactly one leaf certificate, by its SHA-256 fingerprint. */
-  private static SSLContext pinned(String fingerprint) throws Exception {
+  static SSLContext pinned(String fingerprint) throws Exception {
     byte[] want = parseFingerprint(fingerprint);
     X509TrustManager tm =
         new X509TrustManager() {
@@ -320,7 +320,7 @@ public final class GrantBench {
     return HexFormat.of().parseHex(s);
   }
 
-  private static Map<String, String> options(String[] args) {
+  static Map<String, String> options(String[] args) {
     Map<String, String> o = new HashMap<>();
     for (int i = 0; i < args.length; i += 2) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -331,7 +331,7 @@ public final class GrantBench {
     return o;
   }
 
-  private static String required(Map<String, String> o, String name) {
+  static String required(Map<String, String> o, String name) {
     String v = o.get(name);
     if (v == null) {
       throw new IllegalArgumentException("--" + name + " is required");
