@@ -162,7 +162,7 @@ public final class FanoutBench {
     ByteBuffer in = ByteBuffer.allocate(4);
     while (in.hasRemaining()) {
       if (ch.read(in) < 0) {
-        throw new IOException("the tunnel closed before the echo sent");
+        throw new IOException("the tunnel closed before the echo answered");
       }
     }
   }
@@ -183,7 +183,7 @@ public final class FanoutBench {
     }
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IOException(path + " sent " + r.statusCode() + ": " + r.body());
+      throw new IOException(path + " answered " + r.statusCode() + ": " + r.body());
     }
     String id = null;
     String token = null;
