@@ -97,7 +97,11 @@ import picocli.CommandLine.Spec;
       "  hoop connect web-1 --task OPS-7 -- git clone web-1:/srv/repo.git",
       "  hoop connect k8s-prod --task OPS-9              (prints export KUBECONFIG=...)",
       "  hoop connect k8s-prod --task OPS-9 -- kubectl get pods",
-      "  hoop connect prod-db --task JIRA-123 --direct   (psql/JDBC line to the broker)"
+      "  hoop connect prod-db --task JIRA-123 --direct   (psql/JDBC line to the broker)",
+      "%nEnvironment:",
+      "  HOOP_BROKER_REPLICAS=hoop-b:8443,hoop-c:8443",
+      "      other broker replicas: a new connection that cannot reach the broker",
+      "      (every address its name resolves to) goes to the next one"
     })
 public final class ConnectCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;
