@@ -81,7 +81,8 @@ json_field() { # FILE KEY: the string value of KEY in a flat JSON object
 }
 
 # start_broker_login TARGET_PORT: dev broker with one tcp target "bench" pointing at TARGET_PORT,
-# alice logged in through the dev IdP (HOOP_CONFIG_DIR exported).
+# alice logged in through the dev IdP (HOOP_CONFIG_DIR exported). BROKER_EXTRA_YAML, when set, is
+# appended to the broker's config (top-level keys).
 start_broker_login() {
   local target_port=$1 dir=$BENCH_TMP/hoop
   [[ -x $HOOP_DIST/bin/hoop && -x $HOOP_DIST/bin/hoop-broker ]] ||
@@ -103,6 +104,7 @@ entitlements:
   - group: engineering
     targets: [bench]
     maxDuration: 1h
+${BROKER_EXTRA_YAML:-}
 YAML
   "$HOOP_DIST/bin/hoop-broker" serve --dev --config "$dir/broker.yaml" --data-dir "$dir/data" \
     --ready-file "$dir/ready.json" >"$dir/broker.log" 2>&1 &

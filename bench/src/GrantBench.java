@@ -262,7 +262,7 @@ public final class GrantBench {
   }
 
   /** An SSL context that trusts exactly one leaf certificate, by its SHA-256 fingerprint. */
-  private static SSLContext pinned(String fingerprint) throws Exception {
+  static SSLContext pinned(String fingerprint) throws Exception {
     byte[] want = parseFingerprint(fingerprint);
     X509TrustManager tm =
         new X509TrustManager() {

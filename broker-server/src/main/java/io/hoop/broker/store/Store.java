@@ -27,12 +27,20 @@ public final class Store implements AutoCloseable {
     this.dataSource = dataSource;
   }
 
-  /** Opens (creating on first use) the embedded H2 store {@code <dataDir>/hoop.mv.db}. */
+  /**
+   * Opens (creating on first use) the embedded H2 store {@code <dataDir>/hoop.mv.db}.
+   *
+   * <p>{@code WRITE_DELAY=0}: H2 writes each commit to the file before the commit returns. By
+   * default it writes committed changes in the background every 500 ms, so a broker killed (kill
+   * -9, OOM killer) lost decisions and audit records it had already answered for (BrokerKillIT).
+   * The file is not fsynced per commit: a crash of the machine itself may still lose the last
+   * commits the OS had not written out; PostgreSQL with its default synchronous_commit does not.
+   */
   public static Store openEmbedded(Path dataDir) {
     String url =
         "jdbc:h2:file:"
             + dataDir.toAbsolutePath().resolve("hoop")
-            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
     return open(url, "hoop", "");
   }
 
