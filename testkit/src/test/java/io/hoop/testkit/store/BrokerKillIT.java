@@ -88,6 +88,9 @@ class BrokerKillIT {
     Acked acked = killLoop("", data);
     try (Store store = Store.openEmbedded(data)) {
       check(store, acked);
+    } catch (AssertionError e) {
+      keep("h2");
+      throw e;
     }
   }
 
@@ -102,18 +105,42 @@ class BrokerKillIT {
     Acked acked = killLoop(storeYaml, dir.resolve("data"));
     try (Store store = Store.openPostgres(db)) {
       check(store, acked);
+    } catch (AssertionError e) {
+      keep("postgresql");
+      throw e;
     }
+  }
+
+  /** Keeps the broker's log and data dir of a failed run in target/ (the temp dir goes away). */
+  private void keep(String store) throws IOException {
+    Path to = Path.of("target", "broker-kill-" + store).toAbsolutePath();
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path q = to.resolve(dir.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(q);
+        } else {
+          Files.copy(p, q, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    System.err.println("BrokerKillIT: broker log and data dir kept in " + to);
   }
 
   /** What the broker answered with success, across all its lives. */
   record Acked(
-      Set<String> autoApproved, Set<String> pending, Set<String> approved, Set<String> sessions) {
+      Set<String> autoApproved,
+      Set<String> pending,
+      Set<String> approved,
+      Set<String> sessions,
+      Map<String, String> lifeOf) {
     static Acked empty() {
       return new Acked(
           ConcurrentHashMap.newKeySet(),
           ConcurrentHashMap.newKeySet(),
           ConcurrentHashMap.newKeySet(),
-          ConcurrentHashMap.newKeySet());
+          ConcurrentHashMap.newKeySet(),
+          new ConcurrentHashMap<>());
     }
 
     int total() {
@@ -164,7 +191,7 @@ class BrokerKillIT {
     User alice = broker.login("alice");
     User bob = broker.login("bob");
     for (int kill = 1; kill <= KILLS; kill++) {
-      Load load = new Load(broker, alice, bob, acked);
+      Load load = new Load(broker, alice, bob, acked, "life " + kill + " of seed " + seed);
       load.start();
       // Once the load runs (a busy machine may take seconds for the first answers), somewhere
       // in the middle of requests, approvals and handshakes.
@@ -235,13 +262,17 @@ class BrokerKillIT {
         .containsAll(acked.autoApproved())
         .containsAll(acked.approved());
     for (String id : acked.pending()) {
-      assertThat(status(grants, id)).as("requested grant %s", id).isPresent();
+      assertThat(status(grants, id))
+          .as("requested grant %s (acknowledged in %s)", id, acked.lifeOf().get(id))
+          .isPresent();
     }
     assertThat(byType.getOrDefault("grant.pending", Set.of()))
         .as("grant.pending records")
         .containsAll(acked.pending());
     for (String id : acked.approved()) {
-      assertThat(status(grants, id)).as("approved grant %s", id).contains(GrantStatus.APPROVED);
+      assertThat(status(grants, id))
+          .as("approved grant %s (acknowledged in %s)", id, acked.lifeOf().get(id))
+          .contains(GrantStatus.APPROVED);
     }
     assertThat(byType.getOrDefault("grant.approval", Set.of()))
         .as("grant.approval records")
@@ -269,8 +300,10 @@ class BrokerKillIT {
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stopping;
     private volatile boolean dead;
+    private final String life;
 
-    Load(Broker broker, User alice, User bob, Acked acked) {
+    Load(Broker broker, User alice, User bob, Acked acked, String life) {
+      this.life = life;
       this.broker = broker;
       this.alice = alice;
       this.bob = bob;
@@ -319,6 +352,7 @@ class BrokerKillIT {
         }
         assertThat(g.path("status").asText()).as(g.toString()).isEqualTo("APPROVED");
         acked.autoApproved().add(g.path("id").asText());
+        acked.lifeOf().put(g.path("id").asText(), life);
       }
     }
 
@@ -333,12 +367,14 @@ class BrokerKillIT {
         assertThat(g.path("status").asText()).as(g.toString()).isEqualTo("PENDING");
         String id = g.path("id").asText();
         acked.pending().add(id);
+        acked.lifeOf().put(id, life);
         JsonNode a = bob.postOrNull("/v1/grants/" + id + "/approve", Map.of());
         if (a == null) {
           continue;
         }
         assertThat(a.path("status").asText()).as(a.toString()).isEqualTo("APPROVED");
         acked.approved().add(id);
+        acked.lifeOf().put(id, life);
       }
     }
 
@@ -351,6 +387,7 @@ class BrokerKillIT {
         return;
       }
       acked.autoApproved().add(g.path("id").asText());
+      acked.lifeOf().put(g.path("id").asText(), life);
       String grantId = g.path("id").asText();
       String grantToken = g.path("token").asText();
       TunnelClient client =
@@ -374,6 +411,7 @@ class BrokerKillIT {
                     @Override
                     public void opened(HandshakeReply reply) {
                       acked.sessions().add(reply.sessionId());
+                      acked.lifeOf().put(reply.sessionId(), life);
                     }
 
                     @Override
