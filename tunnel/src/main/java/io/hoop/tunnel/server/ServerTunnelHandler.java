@@ -284,9 +284,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
         new ServerTunnel(server, authorization, client, upstream, false, handshakeNanos);
     server
         .recordOpened(
-            tunnel,
-            client.remoteAddress(),
-            Duration.ofNanos(System.nanoTime() - handshakeNanos))
+            tunnel, client.remoteAddress(), Duration.ofNanos(System.nanoTime() - handshakeNanos))
         .whenComplete(
             (done, failure) ->
                 ctx.executor()
