@@ -81,7 +81,8 @@ json_field() { # FILE KEY: the string value of KEY in a flat JSON object
 }
 
 # start_broker_login TARGET_PORT: dev broker with one tcp target "bench" pointing at TARGET_PORT,
-# alice logged in through the dev IdP (HOOP_CONFIG_DIR exported).
+# alice logged in through the dev IdP (HOOP_CONFIG_DIR exported). BROKER_EXTRA_YAML, when set, is
+# appended to the broker's config (top-level keys).
 start_broker_login() {
   local target_port=$1 dir=$BENCH_TMP/hoop
   [[ -x $HOOP_DIST/bin/hoop && -x $HOOP_DIST/bin/hoop-broker ]] ||
@@ -103,6 +104,7 @@ entitlements:
   - group: engineering
     targets: [bench]
     maxDuration: 1h
+${BROKER_EXTRA_YAML:-}
 YAML
   "$HOOP_DIST/bin/hoop-broker" serve --dev --config "$dir/broker.yaml" --data-dir "$dir/data" \
     --ready-file "$dir/ready.json" >"$dir/broker.log" 2>&1 &
@@ -250,8 +252,10 @@ start_postgres() {
   PG_PORT=$(free_port)
   "${PG_AS[@]}" initdb -D "$PG_DIR/data" -U postgres -E UTF8 --locale=C --auth-local=trust \
     --auth-host=scram-sha-256 >"$BENCH_TMP/initdb.log" 2>&1 || die "initdb failed: $(tail -n 20 "$BENCH_TMP/initdb.log")"
-  # synchronous_commit=off: commits return before the WAL flush, as the embedded H2 store's do
-  # (it writes in the background), so both stores are measured with the same durability.
+  # synchronous_commit=off: commits return before the WAL is flushed to disk, as the embedded H2
+  # store's do (its audit log writes the file before answering, without fsync), so both stores are
+  # measured with the same durability: a killed broker loses nothing, a crashed machine may lose
+  # the last commits.
   "${PG_AS[@]}" pg_ctl -w -t 60 -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c synchronous_commit=off" start \
     >/dev/null || die "PostgreSQL did not start: $(tail -n 20 "$PG_DIR/postgres.log")"

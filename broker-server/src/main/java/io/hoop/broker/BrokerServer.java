@@ -48,6 +48,7 @@ import io.hoop.broker.retention.RetentionPurger;
 import io.hoop.broker.sessions.MaskKey;
 import io.hoop.broker.sessions.StatementRecorder;
 import io.hoop.broker.store.AuditLog;
+import io.hoop.broker.store.DecisionRecovery;
 import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.HoldStore;
@@ -147,6 +148,7 @@ public final class BrokerServer implements AutoCloseable {
     TokenService tokens = TokenService.loadOrCreate(dataDir, clock, revocations);
     this.audit = new AuditLog(store, clock);
     Ops.instrument(metrics, store, audit, config);
+    DecisionRecovery.recover(store, audit);
     SessionStore sessions = new SessionStore(store);
     GrantStore grantStore = new GrantStore(store);
     EntitlementStore entitlements = new EntitlementStore(store);
@@ -182,8 +184,11 @@ public final class BrokerServer implements AutoCloseable {
                         .map(t -> !t.reviewers().isEmpty())
                         .orElse(false),
             clock);
-    this.blocking = newBlockingPool("hoop-worker-");
-    this.tunnelAuth = newBlockingPool("hoop-tunnel-auth-");
+    this.blocking = newBlockingPool("hoop-worker-", 4096);
+    // Each tunnel connection queues at most its authorization and its open and close records, so
+    // this queue is bounded by the connections: a burst (every client of a restarted broker
+    // reconnecting at once) must not be refused for want of room in it.
+    this.tunnelAuth = newBlockingPool("hoop-tunnel-auth-", 1 << 16);
     this.statements = new StatementRecorder(new StatementStore(store));
     this.brokerEngines = BrokerEngines.start(dataDir, MaskKey.loadOrCreate(dataDir));
     io.hoop.tunnel.engine.Engines engines = brokerEngines.engines();
@@ -464,7 +469,7 @@ public final class BrokerServer implements AutoCloseable {
     return host;
   }
 
-  private static ThreadPoolExecutor newBlockingPool(String threadPrefix) {
+  private static ThreadPoolExecutor newBlockingPool(String threadPrefix, int queue) {
     // Requests are mostly CPU (proof check, store, signing): more runnable threads than about two
     // per core only time-slice each other, which stretches the latency tail (bench/grants on 2
     // cores: p99 about a third lower with 4 workers than with 16, same throughput). Calls to Jira
@@ -478,7 +483,7 @@ public final class BrokerServer implements AutoCloseable {
             workers,
             60,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(4096),
+            new ArrayBlockingQueue<>(queue),
             r -> {
               Thread t = new Thread(r, threadPrefix + n.incrementAndGet());
               t.setDaemon(true);

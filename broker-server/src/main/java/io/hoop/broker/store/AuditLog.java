@@ -259,6 +259,8 @@ public final class AuditLog {
         }
         ps.executeBatch();
         c.commit();
+        // Answered only once on file: with the decisions committed before it (H2 writes late).
+        store.durable(c);
         return h;
       } catch (SQLException | RuntimeException e) {
         c.rollback();

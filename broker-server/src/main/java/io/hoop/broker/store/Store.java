@@ -27,7 +27,15 @@ public final class Store implements AutoCloseable {
     this.dataSource = dataSource;
   }
 
-  /** Opens (creating on first use) the embedded H2 store {@code <dataDir>/hoop.mv.db}. */
+  /**
+   * Opens (creating on first use) the embedded H2 store {@code <dataDir>/hoop.mv.db}.
+   *
+   * <p>H2 keeps committed changes in memory and writes them to its file in the background (every
+   * 500 ms): a broker killed (kill -9, OOM killer) lost decisions and audit records it had already
+   * answered for (BrokerKillIT). Callers that acknowledge something call {@link #durable} after
+   * their commit; the audit log does after every batch, and every decision is answered only after
+   * its audit record.
+   */
   public static Store openEmbedded(Path dataDir) {
     String url =
         "jdbc:h2:file:"
@@ -101,6 +109,22 @@ public final class Store implements AutoCloseable {
     }
     String m = t.getMessage();
     return m == null ? t.getClass().getSimpleName() : m.strip();
+  }
+
+  /**
+   * Makes every commit made so far survive a kill of the broker process once this returns: on H2
+   * the changes still in memory are written to the file now, in one write for all concurrent
+   * callers (the file is not fsynced: a crash of the machine may still lose the last commits). On
+   * PostgreSQL a commit is in the server's log already; nothing to do.
+   *
+   * @param c a connection of this store (any: H2 writes the whole database)
+   */
+  void durable(Connection c) throws SQLException {
+    if (c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)
+        && c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()
+            instanceof org.h2.engine.SessionLocal local) {
+      local.getDatabase().getStore().getMvStore().commit();
+    }
   }
 
   public DataSource dataSource() {

@@ -44,6 +44,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
     HANDSHAKE,
     AUTHORIZING,
     CONNECTING,
+    RECORDING,
     RELAYING,
     CLOSED
   }
@@ -158,7 +159,7 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> authorized(result));
               });
     } catch (RejectedExecutionException e) {
-      refuse("internal_error", "the broker is shutting down", "retry in a moment");
+      refuse("internal_error", "the broker is shutting down or overloaded", "retry in a moment");
     }
   }
 
@@ -274,11 +275,63 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
           party);
       return;
     }
-    state = State.RELAYING;
+    // The session's record is committed before the client hears it may start: a broker killed
+    // right after the reply must not leave an acknowledged session without its audit record.
+    state = State.RECORDING;
     Channel client = ctx.channel();
     Channel upstream = f.getNow();
     ServerTunnel tunnel =
         new ServerTunnel(server, authorization, client, upstream, false, handshakeNanos);
+    server
+        .recordOpened(
+            tunnel, client.remoteAddress(), Duration.ofNanos(System.nanoTime() - handshakeNanos))
+        .whenComplete(
+            (done, failure) ->
+                ctx.executor()
+                    .execute(
+                        () -> recorded(authorization, engine, tunnel, upstream, party, failure)));
+  }
+
+  /** The session is on record (or could not be put there): start relaying, or give up. */
+  private void recorded(
+      TunnelAuthorization authorization,
+      Engine engine,
+      ServerTunnel tunnel,
+      Channel upstream,
+      TunnelParty party,
+      Throwable failure) {
+    Channel client = ctx.channel();
+    if (failure != null) {
+      upstream.close();
+      refuse(
+          "internal_error",
+          "the broker could not record the session: " + failure.getMessage(),
+          hintFor("internal_error"),
+          party);
+      return;
+    }
+    if (state != State.RECORDING || !client.isActive() || !upstream.isActive()) {
+      // Recorded as opened: its end is recorded too.
+      boolean clientLeft = state != State.RECORDING || !client.isActive();
+      upstream.close();
+      server.fireClosed(tunnel, 0, 0, clientLeft ? "client_disconnected" : "upstream_closed");
+      if (state == State.RECORDING) {
+        state = State.CLOSED;
+        Channel channel = ctx.channel();
+        if (channel.isActive()) {
+          channel
+              .writeAndFlush(
+                  HandshakeReply.refused(
+                      new ApiError(
+                          "upstream_unreachable",
+                          "target " + authorization.target() + " closed the connection",
+                          "the target may be down; try again or contact the target's owner")))
+              .addListener(ChannelFutureListener.CLOSE);
+        }
+      }
+      return;
+    }
+    state = State.RELAYING;
     client.writeAndFlush(
         HandshakeReply.accepted(
             authorization.sessionId(),

@@ -291,7 +291,33 @@ public final class TunnelServer {
     dispatch(() -> events.rejected(remote, code, message, party));
   }
 
+  /**
+   * Records {@code tunnel} as opened on the executor; the future completes once the event listener
+   * returned (exceptionally when the executor refused the work). {@link #fireOpened} is then a
+   * no-op for it.
+   */
+  CompletableFuture<Void> recordOpened(
+      ServerTunnel tunnel, SocketAddress remote, Duration handshake) {
+    try {
+      CompletableFuture<Void> recorded =
+          CompletableFuture.runAsync(
+              () -> safely(() -> events.opened(tunnel.authorization(), remote, handshake)),
+              executor);
+      eventChains.put(tunnel, recorded);
+      return recorded;
+    } catch (RejectedExecutionException e) {
+      log.warn(
+          "tunnel refused, executor rejected its open event session={}",
+          tunnel.authorization().sessionId());
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the broker is overloaded, retry in a moment", e));
+    }
+  }
+
   void fireOpened(ServerTunnel tunnel, SocketAddress remote, Duration handshake) {
+    if (eventChains.containsKey(tunnel)) {
+      return;
+    }
     try {
       eventChains.put(
           tunnel,

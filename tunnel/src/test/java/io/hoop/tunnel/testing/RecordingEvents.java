@@ -38,8 +38,19 @@ public final class RecordingEvents implements TunnelEvents {
     opened(authorization, remote);
   }
 
+  /** When set, {@link #opened} waits for it before recording (a slow audit store). */
+  public volatile java.util.concurrent.CountDownLatch openGate;
+
   @Override
   public void opened(TunnelAuthorization authorization, SocketAddress remote) {
+    java.util.concurrent.CountDownLatch gate = openGate;
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     events.add(new Event("opened", authorization.sessionId(), null, 0, 0));
   }
 
