@@ -258,12 +258,7 @@ class ReplicasIT {
               .redirectErrorStream(true)
               .start();
       InputStream out = psql.getInputStream();
-      StringBuilder seen = new StringBuilder();
-      while (!seen.toString().contains("live")) {
-        int ch = out.read();
-        assertThat(ch).as("psql output so far: %s", seen).isNotNegative();
-        seen.append((char) ch);
-      }
+      String seen = readUntil(out, "live");
       long revokedAt = System.nanoTime();
       post(a, bob, "/v1/grants/" + id + "/revoke", Map.of("reason", "psql over"));
       assertThat(psql.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -312,13 +307,7 @@ class ReplicasIT {
           new ProcessBuilder(ssh.ssh(List.of(), "echo live; sleep 60"))
               .redirectErrorStream(true)
               .start();
-      InputStream out = p.getInputStream();
-      StringBuilder seen = new StringBuilder();
-      while (!seen.toString().contains("live")) {
-        int ch = out.read();
-        assertThat(ch).as("ssh output so far: %s", seen).isNotNegative();
-        seen.append((char) ch);
-      }
+      readUntil(p.getInputStream(), "live");
       long at = System.nanoTime();
       post(a, bob, "/v1/grants/" + id + "/revoke", Map.of("reason", "ssh over"));
       assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -664,6 +653,17 @@ class ReplicasIT {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** Reads a live session's output until {@code marker}; returns what was read. */
+  private static String readUntil(InputStream out, String marker) throws java.io.IOException {
+    StringBuilder seen = new StringBuilder();
+    while (!seen.toString().contains(marker)) {
+      int ch = out.read();
+      assertThat(ch).as("output so far: %s", seen).isNotNegative();
+      seen.append((char) ch);
+    }
+    return seen.toString();
   }
 
   /** Reads until the connection ends; returns System.nanoTime() then. */
