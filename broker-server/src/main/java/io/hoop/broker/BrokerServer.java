@@ -99,6 +99,8 @@ import org.slf4j.LoggerFactory;
 public final class BrokerServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
 
+  private static final java.time.Duration RECOVERY_GRACE = java.time.Duration.ofSeconds(30);
+
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final ThreadPoolExecutor blocking;
@@ -148,7 +150,10 @@ public final class BrokerServer implements AutoCloseable {
     TokenService tokens = TokenService.loadOrCreate(dataDir, clock, revocations);
     this.audit = new AuditLog(store, clock);
     Ops.instrument(metrics, store, audit, config);
-    DecisionRecovery.recover(store, audit);
+    if (mode != Cluster.Mode.SHARED) {
+      // The store's only broker: whatever is unrecorded was cut off by its own last stop.
+      DecisionRecovery.recover(store, audit);
+    }
     SessionStore sessions = new SessionStore(store);
     GrantStore grantStore = new GrantStore(store);
     EntitlementStore entitlements = new EntitlementStore(store);
@@ -292,6 +297,9 @@ public final class BrokerServer implements AutoCloseable {
       throw e;
     }
     revocations.onRevoke(cluster::loginRevoked);
+    if (mode == Cluster.Mode.SHARED) {
+      scheduleSharedRecovery(clock);
+    }
     metrics.counting(
         "hoop.cluster.messages",
         "changes heard from other replicas on the cluster channel",
@@ -391,6 +399,34 @@ public final class BrokerServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * With replicas, approvals without their audit record are looked for every {@link
+   * #RECOVERY_GRACE} by one replica at a time, among approvals older than that (another replica may
+   * be between a decision's two commits right now).
+   */
+  private void scheduleSharedRecovery(Clock clock) {
+    long every = RECOVERY_GRACE.toMillis();
+    workers.scheduleAtFixedRate(
+        () -> {
+          try {
+            blocking.execute(
+                () -> {
+                  try {
+                    DecisionRecovery.recoverShared(store, audit, clock.instant(), RECOVERY_GRACE);
+                  } catch (RuntimeException e) {
+                    LOG.warn(
+                        "approvals without their audit record not looked for: {}", e.toString());
+                  }
+                });
+          } catch (RejectedExecutionException e) {
+            // The broker is shutting down.
+          }
+        },
+        every / 3,
+        every,
+        TimeUnit.MILLISECONDS);
   }
 
   // Summaries of a flood are written when its window ends, even if no request comes after it.

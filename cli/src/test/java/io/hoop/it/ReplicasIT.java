@@ -619,6 +619,36 @@ class ReplicasIT {
   }
 
   @Test
+  void anApprovalLeftWithoutItsAuditRecordIsRecordedByOneReplicaOnly() throws Exception {
+    String alice = a.login("alice");
+    String source = request(a, alice, "echo", "OPS-RECOVER").path("id").asText();
+    // A grant approved a minute ago whose audit record never came (its replica was killed between
+    // the two commits): one replica records it, once, marked recovered.
+    String lost = "g-lostrecord" + (System.nanoTime() % 1000);
+    pg.execSql(
+        "hoop",
+        "create temp table t as select * from grants where id = '"
+            + source
+            + "'; update t set id = '"
+            + lost
+            + "', approved_at = now() - interval '60 seconds'; insert into grants select * from t;");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                a.server().audit().list(0, 100_000, null, null).stream()
+                    .anyMatch(e -> lost.equals(e.grantId())));
+    Thread.sleep(java.time.Duration.ofSeconds(12).toMillis());
+    List<AuditEvent> recorded =
+        a.server().audit().list(0, 100_000, null, null).stream()
+            .filter(e -> lost.equals(e.grantId()))
+            .toList();
+    assertThat(recorded).hasSize(1);
+    assertThat(recorded.get(0).type()).isEqualTo("grant.approved");
+    assertThat(recorded.get(0).details()).containsKey("recovered");
+  }
+
+  @Test
   void aBrokerWithoutTheStoreKeyIsRefusedBesideTheReplicas() {
     String solo = yaml.replaceFirst("  keyFile: .*\\n", "");
     assertThatThrownBy(() -> BrokerFixture.start(solo).close())

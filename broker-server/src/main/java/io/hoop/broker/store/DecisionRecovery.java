@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecisionRecovery {
   static final int WINDOW = 10_000;
+  // The lock replicas take to look ("hooprcvr").
+  private static final long LOCK = 0x686f6f7072637672L;
 
   /** Record types that state a grant's approval. */
   private static final Set<String> APPROVALS = Set.of("grant.approved", "grant.break_glass");
@@ -61,10 +63,51 @@ public final class DecisionRecovery {
     requireNonNull(audit, "audit");
     List<Unrecorded> missing;
     try (Connection c = store.connection()) {
-      missing = unrecorded(c);
+      missing = unrecorded(c, null);
     } catch (SQLException e) {
       throw new StoreException("cannot look for approvals without their audit record", e);
     }
+    return write(missing, audit);
+  }
+
+  /**
+   * The same for one replica of several, run periodically rather than at start: another replica may
+   * be between a decision's two commits right now, so only approvals older than {@code grace}
+   * count, and one replica at a time looks (a session-level advisory lock; a replica that finds it
+   * taken does nothing this time).
+   *
+   * @return how many were written
+   */
+  public static int recoverShared(Store store, AuditLog audit, Instant now, Duration grace) {
+    requireNonNull(store, "store");
+    requireNonNull(audit, "audit");
+    List<Unrecorded> missing;
+    try (Connection c = store.connection()) {
+      boolean locked;
+      try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_lock(?)")) {
+        ps.setLong(1, LOCK);
+        try (ResultSet rs = ps.executeQuery()) {
+          locked = rs.next() && rs.getBoolean(1);
+        }
+      }
+      if (!locked) {
+        return 0;
+      }
+      try {
+        missing = unrecorded(c, now.minus(grace));
+        return write(missing, audit);
+      } finally {
+        try (PreparedStatement ps = c.prepareStatement("select pg_advisory_unlock(?)")) {
+          ps.setLong(1, LOCK);
+          ps.execute();
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot look for approvals without their audit record", e);
+    }
+  }
+
+  private static int write(List<Unrecorded> missing, AuditLog audit) {
     for (Unrecorded g : missing) {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("decision", g.decision());
@@ -88,6 +131,11 @@ public final class DecisionRecovery {
   }
 
   static List<Unrecorded> unrecorded(Connection c) throws SQLException {
+    return unrecorded(c, null);
+  }
+
+  /** As above; with {@code before}, only approvals made before it. */
+  static List<Unrecorded> unrecorded(Connection c, Instant before) throws SQLException {
     long last = 0;
     try (PreparedStatement ps = c.prepareStatement("select max(seq) from audit_events");
         ResultSet rs = ps.executeQuery()) {
@@ -120,11 +168,16 @@ public final class DecisionRecovery {
         "select id, principal, target, task, decision_reason, duration_seconds, approved_at,"
             + " expires_at from grants where status = 'APPROVED'"
             + (since == null ? "" : " and approved_at > ?")
+            + (before == null ? "" : " and approved_at < ?")
             + " order by approved_at";
     List<Unrecorded> missing = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
       if (since != null) {
-        ps.setObject(1, Store.ts(since));
+        ps.setObject(i++, Store.ts(since));
+      }
+      if (before != null) {
+        ps.setObject(i, Store.ts(before));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
