@@ -84,12 +84,9 @@ public final class Cluster implements HoldRelay, AutoCloseable {
     this.reconciler = reconciler;
     this.executor = executor;
     this.clock = clock;
-    Instant now = clock.instant();
     if (mode != Mode.EMBEDDED) {
-      refuseOthers(mode == Mode.SHARED);
-    }
-    if (mode != Mode.EMBEDDED) {
-      replicas.heartbeat(id, url, shared, now, FORGET);
+      refuseOthers(shared);
+      replicas.heartbeat(id, url, shared, clock.instant(), FORGET);
     }
     this.channel = shared ? ClusterChannel.start(store, id, new Receiver()) : null;
     this.timers =
