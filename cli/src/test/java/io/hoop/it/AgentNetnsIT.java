@@ -673,10 +673,19 @@ class AgentNetnsIT {
             .redirectErrorStream(true)
             .redirectOutput(pg.resolve("server.log").toFile())
             .start();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> sql(bin, pg, "select 1").equals("1") || !postgres.isAlive());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> sql(bin, pg, "select 1").equals("1") || !postgres.isAlive());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "postgres in the namespace did not answer within 60 s; psql says: "
+              + sql(bin, pg, "select 1")
+              + "; server log: "
+              + logOf(pg),
+          e);
+    }
     assertThat(postgres.isAlive()).as("postgres log: %s", logOf(pg)).isTrue();
     sql(bin, pg, "create table items (id int primary key, name text)");
     sql(bin, pg, "insert into items values (1, 'one'), (2, 'two'), (3, 'three')");
