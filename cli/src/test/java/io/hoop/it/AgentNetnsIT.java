@@ -670,6 +670,7 @@ class AgentNetnsIT {
                 pg.toString(),
                 "-c",
                 "fsync=off")
+            .directory(pg.toFile())
             .redirectErrorStream(true)
             .redirectOutput(pg.resolve("server.log").toFile())
             .start();
@@ -717,6 +718,9 @@ class AgentNetnsIT {
                 "-At",
                 "-c",
                 sql)
+            // The postgres user may not enter the test's working directory (under /root in CI):
+            // psql would say so before its answer.
+            .directory(pg.toFile())
             .redirectErrorStream(true)
             .start();
     p.getOutputStream().close();
