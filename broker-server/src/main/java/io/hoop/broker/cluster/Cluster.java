@@ -47,6 +47,8 @@ public final class Cluster implements HoldRelay, AutoCloseable {
   private final String id;
   private final String url;
   private final boolean shared;
+  // Whether this broker has a row in broker_replicas (a PostgreSQL store).
+  private final boolean registered;
   private final ReplicaStore replicas;
   private final HoldStore holds;
   private final Reconciler reconciler;
@@ -79,28 +81,33 @@ public final class Cluster implements HoldRelay, AutoCloseable {
     this.id = id;
     this.url = url;
     this.shared = mode == Mode.SHARED;
+    this.registered = mode != Mode.EMBEDDED;
     this.replicas = new ReplicaStore(store);
     this.holds = new HoldStore(store);
     this.reconciler = reconciler;
     this.executor = executor;
     this.clock = clock;
-    if (mode != Mode.EMBEDDED) {
+    if (registered) {
       refuseOthers(shared);
       replicas.heartbeat(id, url, shared, clock.instant(), FORGET);
     }
     this.channel = shared ? ClusterChannel.start(store, id, new Receiver()) : null;
-    this.timers =
-        List.of(
-            timer.scheduleAtFixedRate(
-                () -> run(mode == Mode.EMBEDDED ? () -> {} : this::heartbeat),
-                HEARTBEAT.toMillis(),
-                HEARTBEAT.toMillis(),
-                TimeUnit.MILLISECONDS),
-            timer.scheduleAtFixedRate(
-                () -> run(this::reconcileAll),
-                RECONCILE.toMillis(),
-                RECONCILE.toMillis(),
-                TimeUnit.MILLISECONDS));
+    List<ScheduledFuture<?>> scheduled = new java.util.ArrayList<>();
+    scheduled.add(
+        timer.scheduleAtFixedRate(
+            () -> run(this::reconcileAll),
+            RECONCILE.toMillis(),
+            RECONCILE.toMillis(),
+            TimeUnit.MILLISECONDS));
+    if (registered) {
+      scheduled.add(
+          timer.scheduleAtFixedRate(
+              () -> run(this::heartbeat),
+              HEARTBEAT.toMillis(),
+              HEARTBEAT.toMillis(),
+              TimeUnit.MILLISECONDS));
+    }
+    this.timers = List.copyOf(scheduled);
     LOG.info("replica joined id={} sharedKeys={}", id, shared);
   }
 
@@ -298,6 +305,9 @@ public final class Cluster implements HoldRelay, AutoCloseable {
     timers.forEach(t -> t.cancel(false));
     if (channel != null) {
       channel.close();
+    }
+    if (!registered) {
+      return;
     }
     try {
       replicas.leave(id);

@@ -93,7 +93,8 @@ public final class ClusterChannel implements AutoCloseable {
   public void publish(Kind kind, String id) {
     requireNonNull(kind, "kind");
     if (!ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("not a grant, session or hold id: " + id.length());
+      throw new IllegalArgumentException(
+          "not a grant, login or hold id (" + id.length() + " characters)");
     }
     try (Connection c = store.dataSource().getConnection();
         PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
