@@ -323,14 +323,15 @@ class AgentNetnsIT {
                   .orElseThrow()
                   .details())
           .containsEntry("reason", "agent_disconnected");
-      // psql's session is gone (psql, idle, sees only the lost connection when it next talks),
-      // and hoop connect says why
+      // hoop connect says why (the broker's CLOSE comes after the engine's goodbye grace: psql,
+      // told to talk before it arrives, would close the local side first), and psql's session is
+      // gone (psql, idle, sees only the lost connection when it next talks)
+      cli.awaitErr("agent " + AGENT + " disconnected");
       in.write("select 2;\n".getBytes(StandardCharsets.UTF_8));
       in.close();
       String rest = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(psql.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(rest).contains("connection to server was lost");
-      cli.awaitErr("agent " + AGENT + " disconnected");
       assertThat(broker.server().audit().list(0, 1000, "token:agent:" + AGENT, null))
           .extracting(e -> e.type())
           .contains("agent.disconnected");
