@@ -198,6 +198,7 @@ public final class BrokerServer implements AutoCloseable {
     this.brokerEngines = BrokerEngines.start(dataDir, MaskKey.loadOrCreate(dataDir));
     io.hoop.tunnel.engine.Engines engines = brokerEngines.engines();
     TunnelLogins logins = new TunnelLogins();
+    AgentUpstreams upstreams = new AgentUpstreams(configs, agents);
     GrantTunnelAuthorizer authorizer =
         new GrantTunnelAuthorizer(
             tokens,
@@ -207,7 +208,8 @@ public final class BrokerServer implements AutoCloseable {
             engines,
             new SessionListeners(statements, audit, blocking, metrics),
             holds::forSession,
-            logins);
+            logins,
+            upstreams::connector);
     this.tunnels =
         new TunnelServer(
             authorizer,
@@ -220,7 +222,7 @@ public final class BrokerServer implements AutoCloseable {
             TunnelServer.DEFAULT_HANDSHAKE_TIMEOUT,
             configs.get().tunnelKeepalive(),
             engines,
-            new AgentUpstreams(configs, agents));
+            upstreams);
     this.agentEndpoint =
         new AgentEndpoint(tokens, configs, audit, blocking, clock, agents, () -> tunnels);
     this.boss = Transports.newGroup(1, "hoop-accept");

@@ -3,6 +3,7 @@ package io.hoop.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hoop.engine.ssh.testing.OpenSshServer;
 import io.hoop.testkit.BrokerFixture;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,10 @@ import picocli.CommandLine;
 class AgentNetnsIT {
   private static final String AGENT = "eu1";
   private static final int PG_PORT = 5432;
+  private static final int SSH_PORT = 22;
+  private static final int API_PORT = 6443;
+  private static final String API_TOKEN = "sa-token-behind-the-agent";
+  private static final String API_SECRET = "s3cret-behind-the-agent";
 
   static String ns;
   static String vethHost;
@@ -56,6 +61,9 @@ class AgentNetnsIT {
   static String targetAddress;
   static Path base;
   static Process postgres;
+  static OpenSshServer sshd;
+  static Process api;
+  static Path apiDir;
   static Process agent;
   static Path agentLog;
   static BrokerFixture broker;
@@ -92,6 +100,11 @@ class AgentNetnsIT {
     run("ip", "route", "add", "unreachable", targetAddress + "/32");
     routeAdded = true;
     startPostgres();
+    sshd = OpenSshServer.start(List.of("ip", "netns", "exec", ns), targetAddress, SSH_PORT);
+    startApiServer();
+    Path saToken = base.resolve("sa.token");
+    Files.writeString(saToken, API_TOKEN + "\n");
+    Files.setPosixFilePermissions(saToken, PosixFilePermissions.fromString("rw-------"));
 
     broker =
         BrokerFixture.start(
@@ -111,9 +124,37 @@ class AgentNetnsIT {
               - name: direct-db
                 type: postgres
                 address: %s:%d
+              - name: private-ssh
+                type: ssh
+                address: %s:%d
+                via: %s
+                ssh:
+                  hostKeys: ['%s']
+                  roles:
+                    ops:
+                      user: %s
+                      privateKeyFile: %s
+                      shell: allow
+                      exec:
+                        rules:
+                          - match: 'rm *'
+                            action: deny
+                            message: no deleting behind the agent
+              - name: private-k8s
+                type: kubernetes
+                address: %s:%d
+                via: %s
+                kubernetes:
+                  caFile: %s
+                  serverName: localhost
+                  defaultRole: ops
+                  roles:
+                    ops:
+                      tokenFile: %s
+                      default: allow
             entitlements:
               - group: engineering
-                targets: [private-db, private-tcp, direct-db]
+                targets: [private-db, private-tcp, direct-db, private-ssh, private-k8s]
                 maxDuration: 1h
             """
                 .formatted(
@@ -124,7 +165,20 @@ class AgentNetnsIT {
                     PG_PORT,
                     AGENT,
                     targetAddress,
-                    PG_PORT));
+                    PG_PORT,
+                    targetAddress,
+                    SSH_PORT,
+                    AGENT,
+                    targetAddress
+                        + " "
+                        + Files.readString(sshd.dir().resolve("host_key.pub")).strip(),
+                    sshd.user(),
+                    sshd.clientKeyFile(),
+                    targetAddress,
+                    API_PORT,
+                    AGENT,
+                    apiDir.resolve("ca.pem"),
+                    saToken));
     tokenFile = base.resolve("agent.token");
     Files.writeString(tokenFile, mintToken("agent:" + AGENT) + "\n");
     Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
@@ -141,6 +195,12 @@ class AgentNetnsIT {
       }
       if (broker != null) {
         broker.close();
+      }
+      if (sshd != null) {
+        sshd.close();
+      }
+      if (api != null) {
+        api.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       if (postgres != null) {
         postgres.destroy();
@@ -219,6 +279,90 @@ class AgentNetnsIT {
                 + " -c 'select name from items where id = 2'");
     assertThat(r.code()).as("stderr: %s", r.err()).isZero();
     assertThat(Files.readString(result)).isEqualTo("two\n");
+  }
+
+  @Test
+  @Order(2)
+  void sshThroughHoopConnectReachesTheTargetThroughTheAgentWithItsGuardrails() throws Exception {
+    Path marker = sshd.dir().resolve("via-agent.txt");
+    HoopCli.Run r =
+        HoopCli.run(
+            env,
+            null,
+            "connect",
+            "private-ssh",
+            "--task",
+            "AG-S1",
+            "--duration",
+            "5m",
+            "--",
+            "ssh",
+            "private-ssh",
+            "ip -o -4 addr show dev lo > " + marker);
+    assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+    // the command ran inside the private network: its loopback holds the target's address
+    assertThat(Files.readString(marker)).contains(targetAddress);
+    // the engine's exec rules still apply on the far side of the agent
+    HoopCli.Run denied =
+        HoopCli.run(
+            env,
+            null,
+            "connect",
+            "private-ssh",
+            "--task",
+            "AG-S2",
+            "--duration",
+            "5m",
+            "--",
+            "ssh",
+            "private-ssh",
+            "rm " + marker);
+    assertThat(denied.code()).isNotZero();
+    assertThat(marker).exists();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> broker.server().audit().list(0, 1000, "alice", "AG-S2"),
+            l ->
+                l.stream()
+                    .anyMatch(
+                        e ->
+                            e.type().equals("ssh.denied")
+                                && e.details()
+                                    .toString()
+                                    .contains("no deleting behind the agent")));
+  }
+
+  @Test
+  @Order(2)
+  void kubectlThroughHoopConnectReachesTheApiServerThroughTheAgent() throws Exception {
+    Path out = base.resolve("kubectl.out");
+    HoopCli.Run r =
+        HoopCli.run(
+            env,
+            null,
+            "connect",
+            "private-k8s",
+            "--task",
+            "AG-K1",
+            "--duration",
+            "5m",
+            "--",
+            "sh",
+            "-c",
+            "\"$1\" get pods -o name > \"$2\" 2>&1 && \"$1\" get secret db -o yaml >> \"$2\" 2>&1",
+            "sh",
+            kubectl(),
+            out.toString());
+    String seen = Files.exists(out) ? Files.readString(out) : "";
+    assertThat(r.code()).as("stderr: %s\nkubectl: %s", r.err(), seen).isZero();
+    assertThat(seen).contains("pod/web").contains("password:");
+    // TLS to the API server was verified against its CA through the agent's stream, and the
+    // secret's value was masked on the way back
+    assertThat(seen)
+        .doesNotContain(
+            java.util.Base64.getEncoder()
+                .encodeToString(API_SECRET.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -471,6 +615,44 @@ class AgentNetnsIT {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
+
+  private static String kubectl() {
+    String env = System.getenv("KUBECTL");
+    return env == null || env.isBlank() ? "kubectl" : env;
+  }
+
+  /** The fake API server as a process inside the namespace (the test's JVM cannot bind there). */
+  private static void startApiServer() throws Exception {
+    apiDir = Files.createDirectories(base.resolve("api"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    api =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.hoop.engine.kubernetes.testing.FakeApiServerMain",
+                apiDir.toString(),
+                targetAddress,
+                Integer.toString(API_PORT),
+                API_TOKEN,
+                API_SECRET)
+            .redirectErrorStream(true)
+            .redirectOutput(base.resolve("api.log").toFile())
+            .start();
+    Path ready = apiDir.resolve("ready");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(ready)) {
+      if (!api.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the fake API server did not start: " + Files.readString(base.resolve("api.log")));
+      }
+      Thread.sleep(50);
+    }
+  }
 
   /** The run of {@code hoop connect TARGET -- psql -c SQL}; psql's output in {@link #rows}. */
   private static HoopCli.Run psql(String target, String task, String sql) throws IOException {

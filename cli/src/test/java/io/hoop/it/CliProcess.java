@@ -68,10 +68,14 @@ final class CliProcess implements AutoCloseable {
 
   /** Waits until stderr shows {@code text}; fails at once if the process ends first. */
   void awaitErr(String text) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .failFast("hoop exited: " + err, () -> !process.isAlive())
-        .until(() -> err.toString().contains(text));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .failFast("hoop exited: " + err, () -> !process.isAlive())
+          .until(() -> err.toString().contains(text));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("hoop's stderr never showed '" + text + "'; it shows:\n" + err, e);
+    }
   }
 
   /** Waits until {@code file} exists; fails at once if the process ends first. */

@@ -295,7 +295,7 @@ public final class ConfigLoader {
         kind == null || hp == null
             ? null
             : problems.attempt(() -> section(key, name, kind, hp, rt));
-    String via = problems.attempt(() -> via(key + ".via", type, rt.via()));
+    String via = problems.attempt(() -> via(key + ".via", rt.via()));
     TargetConfig target =
         problems.attempt(
             () -> {
@@ -574,12 +574,8 @@ public final class ConfigLoader {
     return new String[] {host, Integer.toString(port)};
   }
 
-  /**
-   * The agent that reaches a target ({@code via}), or null. Only engines whose bytes go to the
-   * target through the tunnel server's dial can use an agent: {@code ssh}, {@code http} and {@code
-   * kubernetes} dial their targets themselves.
-   */
-  private String via(String key, String type, String via) throws ConfigException {
+  /** The agent that reaches a target ({@code via}), or null; any engine's target may have one. */
+  private String via(String key, String via) throws ConfigException {
     if (via == null) {
       return null;
     }
@@ -590,19 +586,8 @@ public final class ConfigLoader {
               + via
               + "' must be an agent name: lower-case letters, digits, '.', '_' or '-' (max 63)");
     }
-    if (type != null && !VIA_TYPES.contains(type)) {
-      throw error(
-          key,
-          "is only supported on targets of type "
-              + String.join(" or ", VIA_TYPES)
-              + "; a "
-              + type
-              + " target's engine dials the target itself");
-    }
     return via;
   }
-
-  private static final List<String> VIA_TYPES = List.of("tcp", "postgres");
 
   /** Refuses a key that is neither a common target key nor the section of a registered kind. */
   private void unknownKeys(String key, RawTarget rt) throws ConfigException {

@@ -11,6 +11,7 @@ import io.hoop.tunnel.engine.Admission;
 import io.hoop.tunnel.engine.Engine;
 import io.hoop.tunnel.engine.Engines;
 import io.hoop.tunnel.engine.Holds;
+import io.hoop.tunnel.engine.TargetConnector;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.server.TunnelAuthorization;
 import io.hoop.tunnel.server.TunnelAuthorizer;
@@ -37,6 +38,7 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
   private final SessionListeners listeners;
   private final BiFunction<StoredGrant, String, Holds> holds;
   private final TunnelLogins logins;
+  private final BiFunction<String, String, TargetConnector> connectors;
 
   /**
    * @param engines the engines tunnels run; the target's section names one
@@ -44,6 +46,7 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
    * @param holds the reviewer holds of a session (grant, session id), for operations its engine
    *     sends to review
    * @param logins where each admitted tunnel's login session is noted
+   * @param connectors how an engine that dials its target itself reaches it (target, session id)
    */
   public GrantTunnelAuthorizer(
       TokenService tokens,
@@ -53,7 +56,8 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
       Engines engines,
       SessionListeners listeners,
       BiFunction<StoredGrant, String, Holds> holds,
-      TunnelLogins logins) {
+      TunnelLogins logins,
+      BiFunction<String, String, TargetConnector> connectors) {
     this.tokens = tokens;
     this.grants = grants;
     this.config = config;
@@ -62,6 +66,7 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
     this.listeners = listeners;
     this.holds = holds;
     this.logins = logins;
+    this.connectors = connectors;
   }
 
   /** What the checks so far have verified; a refusal is audited with it. */
@@ -217,7 +222,8 @@ public final class GrantTunnelAuthorizer implements TunnelAuthorizer {
             g.expiresAt(),
             handshake,
             listeners.listener(g, engine.name(), sessionId),
-            holds.apply(g, sessionId));
+            holds.apply(g, sessionId),
+            connectors.apply(g.target(), sessionId));
     return new TunnelAuthorization(
         sessionId,
         g.id(),

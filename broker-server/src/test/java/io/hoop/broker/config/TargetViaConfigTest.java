@@ -3,13 +3,15 @@ package io.hoop.broker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/**
- * {@code targets[].via}: the agent that reaches a target; malformed and unsupported uses refused.
- */
+/** {@code targets[].via}: the agent that reaches a target, of any type; malformed names refused. */
 class TargetViaConfigTest {
   private static String yaml(String type, String via) {
     return """
@@ -68,28 +70,28 @@ class TargetViaConfigTest {
         .hasMessageContaining("via");
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"ssh", "http", "kubernetes"})
-  void refusesViaOnEnginesThatDialTheTargetThemselves(String type) {
-    String text =
-        switch (type) {
-          case "ssh" ->
-              """
-              targets:
-                - name: private-db
-                  type: ssh
-                  address: 10.0.0.5:22
-                  via: eu1
-                  ssh:
-                    hostKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb0fGMXl3l9sYd3+7pXhW7Ot1ZR6t3TQ0xJpQnD2vXw"]
-                    roles:
-                      ops: {user: ops, keyFile: /nonexistent}
-              """;
-          default -> yaml(type, "eu1");
-        };
-    assertThatThrownBy(() -> ConfigLoader.parse("t.yaml", text, true))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("targets[0].via")
-        .hasMessageContaining("only supported on targets of type tcp or postgres");
+  @Test
+  void anEngineThatDialsItsTargetItselfGoesThroughTheAgentToo(@TempDir Path dir) throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "t0ken\n");
+    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+    BrokerConfig c =
+        ConfigLoader.parse(
+            "t.yaml",
+            """
+            targets:
+              - name: api
+                type: http
+                address: 10.0.0.5:8080
+                via: eu1
+                http:
+                  tls: false
+                  defaultRole: reader
+                  roles:
+                    reader: {tokenFile: %s, default: allow}
+            """
+                .formatted(token),
+            true);
+    assertThat(c.target("api").orElseThrow().via()).isEqualTo("eu1");
   }
 }

@@ -23,6 +23,8 @@ import java.time.Instant;
  * @param handshake the client's handshake (engine fields such as {@link Handshake#sshPublicKey()})
  * @param listener where the session's events go (recorded, refusals audited); never blocks
  * @param holds where operations that need a reviewer go
+ * @param connector how an engine that dials its target itself reaches it (through the target's
+ *     agent when it has one)
  */
 public record Admission(
     String sessionId,
@@ -35,7 +37,8 @@ public record Admission(
     Instant expiresAt,
     Handshake handshake,
     EngineListener listener,
-    Holds holds) {
+    Holds holds,
+    TargetConnector connector) {
   public Admission {
     requireNonNull(sessionId, "sessionId");
     requireNonNull(grantId, "grantId");
@@ -47,6 +50,35 @@ public record Admission(
     requireNonNull(handshake, "handshake");
     requireNonNull(listener, "listener");
     requireNonNull(holds, "holds");
+    requireNonNull(connector, "connector");
+  }
+
+  /** An admission to a target the broker reaches over TCP itself. */
+  public Admission(
+      String sessionId,
+      String grantId,
+      String principal,
+      String target,
+      String task,
+      String role,
+      InetSocketAddress upstream,
+      Instant expiresAt,
+      Handshake handshake,
+      EngineListener listener,
+      Holds holds) {
+    this(
+        sessionId,
+        grantId,
+        principal,
+        target,
+        task,
+        role,
+        upstream,
+        expiresAt,
+        handshake,
+        listener,
+        holds,
+        TargetConnector.DIRECT);
   }
 
   /** A label for logs and recordings: target, grant, task and session; no secrets. */

@@ -408,7 +408,8 @@ public final class MuxConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("agent connection failed peer={}", peer, cause);
-    fail(peer + " connection failed: " + cause.getMessage());
+    // a reset (the agent killed with data unread) is a disconnect like a FIN: say so the same way
+    fail(peer + " disconnected: " + cause.getMessage());
   }
 
   @Override

@@ -12,17 +12,12 @@ import io.hoop.engine.http.mask.JsonMasker.MaskingException;
 import io.hoop.engine.http.policy.RequestTarget;
 import io.hoop.tunnel.engine.EngineEvent;
 import io.hoop.tunnel.engine.Holds;
-import io.hoop.tunnel.transport.Transports;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -42,6 +37,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -71,7 +67,6 @@ import org.slf4j.LoggerFactory;
 final class ProxyConnection extends ChannelInboundHandlerAdapter {
   static final String CODEC = "hoop-http-codec";
   private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
-  private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
   private enum State {
     IDLE,
@@ -408,89 +403,75 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     HttpTarget t = s.target();
     InetSocketAddress address = s.admission().upstream();
     Exchange connecting = ex;
-    SslHandler[] tls = new SslHandler[1];
-    Bootstrap bootstrap =
-        new Bootstrap()
-            .group(client.eventLoop())
-            .channel(Transports.socketChannelClassFor(client.eventLoop()))
-            .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-            .option(
-                ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    if (t.tls()) {
-                      tls[0] = s.tls().newHandler(ch.alloc(), t.serverName(), t.port());
-                      SSLEngine engine = tls[0].engine();
-                      SSLParameters params = engine.getSSLParameters();
-                      params.setEndpointIdentificationAlgorithm("HTTPS");
-                      engine.setSSLParameters(params);
-                      ch.pipeline().addLast("tls", tls[0]);
-                    }
-                    ch.pipeline()
-                        .addLast(
-                            "http",
-                            new HttpClientCodec(
-                                new HttpDecoderConfig()
-                                    .setStrictLineParsing(true)
-                                    .setMaxHeaderSize(64 * 1024)
-                                    .setMaxChunkSize(64 * 1024),
-                                false,
-                                false));
-                    ch.pipeline().addLast("hoop-http-upstream", new UpstreamSide());
-                  }
-                });
     String where = t.host() + ":" + t.port();
-    bootstrap
-        .connect(address)
+    s.admission()
+        .connector()
+        .connect(client.eventLoop(), address)
         .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (ex != connecting || state != State.CONNECTING) {
-                    f.channel().close();
-                    return;
-                  }
-                  if (!f.isSuccess()) {
-                    upstreamFailed(
-                        "cannot connect to target "
-                            + s.admission().target()
-                            + " at "
-                            + where
-                            + ": "
-                            + reason(f.cause()));
-                    return;
-                  }
-                  upstream = f.channel();
-                  if (tls[0] == null) {
-                    upstreamReady();
-                    return;
-                  }
-                  tls[0]
-                      .handshakeFuture()
-                      .addListener(
-                          h -> {
-                            if (ex != connecting || state != State.CONNECTING) {
-                              return;
-                            }
-                            if (!h.isSuccess()) {
-                              upstreamFailed(
-                                  "TLS with target "
-                                      + s.admission().target()
-                                      + " at "
-                                      + where
-                                      + " failed (server name "
-                                      + t.serverName()
-                                      + ", checked against caFile): "
-                                      + reason(h.cause()));
-                              return;
-                            }
-                            upstreamReady();
-                          });
-                });
+            (Future<Channel> f) -> {
+              if (ex != connecting || state != State.CONNECTING) {
+                if (f.isSuccess()) {
+                  f.getNow().close();
+                }
+                return;
+              }
+              if (!f.isSuccess()) {
+                upstreamFailed(
+                    "cannot connect to target "
+                        + s.admission().target()
+                        + " at "
+                        + where
+                        + ": "
+                        + reason(f.cause()));
+                return;
+              }
+              Channel ch = f.getNow();
+              SslHandler tls =
+                  t.tls() ? s.tls().newHandler(ch.alloc(), t.serverName(), t.port()) : null;
+              if (tls != null) {
+                SSLEngine engine = tls.engine();
+                SSLParameters params = engine.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                engine.setSSLParameters(params);
+                ch.pipeline().addLast("tls", tls);
+              }
+              ch.pipeline()
+                  .addLast(
+                      "http",
+                      new HttpClientCodec(
+                          new HttpDecoderConfig()
+                              .setStrictLineParsing(true)
+                              .setMaxHeaderSize(64 * 1024)
+                              .setMaxChunkSize(64 * 1024),
+                          false,
+                          false));
+              ch.pipeline().addLast("hoop-http-upstream", new UpstreamSide());
+              upstream = ch;
+              if (tls == null) {
+                upstreamReady();
+                return;
+              }
+              tls.handshakeFuture()
+                  .addListener(
+                      h -> {
+                        if (ex != connecting || state != State.CONNECTING) {
+                          return;
+                        }
+                        if (!h.isSuccess()) {
+                          upstreamFailed(
+                              "TLS with target "
+                                  + s.admission().target()
+                                  + " at "
+                                  + where
+                                  + " failed (server name "
+                                  + t.serverName()
+                                  + ", checked against caFile): "
+                                  + reason(h.cause()));
+                          return;
+                        }
+                        upstreamReady();
+                      });
+            });
   }
 
   private void upstreamReady() {

@@ -19,7 +19,6 @@ import io.netty.handler.codec.spdy.SpdyVersion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -65,7 +64,12 @@ final class FakeApiFront implements AutoCloseable {
   private final Upgrades upgrades;
   private final java.nio.file.Path workDir;
 
-  FakeApiFront(TestCa ca, InetSocketAddress backend, Upgrades upgrades, java.nio.file.Path workDir)
+  FakeApiFront(
+      TestCa ca,
+      InetSocketAddress bind,
+      InetSocketAddress backend,
+      Upgrades upgrades,
+      java.nio.file.Path workDir)
       throws IOException {
     this.backend = backend;
     this.upgrades = upgrades;
@@ -87,7 +91,7 @@ final class FakeApiFront implements AutoCloseable {
                       ch.pipeline().addLast("head", new Head());
                     }
                   })
-              .bind(InetAddress.getLoopbackAddress(), 0)
+              .bind(bind)
               .sync()
               .channel();
     } catch (InterruptedException e) {

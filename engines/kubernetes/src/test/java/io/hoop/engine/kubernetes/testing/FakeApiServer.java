@@ -95,6 +95,11 @@ public final class FakeApiServer implements AutoCloseable {
 
   /** Starts on a loopback port; requests must carry {@code Authorization: Bearer token}. */
   public FakeApiServer(TestCa ca, String token) throws IOException {
+    this(ca, token, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  }
+
+  /** Starts with its TLS front on {@code bind} (e.g. an address of a network namespace). */
+  public FakeApiServer(TestCa ca, String token, InetSocketAddress bind) throws IOException {
     this.token = token;
     server =
         com.sun.net.httpserver.HttpServer.create(
@@ -107,7 +112,7 @@ public final class FakeApiServer implements AutoCloseable {
     executor.execute(this::echo);
     FakeApiFront f = null;
     try {
-      f = new FakeApiFront(ca, server.getAddress(), upgrades(), workDir);
+      f = new FakeApiFront(ca, bind, server.getAddress(), upgrades(), workDir);
     } finally {
       front = f;
       if (f == null) {

@@ -3,6 +3,7 @@ package io.hoop.engine.ssh.bridge;
 import static java.util.Objects.requireNonNull;
 
 import io.hoop.tunnel.engine.Holds;
+import io.hoop.tunnel.engine.TargetConnector;
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.List;
  * @param credential the broker-held credential for targetUser
  * @param holds where exec commands a review rule holds go ({@link Holds#NONE}: they are refused)
  * @param recordInput whether keystrokes of pty channels are reported ({@link BridgeEvent.Input})
+ * @param connector how the bridge reaches {@code targetAddress}: over TCP, or through the agent the
+ *     target sits behind
  */
 public record Admission(
     String target,
@@ -31,7 +34,8 @@ public record Admission(
     BridgePolicy policy,
     BridgeListener listener,
     Holds holds,
-    boolean recordInput) {
+    boolean recordInput,
+    TargetConnector connector) {
 
   public Admission {
     requireNonNull(target, "target");
@@ -47,6 +51,33 @@ public record Admission(
     requireNonNull(policy, "policy");
     requireNonNull(listener, "listener");
     requireNonNull(holds, "holds");
+    requireNonNull(connector, "connector");
+  }
+
+  /** An admission to a target the bridge reaches over TCP. */
+  public Admission(
+      String target,
+      PublicKey userKey,
+      InetSocketAddress targetAddress,
+      List<PublicKey> pinnedHostKeys,
+      String targetUser,
+      TargetCredential credential,
+      BridgePolicy policy,
+      BridgeListener listener,
+      Holds holds,
+      boolean recordInput) {
+    this(
+        target,
+        userKey,
+        targetAddress,
+        pinnedHostKeys,
+        targetUser,
+        credential,
+        policy,
+        listener,
+        holds,
+        recordInput,
+        TargetConnector.DIRECT);
   }
 
   /** An admission whose review rules refuse (no review process) and that records no input. */
@@ -84,7 +115,24 @@ public record Admission(
         policy,
         listener,
         holds,
-        recordInput);
+        recordInput,
+        connector);
+  }
+
+  /** This admission reaching its target through {@code connector}. */
+  public Admission withConnector(TargetConnector connector) {
+    return new Admission(
+        target,
+        userKey,
+        targetAddress,
+        pinnedHostKeys,
+        targetUser,
+        credential,
+        policy,
+        listener,
+        holds,
+        recordInput,
+        connector);
   }
 
   /** This admission with its events going to {@code listener}. */
@@ -99,6 +147,7 @@ public record Admission(
         policy,
         listener,
         holds,
-        recordInput);
+        recordInput,
+        connector);
   }
 }

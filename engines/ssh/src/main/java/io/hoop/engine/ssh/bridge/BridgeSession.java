@@ -1,7 +1,9 @@
 package io.hoop.engine.ssh.bridge;
 
+import io.hoop.tunnel.engine.TargetConnector;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.security.PublicKey;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.future.ConnectFuture;
@@ -91,17 +94,23 @@ final class BridgeSession {
     commands.remove(command);
   }
 
-  /** Connects and logs in to the target; the user's channels wait for {@link #target()}. */
-  void connectTarget(SshClient client) {
+  /**
+   * Connects and logs in to the target; the user's channels wait for {@link #target()}. A target
+   * behind an agent is dialed on the forwarder's loopback port, whose connection is then spliced
+   * onto the agent's stream.
+   */
+  void connectTarget(SshClient client, Supplier<LoopbackForwarder> forwarders) {
     String where =
         admission.targetAddress().getHostString() + ":" + admission.targetAddress().getPort();
+    boolean direct = admission.connector() == TargetConnector.DIRECT;
+    InetSocketAddress dial = direct ? admission.targetAddress() : forwarders.get().address();
     ConnectFuture connect;
     try {
       connect =
           client.connect(
               admission.targetUser(),
-              admission.targetAddress().getHostString(),
-              admission.targetAddress().getPort(),
+              dial.getHostString(),
+              dial.getPort(),
               AttributeRepository.ofKeyValuePair(KEY, this),
               null);
     } catch (IOException | RuntimeException e) {
@@ -127,6 +136,21 @@ final class BridgeSession {
             return;
           }
           ClientSession session = f.getClientSession();
+          if (!direct) {
+            forwarders
+                .get()
+                .claim(
+                    session.getIoSession().getLocalAddress(),
+                    admission.connector(),
+                    admission.targetAddress())
+                .addListener(
+                    (io.netty.util.concurrent.Future<Void> c) -> {
+                      if (!c.isSuccess()) {
+                        session.close(true);
+                        fail(unreachable(where, c.cause()));
+                      }
+                    });
+          }
           if (admission.credential() instanceof TargetCredential.Key key) {
             session.addPublicKeyIdentity(key.keyPair());
           } else if (admission.credential() instanceof TargetCredential.Password password) {

@@ -83,6 +83,7 @@ public final class SshBridge implements AutoCloseable {
   private final ExecutorService blocking;
   private final Map<String, SshServer> listeners = new ConcurrentHashMap<>();
   private final Map<String, Expected> expected = new ConcurrentHashMap<>();
+  private LoopbackForwarder forwarder;
 
   private SshBridge(Function<String, KeyPair> hostKeys) {
     this.hostKeys = hostKeys;
@@ -210,7 +211,20 @@ public final class SshBridge implements AutoCloseable {
     } finally {
       timer.shutdownNow();
       blocking.shutdownNow();
+      synchronized (this) {
+        if (forwarder != null) {
+          forwarder.close();
+        }
+      }
     }
+  }
+
+  /** The forwarder to targets behind an agent, started when the first such target is dialed. */
+  private synchronized LoopbackForwarder forwarder() {
+    if (forwarder == null) {
+      forwarder = new LoopbackForwarder();
+    }
+    return forwarder;
   }
 
   private SshServer listen(String target) {
@@ -291,7 +305,7 @@ public final class SshBridge implements AutoCloseable {
       BridgeSession bridge = new BridgeSession(e.sessionKey, e.admission, server, timer, blocking);
       server.setAttribute(BridgeSession.KEY, bridge);
       e.sessions.add(bridge);
-      bridge.connectTarget(client);
+      bridge.connectTarget(client, SshBridge.this::forwarder);
     }
 
     @Override

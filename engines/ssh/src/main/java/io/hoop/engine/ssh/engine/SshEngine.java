@@ -69,15 +69,17 @@ public final class SshEngine implements Engine {
           cast.onEvent(event);
         };
     try {
-      return SshAdmissions.settings(
-          admission.target(),
-          admission.upstream().getHostString(),
-          admission.upstream().getPort(),
-          (SshTarget) section,
-          admission.role(),
-          admission.handshake().sshPublicKey(),
-          listener,
-          admission.holds());
+      SshSettings settings =
+          SshAdmissions.settings(
+              admission.target(),
+              admission.upstream().getHostString(),
+              admission.upstream().getPort(),
+              (SshTarget) section,
+              admission.role(),
+              admission.handshake().sshPublicKey(),
+              listener,
+              admission.holds());
+      return new SshSettings(settings.admission().withConnector(admission.connector()));
     } catch (SshAdmissionException e) {
       throw new TunnelRejectedException(e.code(), e.getMessage());
     }

@@ -41,8 +41,18 @@ public final class OpenSshServer implements AutoCloseable {
     this.user = user;
   }
 
-  /** Starts sshd and waits until it listens. */
+  /** Starts sshd on a free loopback port and waits until it listens. */
   public static OpenSshServer start() throws IOException, InterruptedException {
+    return start(List.of(), "127.0.0.1", 0);
+  }
+
+  /**
+   * Starts sshd through {@code launcher} (e.g. {@code ip netns exec NS}: the server then runs in
+   * that namespace) on {@code listenAddress:port} (port 0: a free loopback port) and waits until it
+   * listens.
+   */
+  public static OpenSshServer start(List<String> launcher, String listenAddress, int fixedPort)
+      throws IOException, InterruptedException {
     if (!Files.isExecutable(SSHD)) {
       throw new IllegalStateException(
           SSHD + " is missing; install openssh-server (the CI script does) to run the ssh tests");
@@ -57,14 +67,14 @@ public final class OpenSshServer implements AutoCloseable {
       keygen(dir.resolve("host_key"), "ed25519");
       keygen(dir.resolve("client_key"), "ed25519");
       Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
-      int port = freePort();
+      int port = fixedPort == 0 ? freePort() : fixedPort;
       Path config = dir.resolve("sshd_config");
       Files.writeString(
           config,
           String.join(
               "\n",
               "Port " + port,
-              "ListenAddress 127.0.0.1",
+              "ListenAddress " + listenAddress,
               "HostKey " + dir.resolve("host_key"),
               "PidFile " + dir.resolve("sshd.pid"),
               "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
@@ -85,8 +95,10 @@ public final class OpenSshServer implements AutoCloseable {
               "LogLevel VERBOSE",
               ""));
       Path log = dir.resolve("sshd.log");
+      List<String> command = new ArrayList<>(launcher);
+      command.addAll(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()));
       Process p =
-          new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
