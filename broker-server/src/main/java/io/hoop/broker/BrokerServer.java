@@ -52,12 +52,14 @@ import io.hoop.broker.store.DecisionRecovery;
 import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.HoldStore;
+import io.hoop.broker.store.OnceStore;
 import io.hoop.broker.store.SessionStore;
 import io.hoop.broker.store.StatementStore;
 import io.hoop.broker.store.Store;
 import io.hoop.broker.store.TokenStore;
 import io.hoop.broker.tls.DevCertificate;
 import io.hoop.broker.token.AdminTokens;
+import io.hoop.broker.token.OnceIds;
 import io.hoop.broker.token.RevocationCache;
 import io.hoop.broker.token.TokenService;
 import io.hoop.broker.tunnel.AuditingTunnelEvents;
@@ -147,7 +149,10 @@ public final class BrokerServer implements AutoCloseable {
     this.certPath = cert.certPath();
     SslContext ssl = Tls.server(cert.certPath(), cert.keyPath());
     RevocationCache revocations = new RevocationCache(new TokenStore(store), clock);
-    TokenService tokens = TokenService.loadOrCreate(dataDir, clock, revocations);
+    // With replicas, one-time ids (DPoP proofs, exchanged ID tokens) are claimed in the store too:
+    // one used on this replica is refused on every other.
+    OnceIds onceIds = mode == Cluster.Mode.SHARED ? new OnceStore(store, clock) : OnceIds.LOCAL;
+    TokenService tokens = TokenService.loadOrCreate(dataDir, clock, revocations, onceIds);
     this.audit = new AuditLog(store, clock);
     Ops.instrument(metrics, store, audit, config);
     if (mode != Cluster.Mode.SHARED) {
@@ -267,7 +272,7 @@ public final class BrokerServer implements AutoCloseable {
     scheduleRefusalTicks(refusals);
     Router r = new Router(refusals);
     IdentitySetup idSetup =
-        IdentitySetup.build(config, dev, url, cert.trustingSelf(), dataDir, clock);
+        IdentitySetup.build(config, dev, url, cert.trustingSelf(), dataDir, clock, onceIds);
     r.addAll(idSetup.devRoutes());
     idSetup.devIdp().ifPresent(reloads::devIdp);
     IdentityGateway identity = idSetup.gateway();

@@ -194,6 +194,27 @@ class ReplicasIT {
   }
 
   @Test
+  void aDpopProofUsedOnOneReplicaIsRefusedOnEveryOther() throws Exception {
+    String alice = a.login("alice");
+    String path = "/v1/whoami";
+    Map<String, String> headers =
+        Map.of("Authorization", "DPoP " + alice, "DPoP", a.proof("GET", a.url() + path, alice));
+    assertThat(a.send("GET", path, null, null, null, headers)).contains("alice");
+    // the same request, proof and all, copied to another replica (the load balancer's URL is the
+    // same for all, so the proof's htu fits every replica)
+    for (BrokerFixture other : List.of(b.asClientOf(a), c.asClientOf(a))) {
+      assertThat(other.send("GET", path, null, null, null, headers))
+          .contains("already used")
+          .contains("another broker replica")
+          .doesNotContain("\"username\"");
+    }
+    // a fresh proof still works there
+    assertThat(b.asClientOf(a).send("GET", path, null, null, alice)).contains("alice");
+    assertThat(pg.execSql("hoop", "select count(*) from broker_once where id like 'dpop:%'"))
+        .isNotBlank();
+  }
+
+  @Test
   void aRevokeOnOneReplicaClosesLiveSessionsOnTheOthersWithinASecond() throws Exception {
     String alice = a.login("alice");
     String bob = a.login("bob");

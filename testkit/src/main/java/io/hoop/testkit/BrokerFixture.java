@@ -187,6 +187,26 @@ public final class BrokerFixture implements AutoCloseable {
    * polling, session exchange) and returns the broker session token.
    */
   public String login(String username) throws IOException {
+    String idToken = idToken(username);
+    String body = Json.mapper().writeValueAsString(Map.of("idToken", idToken));
+    Map<String, Object> session =
+        json(
+            send(
+                "POST",
+                "/v1/auth/session",
+                body,
+                "application/json",
+                null,
+                Map.of("DPoP", proof("POST", url() + "/v1/auth/session", null))));
+    Object token = session.get("sessionToken");
+    if (token == null) {
+      throw new IOException("broker refused the login: " + session);
+    }
+    return (String) token;
+  }
+
+  /** An ID token of the dev IdP for {@code username} (device flow), not exchanged yet. */
+  public String idToken(String username) throws IOException {
     Map<String, Object> auth =
         json(
             postForm(
@@ -214,21 +234,7 @@ public final class BrokerFixture implements AutoCloseable {
     if (tokens == null) {
       throw new IOException("dev IdP never issued a token for " + username);
     }
-    String body = Json.mapper().writeValueAsString(Map.of("idToken", tokens.get("id_token")));
-    Map<String, Object> session =
-        json(
-            send(
-                "POST",
-                "/v1/auth/session",
-                body,
-                "application/json",
-                null,
-                Map.of("DPoP", proof("POST", url() + "/v1/auth/session", null))));
-    Object token = session.get("sessionToken");
-    if (token == null) {
-      throw new IOException("broker refused the login: " + session);
-    }
-    return (String) token;
+    return (String) tokens.get("id_token");
   }
 
   /**

@@ -2,6 +2,7 @@ package io.hoop.broker.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hoop.broker.token.OnceIds;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,7 +28,8 @@ import java.util.PriorityQueue;
  * and lock everyone else out, each subject holds at most {@code perSubject} entries; beyond that
  * only that subject's logins are refused until its tokens expire. The memory lives in the broker
  * process: a restart forgets it, so a token seen before a restart can be exchanged once more while
- * it is still valid (ID tokens live minutes).
+ * it is still valid (ID tokens live minutes). With replicas, each token is also claimed in the
+ * shared store ({@link OnceIds}), which a restart does not forget.
  */
 public final class IdTokenReplay {
   /** The default bound: 100 000 logins per ID-token lifetime, about 10 MB. */
@@ -40,6 +42,7 @@ public final class IdTokenReplay {
   public static final int DEFAULT_PER_SUBJECT = 100;
 
   private final Clock clock;
+  private final OnceIds shared;
   private final Duration skew;
   private final int capacity;
   private final int perSubject;
@@ -67,6 +70,15 @@ public final class IdTokenReplay {
   }
 
   public IdTokenReplay(Clock clock, Duration skew, int capacity, int perSubject) {
+    this(clock, skew, capacity, perSubject, OnceIds.LOCAL);
+  }
+
+  /**
+   * A memory whose tokens are also claimed in {@code shared} (the store every replica uses): a
+   * token exchanged on one replica is refused on the others.
+   */
+  public IdTokenReplay(Clock clock, Duration skew, int capacity, int perSubject, OnceIds shared) {
+    this.shared = requireNonNull(shared, "shared");
     this.clock = requireNonNull(clock, "clock");
     this.skew = requireNonNull(skew, "skew");
     if (capacity < 1) {
@@ -117,6 +129,10 @@ public final class IdTokenReplay {
       return Outcome.FULL;
     }
     Instant forgetAt = expiresAt.plus(skew);
+    // A store that cannot answer throws: the login is refused (fail closed), nothing remembered.
+    if (!shared.claim("id_token", key, forgetAt)) {
+      return Outcome.REPLAYED;
+    }
     seen.put(key, forgetAt);
     if (who != null) {
       subjectOf.put(key, who);

@@ -9,6 +9,7 @@ import io.hoop.broker.identity.OidcValidator;
 import io.hoop.broker.identity.devidp.DevClient;
 import io.hoop.broker.identity.devidp.DevIdentityProvider;
 import io.hoop.broker.identity.devidp.DevUser;
+import io.hoop.broker.token.OnceIds;
 import io.hoop.broker.util.SecureFiles;
 import io.hoop.tunnel.tls.IssuerTrust;
 import java.io.IOException;
@@ -48,9 +49,16 @@ public record IdentitySetup(
   /**
    * @param url the broker's public URL (the dev IdP lives under it)
    * @param selfTrust trusts the broker's own certificate, for fetching the dev IdP's keys
+   * @param onceIds where exchanged ID tokens are claimed beyond this broker's memory (replicas)
    */
   public static IdentitySetup build(
-      BrokerConfig config, boolean dev, String url, SSLContext selfTrust, Path dataDir, Clock clock)
+      BrokerConfig config,
+      boolean dev,
+      String url,
+      SSLContext selfTrust,
+      Path dataDir,
+      Clock clock,
+      OnceIds onceIds)
       throws IOException {
     IdentityConfig ic = config.identity().orElse(IdentityConfig.DEV_DEFAULTS);
     Federation federation = new Federation(ic.federation(), ic.jwksMaxAge(), clock);
@@ -88,7 +96,11 @@ public record IdentitySetup(
                   ic.machineClaims(), devMachineClients(ic, d.clientId(), clients), d.clientId()),
               federation,
               new IdTokenReplay(
-                  clock, OidcValidator.DEFAULT_CLOCK_SKEW, IdTokenReplay.DEFAULT_CAPACITY),
+                  clock,
+                  OidcValidator.DEFAULT_CLOCK_SKEW,
+                  IdTokenReplay.DEFAULT_CAPACITY,
+                  IdTokenReplay.DEFAULT_PER_SUBJECT,
+                  onceIds),
               clock),
           new AuthConfig(
               idp.issuer(),
@@ -119,7 +131,11 @@ public record IdentitySetup(
             new MachineTokenRule(ic.machineClaims(), listed(ic), ic.clientId()),
             federation,
             new IdTokenReplay(
-                clock, OidcValidator.DEFAULT_CLOCK_SKEW, IdTokenReplay.DEFAULT_CAPACITY),
+                clock,
+                OidcValidator.DEFAULT_CLOCK_SKEW,
+                IdTokenReplay.DEFAULT_CAPACITY,
+                IdTokenReplay.DEFAULT_PER_SUBJECT,
+                onceIds),
             clock),
         new AuthConfig(issuer, ic.clientId(), ic.scopes(), false, federated(ic), caPem),
         Map.of(),

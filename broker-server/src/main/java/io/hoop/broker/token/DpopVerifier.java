@@ -70,6 +70,7 @@ public final class DpopVerifier {
   // Proofs of bound sessions and login proofs (any key, from anyone) are remembered apart, so a
   // flood of fresh login proofs can at worst refuse logins, never the calls of existing sessions.
   private final ReplayWindow bound;
+  private final OnceIds shared;
   private final ReplayWindow unbound;
   // A holder signs many proofs with one key: its verifier is kept (least recently used out),
   // keyed by algorithm and thumbprint. Every API call carries a proof: the hottest check there is.
@@ -84,11 +85,24 @@ public final class DpopVerifier {
       };
 
   public DpopVerifier(Clock clock) {
-    this(clock, MAX_REPLAY_ENTRIES, MAX_LOGIN_REPLAY_ENTRIES);
+    this(clock, OnceIds.LOCAL);
+  }
+
+  /**
+   * A verifier whose proofs are also claimed in {@code shared} (the store every replica uses), so a
+   * proof used on one replica is refused on the others.
+   */
+  public DpopVerifier(Clock clock, OnceIds shared) {
+    this(clock, MAX_REPLAY_ENTRIES, MAX_LOGIN_REPLAY_ENTRIES, shared);
   }
 
   DpopVerifier(Clock clock, int maxBound, int maxUnbound) {
+    this(clock, maxBound, maxUnbound, OnceIds.LOCAL);
+  }
+
+  DpopVerifier(Clock clock, int maxBound, int maxUnbound, OnceIds shared) {
     this.clock = requireNonNull(clock, "clock");
+    this.shared = requireNonNull(shared, "shared");
     this.bound =
         new ReplayWindow(maxBound, "too many DPoP proofs in the last minute; retry shortly");
     this.unbound =
@@ -270,6 +284,21 @@ public final class DpopVerifier {
     String key = checked.thumbprint() + " " + stringClaim(checked.claims(), "jti");
     Instant forgetAt = clock.instant().plus(MAX_AGE).plus(MAX_FUTURE).plus(MAX_FUTURE);
     (checked.bound() ? bound : unbound).remember(key, clock.instant(), forgetAt);
+    boolean first;
+    try {
+      first = shared.claim("dpop", key, forgetAt);
+    } catch (RuntimeException e) {
+      // fail closed: a proof no replica can be asked about could be a replay
+      throw new DpopException(
+          DpopException.INVALID,
+          "the broker cannot check this DPoP proof against its other replicas (store unavailable);"
+              + " retry shortly");
+    }
+    if (!first) {
+      throw new DpopException(
+          DpopException.REPLAY,
+          "DPoP proof was already used (same jti) on another broker replica; make a new proof");
+    }
     return checked.thumbprint();
   }
 

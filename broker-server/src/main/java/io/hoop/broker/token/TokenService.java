@@ -67,11 +67,12 @@ public final class TokenService {
   private final Revocations revocations;
   private final DpopVerifier dpop;
 
-  private TokenService(ECKey key, OctetSequenceKey grantKey, Clock clock, Revocations revocations)
+  private TokenService(
+      ECKey key, OctetSequenceKey grantKey, Clock clock, Revocations revocations, OnceIds onceIds)
       throws JOSEException {
     this.key = key;
     this.revocations = revocations;
-    this.dpop = new DpopVerifier(clock);
+    this.dpop = new DpopVerifier(clock, onceIds);
     this.signer = new ECDSASigner(key);
     this.grantKey = grantKey;
     this.grantSigner = new MACSigner(grantKey);
@@ -103,6 +104,15 @@ public final class TokenService {
   /** As {@link #loadOrCreate(Path, Clock)}; sessions whose id is revoked are refused. */
   public static TokenService loadOrCreate(Path dataDir, Clock clock, Revocations revocations)
       throws IOException {
+    return loadOrCreate(dataDir, clock, revocations, OnceIds.LOCAL);
+  }
+
+  /**
+   * As {@link #loadOrCreate(Path, Clock, Revocations)}; DPoP proofs are also claimed in {@code
+   * onceIds} (the store replicas share), so none is accepted twice across replicas.
+   */
+  public static TokenService loadOrCreate(
+      Path dataDir, Clock clock, Revocations revocations, OnceIds onceIds) throws IOException {
     Path file = dataDir.resolve("keys").resolve("signing.jwk");
     Path grantFile = dataDir.resolve("keys").resolve("grant.jwk");
     try {
@@ -129,7 +139,7 @@ public final class TokenService {
                 .generate();
         SecureFiles.writePrivate(file, key.toJSONString().getBytes(StandardCharsets.UTF_8));
       }
-      return new TokenService(key, grantKey, clock, revocations);
+      return new TokenService(key, grantKey, clock, revocations, onceIds);
     } catch (ParseException | JOSEException e) {
       throw new IOException("cannot load broker signing key " + file + ": " + e.getMessage(), e);
     }

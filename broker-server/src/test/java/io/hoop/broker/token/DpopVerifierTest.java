@@ -108,6 +108,30 @@ class DpopVerifierTest {
   }
 
   @Test
+  void refusesAProofAnotherReplicaAcceptedAndFailsClosedWhenTheyCannotBeAsked() throws Exception {
+    java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    OnceIds store = (kind, id, until) -> claimed.add(kind + " " + id);
+    DpopVerifier replicaA = new DpopVerifier(clock, store);
+    DpopVerifier replicaB = new DpopVerifier(clock, store);
+    String p = proof();
+    assertThat(replicaA.verifyHttp(p, "POST", "/v1/grants", TOKEN, jkt)).isEqualTo(jkt);
+    assertThatThrownBy(() -> replicaB.verifyHttp(p, "POST", "/v1/grants", TOKEN, jkt))
+        .isInstanceOfSatisfying(
+            DpopException.class, e -> assertThat(e.code()).isEqualTo(DpopException.REPLAY))
+        .hasMessageContaining("another broker replica");
+    DpopVerifier cutOff =
+        new DpopVerifier(
+            clock,
+            (kind, id, until) -> {
+              throw new IllegalStateException("store down");
+            });
+    assertThatThrownBy(() -> cutOff.verifyHttp(proof(), "POST", "/v1/grants", TOKEN, jkt))
+        .isInstanceOfSatisfying(
+            DpopException.class, e -> assertThat(e.code()).isEqualTo(DpopException.INVALID))
+        .hasMessageContaining("store unavailable");
+  }
+
+  @Test
   void refusesAProofTooOld() throws Exception {
     String p = proof();
     clock.advance(Duration.ofSeconds(61));
