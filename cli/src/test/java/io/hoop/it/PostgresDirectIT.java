@@ -37,6 +37,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
@@ -342,6 +345,60 @@ class PostgresDirectIT {
         assertThat(rs.getString(1)).isEqualTo("****");
       }
     }
+  }
+
+  @Test
+  void pgjdbcCancelAndPsqlCtrlCCancelTheRunningStatement() throws Exception {
+    JsonNode json = direct("D-C");
+    // pgjdbc's Statement.cancel(): a CancelRequest on a connection of its own, in plaintext
+    try (Connection c = jdbc(json);
+        Statement s = c.createStatement()) {
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> running = pool.submit(() -> s.executeQuery("select pg_sleep(60)"));
+        Thread.sleep(1000);
+        long start = System.nanoTime();
+        s.cancel();
+        assertThatThrownBy(() -> running.get(20, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(SQLException.class)
+            .hasMessageContaining("canceling statement due to user request");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+      } finally {
+        pool.shutdownNow();
+      }
+      // the session lives on
+      try (ResultSet rs = s.executeQuery("select 41 + 1")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(42);
+      }
+    }
+    // psql's Ctrl-C (SIGINT): libpq's cancel
+    JsonNode d = json.path("direct");
+    List<String> cmd =
+        List.of(
+            pg.psqlArgs().get(0),
+            "-X",
+            "-At",
+            d.path("conninfo").asText(),
+            "-c",
+            "select pg_sleep(60)");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+    pb.environment().put("PGPASSWORD", d.path("password").asText());
+    Process p = pb.start();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                pg.execSql(
+                        "select count(*) from pg_stat_activity where query like 'select"
+                            + " pg_sleep(60)%' and state = 'active'")
+                    .strip()
+                    .startsWith("1"));
+    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(out).contains("canceling statement due to user request");
   }
 
   @Test

@@ -143,15 +143,10 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
   }
 
   private void onStartup(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof CancelRequest) {
-      // Cancel keys live in the engine's sessions; a direct connection cannot carry a cancel.
+    if (msg instanceof CancelRequest cancel) {
+      // PostgreSQL 17's libpq sends its cancel over TLS
       state = State.CLOSED;
-      direct.refused(
-          ctx.channel(),
-          "unsupported",
-          "postgres direct access refused: a CancelRequest (not supported on the direct port)",
-          null);
-      ctx.close();
+      DirectCancel.cancel(ctx.channel(), cancel, direct);
       return;
     }
     if (!(msg instanceof StartupMessage s)) {

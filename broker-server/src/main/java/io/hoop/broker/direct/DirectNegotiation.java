@@ -13,10 +13,11 @@ import java.util.List;
 /**
  * The plaintext start of a direct PostgreSQL connection: an SSLRequest is answered {@code S} and
  * TLS follows; a TLS ClientHello first (PostgreSQL 17's {@code sslnegotiation=direct}) starts TLS
- * at once; a GSSENCRequest is declined with {@code N}. Anything else in plaintext, a StartupMessage
- * or a CancelRequest, is refused and audited: the password never crosses the network in the clear,
- * and nothing is read before TLS. Bytes sent after the SSLRequest but before TLS are refused too
- * (they would otherwise be taken as if they came through TLS, CVE-2021-23214's class).
+ * at once; a GSSENCRequest is declined with {@code N}; a CancelRequest is taken as PostgreSQL takes
+ * it ({@link DirectCancel}: clients send it in plaintext, and it carries only a cancel key).
+ * Anything else in plaintext, a StartupMessage first of all, is refused and audited: the password
+ * never crosses the network in the clear. Bytes sent after the SSLRequest but before TLS are
+ * refused too (they would otherwise be taken as if they came through TLS, CVE-2021-23214's class).
  */
 final class DirectNegotiation extends ByteToMessageDecoder {
   private static final byte TLS_HANDSHAKE_RECORD = 0x16;
@@ -58,10 +59,15 @@ final class DirectNegotiation extends ByteToMessageDecoder {
         ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('N'));
         continue;
       }
+      if (length == 16 && code == CancelRequest.CODE && in.readableBytes() < 16) {
+        return;
+      }
       done = true;
       if (length == 16 && code == CancelRequest.CODE) {
-        refuse(ctx, in, "tls_required", "a plaintext CancelRequest (direct access takes TLS only)");
-        ctx.close();
+        CancelRequest cancel =
+            new CancelRequest(in.getInt(in.readerIndex() + 8), in.getInt(in.readerIndex() + 12));
+        in.skipBytes(in.readableBytes());
+        DirectCancel.cancel(ctx.channel(), cancel, direct);
         return;
       }
       ErrorResponse error =

@@ -187,7 +187,7 @@ class PostgresDirectTest {
   }
 
   @Test
-  void plaintextCancelAndBytesStuffedAfterTheSslRequestAreRefused() throws Exception {
+  void aCancelWithAKeyNoSessionHoldsAndBytesStuffedAfterTheSslRequestAreRefused() throws Exception {
     try (Socket s = plain()) {
       DataOutputStream o = new DataOutputStream(s.getOutputStream());
       o.writeInt(16);

@@ -77,7 +77,8 @@ public final class PostgresEngine implements Engine {
         pg.masking() == null ? null : pg.masking().withKey(maskKey),
         pg.tls(),
         admission.listener(),
-        admission.holds());
+        admission.holds(),
+        admission.connector());
   }
 
   @Override

@@ -440,7 +440,8 @@ public final class PostgresSession implements EngineSession {
     if (message instanceof BackendKeyData key) {
       clientKey =
           CancelRegistry.SHARED.register(
-              new CancelRegistry.Target(upstream.remoteAddress(), key, this::cancelHeld));
+              new CancelRegistry.Target(
+                  upstream.remoteAddress(), key, this::cancelHeld, settings.connector()));
       forward(ctx, clientKey);
     } else if (message instanceof ReadyForQuery ready) {
       if (responses.needsCatalog()) {

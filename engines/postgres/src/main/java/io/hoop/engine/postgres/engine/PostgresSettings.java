@@ -7,6 +7,7 @@ import io.hoop.engine.postgres.mask.MaskingRules;
 import io.hoop.tunnel.engine.EngineListener;
 import io.hoop.tunnel.engine.EngineSettings;
 import io.hoop.tunnel.engine.Holds;
+import io.hoop.tunnel.engine.TargetConnector;
 
 /**
  * How the postgres engine logs in upstream and what it lets through: the broker-held role, its
@@ -21,6 +22,8 @@ import io.hoop.tunnel.engine.Holds;
  * @param tls TLS to the upstream server
  * @param listener receives every statement of the session, as {@link QueryEvent}s
  * @param holds where statements a review rule holds go for a reviewer's decision
+ * @param connector how a cancel that arrives outside a tunnel (the direct port) reaches the server:
+ *     over TCP, or through the agent the target sits behind
  */
 public record PostgresSettings(
     String user,
@@ -30,7 +33,8 @@ public record PostgresSettings(
     MaskingRules masking,
     UpstreamTls tls,
     EngineListener listener,
-    Holds holds)
+    Holds holds,
+    TargetConnector connector)
     implements EngineSettings {
   public PostgresSettings {
     requireNonNull(user, "user");
@@ -40,6 +44,7 @@ public record PostgresSettings(
     requireNonNull(tls, "tls");
     requireNonNull(listener, "listener");
     requireNonNull(holds, "holds");
+    requireNonNull(connector, "connector");
     if (user.isBlank()) {
       throw new IllegalArgumentException("upstream user is blank, expected a PostgreSQL role");
     }
@@ -47,6 +52,28 @@ public record PostgresSettings(
       throw new IllegalArgumentException(
           "default database is blank, expected a database name such as postgres");
     }
+  }
+
+  /** Settings of a server the broker reaches over TCP. */
+  public PostgresSettings(
+      String user,
+      Secret password,
+      String defaultDatabase,
+      Rules rules,
+      MaskingRules masking,
+      UpstreamTls tls,
+      EngineListener listener,
+      Holds holds) {
+    this(
+        user,
+        password,
+        defaultDatabase,
+        rules,
+        masking,
+        tls,
+        listener,
+        holds,
+        TargetConnector.DIRECT);
   }
 
   /** Settings whose statements cannot be held (review rules refuse them). */

@@ -1,6 +1,7 @@
 package io.hoop.engine.postgres.engine.internal;
 
 import io.hoop.engine.postgres.message.backend.BackendKeyData;
+import io.hoop.tunnel.engine.TargetConnector;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.util.Map;
@@ -22,13 +23,17 @@ public final class CancelRegistry {
    * Where and with which real key a client key cancels; {@code onCancel}, if any, is asked first:
    * it returns true when the cancel ended a statement held for a reviewer in the session (which the
    * server knows nothing of), and then the server is not sent the cancel (it would cancel the
-   * session's next statement).
+   * session's next statement). {@code connector} reaches {@code upstream} for a cancel that comes
+   * with no tunnel of its own (the direct port).
    */
   public record Target(
-      SocketAddress upstream, BackendKeyData key, java.util.function.BooleanSupplier onCancel) {
-    /** A target with nothing to run in the session. */
+      SocketAddress upstream,
+      BackendKeyData key,
+      java.util.function.BooleanSupplier onCancel,
+      TargetConnector connector) {
+    /** A target with nothing to run in the session, reached over TCP. */
     public Target(SocketAddress upstream, BackendKeyData key) {
-      this(upstream, key, null);
+      this(upstream, key, null, TargetConnector.DIRECT);
     }
 
     @Override
