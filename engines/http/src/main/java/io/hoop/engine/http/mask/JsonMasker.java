@@ -6,13 +6,15 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.hoop.engine.http.config.MaskStyle;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Masks one JSON response body as it streams: bytes are fed as they arrive (netty chunks), parsed
@@ -26,6 +28,7 @@ import java.util.List;
  */
 public final class JsonMasker implements BodyMasker {
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  private static final int MAX_ENCODED_NAMES = 1024;
 
   /** The body is not JSON the masker can rewrite: the response must be cut, not relayed. */
   public static final class MaskingException extends Exception {
@@ -48,11 +51,16 @@ public final class JsonMasker implements BodyMasker {
   private final ByteArrayFeeder feeder;
   private final JsonGenerator generator;
   private final SinkStream out;
-  private final List<String> path = new ArrayList<>();
-  // per open container: true for an array; arrays count their elements in `indexes`
-  private final List<Boolean> arrays = new ArrayList<>();
-  private final List<Integer> indexes = new ArrayList<>();
-  private String field;
+  // One level per open container, with the segment of the value being written in it: the index of
+  // the current element for an array, the current member's name for an object. The location of a
+  // value is the segments of levels 0..depth-1, read in place (no path is built per value).
+  private boolean[] arrays = new boolean[16];
+  private int[] indexes = new int[16];
+  private String[] names = new String[16];
+  private int depth;
+  private final Location location = new Location();
+  private final boolean rules;
+  private final Map<String, SerializedString> encodedNames = new HashMap<>();
   private int skipDepth;
   private int masked;
   private boolean finished;
@@ -60,6 +68,7 @@ public final class JsonMasker implements BodyMasker {
   public JsonMasker(MaskPlan plan, Sink sink) {
     this.plan = requireNonNull(plan, "plan");
     this.masks = new Masks(plan.hashKey());
+    this.rules = plan.hasLocationRules();
     this.out = new SinkStream(requireNonNull(sink, "sink"));
     try {
       this.parser = FACTORY.createNonBlockingByteArrayParser();
@@ -102,7 +111,7 @@ public final class JsonMasker implements BodyMasker {
     try {
       feeder.endOfInput();
       drain();
-      if (!arrays.isEmpty() || skipDepth > 0) {
+      if (depth > 0 || skipDepth > 0) {
         throw new MaskingException("the JSON body ended inside an object or array", null);
       }
       generator.flush();
@@ -134,35 +143,32 @@ public final class JsonMasker implements BodyMasker {
       }
       switch (token) {
         case FIELD_NAME -> {
-          field = parser.currentName();
+          String field = parser.currentName();
+          names[depth - 1] = field;
           // rules match the name as sent; the client sees it through the detectors (a map keyed
           // by e-mail address would otherwise show them)
           String shown = plan.detect(field, masks);
           if (shown != null) {
             masked++;
+            generator.writeFieldName(shown);
+          } else {
+            generator.writeFieldName(encodedName(field));
           }
-          generator.writeFieldName(shown != null ? shown : field);
         }
         case START_OBJECT, START_ARRAY -> {
-          List<String> at = location();
-          ValueMask custom = at == null ? null : plan.customAt(at);
-          MaskStyle style = at == null || custom != null ? null : plan.styleAt(at, currentField());
-          if (style != null || custom != null) {
-            masked++;
-            String rewritten = custom != null ? custom.mask(null) : null;
-            generator.writeString(rewritten != null ? rewritten : Masks.REDACTED);
-            skipDepth = 1;
-            continue;
-          }
-          if (at != null) {
-            path.add(at.get(at.size() - 1));
-          } else if (!arrays.isEmpty()) {
-            throw new MaskingException("unexpected container position", null);
+          if (depth > 0 && rules) {
+            ValueMask custom = plan.customAt(location);
+            MaskStyle style = custom != null ? null : plan.styleAt(location, currentField());
+            if (style != null || custom != null) {
+              masked++;
+              String rewritten = custom != null ? custom.mask(null) : null;
+              generator.writeString(rewritten != null ? rewritten : Masks.REDACTED);
+              skipDepth = 1;
+              continue;
+            }
           }
           boolean array = token == JsonToken.START_ARRAY;
-          arrays.add(array);
-          indexes.add(0);
-          field = null;
+          push(array);
           if (array) {
             generator.writeStartArray();
           } else {
@@ -175,11 +181,7 @@ public final class JsonMasker implements BodyMasker {
           } else {
             generator.writeEndObject();
           }
-          arrays.remove(arrays.size() - 1);
-          indexes.remove(indexes.size() - 1);
-          if (!path.isEmpty() && path.size() > arrays.size() - 1) {
-            path.remove(path.size() - 1);
-          }
+          depth--;
           endValue();
         }
         case VALUE_NULL -> {
@@ -191,13 +193,26 @@ public final class JsonMasker implements BodyMasker {
     }
   }
 
+  private void push(boolean array) {
+    if (depth == arrays.length) {
+      int n = depth * 2;
+      arrays = Arrays.copyOf(arrays, n);
+      indexes = Arrays.copyOf(indexes, n);
+      names = Arrays.copyOf(names, n);
+    }
+    arrays[depth] = array;
+    indexes[depth] = 0;
+    names[depth] = null;
+    depth++;
+  }
+
   private void scalar(JsonToken token) throws IOException {
-    List<String> at = location();
-    ValueMask custom = at == null ? null : plan.customAt(at);
+    boolean located = depth > 0 && rules;
+    ValueMask custom = located ? plan.customAt(location) : null;
     if (custom != null) {
       String rewritten = custom.mask(token == JsonToken.VALUE_STRING ? parser.getText() : null);
       if (rewritten == null) {
-        generator.copyCurrentEventExact(parser);
+        copy(token);
       } else {
         masked++;
         generator.writeString(rewritten);
@@ -205,8 +220,10 @@ public final class JsonMasker implements BodyMasker {
       endValue();
       return;
     }
-    MaskStyle style = at == null ? null : plan.styleAt(at, currentField());
-    if (style == null && (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT)) {
+    MaskStyle style = located ? plan.styleAt(location, currentField()) : null;
+    if (style == null
+        && plan.detects()
+        && (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT)) {
       // an integer too: card numbers are often stored as numbers (masked, it becomes a string)
       String detected = plan.detect(parser.getText(), masks);
       if (detected != null) {
@@ -220,31 +237,66 @@ public final class JsonMasker implements BodyMasker {
       masked++;
       generator.writeString(masks.apply(style, parser.getText()));
     } else {
-      generator.copyCurrentEventExact(parser);
+      copy(token);
     }
     endValue();
   }
 
-  /** The location of the value about to be written: its parent's path plus its own segment. */
-  private List<String> location() {
-    if (arrays.isEmpty()) {
-      return null;
+  /** Writes the current scalar as it came: numbers as their text (never through a double). */
+  private void copy(JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+      generator.writeNumber(
+          parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+    } else {
+      generator.copyCurrentEventExact(parser);
     }
-    List<String> at = new ArrayList<>(path.size() + 1);
-    at.addAll(path);
-    boolean array = arrays.get(arrays.size() - 1);
-    at.add(array ? Integer.toString(indexes.get(indexes.size() - 1)) : field);
-    return at;
+  }
+
+  /**
+   * A member name ready to write (its quoted UTF-8 computed once per response); past {@link
+   * #MAX_ENCODED_NAMES} distinct names (a body made of ever-new keys), written as a plain string.
+   */
+  private SerializableString encodedName(String name) {
+    SerializedString encoded = encodedNames.get(name);
+    if (encoded == null) {
+      encoded = new SerializedString(name);
+      if (encodedNames.size() < MAX_ENCODED_NAMES) {
+        encodedNames.put(name, encoded);
+      }
+    }
+    return encoded;
   }
 
   private String currentField() {
-    return !arrays.isEmpty() && !arrays.get(arrays.size() - 1) ? field : null;
+    return depth > 0 && !arrays[depth - 1] ? names[depth - 1] : null;
   }
 
   private void endValue() {
-    if (!arrays.isEmpty() && arrays.get(arrays.size() - 1)) {
-      int last = indexes.size() - 1;
-      indexes.set(last, indexes.get(last) + 1);
+    if (depth > 0 && arrays[depth - 1]) {
+      indexes[depth - 1]++;
+    }
+  }
+
+  /** The location of the value about to be written, read from the open levels. */
+  private final class Location implements MaskPlan.Location {
+    @Override
+    public int size() {
+      return depth;
+    }
+
+    @Override
+    public boolean isIndex(int level) {
+      return arrays[level];
+    }
+
+    @Override
+    public int index(int level) {
+      return indexes[level];
+    }
+
+    @Override
+    public String name(int level) {
+      return names[level];
     }
   }
 

@@ -25,6 +25,8 @@ public final class MaskPlan {
 
   private final Map<String, MaskStyle> fields;
   private final List<MaskRule> pointers;
+  private final List<Pointer> compiledPointers;
+  private final List<Pointer> compiledCustom;
   private final List<Detector> detectors;
   private final MaskStyle detectorStyle;
   private final byte[] hashKey;
@@ -55,6 +57,8 @@ public final class MaskPlan {
     this.hashKey = requireNonNull(hashKey, "hashKey").clone();
     this.custom = List.of();
     this.lines = false;
+    this.compiledPointers = pointers.stream().map(r -> Pointer.of(r.pointer())).toList();
+    this.compiledCustom = List.of();
   }
 
   private MaskPlan(
@@ -70,6 +74,8 @@ public final class MaskPlan {
     this.hashKey = hashKey.clone();
     this.custom = List.copyOf(custom);
     this.lines = lines;
+    this.compiledPointers = List.of();
+    this.compiledCustom = this.custom.stream().map(c -> Pointer.of(c.pointer())).toList();
   }
 
   /**
@@ -141,44 +147,90 @@ public final class MaskPlan {
     return !fields.isEmpty() || !pointers.isEmpty() || !detectors.isEmpty() || !custom.isEmpty();
   }
 
-  /** The engine-defined rewrite of the value at {@code path}, or null when none applies. */
-  ValueMask customAt(List<String> path) {
-    for (PointerMask p : custom) {
-      if (matches(p.pointer(), path)) {
-        return p.mask();
+  /**
+   * Where a value sits, read in place by {@link JsonMasker}: one level per enclosing container,
+   * each an array index or a member name.
+   */
+  interface Location {
+    int size();
+
+    boolean isIndex(int level);
+
+    int index(int level);
+
+    String name(int level);
+  }
+
+  /** A pointer's segments, each with its array index when it is one ({@code -1} otherwise). */
+  private record Pointer(String[] names, int[] indexes) {
+    static Pointer of(List<String> segments) {
+      String[] n = segments.toArray(String[]::new);
+      int[] ix = new int[n.length];
+      for (int i = 0; i < n.length; i++) {
+        ix[i] = arrayIndex(n[i]);
+      }
+      return new Pointer(n, ix);
+    }
+
+    /** The decimal an index is written as ({@code 0}, {@code 12}; not {@code 012}), or -1. */
+    private static int arrayIndex(String s) {
+      if (s.isEmpty() || s.length() > 9 || (s.length() > 1 && s.charAt(0) == '0')) {
+        return -1;
+      }
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+          return -1;
+        }
+      }
+      return Integer.parseInt(s);
+    }
+
+    boolean matches(Location at) {
+      if (names.length != at.size()) {
+        return false;
+      }
+      for (int i = 0; i < names.length; i++) {
+        String s = names[i];
+        if (s.equals("*")) {
+          continue;
+        }
+        if (at.isIndex(i) ? indexes[i] != at.index(i) : !s.equals(at.name(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Whether any rule depends on where a value is (else only member names and detectors count). */
+  boolean hasLocationRules() {
+    return !fields.isEmpty() || !pointers.isEmpty() || !custom.isEmpty();
+  }
+
+  /** The engine-defined rewrite of the value at {@code at}, or null when none applies. */
+  ValueMask customAt(Location at) {
+    for (int i = 0; i < compiledCustom.size(); i++) {
+      if (compiledCustom.get(i).matches(at)) {
+        return custom.get(i).mask();
       }
     }
     return null;
   }
 
-  private static boolean matches(List<String> pointer, List<String> path) {
-    if (pointer.size() != path.size()) {
-      return false;
-    }
-    for (int i = 0; i < pointer.size(); i++) {
-      String s = pointer.get(i);
-      if (!s.equals("*") && !s.equals(path.get(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
-   * The style for the value at {@code path} (segments from the root; an array index as its
-   * decimal), whose own name is {@code field} (null in an array), or null when it is not masked by
-   * a rule. Field rules come first, then pointers in config order.
+   * The style for the value at {@code at}, whose own name is {@code field} (null in an array), or
+   * null when it is not masked by a rule. Field rules come first, then pointers in config order.
    */
-  MaskStyle styleAt(List<String> path, String field) {
+  MaskStyle styleAt(Location at, String field) {
     if (field != null) {
       MaskStyle style = fields.get(field);
       if (style != null) {
         return style;
       }
     }
-    for (MaskRule rule : pointers) {
-      if (matches(rule.pointer(), path)) {
-        return rule.style();
+    for (int i = 0; i < compiledPointers.size(); i++) {
+      if (compiledPointers.get(i).matches(at)) {
+        return pointers.get(i).style();
       }
     }
     return null;

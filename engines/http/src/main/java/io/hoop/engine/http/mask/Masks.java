@@ -13,15 +13,25 @@ import javax.crypto.spec.SecretKeySpec;
 final class Masks {
   static final String REDACTED = "****";
 
-  private final Mac mac;
+  private final byte[] key;
+  private Mac mac;
 
   Masks(byte[] key) {
-    try {
-      mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
+    this.key = key;
+  }
+
+  /** The HMAC of the hash style, made on first use (most responses never hash). */
+  private Mac mac() {
+    if (mac == null) {
+      try {
+        Mac m = Mac.getInstance("HmacSHA256");
+        m.init(new SecretKeySpec(key, "HmacSHA256"));
+        mac = m;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is not available", e);
+      }
     }
+    return mac;
   }
 
   String apply(MaskStyle style, String value) {
@@ -31,7 +41,7 @@ final class Masks {
       case HASH ->
           "hash:"
               + HexFormat.of()
-                  .formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)))
+                  .formatHex(mac().doFinal(value.getBytes(StandardCharsets.UTF_8)))
                   .substring(0, 16);
     };
   }

@@ -55,6 +55,31 @@ class JsonMaskerTest {
   }
 
   @Test
+  void numbersPassAsTheyCameAndIndexPointersMatchOnlyTheirIndex() throws Exception {
+    MaskPlan plan =
+        plan(
+            List.of(),
+            field("never", MaskStyle.REDACT),
+            pointer(MaskStyle.REDACT, "a", "10"),
+            pointer(MaskStyle.REDACT, "a", "01"),
+            pointer(MaskStyle.REDACT, "o", "2"));
+    String numbers = "[1.0e10,-0,0.1000,12345678901234567890123456789,-1.5E-300,7]";
+    String json =
+        "{\"n\":"
+            + numbers
+            + ",\"a\":[0,1,2,3,4,5,6,7,8,9,\"ten\",11],\"o\":{\"2\":\"member two\",\"02\":\"kept\"}}";
+    // numbers byte for byte (not through a double or BigDecimal); index 10 masked, "01" matches
+    // no index; an object member named "2" matches the pointer segment 2
+    String expected =
+        "{\"n\":"
+            + numbers
+            + ",\"a\":[0,1,2,3,4,5,6,7,8,9,\"****\",11],\"o\":{\"2\":\"****\",\"02\":\"kept\"}}";
+    for (int step : new int[] {1, 3, 100_000}) {
+      assertThat(mask(plan, json, step)).as("step " + step).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void pointersWithWildcardsAndWholeContainers() throws Exception {
     MaskPlan plan =
         plan(
