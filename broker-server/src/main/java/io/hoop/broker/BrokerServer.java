@@ -328,7 +328,7 @@ public final class BrokerServer implements AutoCloseable {
           return closed;
         };
     ApprovalService approvals =
-        new ApprovalService(configs, grantStore, grants, audit, closer, notifier, clock);
+        new ApprovalService(configs, grantStore, grants, audit, closer, notifier, clock, metrics);
     new GovernanceRoutes(
             tokens, approvals, new ReviewService(configs, entitlements, approvals, audit, clock))
         .register(r);

@@ -14,6 +14,7 @@ import io.hoop.broker.config.NotificationsSection.Event;
 import io.hoop.broker.grants.GrantService;
 import io.hoop.broker.http.ApiException;
 import io.hoop.broker.notify.Notifier;
+import io.hoop.broker.ops.BrokerMetrics;
 import io.hoop.broker.policy.ApprovalRules;
 import io.hoop.broker.policy.ApprovalStages;
 import io.hoop.broker.store.AuditLog;
@@ -21,6 +22,7 @@ import io.hoop.broker.store.BreakGlassReviews;
 import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.StoredGrant;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +48,7 @@ public final class ApprovalService {
   private final TunnelCloser tunnels;
   private final Notifier notifier;
   private final Clock clock;
+  private final BrokerMetrics metrics;
 
   public ApprovalService(
       Supplier<BrokerConfig> config,
@@ -54,7 +57,9 @@ public final class ApprovalService {
       AuditLog audit,
       TunnelCloser tunnels,
       Notifier notifier,
-      Clock clock) {
+      Clock clock,
+      BrokerMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.grants = grants;
     this.grantService = grantService;
@@ -173,6 +178,7 @@ public final class ApprovalService {
         d.put("expiresAt", expiresAt.toString());
         audit.append("grant.approved", g.principal(), g.target(), id, g.task(), d);
         notifier.grant(Event.APPROVED, id);
+        reviewed(g, "approved", now);
       }
     }
     return grantService.view(find(id), clock.instant(), null);
@@ -238,6 +244,7 @@ public final class ApprovalService {
     d.put("reason", reason);
     audit.append("grant.denied", g.principal(), g.target(), id, g.task(), d);
     notifier.grant(Event.DENIED, id);
+    reviewed(g, "denied", now);
     return grantService.view(find(id), now, null);
   }
 
@@ -301,7 +308,15 @@ public final class ApprovalService {
     }
     audit.append("grant.revoked", g.principal(), g.target(), g.id(), g.task(), d);
     notifier.grant(Event.REVOKED, g.id());
+    reviewed(g, "revoked", now);
     return true;
+  }
+
+  /** Counted once decided, stored and audited (a decision the store refused is none). */
+  private void reviewed(StoredGrant g, String outcome, Instant now) {
+    if (metrics != null) {
+      metrics.grantReviewed(g.target(), outcome, Duration.between(g.requestedAt(), now));
+    }
   }
 
   private StoredGrant find(String id) throws ApiException {

@@ -131,6 +131,27 @@ public final class BrokerMetrics implements AutoCloseable {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * A reviewer decided a pending grant (or revoked a live one).
+   *
+   * @param outcome {@code approved}, {@code denied} or {@code revoked}
+   * @param waited from the request to this decision
+   */
+  public void grantReviewed(String target, String outcome, java.time.Duration waited) {
+    Counter.builder("hoop.grant.reviews")
+        .description("grants decided by reviewers after their request, by target and outcome")
+        .tags("target", label("target", target), "outcome", label("outcome", outcome))
+        .register(registry)
+        .increment();
+    if (!"revoked".equals(outcome)) {
+      Timer.builder("hoop.grant.review.wait")
+          .description("time from a grant request to the reviewers' decision")
+          .tags("target", label("target", target), "outcome", label("outcome", outcome))
+          .register(registry)
+          .record(Math.max(0, waited.toNanos()), TimeUnit.NANOSECONDS);
+    }
+  }
+
   private Counter grants(String target, String outcome) {
     return Counter.builder("hoop.grants")
         .description("grant requests decided, by target and outcome")

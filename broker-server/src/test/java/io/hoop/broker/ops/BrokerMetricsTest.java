@@ -27,6 +27,8 @@ class BrokerMetricsTest {
     metrics.engineRefused("db", "postgres", "statement");
     metrics.webhookAttempt("chat", true);
     metrics.webhookAttempt("chat", false);
+    metrics.grantReviewed("db", "approved", java.time.Duration.ofSeconds(90));
+    metrics.grantReviewed("db", "revoked", java.time.Duration.ofHours(2));
     String text = metrics.scrape();
     assertThat(text)
         .contains("hoop_grants_total{outcome=\"approved\",target=\"db\"} 1.0")
@@ -47,6 +49,11 @@ class BrokerMetricsTest {
             "hoop_engine_refusals_total{engine=\"postgres\",kind=\"statement\",target=\"db\"} 1.0")
         .contains("hoop_webhook_deliveries_total{outcome=\"delivered\",webhook=\"chat\"} 1.0")
         .contains("hoop_webhook_deliveries_total{outcome=\"failed\",webhook=\"chat\"} 1.0")
+        .contains("hoop_grant_reviews_total{outcome=\"approved\",target=\"db\"} 1.0")
+        .contains("hoop_grant_reviews_total{outcome=\"revoked\",target=\"db\"} 1.0")
+        .contains("hoop_grant_review_wait_seconds_count{outcome=\"approved\",target=\"db\"} 1")
+        .contains("hoop_grant_review_wait_seconds_sum{outcome=\"approved\",target=\"db\"} 90.0")
+        .doesNotContain("hoop_grant_review_wait_seconds_count{outcome=\"revoked\"")
         .contains("hoop_store_errors_total ")
         .contains("jvm_memory_used_bytes");
   }
