@@ -32,10 +32,14 @@ import picocli.CommandLine.Option;
       "  hoop-agent run --broker https://broker.example:8443 --name eu1 \\",
       "      --token-file /etc/hoop/agent.token --ca-cert /etc/hoop/broker-ca.pem \\",
       "      --allow db.internal:5432",
+      "  hoop-agent run --broker https://hoop-a:8443 --broker https://hoop-b:8443 \\",
+      "      --name eu1 --token-file /etc/hoop/agent.token --fingerprint SHA256:...",
+      "      (broker replicas: one connection to each)",
       "",
       "Exit codes: 0 stopped, 1 error, 2 usage, 3 refused by the broker, 4 token file unusable."
     })
 final class RunCommand implements Callable<Integer> {
+  private static final int MAX_BROKERS = 16;
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -44,8 +48,11 @@ final class RunCommand implements Callable<Integer> {
       names = "--broker",
       required = true,
       paramLabel = "URL",
-      description = "The broker, e.g. https://broker.example:8443.")
-  String broker;
+      description =
+          "The broker, e.g. https://broker.example:8443. Repeat it with each replica's own address:"
+              + " the agent keeps a connection to every one, so each replica reaches this agent's"
+              + " targets (at most 16).")
+  List<String> brokers;
 
   @Option(
       names = "--name",
@@ -103,17 +110,26 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           cl, "--name '" + name + "' must be lower-case letters, digits, '.', '_' or '-' (max 63)");
     }
-    URI uri;
-    try {
-      uri = new URI(broker);
-    } catch (java.net.URISyntaxException e) {
-      throw new CommandLine.ParameterException(cl, "--broker '" + broker + "' is not a URL");
-    }
-    if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+    if (brokers.size() > MAX_BROKERS) {
       throw new CommandLine.ParameterException(
-          cl, "--broker '" + broker + "' must be an https:// URL with a host");
+          cl, "--broker is given " + brokers.size() + " times; at most " + MAX_BROKERS);
     }
-    int port = uri.getPort() == -1 ? 443 : uri.getPort();
+    List<URI> uris = new ArrayList<>();
+    for (String broker : brokers) {
+      URI uri;
+      try {
+        uri = new URI(broker);
+      } catch (java.net.URISyntaxException e) {
+        throw new CommandLine.ParameterException(cl, "--broker '" + broker + "' is not a URL");
+      }
+      if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new CommandLine.ParameterException(
+            cl, "--broker '" + broker + "' must be an https:// URL with a host");
+      }
+      if (!uris.contains(uri)) {
+        uris.add(uri);
+      }
+    }
     if (maxBackoffSeconds < 1 || maxBackoffSeconds > 3600) {
       throw new CommandLine.ParameterException(
           cl, "--max-backoff " + maxBackoffSeconds + " must be 1..3600 seconds");
@@ -154,23 +170,61 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage());
     }
-    String host = uri.getHost().replace("[", "").replace("]", "");
-    AgentLink link =
-        new AgentLink(
-            new AgentLink.Settings(
-                host, port, name, tokens, ssl, allowed, Duration.ofSeconds(maxBackoffSeconds)));
-    Thread hook = new Thread(link::stop, "hoop-agent-stop");
+    List<AgentLink> links = new ArrayList<>();
+    for (URI uri : uris) {
+      links.add(
+          new AgentLink(
+              new AgentLink.Settings(
+                  uri.getHost().replace("[", "").replace("]", ""),
+                  uri.getPort() == -1 ? 443 : uri.getPort(),
+                  name,
+                  tokens,
+                  ssl,
+                  allowed,
+                  Duration.ofSeconds(maxBackoffSeconds))));
+    }
+    Thread hook = new Thread(() -> links.forEach(AgentLink::stop), "hoop-agent-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    AgentLink.Outcome outcome = link.run();
-    if (outcome == AgentLink.Outcome.REFUSED) {
-      var r = link.refusal();
-      cl.getErr()
-          .println(
-              "hoop-agent: the broker refused agent "
-                  + name
-                  + ": "
-                  + (r == null ? "no reason given" : r.message()));
-      return AgentMain.REFUSED;
+    // One thread per broker replica; the run ends when every link has (stopped, or refused).
+    List<java.util.concurrent.Future<AgentLink.Outcome>> runs = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            links.size(),
+            r -> {
+              Thread t = new Thread(r, "hoop-agent-link");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      for (AgentLink link : links) {
+        runs.add(pool.submit(link::run));
+      }
+      boolean refused = false;
+      for (int i = 0; i < links.size(); i++) {
+        AgentLink.Outcome outcome;
+        try {
+          outcome = runs.get(i).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException("agent link to " + uris.get(i) + " failed", e.getCause());
+        }
+        if (outcome == AgentLink.Outcome.REFUSED) {
+          refused = true;
+          var r = links.get(i).refusal();
+          cl.getErr()
+              .println(
+                  "hoop-agent: the broker "
+                      + (links.size() > 1 ? "at " + uris.get(i) + " " : "")
+                      + "refused agent "
+                      + name
+                      + ": "
+                      + (r == null ? "no reason given" : r.message()));
+        }
+      }
+      if (refused) {
+        return AgentMain.REFUSED;
+      }
+    } finally {
+      pool.shutdownNow();
     }
     return AgentMain.OK;
   }

@@ -51,7 +51,9 @@ import picocli.CommandLine.Spec;
       "  HOOP_CONFIG_DIR  config directory (else $XDG_CONFIG_HOME/hoop, ~/.config/hoop)",
       "  HOOP_PROFILE     profile to use when --profile is not given",
       "  HOOP_TOKEN       admin-minted broker token (no login; with HOOP_BROKER and",
-      "                   HOOP_BROKER_FINGERPRINT or HOOP_CA_CERT)"
+      "                   HOOP_BROKER_FINGERPRINT or HOOP_CA_CERT)",
+      "  HOOP_BROKER_REPLICAS  host:port,... of other broker replicas, tried in turn",
+      "                   when the broker cannot be connected to"
     })
 public final class Hoop implements Callable<Integer> {
   /**

@@ -200,7 +200,10 @@ class AgentNetnsIT {
         sshd.close();
       }
       if (api != null) {
-        api.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        api.destroy();
+        if (!api.waitFor(10, TimeUnit.SECONDS)) {
+          api.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
       }
       if (postgres != null) {
         postgres.destroy();
@@ -632,6 +635,8 @@ class AgentNetnsIT {
                 "exec",
                 ns,
                 java,
+                // its temporary files stay under the test's directory, removed with it
+                "-Djava.io.tmpdir=" + Files.createDirectories(base.resolve("api-tmp")),
                 "-cp",
                 System.getProperty("java.class.path"),
                 "io.hoop.engine.kubernetes.testing.FakeApiServerMain",

@@ -110,6 +110,10 @@ class ReplicasIT {
             type: tcp
             address: %s:%d
             reviewers: [dba]
+          - name: echo-via
+            type: tcp
+            address: 127.0.0.1:%d
+            via: multi
           - name: web-1
             type: ssh
             address: 127.0.0.1:%d
@@ -123,7 +127,7 @@ class ReplicasIT {
                   shell: allow
         entitlements:
           - group: engineering
-            targets: [echo, pg, web-1]
+            targets: [echo, pg, web-1, echo-via]
             maxDuration: 1h
             reviewedBy: bob
             reviewedAt: 2026-01-01T00:00:00Z
@@ -137,6 +141,7 @@ class ReplicasIT {
                 echo.port(),
                 pg.host(),
                 pg.port(),
+                echo.port(),
                 sshd.port(),
                 hostKey,
                 sshd.user(),
@@ -212,6 +217,75 @@ class ReplicasIT {
     assertThat(b.asClientOf(a).send("GET", path, null, null, alice)).contains("alice");
     assertThat(pg.execSql("hoop", "select count(*) from broker_once where id like 'dpop:%'"))
         .isNotBlank();
+  }
+
+  @Test
+  void oneAgentGivenEveryReplicasAddressServesItsTargetsThroughEachOfThem() throws Exception {
+    Path token = dir.resolve("multi.token");
+    java.io.StringWriter minted = new java.io.StringWriter();
+    int code =
+        new picocli.CommandLine(new io.hoop.broker.BrokerMain())
+            .setOut(new java.io.PrintWriter(minted, true))
+            .execute(
+                "token",
+                "create",
+                "--principal",
+                "agent:multi",
+                "--ttl",
+                "1h",
+                "--data-dir",
+                a.dataDir().toString(),
+                "--config",
+                Files.writeString(dir.resolve("replicas.yaml"), yaml).toString());
+    assertThat(code).isZero();
+    Files.writeString(token, minted.toString().strip() + "\n");
+    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+    Path log = dir.resolve("multi-agent.log");
+    Process agent =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.hoop.agent.AgentMain",
+                "run",
+                "--broker",
+                a.url(),
+                "--broker",
+                b.url(),
+                "--name",
+                "multi",
+                "--token-file",
+                token.toString(),
+                "--fingerprint",
+                a.fingerprint(),
+                "--max-backoff",
+                "2")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  !agent.isAlive()
+                      || (a.server().agents().find("multi").isPresent()
+                          && b.server().agents().find("multi").isPresent()));
+      assertThat(agent.isAlive()).as("agent log: %s", Files.readString(log)).isTrue();
+      assertThat(c.server().agents().find("multi")).isEmpty();
+      String alice = a.login("alice");
+      for (BrokerFixture replica : List.of(a, b.asClientOf(a))) {
+        JsonNode g = request(replica, alice, "echo-via", "OPS-AGENT");
+        assertThat(g.path("status").asText()).as(g.toString()).isEqualTo("APPROVED");
+        List<CloseNotice> notices = new CopyOnWriteArrayList<>();
+        try (TunnelClient t = Tunnels.open(replica, g.path("token").asText(), alice, notices)) {
+          Tunnels.connectAndPing(t).close();
+        }
+      }
+    } finally {
+      agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -574,7 +648,7 @@ class ReplicasIT {
     boolean dStopped = false;
     try {
       java.util.Map<String, String> env = HoopCli.env(dir.resolve("failover"));
-      env.put(io.hoop.cli.connect.BrokerReplicas.ENV, "127.0.0.1:" + b.port());
+      env.put(io.hoop.cli.broker.BrokerReplicas.ENV, "127.0.0.1:" + b.port());
       HoopCli.login(d, env, "alice", "fo");
       int port;
       try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
@@ -614,12 +688,26 @@ class ReplicasIT {
               + " ms");
       assertThat(b.server().tunnels().live()).anyMatch(t -> t.grantId().equals(grant));
 
-      // Its API calls still name the dead broker: the revoke reaches it through the live tunnel.
       String bob = a.login("bob");
       post(b.asClientOf(a), bob, "/v1/grants/" + grant + "/revoke", Map.of("reason", "done"));
       awaitEof(second);
       Run r = running.get(30, TimeUnit.SECONDS);
       assertThat(r.err()).contains("revoked");
+
+      // The CLI's API calls fail over too (the profile still names the dead broker): only a
+      // failure to connect moves a call on, so nothing is sent twice.
+      Run targets = HoopCli.run(env, null, "--profile", "fo", "targets", "-o", "json");
+      assertThat(targets.code()).as(targets.err()).isZero();
+      assertThat(targets.out()).contains("\"echo\"");
+      Run whoami = HoopCli.run(env, null, "--profile", "fo", "whoami");
+      assertThat(whoami.code()).as(whoami.err()).isZero();
+      assertThat(whoami.out()).contains("alice");
+      // without the replicas, the dead broker is all it knows
+      java.util.Map<String, String> alone = new java.util.HashMap<>(env);
+      alone.remove(io.hoop.cli.broker.BrokerReplicas.ENV);
+      Run dead = HoopCli.run(alone, null, "--profile", "fo", "targets");
+      assertThat(dead.code()).isNotZero();
+      assertThat(dead.err()).contains("cannot reach broker");
     } finally {
       if (!dStopped) {
         d.close();

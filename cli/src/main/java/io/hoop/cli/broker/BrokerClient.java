@@ -31,11 +31,13 @@ import io.hoop.cli.HoopException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
 
@@ -44,9 +46,16 @@ public final class BrokerClient {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+  /** The connect timeout of each try when there are replicas to fail over to. */
+  static final Duration FAILOVER_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
   private final String baseUrl;
   private final HttpRequestFactory requests;
   private final RequestAuth auth;
+  // the profile's URL first, then the replicas (HOOP_BROKER_REPLICAS); calls start at the last
+  // one that answered
+  private final List<String> bases;
+  private volatile int preferred;
 
   /**
    * @param baseUrl e.g. {@code https://127.0.0.1:8443}; a trailing slash is ignored
@@ -58,6 +67,25 @@ public final class BrokerClient {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.requests = transport.createRequestFactory();
     this.auth = Objects.requireNonNull(auth, "auth");
+    this.bases = List.of(this.baseUrl);
+  }
+
+  private BrokerClient(BrokerClient base, List<String> bases) {
+    this.baseUrl = base.baseUrl;
+    this.requests = base.requests;
+    this.auth = base.auth;
+    this.bases = List.copyOf(bases);
+  }
+
+  /**
+   * This client, failing over to {@code replicas} (same scheme as the profile's URL, the same TLS
+   * trust) when the broker cannot be connected to. Only a failure to connect moves a call on: a
+   * request that reached a broker is never sent twice.
+   */
+  public BrokerClient withReplicas(List<InetSocketAddress> replicas) {
+    return replicas.isEmpty()
+        ? this
+        : new BrokerClient(this, BrokerReplicas.baseUrls(baseUrl, replicas));
   }
 
   public String baseUrl() {
@@ -212,7 +240,6 @@ public final class BrokerClient {
     return exchange(method, path, body, "application/json", MAX_BODY_BYTES, type, false);
   }
 
-  @SuppressWarnings("unchecked") // raw: the bytes themselves are the answer
   private <T> T exchange(
       String method,
       String path,
@@ -221,39 +248,89 @@ public final class BrokerClient {
       int maxBytes,
       Class<T> type,
       boolean raw) {
-    String url = baseUrl + path;
-    try {
-      HttpContent content =
-          body == null
-              ? null
-              : new ByteArrayContent("application/json", Json.mapper().writeValueAsBytes(body));
-      HttpRequest request = requests.buildRequest(method, new GenericUrl(url), content);
-      request.setConnectTimeout((int) TIMEOUT.toMillis());
-      request.setReadTimeout((int) TIMEOUT.toMillis());
-      request.setThrowExceptionOnExecuteError(false);
-      request.getHeaders().setAccept(accept);
-      auth.apply(request.getHeaders(), method, url);
-      HttpResponse response = request.execute();
+    int n = bases.size();
+    int first = preferred;
+    for (int i = 0; ; i++) {
+      int k = (first + i) % n;
+      String base = bases.get(k);
       try {
-        int status = response.getStatusCode();
-        byte[] bytes =
-            readBody(response, status >= 200 && status < 300 ? maxBytes : MAX_BODY_BYTES);
-        if (status >= 200 && status < 300) {
-          if (raw) {
-            return (T) bytes;
-          }
-          if (type == Void.class) {
-            return null;
-          }
-          return parse(bytes, type, method, path, status);
+        T answer = exchangeWith(base, method, path, body, accept, maxBytes, type, raw);
+        preferred = k;
+        return answer;
+      } catch (IOException e) {
+        if (n == 1 || !couldNotConnect(e)) {
+          throw unreachable(base, e);
         }
-        throw error(status, bytes);
-      } finally {
-        response.disconnect();
+        if (i == n - 1) {
+          throw new HoopException.Unreachable(
+              unreachable(base, e).getMessage()
+                  + " (no replica could be connected to either: tried "
+                  + String.join(", ", bases)
+                  + ")",
+              e);
+        }
       }
-    } catch (IOException e) {
-      throw unreachable(baseUrl, e);
     }
+  }
+
+  @SuppressWarnings("unchecked") // raw: the bytes themselves are the answer
+  private <T> T exchangeWith(
+      String base,
+      String method,
+      String path,
+      Object body,
+      String accept,
+      int maxBytes,
+      Class<T> type,
+      boolean raw)
+      throws IOException {
+    String url = base + path;
+    HttpContent content =
+        body == null
+            ? null
+            : new ByteArrayContent("application/json", Json.mapper().writeValueAsBytes(body));
+    HttpRequest request = requests.buildRequest(method, new GenericUrl(url), content);
+    request.setConnectTimeout(
+        (int) (bases.size() > 1 ? FAILOVER_CONNECT_TIMEOUT : TIMEOUT).toMillis());
+    request.setReadTimeout((int) TIMEOUT.toMillis());
+    request.setThrowExceptionOnExecuteError(false);
+    request.getHeaders().setAccept(accept);
+    auth.apply(request.getHeaders(), method, url);
+    HttpResponse response = request.execute();
+    try {
+      int status = response.getStatusCode();
+      byte[] bytes = readBody(response, status >= 200 && status < 300 ? maxBytes : MAX_BODY_BYTES);
+      if (status >= 200 && status < 300) {
+        if (raw) {
+          return (T) bytes;
+        }
+        if (type == Void.class) {
+          return null;
+        }
+        return parse(bytes, type, method, path, status);
+      }
+      throw error(status, bytes);
+    } finally {
+      response.disconnect();
+    }
+  }
+
+  /**
+   * The broker was never reached (nothing of the request was sent), so another replica may take it:
+   * refused, no route, unknown name, or no answer to the connect.
+   */
+  public static boolean couldNotConnect(IOException e) {
+    if (e instanceof ConnectException
+        || e instanceof java.net.NoRouteToHostException
+        || e instanceof UnknownHostException) {
+      return true;
+    }
+    if (e instanceof java.net.http.HttpConnectTimeoutException) {
+      return true;
+    }
+    return e instanceof SocketTimeoutException
+        && e.getMessage() != null
+        && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connect timed out");
   }
 
   private <T> T parse(byte[] bytes, Class<T> type, String method, String path, int status) {

@@ -70,7 +70,12 @@ public record BrokerSession(
         break;
     }
     return new BrokerSession(
-        profile, tls, new BrokerClient(profile.brokerUrl(), tls.transport(), live), live, store);
+        profile,
+        tls,
+        new BrokerClient(profile.brokerUrl(), tls.transport(), live)
+            .withReplicas(BrokerReplicas.from(store.environment())),
+        live,
+        store);
   }
 
   /** The credentials presented right now. */
@@ -171,7 +176,12 @@ public record BrokerSession(
     BrokerTls tls = BrokerTls.of(profile);
     LiveCredentials live = new LiveCredentials(credentials, null, clock);
     return new BrokerSession(
-        profile, tls, new BrokerClient(profile.brokerUrl(), tls.transport(), live), live, store);
+        profile,
+        tls,
+        new BrokerClient(profile.brokerUrl(), tls.transport(), live)
+            .withReplicas(BrokerReplicas.from(store.environment())),
+        live,
+        store);
   }
 
   /** The token's {@code exp}, read without verification (the broker verifies), for messages. */

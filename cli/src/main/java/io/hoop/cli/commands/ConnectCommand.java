@@ -101,7 +101,8 @@ import picocli.CommandLine.Spec;
       "%nEnvironment:",
       "  HOOP_BROKER_REPLICAS=hoop-b:8443,hoop-c:8443",
       "      other broker replicas: a new connection that cannot reach the broker",
-      "      (every address its name resolves to) goes to the next one"
+      "      (every address its name resolves to) goes to the next one, and so do",
+      "      API calls (renewal, revocation watch; every command's too)"
     })
 public final class ConnectCommand implements Callable<Integer> {
   @ParentCommand Hoop hoop;

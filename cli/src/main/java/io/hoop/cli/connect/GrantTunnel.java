@@ -3,6 +3,7 @@ package io.hoop.cli.connect;
 import io.hoop.api.ApiError;
 import io.hoop.api.Grant;
 import io.hoop.cli.HoopException;
+import io.hoop.cli.broker.BrokerReplicas;
 import io.hoop.cli.broker.BrokerSession;
 import io.hoop.cli.identity.Renewer;
 import io.hoop.tunnel.client.TunnelClient;

@@ -11,6 +11,7 @@ import io.hoop.cli.auth.IdpTransports;
 import io.hoop.cli.auth.ProviderMetadata;
 import io.hoop.cli.auth.Sleeper;
 import io.hoop.cli.auth.TokenResponse;
+import io.hoop.cli.broker.BrokerReplicas;
 import io.hoop.cli.broker.BrokerTls;
 import io.hoop.cli.config.Credentials;
 import io.hoop.cli.config.LoginSource;
@@ -88,7 +89,13 @@ public final class Renewer {
         break;
     }
     SessionResponse session =
-        SessionExchange.exchange(profile.brokerUrl(), tls, key, clock, token, type);
+        SessionExchange.exchange(
+            BrokerReplicas.baseUrls(profile.brokerUrl(), BrokerReplicas.from(environment())),
+            tls,
+            key,
+            clock,
+            token,
+            type);
     Credentials renewed = SessionExchange.credentials(session, key, refreshToken, source);
     store.saveCredentials(renewed);
     return renewed;

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Trades a subject token for a broker session bound to the profile key ({@code POST
@@ -38,6 +39,31 @@ public final class SessionExchange {
    */
   public static SessionResponse exchange(
       String brokerUrl, BrokerTls tls, DpopKey key, Clock clock, String token, String type) {
+    return exchange(List.of(brokerUrl), tls, key, clock, token, type);
+  }
+
+  /**
+   * As {@link #exchange(String, BrokerTls, DpopKey, Clock, String, String)}, going on to the next
+   * of {@code brokerUrls} (the profile's URL, then the replicas) when a broker cannot be connected
+   * to; a broker that answered is never asked twice.
+   */
+  public static SessionResponse exchange(
+      List<String> brokerUrls, BrokerTls tls, DpopKey key, Clock clock, String token, String type) {
+    for (int i = 0; ; i++) {
+      String brokerUrl = brokerUrls.get(i);
+      try {
+        return exchangeWith(brokerUrl, tls, key, clock, token, type);
+      } catch (IOException e) {
+        if (i == brokerUrls.size() - 1 || !BrokerClient.couldNotConnect(e)) {
+          throw BrokerClient.unreachable(brokerUrl, e);
+        }
+      }
+    }
+  }
+
+  private static SessionResponse exchangeWith(
+      String brokerUrl, BrokerTls tls, DpopKey key, Clock clock, String token, String type)
+      throws IOException {
     String url = brokerUrl + "/v1/auth/token";
     HttpResponse<byte[]> response;
     try {
@@ -57,8 +83,6 @@ public final class SessionExchange {
                   .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                   .build(),
               HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw BrokerClient.unreachable(brokerUrl, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HoopException("interrupted while logging in to " + brokerUrl);

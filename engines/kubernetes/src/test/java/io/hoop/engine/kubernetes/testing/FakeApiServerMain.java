@@ -13,7 +13,7 @@ import java.util.Map;
  * is made there; {@code ca.pem} is the CA file to pin), the address and port to listen on, and the
  * bearer token requests must carry. Serves a pod {@code default/web} and a secret {@code
  * default/db} whose {@code password} is {@code args[4]}. Writes {@code ready} in the directory once
- * it listens, then serves until killed.
+ * it listens, then serves until stopped (SIGTERM closes it and removes its files).
  */
 public final class FakeApiServerMain {
   private FakeApiServerMain() {}
@@ -33,6 +33,7 @@ public final class FakeApiServerMain {
             Map.of(
                 "password",
                 Base64.getEncoder().encodeToString(args[4].getBytes(StandardCharsets.UTF_8)))));
+    Runtime.getRuntime().addShutdownHook(new Thread(api::close, "fake-api-stop"));
     Files.copy(ca.caFile(), dir.resolve("ca.pem"));
     Files.writeString(dir.resolve("ready"), api.address().toString());
     Thread.currentThread().join();

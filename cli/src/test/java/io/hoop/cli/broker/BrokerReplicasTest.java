@@ -1,4 +1,4 @@
-package io.hoop.cli.connect;
+package io.hoop.cli.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,5 +50,39 @@ class BrokerReplicasTest {
     }
     assertThatThrownBy(() -> BrokerReplicas.parse("a:1,".repeat(16) + "a:1"))
         .hasMessageContaining("at most 16");
+  }
+
+  @Test
+  void baseUrlsPutTheProfileFirstThenEachReplicaOnceWithItsScheme() {
+    assertThat(
+            BrokerReplicas.baseUrls(
+                "https://hoop-a:8443/",
+                java.util.List.of(
+                    InetSocketAddress.createUnresolved("hoop-b", 8443),
+                    InetSocketAddress.createUnresolved("hoop-a", 8443),
+                    InetSocketAddress.createUnresolved("2001:db8::2", 9443))))
+        .containsExactly(
+            "https://hoop-a:8443", "https://hoop-b:8443", "https://[2001:db8::2]:9443");
+  }
+
+  @Test
+  void onlyAFailureToConnectMovesACallOn() {
+    assertThat(BrokerClient.couldNotConnect(new java.net.ConnectException("refused"))).isTrue();
+    assertThat(BrokerClient.couldNotConnect(new java.net.NoRouteToHostException("x"))).isTrue();
+    assertThat(BrokerClient.couldNotConnect(new java.net.UnknownHostException("x"))).isTrue();
+    assertThat(
+            BrokerClient.couldNotConnect(new java.net.SocketTimeoutException("Connect timed out")))
+        .isTrue();
+    assertThat(
+            BrokerClient.couldNotConnect(
+                new java.net.http.HttpConnectTimeoutException("HTTP connect timed out")))
+        .isTrue();
+    // the request may have reached the broker: never sent twice
+    assertThat(BrokerClient.couldNotConnect(new java.net.SocketTimeoutException("Read timed out")))
+        .isFalse();
+    assertThat(BrokerClient.couldNotConnect(new java.net.SocketException("Connection reset")))
+        .isFalse();
+    assertThat(BrokerClient.couldNotConnect(new javax.net.ssl.SSLHandshakeException("bad cert")))
+        .isFalse();
   }
 }

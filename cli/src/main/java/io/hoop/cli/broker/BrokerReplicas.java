@@ -1,4 +1,4 @@
-package io.hoop.cli.connect;
+package io.hoop.cli.broker;
 
 import io.hoop.cli.CliEnvironment;
 import io.hoop.cli.HoopException;
@@ -23,6 +23,27 @@ public final class BrokerReplicas {
       Pattern.compile("^(?:\\[([0-9A-Fa-f:.]{2,45})\\]|([A-Za-z0-9.-]{1,253})):(\\d{1,5})$");
 
   private BrokerReplicas() {}
+
+  /**
+   * The base URLs a call to the broker may go to: {@code profileUrl} first, then each replica with
+   * the same scheme.
+   */
+  public static List<String> baseUrls(String profileUrl, List<InetSocketAddress> replicas) {
+    String base =
+        profileUrl.endsWith("/") ? profileUrl.substring(0, profileUrl.length() - 1) : profileUrl;
+    List<String> all = new ArrayList<>();
+    all.add(base);
+    int colon = base.indexOf("://");
+    String scheme = colon < 0 ? "https://" : base.substring(0, colon + 3);
+    for (InetSocketAddress r : replicas) {
+      String host = r.getHostString();
+      String url = scheme + (host.contains(":") ? "[" + host + "]" : host) + ":" + r.getPort();
+      if (!all.contains(url)) {
+        all.add(url);
+      }
+    }
+    return List.copyOf(all);
+  }
 
   /** The replicas the environment names; none when the variable is unset or empty. */
   public static List<InetSocketAddress> from(CliEnvironment env) {
