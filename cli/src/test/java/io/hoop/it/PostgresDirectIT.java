@@ -296,6 +296,14 @@ class PostgresDirectIT {
     // The grant's role, through the engine (no password of it on the client).
     assertThat(psql(json, password, d.path("conninfo").asText(), "select current_user"))
         .isEqualTo("0:app_ro\n");
+    // SCRAM-SHA-256-PLUS: libpq binds the exchange to the broker's certificate when asked to
+    assertThat(
+            psql(
+                json,
+                password,
+                d.path("conninfo").asText() + " channel_binding=require",
+                "select current_user"))
+        .isEqualTo("0:app_ro\n");
     String out =
         psql(json, password, d.path("conninfo").asText(), "select id, email, ssn from customers");
     assertThat(out).isEqualTo("0:1|*************.com|****\n");

@@ -170,9 +170,34 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
         GRANT_USER.matcher(user).matches() ? direct.credentials().find(user) : Optional.empty();
     entry = found.orElse(null);
     // An unknown user runs the same exchange against a verifier nothing matches: 28P01 either way.
-    scram = new ScramServer(entry != null ? entry.verifier() : direct.credentials().unknown(user));
+    scram =
+        new ScramServer(
+            entry != null ? entry.verifier() : direct.credentials().unknown(user),
+            channelBinding(ctx));
     state = State.SASL_INITIAL;
-    write(ctx, new AuthenticationSasl(List.of(ScramServer.MECHANISM)));
+    write(ctx, new AuthenticationSasl(scram.mechanisms()));
+  }
+
+  /**
+   * The {@code tls-server-end-point} data of this connection's certificate, or null (no TLS
+   * session, or a certificate whose hash cannot be taken): then only plain SCRAM is offered.
+   */
+  private static byte[] channelBinding(ChannelHandlerContext ctx) {
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    if (tls == null) {
+      return null;
+    }
+    java.security.cert.Certificate[] mine = tls.engine().getSession().getLocalCertificates();
+    if (mine == null
+        || mine.length == 0
+        || !(mine[0] instanceof java.security.cert.X509Certificate cert)) {
+      return null;
+    }
+    try {
+      return ScramServer.tlsServerEndPoint(cert);
+    } catch (java.security.cert.CertificateEncodingException e) {
+      return null;
+    }
   }
 
   private void onSaslInitial(ChannelHandlerContext ctx, Object msg) {
@@ -194,17 +219,18 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
           "malformed SASLInitialResponse");
       return;
     }
-    if (!ScramServer.MECHANISM.equals(initial.mechanism()) || initial.data() == null) {
+    if (!scram.mechanisms().contains(initial.mechanism()) || initial.data() == null) {
+      String offered = String.join(", ", scram.mechanisms());
       refuse(
           ctx,
           "bad_mechanism",
-          "SASL mechanism '" + printable(initial.mechanism()) + "' (only SCRAM-SHA-256 is offered)",
+          "SASL mechanism '" + printable(initial.mechanism()) + "' (offered: " + offered + ")",
           "28000",
-          "only SASL mechanism SCRAM-SHA-256 is offered");
+          "only SASL mechanisms " + offered + " are offered");
       return;
     }
     try {
-      String serverFirst = scram.serverFirst(initial.data());
+      String serverFirst = scram.serverFirst(initial.mechanism(), initial.data());
       state = State.SASL_RESPONSE;
       write(ctx, new AuthenticationSaslContinue(serverFirst.getBytes(StandardCharsets.UTF_8)));
     } catch (ScramFormatException e) {

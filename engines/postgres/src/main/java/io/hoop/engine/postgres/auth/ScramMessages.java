@@ -20,12 +20,21 @@ public final class ScramMessages {
   /**
    * A client-first-message.
    *
-   * @param gs2Header the GS2 header as sent ({@code n,,} or {@code y,,}); also what c= must encode
+   * @param gs2Header the GS2 header as sent ({@code n,,}, {@code y,,} or {@code
+   *     p=tls-server-end-point,,}); what c= must encode (with the channel's binding data for p)
    * @param user the user name (PostgreSQL clients send an empty one; the startup user counts)
    * @param nonce the client nonce
    * @param bare the message without the GS2 header, part of the AuthMessage
    */
-  public record ClientFirst(String gs2Header, String user, String nonce, String bare) {}
+  public record ClientFirst(String gs2Header, String user, String nonce, String bare) {
+    /** The GS2 flag: {@code n} (no binding), {@code y} (client could, thinks server cannot), p. */
+    public char flag() {
+      return gs2Header.charAt(0);
+    }
+  }
+
+  /** The only channel binding type taken (RFC 5929; the one PostgreSQL implements). */
+  public static final String TLS_SERVER_END_POINT = "tls-server-end-point";
 
   /**
    * A client-final-message.
@@ -53,11 +62,15 @@ public final class ScramMessages {
       throw new ScramFormatException("client-first message has no GS2 header");
     }
     String flag = text.substring(0, first);
-    if (flag.startsWith("p=")) {
+    if (flag.startsWith("p=") && !flag.equals("p=" + TLS_SERVER_END_POINT)) {
       throw new ScramFormatException(
-          "client-first message asks for channel binding, which this server does not offer");
+          "client-first message asks for channel binding type '"
+              + safe(flag.substring(2))
+              + "'; only "
+              + TLS_SERVER_END_POINT
+              + " is offered");
     }
-    if (!flag.equals("n") && !flag.equals("y")) {
+    if (!flag.equals("n") && !flag.equals("y") && !flag.startsWith("p=")) {
       throw new ScramFormatException(
           "client-first message has GS2 flag '" + safe(flag) + "', expected n or y");
     }

@@ -128,6 +128,96 @@ class ScramServerTest {
         .hasMessageContaining("c=");
   }
 
+  /** A SCRAM-SHA-256 client-final-message with channel binding {@code cbind} (RFC 5802 3). */
+  private static String plusFinal(
+      String password, String gs2, String bare, String serverFirst, byte[] cbind) throws Exception {
+    String nonce = serverFirst.substring(2, serverFirst.indexOf(','));
+    String[] attrs = serverFirst.split(",");
+    byte[] salt = Base64.getDecoder().decode(attrs[1].substring(2));
+    int iterations = Integer.parseInt(attrs[2].substring(2));
+    byte[] salted =
+        javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+            .generateSecret(
+                new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+            .getEncoded();
+    byte[] header = utf8(gs2);
+    byte[] binding = java.util.Arrays.copyOf(header, header.length + cbind.length);
+    System.arraycopy(cbind, 0, binding, header.length, cbind.length);
+    String withoutProof = "c=" + Base64.getEncoder().encodeToString(binding) + ",r=" + nonce;
+    byte[] auth = utf8(bare + "," + serverFirst + "," + withoutProof);
+    byte[] clientKey = ScramHash.SHA_256.hmac(salted, utf8("Client Key"));
+    byte[] signature = ScramHash.SHA_256.hmac(ScramHash.SHA_256.digest(clientKey), auth);
+    byte[] proof = new byte[clientKey.length];
+    for (int i = 0; i < proof.length; i++) {
+      proof[i] = (byte) (clientKey[i] ^ signature[i]);
+    }
+    return withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof);
+  }
+
+  @Test
+  void plusBindsTheExchangeToThisConnectionsCertificate() throws Exception {
+    byte[] mine = new byte[32];
+    java.util.Arrays.fill(mine, (byte) 7);
+    byte[] theirs = new byte[32];
+    ScramVerifier verifier = ScramVerifier.derive("pw-plus", 4096);
+    assertThat(new ScramServer(verifier, mine).mechanisms())
+        .containsExactly(ScramServer.MECHANISM_PLUS, ScramServer.MECHANISM);
+    assertThat(new ScramServer(verifier).mechanisms()).containsExactly(ScramServer.MECHANISM);
+    String gs2 = "p=tls-server-end-point,,";
+    String bare = "n=,r=clientNonce123";
+
+    ScramServer server = new ScramServer(verifier, mine);
+    String first = server.serverFirst(ScramServer.MECHANISM_PLUS, utf8(gs2 + bare));
+    assertThat(server.serverFinal(utf8(plusFinal("pw-plus", gs2, bare, first, mine))))
+        .startsWith("v=");
+    assertThat(server.authenticated()).isTrue();
+
+    // a man in the middle terminates TLS with another certificate: the client binds to that one
+    ScramServer relayed = new ScramServer(verifier, mine);
+    String first2 = relayed.serverFirst(ScramServer.MECHANISM_PLUS, utf8(gs2 + bare));
+    assertThatThrownBy(
+            () -> relayed.serverFinal(utf8(plusFinal("pw-plus", gs2, bare, first2, theirs))))
+        .isInstanceOf(ScramFormatException.class)
+        .hasMessageContaining("not this TLS connection's");
+    assertThat(relayed.authenticated()).isFalse();
+  }
+
+  @Test
+  void aDowngradeOrAMechanismAndFlagThatDisagreeAreRefused() throws Exception {
+    ScramVerifier verifier = ScramVerifier.derive("pw", 4096);
+    byte[] cb = new byte[32];
+    // y: the client could bind but believes the server cannot, while it offers binding
+    assertThatThrownBy(
+            () ->
+                new ScramServer(verifier, cb).serverFirst(ScramServer.MECHANISM, utf8("y,,n=,r=a")))
+        .isInstanceOf(ScramFormatException.class)
+        .hasMessageContaining("downgrade");
+    assertThatThrownBy(
+            () ->
+                new ScramServer(verifier, cb)
+                    .serverFirst(ScramServer.MECHANISM_PLUS, utf8("n,,n=,r=a")))
+        .isInstanceOf(ScramFormatException.class);
+    assertThatThrownBy(
+            () ->
+                new ScramServer(verifier, cb)
+                    .serverFirst(ScramServer.MECHANISM, utf8("p=tls-server-end-point,,n=,r=a")))
+        .isInstanceOf(ScramFormatException.class);
+    assertThatThrownBy(
+            () ->
+                new ScramServer(verifier, cb)
+                    .serverFirst(ScramServer.MECHANISM_PLUS, utf8("p=tls-unique,,n=,r=a")))
+        .isInstanceOf(ScramFormatException.class)
+        .hasMessageContaining("only tls-server-end-point");
+    // PLUS asked where there is no TLS certificate to bind to
+    assertThatThrownBy(
+            () ->
+                new ScramServer(verifier)
+                    .serverFirst(
+                        ScramServer.MECHANISM_PLUS, utf8("p=tls-server-end-point,,n=,r=a")))
+        .isInstanceOf(ScramFormatException.class)
+        .hasMessageContaining("not offered");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
