@@ -36,7 +36,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
 /**
  * A target in a private network that only {@code hoop-agent} reaches: a network namespace joined to
@@ -179,9 +178,9 @@ class AgentNetnsIT {
                     AGENT,
                     apiDir.resolve("ca.pem"),
                     saToken));
-    tokenFile = base.resolve("agent.token");
-    Files.writeString(tokenFile, mintToken("agent:" + AGENT) + "\n");
-    Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+    tokenFile =
+        AgentProcess.mintTokenFile(
+            base.resolve("agent.token"), broker.dataDir(), null, "agent:" + AGENT);
     startAgent();
     env = HoopCli.env(home.resolve("hoop"));
     HoopCli.login(broker, env, "alice", "default");
@@ -736,26 +735,6 @@ class AgentNetnsIT {
         .array();
   }
 
-  private static String mintToken(String principal) {
-    StringWriter minted = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        new CommandLine(new io.hoop.broker.BrokerMain())
-            .setOut(new PrintWriter(minted, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(
-                "token",
-                "create",
-                "--principal",
-                principal,
-                "--ttl",
-                "1h",
-                "--data-dir",
-                broker.dataDir().toString());
-    assertThat(code).as(err.toString()).isZero();
-    return minted.toString().strip();
-  }
-
   /** kill -9 of the agent: `ip netns exec` may run it as its child, so the whole tree. */
   private static void killAgent() throws Exception {
     List<ProcessHandle> tree = new ArrayList<>(agent.descendants().toList());
@@ -771,30 +750,13 @@ class AgentNetnsIT {
   private static void startAgent() throws Exception {
     agentLog = base.resolve("agent-" + System.nanoTime() + ".log");
     agent =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                ns,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.hoop.agent.AgentMain",
-                "run",
-                "--broker",
-                "https://" + hostAddress + ":" + broker.port(),
-                "--name",
-                AGENT,
-                "--token-file",
-                tokenFile.toString(),
-                "--fingerprint",
-                broker.fingerprint(),
-                "--max-backoff",
-                "2")
-            .redirectErrorStream(true)
-            .redirectOutput(agentLog.toFile())
-            .start();
+        AgentProcess.start(
+            List.of("ip", "netns", "exec", ns),
+            List.of("https://" + hostAddress + ":" + broker.port()),
+            AGENT,
+            tokenFile,
+            broker.fingerprint(),
+            agentLog);
     try {
       await()
           .atMost(Duration.ofSeconds(60))

@@ -221,49 +221,16 @@ class ReplicasIT {
 
   @Test
   void oneAgentGivenEveryReplicasAddressServesItsTargetsThroughEachOfThem() throws Exception {
-    Path token = dir.resolve("multi.token");
-    java.io.StringWriter minted = new java.io.StringWriter();
-    int code =
-        new picocli.CommandLine(new io.hoop.broker.BrokerMain())
-            .setOut(new java.io.PrintWriter(minted, true))
-            .execute(
-                "token",
-                "create",
-                "--principal",
-                "agent:multi",
-                "--ttl",
-                "1h",
-                "--data-dir",
-                a.dataDir().toString(),
-                "--config",
-                Files.writeString(dir.resolve("replicas.yaml"), yaml).toString());
-    assertThat(code).isZero();
-    Files.writeString(token, minted.toString().strip() + "\n");
-    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+    Path token =
+        AgentProcess.mintTokenFile(
+            dir.resolve("multi.token"),
+            a.dataDir(),
+            Files.writeString(dir.resolve("replicas.yaml"), yaml),
+            "agent:multi");
     Path log = dir.resolve("multi-agent.log");
     Process agent =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.hoop.agent.AgentMain",
-                "run",
-                "--broker",
-                a.url(),
-                "--broker",
-                b.url(),
-                "--name",
-                "multi",
-                "--token-file",
-                token.toString(),
-                "--fingerprint",
-                a.fingerprint(),
-                "--max-backoff",
-                "2")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        AgentProcess.start(
+            List.of(), List.of(a.url(), b.url()), "multi", token, a.fingerprint(), log);
     try {
       await()
           .atMost(Duration.ofSeconds(60))

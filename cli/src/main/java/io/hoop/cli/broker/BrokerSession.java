@@ -69,6 +69,12 @@ public record BrokerSession(
       default:
         break;
     }
+    return of(profile, tls, live, store);
+  }
+
+  /** A session whose API calls fail over to the replicas the environment names. */
+  private static BrokerSession of(
+      Profile profile, BrokerTls tls, LiveCredentials live, ProfileStore store) {
     return new BrokerSession(
         profile,
         tls,
@@ -175,13 +181,7 @@ public record BrokerSession(
             new LoginSource(LoginSource.ADMIN_TOKEN, null, null, null, null, null));
     BrokerTls tls = BrokerTls.of(profile);
     LiveCredentials live = new LiveCredentials(credentials, null, clock);
-    return new BrokerSession(
-        profile,
-        tls,
-        new BrokerClient(profile.brokerUrl(), tls.transport(), live)
-            .withReplicas(BrokerReplicas.from(store.environment())),
-        live,
-        store);
+    return of(profile, tls, live, store);
   }
 
   /** The token's {@code exp}, read without verification (the broker verifies), for messages. */
