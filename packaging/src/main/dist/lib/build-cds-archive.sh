@@ -93,6 +93,8 @@ url=$(json_field "$work/broker/ready.json" url)
 fingerprint=$(json_field "$work/broker/ready.json" fingerprint)
 
 n=$((n + 1))
+# made before the background job opens it, so the first look for the code finds a file
+: >"$work/login.err"
 HOOP_CONFIG_DIR=$work/config HOOP_JAVA_OPTS="-Xshare:off -XX:DumpLoadedClassList=$work/classes.$n" \
   "$hoop" login --broker "$url" --fingerprint "$fingerprint" </dev/null >"$work/login.out" 2>"$work/login.err" &
 login=$!
