@@ -315,6 +315,12 @@ class PostgresDirectIT {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> audit("tunnel.close").stream().anyMatch(e -> grant.equals(e.grantId())));
+    // psql ends with Terminate and the server closes as asked: recorded as the client's close
+    assertThat(audit("tunnel.close"))
+        .filteredOn(e -> grant.equals(e.grantId()))
+        .extracting(e -> e.details().get("reason"))
+        .contains("client_closed")
+        .doesNotContain("upstream_closed");
     assertThat(audit("grant.direct_credential")).anyMatch(e -> grant.equals(e.grantId()));
 
     // The text form: the password once, in the PGPASSWORD line and the JDBC URL.

@@ -31,4 +31,13 @@ public interface EngineSession {
   default java.time.Duration goodbyeGrace() {
     return java.time.Duration.ZERO;
   }
+
+  /**
+   * Whether the client ended the session in its own protocol (PostgreSQL's Terminate): the target
+   * closing right after is then the client's doing, and the tunnel is recorded as {@code
+   * client_closed}, not {@code upstream_closed}. Default: false.
+   */
+  default boolean clientEnded() {
+    return false;
+  }
 }

@@ -206,6 +206,10 @@ final class ServerTunnel {
     server.unregister(this);
     // The client's own CLOSE code is not trusted as the audit reason (it could claim anything).
     String reason = ending.received() != null ? "client_closed" : ending.reason();
+    if ("upstream_closed".equals(reason) && engine.clientEnded()) {
+      // the client said goodbye in its protocol and the target closed as asked
+      reason = "client_closed";
+    }
     log.info(
         "tunnel closed session={} grant={} reason={} bytesUp={} bytesDown={}",
         authorization.sessionId(),

@@ -544,6 +544,12 @@ public final class PostgresSession implements EngineSession {
     terminated = true;
   }
 
+  /** The client sent Terminate: the server's close that follows is the client's doing. */
+  @Override
+  public boolean clientEnded() {
+    return terminated;
+  }
+
   /** The server sent the client its own FATAL: no second one when it closes. */
   void serverSentFatal() {
     sentFatal = true;
