@@ -264,16 +264,9 @@ class AgentNetnsIT {
   void theTcpEngineReachesAViaTargetThroughTheSameSeam() throws Exception {
     Path result = base.resolve("tcp.out");
     HoopCli.Run r =
-        HoopCli.run(
-            env,
-            null,
-            "connect",
+        connect(
             "private-tcp",
-            "--task",
             "AG-1T",
-            "--duration",
-            "5m",
-            "--",
             "sh",
             "-c",
             "exec psql -X -h \"$HOOP_HOST\" -p \"$HOOP_PORT\" -U postgres -d postgres -At -o "
@@ -288,37 +281,13 @@ class AgentNetnsIT {
   void sshThroughHoopConnectReachesTheTargetThroughTheAgentWithItsGuardrails() throws Exception {
     Path marker = sshd.dir().resolve("via-agent.txt");
     HoopCli.Run r =
-        HoopCli.run(
-            env,
-            null,
-            "connect",
-            "private-ssh",
-            "--task",
-            "AG-S1",
-            "--duration",
-            "5m",
-            "--",
-            "ssh",
-            "private-ssh",
-            "ip -o -4 addr show dev lo > " + marker);
+        connect(
+            "private-ssh", "AG-S1", "ssh", "private-ssh", "ip -o -4 addr show dev lo > " + marker);
     assertThat(r.code()).as("stderr: %s", r.err()).isZero();
     // the command ran inside the private network: its loopback holds the target's address
     assertThat(Files.readString(marker)).contains(targetAddress);
     // the engine's exec rules still apply on the far side of the agent
-    HoopCli.Run denied =
-        HoopCli.run(
-            env,
-            null,
-            "connect",
-            "private-ssh",
-            "--task",
-            "AG-S2",
-            "--duration",
-            "5m",
-            "--",
-            "ssh",
-            "private-ssh",
-            "rm " + marker);
+    HoopCli.Run denied = connect("private-ssh", "AG-S2", "ssh", "private-ssh", "rm " + marker);
     assertThat(denied.code()).isNotZero();
     assertThat(marker).exists();
     await()
@@ -340,16 +309,9 @@ class AgentNetnsIT {
   void kubectlThroughHoopConnectReachesTheApiServerThroughTheAgent() throws Exception {
     Path out = base.resolve("kubectl.out");
     HoopCli.Run r =
-        HoopCli.run(
-            env,
-            null,
-            "connect",
+        connect(
             "private-k8s",
-            "--task",
             "AG-K1",
-            "--duration",
-            "5m",
-            "--",
             "sh",
             "-c",
             "\"$1\" get pods -o name > \"$2\" 2>&1 && \"$1\" get secret db -o yaml >> \"$2\" 2>&1",
@@ -618,6 +580,14 @@ class AgentNetnsIT {
 
   // ---- helpers -----------------------------------------------------------------------------
 
+  /** {@code hoop connect TARGET --task TASK --duration 5m -- COMMAND...} as alice. */
+  private static HoopCli.Run connect(String target, String task, String... command) {
+    List<String> args =
+        new ArrayList<>(List.of("connect", target, "--task", task, "--duration", "5m", "--"));
+    args.addAll(List.of(command));
+    return HoopCli.run(env, null, args.toArray(String[]::new));
+  }
+
   private static String kubectl() {
     String env = System.getenv("KUBECTL");
     return env == null || env.isBlank() ? "kubectl" : env;
@@ -663,16 +633,9 @@ class AgentNetnsIT {
     Path result = base.resolve(task + ".out");
     Files.deleteIfExists(result);
     HoopCli.Run r =
-        HoopCli.run(
-            env,
-            null,
-            "connect",
+        connect(
             target,
-            "--task",
             task,
-            "--duration",
-            "5m",
-            "--",
             "psql",
             "-X",
             "-U",

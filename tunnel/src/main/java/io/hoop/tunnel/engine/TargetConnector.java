@@ -1,13 +1,7 @@
 package io.hoop.tunnel.engine;
 
-import io.hoop.tunnel.internal.Relay;
-import io.hoop.tunnel.server.TunnelServer;
 import io.hoop.tunnel.server.UpstreamDialer;
-import io.hoop.tunnel.transport.Transports;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -23,21 +17,7 @@ import java.net.InetSocketAddress;
 @FunctionalInterface
 public interface TargetConnector {
   /** A TCP connection to the address, made on {@code loop}. */
-  TargetConnector DIRECT =
-      (loop, address) ->
-          UpstreamDialer.channelOf(
-              new Bootstrap()
-                  .group(loop)
-                  .channel(Transports.socketChannelClassFor(loop))
-                  .option(ChannelOption.AUTO_READ, false)
-                  .option(ChannelOption.TCP_NODELAY, true)
-                  .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Relay.WATER_MARK)
-                  .option(
-                      ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                      (int) TunnelServer.UPSTREAM_CONNECT_TIMEOUT.toMillis())
-                  .handler(new ChannelInboundHandlerAdapter())
-                  .connect(address),
-              loop.newPromise());
+  TargetConnector DIRECT = UpstreamDialer::tcp;
 
   /**
    * Connects to the tunnel's target.

@@ -8,15 +8,10 @@ import io.hoop.tunnel.internal.KeepaliveHandler;
 import io.hoop.tunnel.internal.Relay;
 import io.hoop.tunnel.protocol.Handshake;
 import io.hoop.tunnel.protocol.HandshakeReply;
-import io.hoop.tunnel.transport.Transports;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
@@ -355,28 +350,6 @@ final class ServerTunnelHandler extends ChannelInboundHandlerAdapter {
                 "hoop-relay",
                 authorization,
                 "session=" + authorization.sessionId() + " grant=" + authorization.grantId())));
-  }
-
-  /** Dials {@code upstream} on the client's event loop, auto-read off, for a relay. */
-  static ChannelFuture dial(Channel client, InetSocketAddress upstream) {
-    return new Bootstrap()
-        .group(client.eventLoop())
-        .channel(Transports.socketChannelClassFor(client.eventLoop()))
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Relay.WATER_MARK)
-        .option(
-            ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) TunnelServer.UPSTREAM_CONNECT_TIMEOUT.toMillis())
-        .handler(
-            new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel ch) {
-                // Handlers are installed by the relay once the client is told it may start.
-              }
-            })
-        .connect(upstream);
   }
 
   /** The engine answers an unreachable upstream itself: audited as refused, the client accepted. */

@@ -1,7 +1,13 @@
 package io.hoop.tunnel.server;
 
+import io.hoop.tunnel.internal.Relay;
+import io.hoop.tunnel.transport.Transports;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -16,7 +22,34 @@ public interface UpstreamDialer {
   /** Dials the route over TCP from the client's event loop. */
   UpstreamDialer DIRECT =
       (client, authorization, route) ->
-          channelOf(ServerTunnelHandler.dial(client, route), client.eventLoop().newPromise());
+          channelOf(tcp(client.eventLoop(), route, true), client.eventLoop().newPromise());
+
+  /**
+   * A TCP connection to {@code address} on {@code loop}, auto-read off, with the relay's write
+   * watermarks and the upstream connect timeout; no handlers yet (the caller installs its own).
+   *
+   * @param halfClosure whether the target's end of input is an event ({@code true}, for a byte
+   *     relay that forwards it) or the channel's end
+   */
+  static ChannelFuture tcp(EventLoop loop, InetSocketAddress address, boolean halfClosure) {
+    return new Bootstrap()
+        .group(loop)
+        .channel(Transports.socketChannelClassFor(loop))
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Relay.WATER_MARK)
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) TunnelServer.UPSTREAM_CONNECT_TIMEOUT.toMillis())
+        .handler(new ChannelInboundHandlerAdapter())
+        .connect(address);
+  }
+
+  /** As {@link #tcp(EventLoop, InetSocketAddress, boolean)}, without half-closure, as a future. */
+  static Future<Channel> tcp(EventLoop loop, InetSocketAddress address) {
+    return channelOf(tcp(loop, address, false), loop.newPromise());
+  }
 
   /**
    * Connects to {@code route} for the tunnel of {@code client}. Called on the client's event loop.
