@@ -88,9 +88,14 @@ License: Apache-2.0
  /usr/share/common-licenses/Apache-2.0.
 COPYRIGHT
 
-# The runtime (jdk.crypto.ec: TLS with elliptic curves, a provider jdeps cannot see; the broker's
-# metrics read process CPU and open files from jdk.management, by reflection).
-extra=jdk.crypto.ec
+# The runtime, plus modules jdeps cannot see: every security provider conf/security/java.security
+# lists (jdk.crypto.ec is TLS with elliptic curves; java.xml.crypto, java.smartcardio,
+# jdk.security.jgss and jdk.crypto.cryptoki are XMLDSig, SunPCSC, JdkSASL and SunPKCS11, 1.2 MB in
+# all). When a listed provider's module is missing, the JDK's first walk over the providers looks
+# for it on the class path and instantiates BouncyCastle's provider instead: 600 classes, ~200 ms
+# of every `hoop` broker call (bench/cli-start). The broker's metrics read process CPU and open
+# files from jdk.management, by reflection.
+extra=jdk.crypto.ec,java.xml.crypto,java.smartcardio,jdk.security.jgss,jdk.crypto.cryptoki
 if [ "$package" = hoop-broker ]; then
   extra=$extra,jdk.management
 fi

@@ -277,15 +277,22 @@ JAVA
 wait "$login" || fail "hoop login failed: $(tail -n 10 "$work/login.err")"
 ok "alice logs in with the unpacked hoop"
 
-targets=$(run HOOP_CONFIG_DIR="$HOOP_CONFIG_DIR" "$root/usr/bin/hoop" targets 2>&1) || fail "hoop targets: $targets"
+targets=$(run HOOP_CONFIG_DIR="$HOOP_CONFIG_DIR" HOOP_JAVA_OPTS="-Xlog:class+load=info:file=$work/targets-classes.log" \
+  "$root/usr/bin/hoop" targets 2>&1) || fail "hoop targets: $targets"
 [[ $targets == *echo* ]] || fail "hoop targets does not list echo: $targets"
+# A security provider java.security lists but the runtime lacks sends the JDK looking on the class
+# path, where it instantiates BouncyCastle's provider: 600 classes on every call (build-deb.sh).
+! grep -q 'org.bouncycastle.jce.provider.BouncyCastleProvider ' "$work/targets-classes.log" ||
+  fail "hoop targets loads BouncyCastle's JCA provider: a provider module is missing from the runtime"
+not_archived=$(grep -c 'org.bouncycastle.* source: file:' "$work/targets-classes.log" || true)
+((not_archived == 0)) || fail "hoop targets loads $not_archived BouncyCastle classes from the jar, not the CDS archive (signed jar?)"
 # Bytes through the tunnel and back, with bash's /dev/tcp (no nc here).
 # shellcheck disable=SC2016 # expanded by the inner bash, with the variables hoop sets
 probe='exec 3<>"/dev/tcp/$HOOP_HOST/$HOOP_PORT"; printf "through-the-deb\n" >&3; IFS= read -r line <&3; printf "%s\n" "$line"'
 echoed=$(run HOOP_CONFIG_DIR="$HOOP_CONFIG_DIR" "$root/usr/bin/hoop" connect echo --task DEB-1 -- bash -c "$probe" 2>"$work/connect.err") ||
   fail "hoop connect echo failed: $(tail -n 10 "$work/connect.err")"
 [[ $echoed == through-the-deb ]] || fail "the tunnel echoed '$echoed'"
-ok "hoop targets and a tunnel through the packaged broker"
+ok "hoop targets (BouncyCastle from the CDS archive, no JCA provider walk) and a tunnel through the packaged broker"
 
 kill -HUP "$broker_pid"
 reloaded() { grep -q 'config reloaded trigger=SIGHUP' "$work/broker.log"; }
