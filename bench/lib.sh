@@ -82,7 +82,8 @@ json_field() { # FILE KEY: the string value of KEY in a flat JSON object
 
 # start_broker_login TARGET_PORT: dev broker with one tcp target "bench" pointing at TARGET_PORT,
 # alice logged in through the dev IdP (HOOP_CONFIG_DIR exported). BROKER_EXTRA_YAML, when set, is
-# appended to the broker's config (top-level keys).
+# appended to the broker's config (top-level keys); BENCH_TARGET_YAML to the target's (keys
+# indented by four spaces, e.g. "    via: bench-agent").
 start_broker_login() {
   local target_port=$1 dir=$BENCH_TMP/hoop
   [[ -x $HOOP_DIST/bin/hoop && -x $HOOP_DIST/bin/hoop-broker ]] ||
@@ -100,6 +101,7 @@ targets:
     type: tcp
     address: 127.0.0.1:$target_port
     maxDuration: 1h
+${BENCH_TARGET_YAML:-}
 entitlements:
   - group: engineering
     targets: [bench]

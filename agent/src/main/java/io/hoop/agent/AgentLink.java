@@ -63,6 +63,7 @@ final class AgentLink {
    * @param ssl the TLS client context (pinned or CA-verified)
    * @param allowed the operator's {@code --allow} list, empty for none
    * @param maxBackoff longest wait between two dials
+   * @param maxStreams streams the agent carries at once (announced in HELLO)
    */
   record Settings(
       String host,
@@ -71,7 +72,8 @@ final class AgentLink {
       java.util.function.Supplier<String> token,
       SslContext ssl,
       Set<String> allowed,
-      Duration maxBackoff) {
+      Duration maxBackoff,
+      int maxStreams) {
     Settings {
       requireNonNull(host, "host");
       requireNonNull(name, "name");
@@ -212,7 +214,11 @@ final class AgentLink {
         ctx.writeAndFlush(
             AgentProtocol.json(
                 MuxFrame.HELLO,
-                new AgentHello(settings.name(), settings.token().get(), AgentProtocol.VERSION)));
+                new AgentHello(
+                    settings.name(),
+                    settings.token().get(),
+                    AgentProtocol.VERSION,
+                    settings.maxStreams())));
         timeout =
             ctx.executor()
                 .schedule(
@@ -286,7 +292,7 @@ final class AgentLink {
                   "broker",
                   dialer,
                   w.window(),
-                  AgentProtocol.DEFAULT_MAX_STREAMS,
+                  settings.maxStreams(),
                   (reason, labels) -> log.warn("agent connection lost: {}", reason)));
       welcomed.complete(true);
     }

@@ -1,5 +1,6 @@
 package io.hoop.agent;
 
+import io.hoop.tunnel.mux.AgentProtocol;
 import io.hoop.tunnel.tls.Fingerprints;
 import io.hoop.tunnel.tls.Tls;
 import io.netty.handler.ssl.SslContext;
@@ -97,6 +98,16 @@ final class RunCommand implements Callable<Integer> {
   List<String> allow = new ArrayList<>();
 
   @Option(
+      names = "--max-streams",
+      paramLabel = "N",
+      defaultValue = "1024",
+      description =
+          "Connections to targets this agent carries at once, per broker (1..16384; default:"
+              + " ${DEFAULT-VALUE}). Each is a socket here: keep it below the open-files limit"
+              + " (ulimit -n). The broker refuses a connection beyond it with a clear error.")
+  int maxStreams;
+
+  @Option(
       names = "--max-backoff",
       paramLabel = "SECONDS",
       defaultValue = "30",
@@ -133,6 +144,10 @@ final class RunCommand implements Callable<Integer> {
     if (maxBackoffSeconds < 1 || maxBackoffSeconds > 3600) {
       throw new CommandLine.ParameterException(
           cl, "--max-backoff " + maxBackoffSeconds + " must be 1..3600 seconds");
+    }
+    if (maxStreams < 1 || maxStreams > AgentProtocol.MAX_STREAMS_LIMIT) {
+      throw new CommandLine.ParameterException(
+          cl, "--max-streams " + maxStreams + " must be 1.." + AgentProtocol.MAX_STREAMS_LIMIT);
     }
     Set<String> allowed = new LinkedHashSet<>();
     for (String a : allow) {
@@ -181,7 +196,8 @@ final class RunCommand implements Callable<Integer> {
                   tokens,
                   ssl,
                   allowed,
-                  Duration.ofSeconds(maxBackoffSeconds))));
+                  Duration.ofSeconds(maxBackoffSeconds),
+                  maxStreams)));
     }
     Thread hook = new Thread(() -> links.forEach(AgentLink::stop), "hoop-agent-stop");
     Runtime.getRuntime().addShutdownHook(hook);

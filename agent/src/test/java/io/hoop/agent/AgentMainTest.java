@@ -117,6 +117,23 @@ class AgentMainTest {
             "db.internal");
     assertThat(allow.code()).isEqualTo(2);
     assertThat(allow.err()).contains("--allow 'db.internal' must be HOST:PORT");
+    for (String n : new String[] {"0", "-1", "16385", "2147483647"}) {
+      Result streams =
+          run(
+              "run",
+              "--broker",
+              "https://b:1",
+              "--name",
+              "eu1",
+              "--token-file",
+              t,
+              "--fingerprint",
+              PIN,
+              "--max-streams",
+              n);
+      assertThat(streams.code()).as("--max-streams %s", n).isEqualTo(2);
+      assertThat(streams.err()).contains("--max-streams " + n + " must be 1..16384");
+    }
   }
 
   @Test

@@ -465,11 +465,69 @@ class AgentNetnsIT {
 
   @Test
   @Order(5)
-  void aRestartedAgentGetsItsTargetsBack() throws Exception {
-    startAgent();
+  void aRestartedAgentGetsItsTargetsBackAndItsStreamLimitHolds() throws Exception {
+    startAgent("--max-streams", "2");
     HoopCli.Run r = psql("private-db", "AG-5", "select count(*) from items");
     assertThat(r.code()).as("stderr: %s", r.err()).isZero();
     assertThat(r.out()).isEqualTo("3\n");
+
+    // The agent carries two connections at once, as it told the broker: a third is refused with
+    // the limit named, and the two keep working.
+    var link = broker.server().agents().find(AGENT).orElseThrow();
+    int port = freePort();
+    List<Process> held = new ArrayList<>();
+    try (CliProcess cli =
+        CliProcess.start(
+            env, "connect", "private-db", "--task", "AG-5L", "--port", Integer.toString(port))) {
+      cli.awaitErr("Tunnel open");
+      for (int i = 0; i < 2; i++) {
+        Process psql = localPsqlSession(port);
+        held.add(psql);
+        OutputStream in = psql.getOutputStream();
+        in.write(("select 'held" + i + "';\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        byte[] buf = new byte[64];
+        int n = psql.getInputStream().read(buf);
+        assertThat(new String(buf, 0, n, StandardCharsets.UTF_8)).startsWith("held" + i);
+      }
+      assertThat(link.connection().openStreams()).isEqualTo(2);
+      Process third = localPsqlSession(port);
+      third.getOutputStream().write("select 'third';\n".getBytes(StandardCharsets.UTF_8));
+      third.getOutputStream().close();
+      String thirdOut = new String(third.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(third.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(thirdOut).doesNotContain("third");
+      cli.awaitErr("carries its maximum of 2 streams");
+      // the two held sessions still answer
+      for (Process psql : held) {
+        psql.getOutputStream().write("select 'still';\n".getBytes(StandardCharsets.UTF_8));
+        psql.getOutputStream().flush();
+        byte[] buf = new byte[64];
+        int n = psql.getInputStream().read(buf);
+        assertThat(new String(buf, 0, n, StandardCharsets.UTF_8)).startsWith("still");
+      }
+      cli.signal("INT");
+      cli.waitFor();
+    } finally {
+      held.forEach(Process::destroyForcibly);
+    }
+  }
+
+  private static Process localPsqlSession(int port) throws IOException {
+    return new ProcessBuilder(
+            "psql",
+            "-X",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            Integer.toString(port),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-At")
+        .redirectErrorStream(true)
+        .start();
   }
 
   @Test
@@ -550,7 +608,7 @@ class AgentNetnsIT {
         raw.out.write(io.hoop.tunnel.mux.AgentProtocol.MAGIC);
         byte[] hello =
             io.hoop.api.Json.mapper()
-                .writeValueAsBytes(new io.hoop.tunnel.mux.AgentHello(AGENT, token, 1));
+                .writeValueAsBytes(new io.hoop.tunnel.mux.AgentHello(AGENT, token, 1, 0));
         raw.out.writeByte(1);
         raw.out.writeInt(0);
         raw.out.writeInt(hello.length);
@@ -710,7 +768,7 @@ class AgentNetnsIT {
     }
   }
 
-  private static void startAgent() throws Exception {
+  private static void startAgent(String... extra) throws Exception {
     agentLog = base.resolve("agent-" + System.nanoTime() + ".log");
     agent =
         AgentProcess.start(
@@ -719,7 +777,8 @@ class AgentNetnsIT {
             AGENT,
             tokenFile,
             broker.fingerprint(),
-            agentLog);
+            agentLog,
+            extra);
     try {
       await()
           .atMost(Duration.ofSeconds(60))

@@ -54,7 +54,7 @@ final class AgentProcess {
   /**
    * Starts {@code hoop-agent run} with this JVM's class path, through {@code launcher} (e.g. {@code
    * ip netns exec NS}; empty for none), connected to each of {@code brokers}; output to {@code
-   * log}.
+   * log}; {@code extra} options are appended.
    */
   static Process start(
       List<String> launcher,
@@ -62,7 +62,8 @@ final class AgentProcess {
       String name,
       Path tokenFile,
       String fingerprint,
-      Path log)
+      Path log,
+      String... extra)
       throws IOException {
     List<String> cmd = new ArrayList<>(launcher);
     cmd.addAll(
@@ -86,6 +87,7 @@ final class AgentProcess {
             fingerprint,
             "--max-backoff",
             "2"));
+    cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }

@@ -274,6 +274,8 @@ public final class AgentEndpoint {
       String principal = claims.principal().name();
       Channel ch = ctx.channel();
       Keepalive keepalive = configs.get().tunnelKeepalive();
+      int streams = hello.acceptedStreams();
+      int streamWindow = AgentProtocol.windowFor(window, streams);
       List<AgentWelcome.AssignedTarget> targets = assigned(name);
       Instant connectedAt = clock.instant();
       AgentRegistry.Link[] self = new AgentRegistry.Link[1];
@@ -282,8 +284,8 @@ public final class AgentEndpoint {
               MuxConnection.Role.OPENER,
               "agent " + name,
               null,
-              window,
-              AgentProtocol.DEFAULT_MAX_STREAMS,
+              streamWindow,
+              streams,
               (reason, sessions) -> lost(self[0], reason, sessions));
       self[0] = new AgentRegistry.Link(name, principal, mux, connectedAt);
       ch.pipeline()
@@ -303,7 +305,7 @@ public final class AgentEndpoint {
                   name,
                   principal,
                   targets,
-                  window,
+                  streamWindow,
                   keepalive.interval().toMillis(),
                   keepalive.deadPeerTimeout().toMillis())));
       registry
@@ -311,10 +313,12 @@ public final class AgentEndpoint {
           .ifPresent(old -> old.connection().close("agent " + name + " connected again"));
       ch.config().setAutoRead(true);
       log.info(
-          "agent connected agent={} principal={} remote={} targets={}",
+          "agent connected agent={} principal={} remote={} maxStreams={} window={} targets={}",
           name,
           principal,
           ch.remoteAddress(),
+          streams,
+          streamWindow,
           targets.stream().map(AgentWelcome.AssignedTarget::name).toList());
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("agent", name);

@@ -24,6 +24,26 @@ public final class AgentProtocol {
   /** Default number of open streams one agent connection may carry. */
   public static final int DEFAULT_MAX_STREAMS = 1024;
 
+  /** The most streams an agent may ask for; more targets' connections call for more agents. */
+  public static final int MAX_STREAMS_LIMIT = 16_384;
+
+  /** What all of one connection's windows may add up to, in each direction. */
+  public static final long MAX_BUFFERED = 256L * 1024 * 1024;
+
+  /** The smallest window a connection with many streams gets. */
+  public static final int MIN_WINDOW = 32 * 1024;
+
+  /**
+   * The per-stream window for a connection carrying up to {@code streams} streams: {@code window},
+   * lowered so that the windows add up to at most {@link #MAX_BUFFERED} (a peer that fills every
+   * stream while its readers stall makes the receiver buffer that much), but never below {@link
+   * #MIN_WINDOW}. 1,024 streams keep 256 KiB; 16,384 get 32 KiB (512 MiB at most).
+   */
+  public static int windowFor(int window, int streams) {
+    long share = MAX_BUFFERED / Math.max(1, streams);
+    return (int) Math.min(window, Math.max(MIN_WINDOW, share));
+  }
+
   /** How long an agent has to send HELLO, and to be answered. */
   public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 

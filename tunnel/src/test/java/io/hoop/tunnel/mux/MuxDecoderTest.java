@@ -116,7 +116,8 @@ class MuxDecoderTest {
 
   @Test
   void controlJsonIsReadBackAndBadJsonIsNamed() {
-    MuxFrame hello = AgentProtocol.json(MuxFrame.HELLO, new AgentHello("eu1", "secret-token", 1));
+    MuxFrame hello =
+        AgentProtocol.json(MuxFrame.HELLO, new AgentHello("eu1", "secret-token", 1, 0));
     AgentHello back = AgentProtocol.read(hello, AgentHello.class);
     assertThat(back.name()).isEqualTo("eu1");
     assertThat(back.toString()).doesNotContain("secret-token");
@@ -126,5 +127,27 @@ class MuxDecoderTest {
             () -> AgentProtocol.read(bad, AgentHello.class))
         .hasMessageContaining("HELLO is not a AgentHello JSON object");
     bad.release();
+  }
+
+  @Test
+  void anAgentsStreamLimitIsHonouredWithinBoundsAndAnOlderAgentGetsTheDefault() {
+    MuxFrame old =
+        MuxFrame.text(MuxFrame.HELLO, 0, "{\"name\":\"eu1\",\"token\":\"t\",\"version\":1}");
+    AgentHello before = AgentProtocol.read(old, AgentHello.class);
+    old.release();
+    assertThat(before.acceptedStreams()).isEqualTo(AgentProtocol.DEFAULT_MAX_STREAMS);
+    assertThat(new AgentHello("eu1", "t", 1, 10_000).acceptedStreams()).isEqualTo(10_000);
+    assertThat(new AgentHello("eu1", "t", 1, -5).acceptedStreams())
+        .isEqualTo(AgentProtocol.DEFAULT_MAX_STREAMS);
+    assertThat(new AgentHello("eu1", "t", 1, Integer.MAX_VALUE).acceptedStreams())
+        .as("a hostile or broken agent cannot make the broker open unbounded streams")
+        .isEqualTo(AgentProtocol.MAX_STREAMS_LIMIT);
+    int w = AgentProtocol.DEFAULT_WINDOW;
+    assertThat(AgentProtocol.windowFor(w, 1024)).isEqualTo(w);
+    assertThat(AgentProtocol.windowFor(w, 2048)).isEqualTo(128 * 1024);
+    assertThat(AgentProtocol.windowFor(w, AgentProtocol.MAX_STREAMS_LIMIT))
+        .as("what one agent can make the broker buffer stays bounded: 512 MiB at the limit")
+        .isEqualTo(AgentProtocol.MIN_WINDOW);
+    assertThat(AgentProtocol.windowFor(64 * 1024, 1)).isEqualTo(64 * 1024);
   }
 }
