@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +33,24 @@ class AgentMainTest {
   }
 
   private static final String PIN = "SHA256:" + "AB:".repeat(31) + "AB";
+
+  /** {@code hoop-agent run} with a valid broker, name, token file and pin, then {@code extra}. */
+  private static Result runAgent(String tokenFile, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--broker",
+                "https://b:1",
+                "--name",
+                "eu1",
+                "--token-file",
+                tokenFile,
+                "--fingerprint",
+                PIN));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
 
   @Test
   void helpShowsExamplesAndExitCodes() {
@@ -76,19 +96,7 @@ class AgentMainTest {
     assertThat(name.err()).contains("--name 'EU 1'");
     Result noTrust = run("run", "--broker", "https://b:1", "--name", "eu1", "--token-file", t);
     assertThat(noTrust.code()).as("never trust-all: a pin or a CA is required").isEqualTo(2);
-    Result both =
-        run(
-            "run",
-            "--broker",
-            "https://b:1",
-            "--name",
-            "eu1",
-            "--token-file",
-            t,
-            "--fingerprint",
-            PIN,
-            "--ca-cert",
-            "/x.pem");
+    Result both = runAgent(t, "--ca-cert", "/x.pem");
     assertThat(both.code()).isEqualTo(2);
     Result badPin =
         run(
@@ -102,35 +110,11 @@ class AgentMainTest {
             "--fingerprint",
             "nope");
     assertThat(badPin.code()).isEqualTo(2);
-    Result allow =
-        run(
-            "run",
-            "--broker",
-            "https://b:1",
-            "--name",
-            "eu1",
-            "--token-file",
-            t,
-            "--fingerprint",
-            PIN,
-            "--allow",
-            "db.internal");
+    Result allow = runAgent(t, "--allow", "db.internal");
     assertThat(allow.code()).isEqualTo(2);
     assertThat(allow.err()).contains("--allow 'db.internal' must be HOST:PORT");
     for (String n : new String[] {"0", "-1", "16385", "2147483647"}) {
-      Result streams =
-          run(
-              "run",
-              "--broker",
-              "https://b:1",
-              "--name",
-              "eu1",
-              "--token-file",
-              t,
-              "--fingerprint",
-              PIN,
-              "--max-streams",
-              n);
+      Result streams = runAgent(t, "--max-streams", n);
       assertThat(streams.code()).as("--max-streams %s", n).isEqualTo(2);
       assertThat(streams.err()).contains("--max-streams " + n + " must be 1..16384");
     }

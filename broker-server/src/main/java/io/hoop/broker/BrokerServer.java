@@ -49,6 +49,7 @@ import io.hoop.broker.sessions.MaskKey;
 import io.hoop.broker.sessions.StatementRecorder;
 import io.hoop.broker.store.AuditLog;
 import io.hoop.broker.store.DecisionRecovery;
+import io.hoop.broker.store.DirectCredentialStore;
 import io.hoop.broker.store.EntitlementStore;
 import io.hoop.broker.store.GrantStore;
 import io.hoop.broker.store.HoldStore;
@@ -247,7 +248,9 @@ public final class BrokerServer implements AutoCloseable {
                   config.postgresDirect().get(),
                   cert.certPath(),
                   cert.keyPath(),
-                  new DirectCredentials(clock),
+                  mode == Cluster.Mode.SHARED
+                      ? new DirectCredentials(new DirectCredentialStore(store), clock)
+                      : DirectCredentials.inMemory(clock),
                   authorizer::authorizeDirect,
                   tunnels,
                   tunnelAuth,

@@ -394,21 +394,7 @@ class AgentNetnsIT {
         CliProcess.start(
             env, "connect", "private-db", "--task", "AG-3", "--port", Integer.toString(port))) {
       cli.awaitErr("Tunnel open");
-      Process psql =
-          new ProcessBuilder(
-                  "psql",
-                  "-X",
-                  "-h",
-                  "127.0.0.1",
-                  "-p",
-                  Integer.toString(port),
-                  "-U",
-                  "postgres",
-                  "-d",
-                  "postgres",
-                  "-At")
-              .redirectErrorStream(true)
-              .start();
+      Process psql = localPsqlSession(port);
       OutputStream in = psql.getOutputStream();
       in.write("select 'alive';\n".getBytes(StandardCharsets.UTF_8));
       in.flush();
@@ -513,21 +499,28 @@ class AgentNetnsIT {
     }
   }
 
+  /** An interactive psql on {@code port} (queries on its stdin, unaligned rows on its stdout). */
   private static Process localPsqlSession(int port) throws IOException {
-    return new ProcessBuilder(
-            "psql",
-            "-X",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            Integer.toString(port),
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-At")
-        .redirectErrorStream(true)
-        .start();
+    return localPsqlProcess(port, "-At");
+  }
+
+  /** psql as postgres on {@code port} of 127.0.0.1 with {@code args}, stderr into stdout. */
+  private static Process localPsqlProcess(int port, String... args) throws IOException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "psql",
+                "-X",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres"));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 
   @Test
@@ -711,25 +704,7 @@ class AgentNetnsIT {
   }
 
   private static String localPsql(int port, String sql) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "psql",
-                "-X",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                Integer.toString(port),
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-At",
-                "-c",
-                sql)
-            .redirectErrorStream(true)
-            .start();
+    Process p = localPsqlProcess(port, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql);
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

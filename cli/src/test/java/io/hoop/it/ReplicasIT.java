@@ -78,6 +78,13 @@ class ReplicasIT {
             + sshd.port()
             + " "
             + Files.readString(sshd.dir().resolve("host_key.pub")).strip();
+    Path secrets = Files.createDirectories(dir.resolve("pg-secrets"));
+    String pgDirect =
+        io.hoop.testkit.PostgresTarget.named("pg-direct", pg.port(), secrets)
+            .database("postgres")
+            .role("ro", PostgresCluster.SUPERUSER, "unused-with-trust")
+            .defaultRole("ro")
+            .yaml();
     Path key = dir.resolve("store.key");
     byte[] raw = new byte[32];
     new SecureRandom().nextBytes(raw);
@@ -88,6 +95,8 @@ class ReplicasIT {
         store:
           url: postgresql://hoop@%s:%d/hoop
           keyFile: %s
+        postgres:
+          directListen: 127.0.0.1:0
         devIdp:
           users:
             - username: alice
@@ -97,6 +106,7 @@ class ReplicasIT {
             - username: audrey
               groups: [auditors]
         targets:
+        %s
           - name: echo
             type: tcp
             address: 127.0.0.1:%d
@@ -127,7 +137,7 @@ class ReplicasIT {
                   shell: allow
         entitlements:
           - group: engineering
-            targets: [echo, pg, web-1, echo-via]
+            targets: [echo, pg, web-1, echo-via, pg-direct]
             maxDuration: 1h
             reviewedBy: bob
             reviewedAt: 2026-01-01T00:00:00Z
@@ -137,6 +147,7 @@ class ReplicasIT {
                 pg.host(),
                 pg.port(),
                 key,
+                pgDirect.stripTrailing(),
                 echo.port(),
                 echo.port(),
                 pg.host(),
@@ -412,6 +423,52 @@ class ReplicasIT {
       assertThat(others).isEmpty();
       sKept.close();
     }
+  }
+
+  @Test
+  void aDirectPasswordIssuedOnOneReplicaLogsInOnAnotherAndItsFailuresCountOnAll() throws Exception {
+    String alice = a.login("alice");
+    JsonNode g = request(a, alice, "pg-direct", "OPS-DIRECT");
+    String id = g.path("id").asText();
+    JsonNode cred = post(a, alice, "/v1/grants/" + id + "/direct", Map.of());
+    String password = cred.path("password").asText();
+    assertThat(password).as(cred.toString()).hasSize(32);
+    // issued on A; the client behind the load balancer lands on B
+    String viaB = directPsql(b, id, password, "select 'direct via b'");
+    assertThat(viaB).startsWith("0:").contains("direct via b");
+    // wrong passwords tried on B and C count toward one limit: the credential is burned for all
+    for (int i = 0; i < io.hoop.broker.direct.DirectCredentials.MAX_FAILURES; i++) {
+      assertThat(directPsql(i % 2 == 0 ? b : c, id, "wrong-" + i, "select 1"))
+          .startsWith("2:")
+          .contains("password authentication failed");
+    }
+    assertThat(directPsql(a, id, password, "select 1"))
+        .as("burned on B and C, refused on A")
+        .startsWith("2:")
+        .contains("password authentication failed");
+  }
+
+  /** psql through {@code replica}'s direct port as grant user {@code user}: "exit:output". */
+  private static String directPsql(BrokerFixture replica, String user, String password, String sql)
+      throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                pg.program("psql").toString(),
+                "-X",
+                "-At",
+                "-c",
+                sql,
+                "host=127.0.0.1 port="
+                    + replica.server().postgresDirect().orElseThrow().port()
+                    + " user="
+                    + user
+                    + " dbname=postgres sslmode=require connect_timeout=10")
+            .redirectErrorStream(true);
+    pb.environment().put("PGPASSWORD", password);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue() + ":" + out;
   }
 
   @Test

@@ -12,11 +12,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The grant-bound passwords of direct PostgreSQL access, kept in memory only as SCRAM-SHA-256
- * verifiers, one per grant: issuing again replaces the previous one. A broker restart forgets them
- * all (holders ask again with {@code hoop connect --direct}; live sessions end with the broker
- * anyway). An entry is usable only until its grant's end and only for its grant's user name; a
- * credential with {@link #MAX_FAILURES} wrong passwords is burned.
+ * The grant-bound passwords of direct PostgreSQL access, kept only as SCRAM-SHA-256 verifiers, one
+ * per grant: issuing again replaces the previous one. Where they are kept is a {@link Table}: this
+ * broker's memory ({@link #inMemory}: a restart forgets them all, holders ask again with {@code
+ * hoop connect --direct}), or the store replicas share, so a client behind the load balancer may
+ * log in on any replica. An entry is usable only until its grant's end and only for its grant's
+ * user name; a credential with {@link #MAX_FAILURES} wrong passwords is burned. {@link #find} and
+ * {@link #failed} may block on the store: call them off the event loop.
  */
 public final class DirectCredentials {
   /** Wrong passwords a credential survives; the next one burns it. */
@@ -50,12 +52,45 @@ public final class DirectCredentials {
     }
   }
 
-  private final Map<String, Entry> byGrant = new ConcurrentHashMap<>();
-  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  /**
+   * Where credentials are kept. Implementations are safe for concurrent use; a store-backed one
+   * throws its store's exception when the store cannot answer (a login then fails closed).
+   */
+  public interface Table {
+    /** Keeps {@code entry}, replacing the grant's previous credential and its failure count. */
+    void put(Entry entry);
+
+    /** The grant's credential, expired or not. */
+    Optional<Entry> get(String grantId);
+
+    /**
+     * Counts one wrong password for the grant's credential.
+     *
+     * @return the failures counted so far, 0 when the grant has no credential
+     */
+    int addFailure(String grantId);
+
+    /** Forgets the grant's credential. */
+    void remove(String grantId);
+
+    /** Forgets every credential whose grant ended before {@code now}. */
+    void removeExpired(Instant now);
+
+    /** Credentials kept, expired ones not purged yet included. */
+    int count();
+  }
+
+  private final Table table;
   private final Clock clock;
   private final byte[] unknownUserKey = new byte[32];
 
-  public DirectCredentials(Clock clock) {
+  /** Credentials in this broker's memory only. */
+  public static DirectCredentials inMemory(Clock clock) {
+    return new DirectCredentials(new MemoryTable(), clock);
+  }
+
+  public DirectCredentials(Table table, Clock clock) {
+    this.table = requireNonNull(table, "table");
     this.clock = requireNonNull(clock, "clock");
     RANDOM.nextBytes(unknownUserKey);
   }
@@ -65,25 +100,19 @@ public final class DirectCredentials {
     byte[] bytes = new byte[24];
     RANDOM.nextBytes(bytes);
     String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    byGrant.put(
-        grantId,
-        new Entry(grantId, principal, ScramVerifier.derive(password, ITERATIONS), expiresAt));
-    failures.remove(grantId);
-    purgeExpired();
+    table.removeExpired(clock.instant());
+    table.put(new Entry(grantId, principal, ScramVerifier.derive(password, ITERATIONS), expiresAt));
     return new Issued(grantId, password, expiresAt);
   }
 
-  /** The live credential of user name {@code user}, if any. */
+  /** The live credential of user name {@code user}, if any. May block on the store. */
   public Optional<Entry> find(String user) {
-    Entry e = byGrant.get(user);
-    if (e == null) {
-      return Optional.empty();
-    }
-    if (!clock.instant().isBefore(e.expiresAt())) {
+    Optional<Entry> e = table.get(user);
+    if (e.isPresent() && !clock.instant().isBefore(e.get().expiresAt())) {
       forget(user);
       return Optional.empty();
     }
-    return Optional.of(e);
+    return e;
   }
 
   /**
@@ -95,15 +124,13 @@ public final class DirectCredentials {
   }
 
   /**
-   * Counts a wrong password for {@code grantId}'s credential.
+   * Counts a wrong password for {@code grantId}'s credential, on whichever replica it was tried.
+   * May block on the store.
    *
    * @return true when the credential is burned by it
    */
   public boolean failed(String grantId) {
-    if (!byGrant.containsKey(grantId)) {
-      return false;
-    }
-    int n = failures.merge(grantId, 1, Integer::sum);
+    int n = table.addFailure(grantId);
     if (n >= MAX_FAILURES) {
       forget(grantId);
       return true;
@@ -113,23 +140,59 @@ public final class DirectCredentials {
 
   /** Forgets the credential of a grant that ended (revoked, released, expired). */
   public void forget(String grantId) {
-    byGrant.remove(grantId);
-    failures.remove(grantId);
+    table.remove(grantId);
   }
 
   /** Number of live credentials. */
   public int size() {
-    purgeExpired();
-    return byGrant.size();
-  }
-
-  private void purgeExpired() {
-    Instant now = clock.instant();
-    byGrant.values().removeIf(e -> !now.isBefore(e.expiresAt()));
+    table.removeExpired(clock.instant());
+    return table.count();
   }
 
   @Override
   public String toString() {
-    return "DirectCredentials[" + byGrant.size() + " credentials]";
+    return "DirectCredentials[" + table.getClass().getSimpleName() + "]";
+  }
+
+  /** This process's memory. */
+  private static final class MemoryTable implements Table {
+    private final Map<String, Entry> byGrant = new ConcurrentHashMap<>();
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+
+    @Override
+    public void put(Entry entry) {
+      byGrant.put(entry.grantId(), entry);
+      failures.remove(entry.grantId());
+    }
+
+    @Override
+    public Optional<Entry> get(String grantId) {
+      return Optional.ofNullable(byGrant.get(grantId));
+    }
+
+    @Override
+    public int addFailure(String grantId) {
+      if (!byGrant.containsKey(grantId)) {
+        return 0;
+      }
+      return failures.merge(grantId, 1, Integer::sum);
+    }
+
+    @Override
+    public void remove(String grantId) {
+      byGrant.remove(grantId);
+      failures.remove(grantId);
+    }
+
+    @Override
+    public void removeExpired(Instant now) {
+      byGrant.values().removeIf(e -> !now.isBefore(e.expiresAt()));
+      failures.keySet().retainAll(byGrant.keySet());
+    }
+
+    @Override
+    public int count() {
+      return byGrant.size();
+    }
   }
 }

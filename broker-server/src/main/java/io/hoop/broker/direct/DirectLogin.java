@@ -56,6 +56,8 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
 
   private enum State {
     STARTUP,
+    /** The credential is being read (from the store, with replicas): what comes is queued. */
+    LOOKUP,
     SASL_INITIAL,
     SASL_RESPONSE,
     STARTING,
@@ -122,23 +124,26 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     switch (state) {
       case STARTUP -> onStartup(ctx, msg);
+      case LOOKUP -> queueEarly(ctx, msg);
       case SASL_INITIAL -> onSaslInitial(ctx, msg);
       case SASL_RESPONSE -> onSaslResponse(ctx, msg);
-      case STARTING -> {
-        if (early.size() >= MAX_EARLY_MESSAGES || msg instanceof DecodeFailure) {
-          ReferenceCountUtil.release(msg);
-          refuse(
-              ctx,
-              "protocol_error",
-              "the client sent too much before its session was ready",
-              "08P01",
-              "the client sent too much before its session was ready");
-        } else {
-          early.add(msg);
-        }
-      }
+      case STARTING -> queueEarly(ctx, msg);
       case HANDED_OVER -> ctx.fireChannelRead(msg);
       case CLOSED -> ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void queueEarly(ChannelHandlerContext ctx, Object msg) {
+    if (early.size() >= MAX_EARLY_MESSAGES || msg instanceof DecodeFailure) {
+      ReferenceCountUtil.release(msg);
+      refuse(
+          ctx,
+          "protocol_error",
+          "the client sent too much before its session was ready",
+          "08P01",
+          "the client sent too much before its session was ready");
+    } else {
+      early.add(msg);
     }
   }
 
@@ -166,16 +171,88 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
           "no user name: connect as the grant's user (g-...), as `hoop connect --direct` prints");
       return;
     }
-    Optional<DirectCredentials.Entry> found =
-        GRANT_USER.matcher(user).matches() ? direct.credentials().find(user) : Optional.empty();
-    entry = found.orElse(null);
-    // An unknown user runs the same exchange against a verifier nothing matches: 28P01 either way.
+    if (!GRANT_USER.matcher(user).matches()) {
+      offerSasl(ctx, null);
+      return;
+    }
+    // The credential may live in the store (replicas): read it off the event loop.
+    state = State.LOOKUP;
+    ctx.channel().config().setAutoRead(false);
+    String name = user;
+    offLoop(
+        ctx,
+        () -> {
+          try {
+            return direct.credentials().find(name);
+          } catch (RuntimeException e) {
+            log.warn("postgres direct credential lookup failed user={}", name, e);
+            return e;
+          }
+        },
+        found -> {
+          if (state != State.LOOKUP) {
+            return;
+          }
+          if (found instanceof RuntimeException) {
+            refuse(
+                ctx,
+                "store_unavailable",
+                "the broker could not read the credential of " + printable(name),
+                "57P03",
+                "the broker cannot check credentials right now (its store is unreachable); try"
+                    + " again shortly");
+            return;
+          }
+          @SuppressWarnings("unchecked")
+          Optional<DirectCredentials.Entry> credential = (Optional<DirectCredentials.Entry>) found;
+          offerSasl(ctx, credential.orElse(null));
+        });
+  }
+
+  /**
+   * Offers SCRAM against {@code credential}'s verifier, or, for a user without one, against a
+   * verifier nothing matches: the exchange looks the same, and ends in 28P01 either way.
+   */
+  private void offerSasl(ChannelHandlerContext ctx, DirectCredentials.Entry credential) {
+    entry = credential;
     scram =
         new ScramServer(
             entry != null ? entry.verifier() : direct.credentials().unknown(user),
             channelBinding(ctx));
     state = State.SASL_INITIAL;
     write(ctx, new AuthenticationSasl(scram.mechanisms()));
+    ctx.channel().config().setAutoRead(true);
+    List<Object> queued = new ArrayList<>(early);
+    early.clear();
+    for (Object m : queued) {
+      channelRead(ctx, m);
+    }
+  }
+
+  /**
+   * Runs {@code work} on the direct executor (it may block on the store), then {@code then} with
+   * its result on this channel's event loop; a broker shutting down refuses the login.
+   */
+  private void offLoop(
+      ChannelHandlerContext ctx,
+      java.util.function.Supplier<Object> work,
+      java.util.function.Consumer<Object> then) {
+    try {
+      direct
+          .executor()
+          .execute(
+              () -> {
+                Object result = work.get();
+                ctx.executor().execute(() -> then.accept(result));
+              });
+    } catch (RejectedExecutionException shuttingDown) {
+      refuse(
+          ctx,
+          "internal_error",
+          "the broker is shutting down",
+          "57P01",
+          "the broker is shutting down");
+    }
   }
 
   /**
@@ -262,17 +339,25 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
           e.getMessage());
       return;
     } catch (ScramAuthenticationException e) {
-      boolean burned = entry != null && direct.credentials().failed(entry.grantId());
-      refuse(
+      if (entry == null) {
+        badPassword(ctx, false);
+        return;
+      }
+      // Counted where every replica sees it; nothing more is read meanwhile.
+      state = State.LOOKUP;
+      ctx.channel().config().setAutoRead(false);
+      String grantId = entry.grantId();
+      offLoop(
           ctx,
-          "bad_password",
-          "password authentication failed for user "
-              + printable(user)
-              + (burned
-                  ? " (credential burned after " + DirectCredentials.MAX_FAILURES + " failures)"
-                  : ""),
-          "28P01",
-          "password authentication failed for user \"" + printable(user) + "\"");
+          () -> {
+            try {
+              return direct.credentials().failed(grantId);
+            } catch (RuntimeException failure) {
+              log.warn("postgres direct failure count failed grant={}", grantId, failure);
+              return false;
+            }
+          },
+          burned -> badPassword(ctx, (Boolean) burned));
       return;
     }
     // The proof matched a real credential (an unknown user's verifier matches nothing).
@@ -280,33 +365,33 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
     ctx.channel().config().setAutoRead(false);
     write(ctx, new AuthenticationSaslFinal(serverFinal.getBytes(StandardCharsets.UTF_8)));
     DirectCredentials.Entry e = entry;
-    try {
-      direct
-          .executor()
-          .execute(
-              () -> {
-                Object outcome;
-                try {
-                  outcome = direct.authorizer().authorize(e.grantId(), e.principal());
-                } catch (TunnelRejectedException rejected) {
-                  outcome = rejected;
-                } catch (RuntimeException | Error failure) {
-                  log.error("postgres direct authorization failed grant={}", e.grantId(), failure);
-                  outcome =
-                      new TunnelRejectedException(
-                          "internal_error", "the broker could not authorize the session");
-                }
-                Object result = outcome;
-                ctx.executor().execute(() -> authorized(ctx, result));
-              });
-    } catch (RejectedExecutionException shuttingDown) {
-      refuse(
-          ctx,
-          "internal_error",
-          "the broker is shutting down",
-          "57P01",
-          "the broker is shutting down");
-    }
+    offLoop(
+        ctx,
+        () -> {
+          try {
+            return direct.authorizer().authorize(e.grantId(), e.principal());
+          } catch (TunnelRejectedException rejected) {
+            return rejected;
+          } catch (RuntimeException | Error failure) {
+            log.error("postgres direct authorization failed grant={}", e.grantId(), failure);
+            return new TunnelRejectedException(
+                "internal_error", "the broker could not authorize the session");
+          }
+        },
+        outcome -> authorized(ctx, outcome));
+  }
+
+  private void badPassword(ChannelHandlerContext ctx, boolean burned) {
+    refuse(
+        ctx,
+        "bad_password",
+        "password authentication failed for user "
+            + printable(user)
+            + (burned
+                ? " (credential burned after " + DirectCredentials.MAX_FAILURES + " failures)"
+                : ""),
+        "28P01",
+        "password authentication failed for user \"" + printable(user) + "\"");
   }
 
   private void authorized(ChannelHandlerContext ctx, Object outcome) {

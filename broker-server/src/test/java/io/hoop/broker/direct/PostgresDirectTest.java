@@ -91,7 +91,7 @@ class PostgresDirectTest {
             "127.0.0.1:0",
             cert.certPath(),
             cert.keyPath(),
-            new DirectCredentials(Clock.systemUTC()),
+            DirectCredentials.inMemory(Clock.systemUTC()),
             (grantId, principal) -> {
               throw new TunnelRejectedException(
                   "grant_revoked", "grant " + grantId + " is revoked");
