@@ -343,7 +343,9 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
         badPassword(ctx, false);
         return;
       }
-      // Counted where every replica sees it; nothing more is read meanwhile.
+      // Counted where every replica sees it; nothing more is read meanwhile. A count the store
+      // cannot take is lost, but the lookup before it needs the store too: an outage cannot be
+      // used to try passwords uncounted.
       state = State.LOOKUP;
       ctx.channel().config().setAutoRead(false);
       String grantId = entry.grantId();
@@ -529,6 +531,17 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
     }
     String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
     return cut.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    // A client gone while its credential or grant is being read: the answer finds CLOSED.
+    if (state != State.HANDED_OVER) {
+      state = State.CLOSED;
+      early.forEach(ReferenceCountUtil::release);
+      early.clear();
+    }
+    ctx.fireChannelInactive();
   }
 
   @Override
