@@ -250,6 +250,14 @@ public final class MuxConnection extends ChannelInboundHandlerAdapter {
                   + window);
         }
       }
+      case MuxFrame.SHUT -> {
+        MuxStream s = streams.get(frame.stream());
+        if (role != Role.ACCEPTOR) {
+          fail("protocol error from " + peer + ": SHUT sent to the broker");
+        } else if (s != null) {
+          s.peerShut();
+        }
+      }
       case MuxFrame.FIN -> {
         MuxStream s = remove(frame.stream());
         if (s != null) {

@@ -49,6 +49,13 @@ public record MuxFrame(byte type, int stream, ByteBuf payload) implements Refere
   /** Liveness, stream 0, empty. */
   public static final byte PING = 10;
 
+  /**
+   * The sender sends no more DATA on the stream but still reads (empty): a half-close, what a
+   * client's EOF is. The receiver shuts its socket's output once what it got is written; the stream
+   * ends with the FIN or RESET that follows. An agent older than this frame skips it.
+   */
+  public static final byte SHUT = 11;
+
   /** Header bytes before the payload. */
   public static final int HEADER = 9;
 
@@ -82,7 +89,7 @@ public record MuxFrame(byte type, int stream, ByteBuf payload) implements Refere
       case RESET -> MAX_REASON;
       case DATA -> MAX_DATA;
       case CREDIT -> 4;
-      case OPENED, FIN, PING -> 0;
+      case OPENED, FIN, PING, SHUT -> 0;
       default -> MAX_UNKNOWN;
     };
   }
@@ -94,7 +101,7 @@ public record MuxFrame(byte type, int stream, ByteBuf payload) implements Refere
 
   /** Whether this version knows {@code type}. */
   static boolean known(byte type) {
-    return type >= HELLO && type <= PING;
+    return type >= HELLO && type <= SHUT;
   }
 
   /** An empty frame. */
@@ -138,6 +145,7 @@ public record MuxFrame(byte type, int stream, ByteBuf payload) implements Refere
       case FIN -> "FIN";
       case RESET -> "RESET";
       case PING -> "PING";
+      case SHUT -> "SHUT";
       default -> "type " + (type & 0xff);
     };
   }

@@ -34,6 +34,17 @@ final class MuxStream {
   private long sendCredit;
   private long receivedUnacked;
   private boolean localEnded;
+
+  /** Broker end: the tunnel shut its output (the client's EOF); SHUT goes once what waits went. */
+  private boolean outputShut;
+
+  private boolean shutSent;
+
+  /**
+   * Agent end: the broker sent SHUT; the target socket's output shuts once attached and written.
+   */
+  private boolean peerShut;
+
   private boolean ended;
   ScheduledFuture<?> openTimeout;
   InetSocketAddress remote;
@@ -102,7 +113,48 @@ final class MuxStream {
       write(pendingIn.poll());
     }
     ch.flush();
+    if (peerShut) {
+      shutBridgedOutput();
+    }
     resume();
+  }
+
+  /** Agent end: the broker's side sends no more; the target reads EOF after what it got. */
+  void peerShut() {
+    if (ended || peerShut) {
+      return;
+    }
+    peerShut = true;
+    if (bridged != null) {
+      shutBridgedOutput();
+    }
+  }
+
+  private void shutBridgedOutput() {
+    Channel ch = bridged;
+    ch.writeAndFlush(Unpooled.EMPTY_BUFFER)
+        .addListener(
+            f -> {
+              if (ch instanceof io.netty.channel.socket.DuplexChannel duplex && ch.isActive()) {
+                duplex.shutdownOutput();
+              } else {
+                ch.close();
+              }
+            });
+  }
+
+  /** Broker end, tunnel's loop: the tunnel shut its output (the client sent EOF). */
+  void localShutdown() {
+    conn.channel()
+        .eventLoop()
+        .execute(
+            () -> {
+              if (!ended && conn.isCurrent(this)) {
+                outputShut = true;
+                drain();
+                conn.flush();
+              }
+            });
   }
 
   /** DATA from the peer; false when it exceeds the credit this end granted. */
@@ -238,6 +290,9 @@ final class MuxStream {
     if (localEnded && unsent.isEmpty() && !ended) {
       ended = true;
       conn.finish(this);
+    } else if (outputShut && !shutSent && unsent.isEmpty() && !ended) {
+      shutSent = true;
+      conn.send(MuxFrame.empty(MuxFrame.SHUT, id));
     }
   }
 

@@ -3,14 +3,18 @@ package io.hoop.tunnel.mux;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 
 /**
@@ -19,8 +23,10 @@ import java.util.ArrayDeque;
  * writability for backpressure) and never learn it is a stream. Writes go to the stream, which
  * sends them within its credit; while more than a window is queued the channel reports itself not
  * writable. Reads deliver what the agent sent; the stream's credit is given back as they are read.
+ * {@link #shutdownOutput()} is a half-close, as on a socket: the agent shuts its target socket's
+ * output (SHUT) and the stream ends when the target closes.
  */
-final class StreamChannel extends AbstractChannel {
+final class StreamChannel extends AbstractChannel implements DuplexChannel {
   private static final ChannelMetadata METADATA = new ChannelMetadata(false);
   private static final int WRITABILITY_BIT = 1;
 
@@ -32,6 +38,7 @@ final class StreamChannel extends AbstractChannel {
   private boolean open = true;
   private boolean readPending;
   private boolean remoteEnded;
+  private boolean outputShutdown;
 
   StreamChannel(MuxStream stream, InetSocketAddress remote, String local) {
     super(null);
@@ -134,6 +141,12 @@ final class StreamChannel extends AbstractChannel {
 
   @Override
   protected void doWrite(ChannelOutboundBuffer out) {
+    if (outputShutdown) {
+      while (out.remove(new ClosedChannelException())) {
+        // writes after shutdownOutput() fail, as on a socket
+      }
+      return;
+    }
     for (Object msg; (msg = out.current()) != null; ) {
       if (msg instanceof ByteBuf buf && buf.isReadable()) {
         if (stream.queueOut(buf.retain()) > stream.window()) {
@@ -193,8 +206,20 @@ final class StreamChannel extends AbstractChannel {
     }
     remoteEnded = true;
     if (inbound.isEmpty()) {
-      close();
+      ended();
     }
+  }
+
+  /**
+   * The agent's side ended and everything it sent was read. After this end's own half-close that is
+   * the other half, so it reads as a socket's EOF first (the relay then ends cleanly, as over TCP);
+   * the stream is gone either way, so the channel closes.
+   */
+  private void ended() {
+    if (outputShutdown && open) {
+      pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    }
+    close();
   }
 
   private void deliver() {
@@ -211,7 +236,68 @@ final class StreamChannel extends AbstractChannel {
     pipeline().fireChannelReadComplete();
     stream.consumedLater((int) n);
     if (remoteEnded && inbound.isEmpty()) {
-      close();
+      ended();
     }
+  }
+
+  @Override
+  public boolean isOutputShutdown() {
+    return outputShutdown || !open;
+  }
+
+  @Override
+  public ChannelFuture shutdownOutput() {
+    return shutdownOutput(newPromise());
+  }
+
+  /** Half-closes: the agent gets SHUT once what was written went out; reading goes on. */
+  @Override
+  public ChannelFuture shutdownOutput(ChannelPromise promise) {
+    EventLoop loop = eventLoop();
+    if (!loop.inEventLoop()) {
+      loop.execute(() -> shutdownOutput(promise));
+      return promise;
+    }
+    if (!open) {
+      return promise.setFailure(new ClosedChannelException());
+    }
+    if (!outputShutdown) {
+      outputShutdown = true;
+      stream.localShutdown();
+    }
+    return promise.setSuccess();
+  }
+
+  @Override
+  public boolean isInputShutdown() {
+    return remoteEnded || !open;
+  }
+
+  /** Not supported: the agent's bytes cannot be refused mid-stream; close the channel instead. */
+  @Override
+  public ChannelFuture shutdownInput() {
+    return shutdownInput(newPromise());
+  }
+
+  @Override
+  public ChannelFuture shutdownInput(ChannelPromise promise) {
+    return promise.setFailure(
+        new UnsupportedOperationException("a stream channel cannot shut its input; close it"));
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return isInputShutdown() && isOutputShutdown();
+  }
+
+  @Override
+  public ChannelFuture shutdown() {
+    return shutdown(newPromise());
+  }
+
+  /** The output only (see {@link #shutdownInput()}). */
+  @Override
+  public ChannelFuture shutdown(ChannelPromise promise) {
+    return shutdownOutput(promise);
   }
 }

@@ -277,6 +277,31 @@ class MuxConnectionTest {
   }
 
   @Test
+  void aHalfCloseReachesTheTargetWhichAnswersThenTheStreamEnds() throws Exception {
+    // What a client's EOF does through the relay: shutdownOutput() on the broker's channel. The
+    // target must read EOF after every byte (it echoes, then closes), its answer must still come
+    // back, and the stream must then be gone on both ends: before SHUT it stayed open for good.
+    Channel ch = open("echo", "half");
+    Collector c = new Collector();
+    ch.pipeline().addLast(c);
+    ch.read();
+    assertThat(ch).isInstanceOf(io.netty.channel.socket.DuplexChannel.class);
+    byte[] data = new byte[2 * WINDOW + 77];
+    ThreadLocalRandom.current().nextBytes(data);
+    ch.writeAndFlush(Unpooled.wrappedBuffer(data));
+    ((io.netty.channel.socket.DuplexChannel) ch).shutdownOutput().sync();
+    assertThat(ch.write(Unpooled.wrappedBuffer(new byte[] {1})).await().isSuccess())
+        .as("a write after shutdownOutput() fails, as on a socket")
+        .isFalse();
+    assertThat(ch.closeFuture().await(10, TimeUnit.SECONDS))
+        .as("the target closed after EOF, so the stream ended")
+        .isTrue();
+    assertThat(c.copy()).isEqualTo(data);
+    c.seen.release();
+    await().atMost(Duration.ofSeconds(5)).until(() -> broker.openStreams() == 0);
+  }
+
+  @Test
   void aStalledStreamHoldsAtItsWindowWhileAnotherStreamFlows() throws Exception {
     Channel stuck = open("stall", "stuck");
     AtomicLong written = new AtomicLong();
