@@ -29,8 +29,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,19 +181,13 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
     String name = user;
     offLoop(
         ctx,
-        () -> {
-          try {
-            return direct.credentials().find(name);
-          } catch (RuntimeException e) {
-            log.warn("postgres direct credential lookup failed user={}", name, e);
-            return e;
-          }
-        },
-        found -> {
+        () -> direct.credentials().find(name),
+        (found, failure) -> {
           if (state != State.LOOKUP) {
             return;
           }
-          if (found instanceof RuntimeException) {
+          if (failure != null) {
+            log.warn("postgres direct credential lookup failed user={}", name, failure);
             refuse(
                 ctx,
                 "store_unavailable",
@@ -203,9 +197,7 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
                     + " again shortly");
             return;
           }
-          @SuppressWarnings("unchecked")
-          Optional<DirectCredentials.Entry> credential = (Optional<DirectCredentials.Entry>) found;
-          offerSasl(ctx, credential.orElse(null));
+          offerSasl(ctx, found.orElse(null));
         });
   }
 
@@ -229,21 +221,33 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Blocking work for {@link #offLoop}: a store read, an authorization. */
+  @FunctionalInterface
+  private interface Work<T> {
+    T get() throws Exception;
+  }
+
   /**
-   * Runs {@code work} on the direct executor (it may block on the store), then {@code then} with
-   * its result on this channel's event loop; a broker shutting down refuses the login.
+   * Runs {@code work} on the direct executor (it may block on the store), then {@code then} on this
+   * channel's event loop with its result, or with what it threw; a broker shutting down refuses the
+   * login.
    */
-  private void offLoop(
-      ChannelHandlerContext ctx,
-      java.util.function.Supplier<Object> work,
-      java.util.function.Consumer<Object> then) {
+  private <T> void offLoop(ChannelHandlerContext ctx, Work<T> work, BiConsumer<T, Throwable> then) {
     try {
       direct
           .executor()
           .execute(
               () -> {
-                Object result = work.get();
-                ctx.executor().execute(() -> then.accept(result));
+                T result = null;
+                Throwable failure = null;
+                try {
+                  result = work.get();
+                } catch (Exception | Error e) {
+                  failure = e;
+                }
+                T r = result;
+                Throwable f = failure;
+                ctx.executor().execute(() -> then.accept(r, f));
               });
     } catch (RejectedExecutionException shuttingDown) {
       refuse(
@@ -351,15 +355,13 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
       String grantId = entry.grantId();
       offLoop(
           ctx,
-          () -> {
-            try {
-              return direct.credentials().failed(grantId);
-            } catch (RuntimeException failure) {
+          () -> direct.credentials().failed(grantId),
+          (burned, failure) -> {
+            if (failure != null) {
               log.warn("postgres direct failure count failed grant={}", grantId, failure);
-              return false;
             }
-          },
-          burned -> badPassword(ctx, (Boolean) burned));
+            badPassword(ctx, failure == null && burned);
+          });
       return;
     }
     // The proof matched a real credential (an unknown user's verifier matches nothing).
@@ -369,18 +371,20 @@ final class DirectLogin extends ChannelInboundHandlerAdapter {
     DirectCredentials.Entry e = entry;
     offLoop(
         ctx,
-        () -> {
-          try {
-            return direct.authorizer().authorize(e.grantId(), e.principal());
-          } catch (TunnelRejectedException rejected) {
-            return rejected;
-          } catch (RuntimeException | Error failure) {
+        () -> direct.authorizer().authorize(e.grantId(), e.principal()),
+        (authorization, failure) -> {
+          if (failure instanceof TunnelRejectedException rejected) {
+            authorized(ctx, rejected);
+          } else if (failure != null) {
             log.error("postgres direct authorization failed grant={}", e.grantId(), failure);
-            return new TunnelRejectedException(
-                "internal_error", "the broker could not authorize the session");
+            authorized(
+                ctx,
+                new TunnelRejectedException(
+                    "internal_error", "the broker could not authorize the session"));
+          } else {
+            authorized(ctx, authorization);
           }
-        },
-        outcome -> authorized(ctx, outcome));
+        });
   }
 
   private void badPassword(ChannelHandlerContext ctx, boolean burned) {

@@ -32,35 +32,23 @@ public final class DirectCredentialStore implements DirectCredentials.Table {
   public void put(DirectCredentials.Entry e) {
     ScramVerifier v = e.verifier();
     // delete then insert in one transaction: one upsert both H2 and PostgreSQL read the same way
-    try (Connection c = store.connection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement del =
-              c.prepareStatement("delete from direct_credentials where grant_id = ?");
-          PreparedStatement ins =
-              c.prepareStatement(
-                  "insert into direct_credentials (grant_id, principal, salt, iterations,"
-                      + " stored_key, server_key, expires_at, failures)"
-                      + " values (?, ?, ?, ?, ?, ?, ?, 0)")) {
-        del.setString(1, e.grantId());
-        del.executeUpdate();
-        ins.setString(1, e.grantId());
-        ins.setString(2, e.principal());
-        ins.setString(3, B64.encodeToString(v.salt()));
-        ins.setInt(4, v.iterations());
-        ins.setString(5, B64.encodeToString(v.storedKey()));
-        ins.setString(6, B64.encodeToString(v.serverKey()));
-        ins.setObject(7, Store.ts(e.expiresAt()));
-        ins.executeUpdate();
-        c.commit();
-      } catch (SQLException | RuntimeException ex) {
-        c.rollback();
-        throw ex;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    } catch (SQLException ex) {
-      throw new StoreException("cannot keep the direct credential of grant " + e.grantId(), ex);
-    }
+    inTransaction(
+        "keep the direct credential of grant " + e.grantId(),
+        c -> {
+          execute(c, "delete from direct_credentials where grant_id = ?", e.grantId());
+          execute(
+              c,
+              "insert into direct_credentials (grant_id, principal, salt, iterations, stored_key,"
+                  + " server_key, expires_at, failures) values (?, ?, ?, ?, ?, ?, ?, 0)",
+              e.grantId(),
+              e.principal(),
+              B64.encodeToString(v.salt()),
+              v.iterations(),
+              B64.encodeToString(v.storedKey()),
+              B64.encodeToString(v.serverKey()),
+              Store.ts(e.expiresAt()));
+          return null;
+        });
   }
 
   @Override
@@ -93,58 +81,38 @@ public final class DirectCredentialStore implements DirectCredentials.Table {
   public int addFailure(String grantId) {
     // The update locks the row until commit, so two replicas counting at once both count, and
     // each reads back its own count.
-    try (Connection c = store.connection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement up =
-              c.prepareStatement(
-                  "update direct_credentials set failures = failures + 1 where grant_id = ?");
-          PreparedStatement read =
+    return inTransaction(
+        "count a failed direct login of grant " + grantId,
+        c -> {
+          if (execute(
+                  c,
+                  "update direct_credentials set failures = failures + 1 where grant_id = ?",
+                  grantId)
+              == 0) {
+            return 0;
+          }
+          try (PreparedStatement read =
               c.prepareStatement("select failures from direct_credentials where grant_id = ?")) {
-        up.setString(1, grantId);
-        if (up.executeUpdate() == 0) {
-          c.commit();
-          return 0;
-        }
-        read.setString(1, grantId);
-        int n;
-        try (ResultSet rs = read.executeQuery()) {
-          n = rs.next() ? rs.getInt(1) : 0;
-        }
-        c.commit();
-        return n;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot count a failed direct login of grant " + grantId, e);
-    }
+            read.setString(1, grantId);
+            try (ResultSet rs = read.executeQuery()) {
+              return rs.next() ? rs.getInt(1) : 0;
+            }
+          }
+        });
   }
 
   @Override
   public void remove(String grantId) {
-    try (Connection c = store.connection();
-        PreparedStatement ps =
-            c.prepareStatement("delete from direct_credentials where grant_id = ?")) {
-      ps.setString(1, grantId);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("cannot forget the direct credential of grant " + grantId, e);
-    }
+    inTransaction(
+        "forget the direct credential of grant " + grantId,
+        c -> execute(c, "delete from direct_credentials where grant_id = ?", grantId));
   }
 
   @Override
   public void removeExpired(Instant now) {
-    try (Connection c = store.connection();
-        PreparedStatement ps =
-            c.prepareStatement("delete from direct_credentials where expires_at <= ?")) {
-      ps.setObject(1, Store.ts(now));
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("cannot purge expired direct credentials", e);
-    }
+    inTransaction(
+        "purge expired direct credentials",
+        c -> execute(c, "delete from direct_credentials where expires_at <= ?", Store.ts(now)));
   }
 
   @Override
@@ -156,6 +124,40 @@ public final class DirectCredentialStore implements DirectCredentials.Table {
       return rs.getInt(1);
     } catch (SQLException e) {
       throw new StoreException("cannot count direct credentials", e);
+    }
+  }
+
+  /** Statements on one connection, committed together. */
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction; {@code what} names it in the store's exception. */
+  private <T> T inTransaction(String what, SqlWork<T> work) {
+    try (Connection c = store.connection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot " + what, e);
+    }
+  }
+
+  private static int execute(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      return ps.executeUpdate();
     }
   }
 }
